@@ -1,0 +1,139 @@
+/**
+ * The only reader of process.env. Every variable is parsed by one zod schema; a bad value stops the
+ * process with the variable's name, so a misconfigured deployment fails at start, not at first use.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const onOff = z.enum(['on', 'off']);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+const optionalUrl = optionalString.pipe(z.url().optional());
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ATELIER_DATA_DIR: z.string().default('./data'),
+  ATELIER_PUBLIC_URL: optionalUrl,
+  /** Signs access tokens and keys OTP hashes. Generated into the data dir when unset (embedded only). */
+  ATELIER_SECRET: optionalString.pipe(z.string().min(32).optional()),
+  DATABASE_URL: optionalUrl,
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: optionalUrl,
+  ATELIER_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
+  ATELIER_ADMIN_PASSWORD: optionalString.pipe(z.string().min(8).optional()),
+  ATELIER_SIGNUP_CREDITS: z.coerce.number().int().min(0).default(2),
+  ATELIER_DEV_OUTBOX: onOff.optional(),
+  ATELIER_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
+  ATELIER_REFRESH_TOKEN_TTL: z.coerce.number().int().min(3600).default(30 * 86_400),
+  ATELIER_RATE_LIMIT: onOff.default('on'),
+  ATELIER_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
+  /** Behind a reverse proxy: trust its X-Forwarded-* headers for client ip and protocol. */
+  ATELIER_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  MAIL_TRANSPORT: z.enum(['outbox', 'smtp']).optional(),
+  MAIL_FROM: z.string().default('Atelier <no-reply@atelier.local>'),
+  SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must be smtp:// or smtps://').optional()),
+  SMS_TRANSPORT: z.enum(['outbox', 'kavenegar', 'twilio']).optional(),
+  KAVENEGAR_API_KEY: optionalString,
+  KAVENEGAR_SENDER: optionalString,
+  KAVENEGAR_API_BASE: z.url().default('https://api.kavenegar.com'),
+  TWILIO_ACCOUNT_SID: optionalString,
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_FROM: optionalString,
+  TWILIO_API_BASE: z.url().default('https://api.twilio.com'),
+});
+
+export type Env = z.infer<typeof ZEnv>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  isProduction: boolean;
+  port: number;
+  host: string;
+  logLevel: Env['LOG_LEVEL'];
+  dataDir: string;
+  publicUrl: string | undefined;
+  secret: string | undefined;
+  database: { url: string | undefined; poolSize: number };
+  redisUrl: string | undefined;
+  admin: { email: string; password: string } | undefined;
+  signupCredits: number;
+  devOutbox: boolean;
+  auth: { accessTokenTtlSec: number; refreshTokenTtlSec: number };
+  rateLimit: boolean;
+  bodyLimit: number;
+  trustProxy: boolean;
+  mail: { transport: 'outbox' | 'smtp'; from: string; smtpUrl: string | undefined };
+  sms:
+    | { transport: 'outbox' }
+    | { transport: 'kavenegar'; apiKey: string; sender: string | undefined; apiBase: string }
+    | { transport: 'twilio'; accountSid: string; authToken: string; from: string; apiBase: string };
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+/** Parses an environment (process.env by default). Throws ConfigError naming every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = ZEnv.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const isProduction = e.NODE_ENV === 'production';
+
+  if (Boolean(e.ATELIER_ADMIN_EMAIL) !== Boolean(e.ATELIER_ADMIN_PASSWORD)) {
+    problems.push('ATELIER_ADMIN_EMAIL and ATELIER_ADMIN_PASSWORD: set both or neither');
+  }
+  if (isProduction && !e.ATELIER_SECRET) {
+    problems.push('ATELIER_SECRET: required in production (at least 32 characters, shared by every node)');
+  }
+  const mailTransport = e.MAIL_TRANSPORT ?? (e.SMTP_URL ? 'smtp' : 'outbox');
+  if (mailTransport === 'smtp' && !e.SMTP_URL) problems.push('SMTP_URL: required when MAIL_TRANSPORT=smtp');
+
+  let sms: Config['sms'] = { transport: 'outbox' };
+  const smsTransport = e.SMS_TRANSPORT ?? (e.KAVENEGAR_API_KEY ? 'kavenegar' : e.TWILIO_ACCOUNT_SID ? 'twilio' : 'outbox');
+  if (smsTransport === 'kavenegar') {
+    if (!e.KAVENEGAR_API_KEY) problems.push('KAVENEGAR_API_KEY: required when SMS_TRANSPORT=kavenegar');
+    else sms = { transport: 'kavenegar', apiKey: e.KAVENEGAR_API_KEY, sender: e.KAVENEGAR_SENDER, apiBase: e.KAVENEGAR_API_BASE };
+  } else if (smsTransport === 'twilio') {
+    if (!e.TWILIO_ACCOUNT_SID || !e.TWILIO_AUTH_TOKEN || !e.TWILIO_FROM) {
+      problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM: all required when SMS_TRANSPORT=twilio');
+    } else {
+      sms = { transport: 'twilio', accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiBase: e.TWILIO_API_BASE };
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: e.NODE_ENV,
+    isProduction,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    dataDir: path.resolve(e.ATELIER_DATA_DIR),
+    publicUrl: e.ATELIER_PUBLIC_URL,
+    secret: e.ATELIER_SECRET,
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    redisUrl: e.REDIS_URL,
+    admin: e.ATELIER_ADMIN_EMAIL && e.ATELIER_ADMIN_PASSWORD ? { email: e.ATELIER_ADMIN_EMAIL, password: e.ATELIER_ADMIN_PASSWORD } : undefined,
+    signupCredits: e.ATELIER_SIGNUP_CREDITS,
+    devOutbox: (e.ATELIER_DEV_OUTBOX ?? (isProduction ? 'off' : 'on')) === 'on',
+    auth: { accessTokenTtlSec: e.ATELIER_ACCESS_TOKEN_TTL, refreshTokenTtlSec: e.ATELIER_REFRESH_TOKEN_TTL },
+    rateLimit: e.ATELIER_RATE_LIMIT === 'on',
+    bodyLimit: e.ATELIER_BODY_LIMIT,
+    trustProxy: e.ATELIER_TRUST_PROXY === 'true',
+    mail: { transport: mailTransport, from: e.MAIL_FROM, smtpUrl: e.SMTP_URL },
+    sms,
+  };
+}

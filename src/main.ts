@@ -1,0 +1,113 @@
+/**
+ * The command line:
+ *   start    API + workers + web app in one process (embedded database unless DATABASE_URL is set)
+ *   api      the HTTP API and web app only
+ *   worker   background job workers only
+ *   migrate  apply database migrations and exit
+ *   admin create --email <e> --password <p>   create an administrator
+ */
+import { parseArgs } from 'node:util';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { jobHandlers } from './jobs.ts';
+import { createAccountsService } from './modules/accounts/index.ts';
+import { openRuntime, type Runtime } from './runtime.ts';
+
+const USAGE = `Usage: atelier <start|api|worker|migrate|admin create --email <email> --password <password>>`;
+
+function accountsOf(rt: Runtime) {
+  return createAccountsService({ db: rt.database.db, clock: rt.clock, config: rt.config, secret: rt.secret, mailer: rt.mailer, sms: rt.sms, log: rt.log });
+}
+
+async function ensureConfiguredAdmin(rt: Runtime): Promise<void> {
+  if (!rt.config.admin) return;
+  const result = await accountsOf(rt).admins.createAdmin(rt.config.admin);
+  if (result.created) rt.log.info({ email: rt.config.admin.email }, 'created the configured administrator');
+}
+
+/** Stops cleanly on SIGINT/SIGTERM: finish in-flight requests and jobs, then close the database. */
+function onShutdown(rt: Runtime, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    rt.log.info({ signal }, 'shutting down');
+    stop()
+      .then(() => rt.close())
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        rt.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+async function serve(config: Config, withWorkers: boolean): Promise<void> {
+  const rt = await openRuntime(config);
+  await ensureConfiguredAdmin(rt);
+  if (withWorkers) await rt.queue.work(jobHandlers());
+  const app = await buildApp({ ...rt, logger: rt.log });
+  const address = await app.listen({ port: config.port, host: config.host });
+  const shown = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  // The one line a person starting Atelier needs, on stdout whatever the log level.
+  process.stdout.write(`\nAtelier is running at ${shown}\n  database: ${rt.database.kind}${withWorkers ? ', workers: on' : ''}\n\n`);
+  onShutdown(rt, () => app.close());
+}
+
+async function worker(config: Config): Promise<void> {
+  const rt = await openRuntime(config);
+  await rt.queue.work(jobHandlers());
+  rt.log.info({ database: rt.database.kind }, 'worker started');
+  onShutdown(rt, async () => {});
+}
+
+async function adminCreate(config: Config, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { email: { type: 'string' }, password: { type: 'string' } } });
+  if (!values.email || !values.password) throw new UsageError('admin create needs --email and --password');
+  if (values.password.length < 8) throw new UsageError('the password must be at least 8 characters');
+  const rt = await openRuntime(config);
+  try {
+    const result = await accountsOf(rt).admins.createAdmin({ email: values.email, password: values.password });
+    if (!result.created) throw new UsageError(`an account with ${values.email} already exists`);
+    process.stdout.write(`Created administrator ${values.email} (${result.userId})\n`);
+  } finally {
+    await rt.close();
+  }
+}
+
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'start':
+      return serve(config, true);
+    case 'api':
+      return serve(config, false);
+    case 'worker':
+      return worker(config);
+    case 'migrate': {
+      const rt = await openRuntime(config);
+      await rt.close();
+      process.stdout.write(`Migrations applied (${rt.database.kind}).\n`);
+      return;
+    }
+    case 'admin':
+      if (rest[0] === 'create') return adminCreate(config, rest.slice(1));
+      throw new UsageError(USAGE);
+    default:
+      throw new UsageError(USAGE);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof UsageError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,147 @@
+/** Request and response schemas of the accounts module (Z… schemas, T… types). */
+import { z } from 'zod';
+import { userRoles } from './accounts.tables.ts';
+
+export const ZEmail = z.string().trim().toLowerCase().pipe(z.email().max(254));
+/** E.164: a plus, a country code, at most 15 digits in all. */
+export const ZPhone = z
+  .string()
+  .trim()
+  .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +989121234567');
+export const ZPassword = z.string().min(8, 'must be at least 8 characters').max(256);
+export const ZOtpPurpose = z.enum(['phone_verify', 'email_verify', 'password_reset', 'login']);
+
+/** Exactly one of email or phone names the account. */
+const oneIdentifier = <T extends { email?: string | undefined; phone?: string | undefined }>(v: T, ctx: z.RefinementCtx) => {
+  if (!v.email && !v.phone) ctx.addIssue({ code: 'custom', path: ['email'], message: 'email or phone is required' });
+  if (v.email && v.phone) ctx.addIssue({ code: 'custom', path: ['phone'], message: 'send email or phone, not both' });
+};
+
+export const ZRegisterBody = z
+  .object({
+    email: ZEmail.optional(),
+    phone: ZPhone.optional(),
+    password: ZPassword,
+    full_name: z.string().trim().min(1).max(200).optional(),
+    account_type: z.enum(['user', 'vendor']).default('user'),
+    business_name: z.string().trim().min(1).max(200).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.email && !v.phone) ctx.addIssue({ code: 'custom', path: ['email'], message: 'email or phone is required' });
+    if (v.account_type === 'vendor' && !v.business_name) {
+      ctx.addIssue({ code: 'custom', path: ['business_name'], message: 'required for vendor accounts' });
+    }
+  });
+export type TRegisterBody = z.infer<typeof ZRegisterBody>;
+
+export const ZLoginBody = z
+  .object({ email: ZEmail.optional(), phone: ZPhone.optional(), password: z.string().min(1).max(256) })
+  .superRefine(oneIdentifier);
+export type TLoginBody = z.infer<typeof ZLoginBody>;
+
+export const ZRefreshBody = z.object({ refresh_token: z.string().min(1).max(512).optional() });
+export const ZLogoutBody = z.object({ refresh_token: z.string().min(1).max(512).optional() }).default({});
+
+export const ZOtpRequestBody = z
+  .object({ email: ZEmail.optional(), phone: ZPhone.optional(), purpose: ZOtpPurpose })
+  .superRefine(oneIdentifier);
+export type TOtpRequestBody = z.infer<typeof ZOtpRequestBody>;
+
+export const ZOtpCode = z.string().trim().regex(/^\d{6}$/, 'must be the 6-digit code');
+export const ZOtpVerifyBody = z
+  .object({ email: ZEmail.optional(), phone: ZPhone.optional(), purpose: ZOtpPurpose, code: ZOtpCode })
+  .superRefine(oneIdentifier);
+export type TOtpVerifyBody = z.infer<typeof ZOtpVerifyBody>;
+
+export const ZPasswordResetBody = z
+  .object({ email: ZEmail.optional(), phone: ZPhone.optional(), code: ZOtpCode, new_password: ZPassword })
+  .superRefine(oneIdentifier);
+export type TPasswordResetBody = z.infer<typeof ZPasswordResetBody>;
+
+export const ZPasswordChangeBody = z.object({ current_password: z.string().min(1).max(256), new_password: ZPassword });
+
+export const ZPatchMeBody = z
+  .object({
+    full_name: z.string().trim().min(1).max(200).nullable(),
+    bio: z.string().trim().max(2000).nullable(),
+    company: z.string().trim().max(200).nullable(),
+    avatar_asset_id: z.uuid().nullable(),
+    locale: z
+      .string()
+      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 tag such as en or fa-IR')
+      .nullable(),
+  })
+  .partial()
+  .strict();
+export type TPatchMeBody = z.infer<typeof ZPatchMeBody>;
+
+export const ZCreateApiKeyBody = z.object({ name: z.string().trim().min(1).max(100) });
+
+export const ZIdParams = z.object({ id: z.uuid() });
+
+const ZTimestamp = z.iso.datetime();
+
+export const ZVendorProfile = z.object({
+  business_name: z.string(),
+  slug: z.string(),
+  profile_info: z.record(z.string(), z.unknown()),
+  contact_info: z.record(z.string(), z.unknown()),
+  social_links: z.record(z.string(), z.unknown()),
+  is_verified: z.boolean(),
+});
+
+export const ZUser = z.object({
+  id: z.uuid(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  full_name: z.string().nullable(),
+  bio: z.string().nullable(),
+  company: z.string().nullable(),
+  avatar_asset_id: z.uuid().nullable(),
+  locale: z.string().nullable(),
+  role: z.enum(userRoles),
+  is_active: z.boolean(),
+  email_verified: z.boolean(),
+  phone_verified: z.boolean(),
+  credits: z.object({ available: z.number().int(), held: z.number().int() }),
+  /** The active subscription plan; null until billing subscriptions exist for this user. */
+  plan: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  vendor_profile: ZVendorProfile.optional(),
+  last_login_at: ZTimestamp.nullable(),
+  created_at: ZTimestamp,
+});
+export type TUser = z.infer<typeof ZUser>;
+
+export const ZAuthResponse = z.object({
+  user: ZUser,
+  /** Omitted in cookie mode (X-Atelier-Auth: cookie), where the tokens travel in httpOnly cookies. */
+  access_token: z.string().optional(),
+  refresh_token: z.string().optional(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number().int(),
+});
+export type TAuthResponse = z.infer<typeof ZAuthResponse>;
+
+export const ZOtpVerifyResponse = z.union([
+  ZAuthResponse,
+  z.object({ verified: z.literal(true), purpose: ZOtpPurpose }),
+]);
+
+export const ZSession = z.object({
+  id: z.uuid(),
+  user_agent: z.string().nullable(),
+  ip: z.string().nullable(),
+  current: z.boolean(),
+  created_at: ZTimestamp,
+  last_used_at: ZTimestamp,
+  expires_at: ZTimestamp,
+});
+
+export const ZApiKey = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string(),
+  last_used_at: ZTimestamp.nullable(),
+  created_at: ZTimestamp,
+});
+export const ZCreatedApiKey = ZApiKey.extend({ key: z.string() });

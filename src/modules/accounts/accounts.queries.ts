@@ -1,0 +1,57 @@
+/** Users and vendor profiles. */
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../platform/db/types.ts';
+import { users, vendorProfiles } from './accounts.tables.ts';
+
+export type UserRow = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type VendorProfileRow = typeof vendorProfiles.$inferSelect;
+
+/** Inserts unless the email or phone is taken; then returns undefined (no aborted transaction). */
+export async function insertUserIfFree(db: DbOrTx, row: NewUser): Promise<UserRow | undefined> {
+  const [inserted] = await db.insert(users).values(row).onConflictDoNothing().returning();
+  return inserted;
+}
+
+export async function findUserById(db: DbOrTx, id: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
+export async function findUserByIdentifier(db: DbOrTx, by: { email?: string; phone?: string }): Promise<UserRow | undefined> {
+  const where = by.email ? eq(users.email, by.email) : by.phone ? eq(users.phone, by.phone) : undefined;
+  if (!where) return undefined;
+  const [row] = await db.select().from(users).where(where);
+  return row;
+}
+
+export async function updateUser(db: DbOrTx, id: string, patch: Partial<NewUser>): Promise<UserRow | undefined> {
+  const [row] = await db.update(users).set(patch).where(eq(users.id, id)).returning();
+  return row;
+}
+
+/** Sets the webhook secret only if none exists yet, so two first requests agree on one secret. */
+export async function setWebhookSecretIfUnset(db: DbOrTx, id: string, secret: string, now: Date): Promise<void> {
+  await db
+    .update(users)
+    .set({ webhookSecret: secret, updatedAt: now })
+    .where(and(eq(users.id, id), isNull(users.webhookSecret)));
+}
+
+export async function insertVendorProfileIfSlugFree(
+  db: DbOrTx,
+  row: typeof vendorProfiles.$inferInsert,
+): Promise<VendorProfileRow | undefined> {
+  const [inserted] = await db.insert(vendorProfiles).values(row).onConflictDoNothing({ target: vendorProfiles.slug }).returning();
+  return inserted;
+}
+
+export async function findVendorProfile(db: DbOrTx, userId: string): Promise<VendorProfileRow | undefined> {
+  const [row] = await db.select().from(vendorProfiles).where(eq(vendorProfiles.userId, userId));
+  return row;
+}
+
+export async function countUsers(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ n: sql<string>`count(*)` }).from(users);
+  return Number(row?.n ?? 0);
+}

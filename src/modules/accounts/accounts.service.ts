@@ -1,0 +1,27 @@
+/** The accounts module, assembled from its services. */
+import { createAdminBootstrap } from './admin-bootstrap.ts';
+import { createApiKeysService } from './api-keys.service.ts';
+import { createAccountsContext, type AccountsDeps } from './context.ts';
+import { createOtpService } from './otp.service.ts';
+import { createPrincipalResolver } from './principal.ts';
+import { createProfileService } from './profile.service.ts';
+import { createSessionsService } from './sessions.service.ts';
+import { createSignUpService } from './sign-up.service.ts';
+
+export function createAccountsService(deps: AccountsDeps) {
+  const ctx = createAccountsContext(deps);
+  const sessions = createSessionsService(ctx);
+  const signUp = createSignUpService(ctx, sessions);
+  return {
+    ctx,
+    sessions,
+    signUp,
+    otp: createOtpService(ctx, signUp),
+    profile: createProfileService(ctx),
+    apiKeys: createApiKeysService(ctx),
+    admins: createAdminBootstrap(ctx),
+    resolvePrincipal: createPrincipalResolver(ctx),
+  };
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;

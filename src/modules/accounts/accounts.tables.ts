@@ -1,0 +1,155 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow();
+const updatedAt = () => timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow();
+
+export const userRoles = ['user', 'vendor', 'admin'] as const;
+export type UserRole = (typeof userRoles)[number];
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** Stored lower-cased; unique among non-null values. */
+    email: text(),
+    /** E.164. */
+    phone: text(),
+    passwordHash: text(),
+    fullName: text(),
+    avatarAssetId: uuid(),
+    avatarUrl: text(),
+    bio: text(),
+    company: text(),
+    locale: text(),
+    role: text({ enum: userRoles }).notNull().default('user'),
+    isActive: boolean().notNull().default(true),
+    emailVerifiedAt: timestamp({ withTimezone: true, precision: 3 }),
+    phoneVerifiedAt: timestamp({ withTimezone: true, precision: 3 }),
+    lastLoginAt: timestamp({ withTimezone: true, precision: 3 }),
+    /** Standard Webhooks signing secret (`whsec_…`), created on first request. */
+    webhookSecret: text(),
+    metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('users_email_key').on(t.email),
+    uniqueIndex('users_phone_key').on(t.phone),
+    index('users_role_idx').on(t.role),
+    index('users_created_at_idx').on(t.createdAt),
+    check('users_email_or_phone', sql`${t.email} is not null or ${t.phone} is not null`),
+    check('users_role_check', sql`${t.role} in ('user', 'vendor', 'admin')`),
+  ],
+);
+
+export const vendorProfiles = pgTable(
+  'vendor_profiles',
+  {
+    userId: uuid()
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    businessName: text().notNull(),
+    slug: text().notNull(),
+    profileInfo: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    contactInfo: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    socialLinks: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    isVerified: boolean().notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('vendor_profiles_slug_key').on(t.slug)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** sha256 of the refresh token currently valid for this session. */
+    refreshTokenHash: text().notNull(),
+    rotationCounter: integer().notNull().default(0),
+    userAgent: text(),
+    ip: text(),
+    lastUsedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true, precision: 3 }).notNull(),
+    revokedAt: timestamp({ withTimezone: true, precision: 3 }),
+    revokedReason: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('sessions_user_id_idx').on(t.userId)],
+);
+
+export const otpChannels = ['email', 'sms'] as const;
+export const otpPurposes = ['phone_verify', 'email_verify', 'password_reset', 'login'] as const;
+export type OtpPurpose = (typeof otpPurposes)[number];
+
+export const otps = pgTable(
+  'otps',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    channel: text({ enum: otpChannels }).notNull(),
+    /** Lower-cased email or E.164 phone. */
+    destination: text().notNull(),
+    userId: uuid().references(() => users.id, { onDelete: 'cascade' }),
+    /** HMAC-SHA256 of the code under the server secret: a 6-digit code is too small to hash plainly. */
+    codeHash: text().notNull(),
+    purpose: text({ enum: otpPurposes }).notNull(),
+    expiresAt: timestamp({ withTimezone: true, precision: 3 }).notNull(),
+    consumedAt: timestamp({ withTimezone: true, precision: 3 }),
+    attemptCount: integer().notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('otps_destination_purpose_idx').on(t.destination, t.purpose, t.createdAt),
+    check('otps_purpose_check', sql`${t.purpose} in ('phone_verify', 'email_verify', 'password_reset', 'login')`),
+    check('otps_channel_check', sql`${t.channel} in ('email', 'sms')`),
+  ],
+);
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    /** Public part of the key, shown in lists and used to find the row. */
+    prefix: text().notNull(),
+    keyHash: text().notNull(),
+    lastUsedAt: timestamp({ withTimezone: true, precision: 3 }),
+    revokedAt: timestamp({ withTimezone: true, precision: 3 }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('api_keys_prefix_key').on(t.prefix), index('api_keys_user_id_idx').on(t.userId)],
+);
+
+/** Sign-in through an outside identity provider (Google and the like); the seeds' auth_provider. */
+export const authIdentities = pgTable(
+  'auth_identities',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    provider: text().notNull(),
+    providerUserId: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('auth_identities_provider_key').on(t.provider, t.providerUserId), index('auth_identities_user_id_idx').on(t.userId)],
+);
+
+export const userPreferences = pgTable('user_preferences', {
+  userId: uuid()
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  defaultProvider: text(),
+  defaultModel: text(),
+  favoriteTemplates: jsonb().$type<string[]>().notNull().default([]),
+  ui: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});

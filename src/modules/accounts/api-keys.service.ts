@@ -1,0 +1,42 @@
+/** API keys for integrators: shown once, stored hashed, revocable. */
+import { errors } from '../../platform/http/errors.ts';
+import { decodeCursor, toPage, type TListQuery } from '../../platform/http/pagination.ts';
+import * as kq from './api-keys.queries.ts';
+import type { AccountsContext } from './context.ts';
+import { newApiKey } from './tokens.ts';
+
+export const MAX_API_KEYS = 25;
+
+const view = (k: kq.ApiKeyRow) => ({
+  id: k.id,
+  name: k.name,
+  prefix: `atl_${k.prefix}`,
+  last_used_at: k.lastUsedAt?.toISOString() ?? null,
+  created_at: k.createdAt.toISOString(),
+});
+
+export function createApiKeysService(ctx: AccountsContext) {
+  async function list(userId: string, query: TListQuery) {
+    const rows = await kq.listLiveApiKeys(ctx.db, userId, decodeCursor(query.cursor), query.limit);
+    const page = toPage(rows, query.limit, (r) => r);
+    return { data: page.data.map(view), next_cursor: page.next_cursor };
+  }
+
+  async function create(userId: string, name: string) {
+    const now = ctx.clock.now();
+    return ctx.db.transaction(async (tx) => {
+      if ((await kq.countLiveApiKeys(tx, userId)) >= MAX_API_KEYS) {
+        throw errors.conflict(`An account may hold at most ${MAX_API_KEYS} API keys; revoke one first.`);
+      }
+      const fresh = newApiKey();
+      const row = await kq.insertApiKey(tx, { userId, name, prefix: fresh.prefix, keyHash: fresh.hash, createdAt: now });
+      return { ...view(row), key: fresh.key };
+    });
+  }
+
+  async function revoke(userId: string, id: string): Promise<void> {
+    if (!(await kq.revokeApiKey(ctx.db, userId, id, ctx.clock.now()))) throw errors.notFound('API key');
+  }
+
+  return { list, create, revoke };
+}

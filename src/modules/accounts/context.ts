@@ -1,0 +1,38 @@
+/** What every accounts service is built from. */
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/types.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { SmsSender } from '../../platform/sms/sms.ts';
+import { createLedger, type Ledger } from '../billing/index.ts';
+import { createTokenService, type TokenService } from './tokens.ts';
+
+export interface AccountsDeps {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'signupCredits' | 'auth'>;
+  secret: string;
+  mailer: Mailer;
+  sms: SmsSender;
+  log: Logger;
+}
+
+/** Who is asking, for sessions and audit rows. */
+export interface RequestMeta {
+  ip?: string;
+  userAgent?: string;
+}
+
+export interface AccountsContext extends AccountsDeps {
+  tokens: TokenService;
+  ledger: Ledger;
+}
+
+export function createAccountsContext(deps: AccountsDeps): AccountsContext {
+  return {
+    ...deps,
+    tokens: createTokenService({ secret: deps.secret, accessTtlSec: deps.config.auth.accessTokenTtlSec }),
+    ledger: createLedger({ clock: deps.clock }),
+  };
+}

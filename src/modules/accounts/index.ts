@@ -1,0 +1,26 @@
+/** What other modules and the app may use of accounts. */
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../app.ts';
+import { createAccountsService, type AccountsService } from './accounts.service.ts';
+import { authRoutes } from './auth.routes.ts';
+import { meRoutes } from './me.routes.ts';
+
+export { createAccountsService, type AccountsService } from './accounts.service.ts';
+export { users, sessions, type UserRole } from './accounts.tables.ts';
+
+export function createAccountsModule(deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'secret' | 'mailer' | 'sms'> & { log: AppDeps['logger'] & object }) {
+  return createAccountsService({
+    db: deps.database.db,
+    clock: deps.clock,
+    config: deps.config,
+    secret: deps.secret,
+    mailer: deps.mailer,
+    sms: deps.sms,
+    log: deps.log,
+  });
+}
+
+export async function accountsRoutes(app: FastifyInstance, accounts: AccountsService, opts: { secureCookies: boolean }): Promise<void> {
+  await authRoutes(app, accounts, opts);
+  await meRoutes(app, accounts);
+}

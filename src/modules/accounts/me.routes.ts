@@ -1,0 +1,98 @@
+/** /me/*: the signed-in user's own account, sessions, API keys and webhook secret. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { principalOf } from '../../platform/http/auth.ts';
+import { ZListQuery, ZPage } from '../../platform/http/pagination.ts';
+import * as dto from './accounts.dto.ts';
+import type { AccountsService } from './accounts.service.ts';
+import { requestMeta } from './auth.routes.ts';
+
+const ZNoContent = z.null().describe('No content');
+const user = { auth: 'user' } as const;
+
+export async function meRoutes(app: FastifyInstance, accounts: AccountsService): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['me'];
+
+  r.get('/me', { config: user, schema: { tags, summary: 'The signed-in account', response: { 200: dto.ZUser } } }, async (request) =>
+    accounts.profile.me(principalOf(request).userId),
+  );
+
+  r.patch(
+    '/me',
+    { config: user, schema: { tags, summary: 'Update the profile', body: dto.ZPatchMeBody, response: { 200: dto.ZUser } } },
+    async (request) => accounts.profile.update(principalOf(request).userId, request.body),
+  );
+
+  r.post(
+    '/me/password',
+    {
+      config: user,
+      schema: { tags, summary: 'Change the password; other sessions are signed out', body: dto.ZPasswordChangeBody, response: { 204: ZNoContent } },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      await accounts.profile.changePassword(p.userId, p.sessionId, request.body, requestMeta(request));
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.get(
+    '/me/sessions',
+    { config: user, schema: { tags, summary: 'Live sign-in sessions', querystring: ZListQuery, response: { 200: ZPage(dto.ZSession) } } },
+    async (request) => {
+      const p = principalOf(request);
+      return accounts.sessions.list(p.userId, p.sessionId, request.query);
+    },
+  );
+
+  r.delete(
+    '/me/sessions/:id',
+    { config: user, schema: { tags, summary: 'Sign a session out', params: dto.ZIdParams, response: { 204: ZNoContent } } },
+    async (request, reply) => {
+      await accounts.sessions.revoke(principalOf(request).userId, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.get(
+    '/me/api-keys',
+    { config: user, schema: { tags, summary: 'API keys (without their secret)', querystring: ZListQuery, response: { 200: ZPage(dto.ZApiKey) } } },
+    async (request) => accounts.apiKeys.list(principalOf(request).userId, request.query),
+  );
+
+  r.post(
+    '/me/api-keys',
+    {
+      config: user,
+      schema: { tags, summary: 'Create an API key; `key` is shown only in this response', body: dto.ZCreateApiKeyBody, response: { 201: dto.ZCreatedApiKey } },
+    },
+    async (request, reply) => {
+      const created = await accounts.apiKeys.create(principalOf(request).userId, request.body.name);
+      return reply.code(201).send(created);
+    },
+  );
+
+  r.delete(
+    '/me/api-keys/:id',
+    { config: user, schema: { tags, summary: 'Revoke an API key', params: dto.ZIdParams, response: { 204: ZNoContent } } },
+    async (request, reply) => {
+      await accounts.apiKeys.revoke(principalOf(request).userId, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.get(
+    '/me/webhook-secret',
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: 'The Standard Webhooks secret (whsec_…) outgoing webhooks are signed with',
+        response: { 200: z.object({ secret: z.string() }) },
+      },
+    },
+    async (request) => ({ secret: await accounts.profile.webhookSecret(principalOf(request).userId) }),
+  );
+}

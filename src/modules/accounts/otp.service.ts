@@ -1,0 +1,137 @@
+/**
+ * One-time codes by email or SMS: verification of an email or phone, sign-in by code, and password
+ * reset. Codes are 6 digits, stored as an HMAC under the server secret, valid 10 minutes, and burnt
+ * after 5 wrong tries. Requests answer the same whether or not an account exists.
+ */
+import { randomUUID } from 'node:crypto';
+import { hmacHex, randomDigits, safeEqual } from '../../platform/crypto.ts';
+import type { Tx } from '../../platform/db/types.ts';
+import { errors } from '../../platform/http/errors.ts';
+import { actorTypeFor, recordAudit } from '../admin/index.ts';
+import type { TOtpRequestBody, TOtpVerifyBody, TPasswordResetBody } from './accounts.dto.ts';
+import type { OtpPurpose } from './accounts.tables.ts';
+import * as uq from './accounts.queries.ts';
+import type { AccountsContext, RequestMeta } from './context.ts';
+import * as oq from './otps.queries.ts';
+import { hashPassword } from './passwords.ts';
+import { revokeAllSessions } from './sessions.queries.ts';
+import type { SignUpService, SignedIn } from './sign-up.service.ts';
+
+export const OTP_TTL_MS = 10 * 60_000;
+export const OTP_MAX_ATTEMPTS = 5;
+/** At most this many codes to one destination per TTL window; more are dropped quietly. */
+const OTP_SENDS_PER_WINDOW = 5;
+
+type Identifier = { email?: string; phone?: string };
+const destinationOf = (id: Identifier) => (id.email ? { destination: id.email, channel: 'email' as const } : { destination: id.phone!, channel: 'sms' as const });
+
+function checkChannel(purpose: OtpPurpose, id: Identifier): void {
+  if (purpose === 'email_verify' && !id.email) throw errors.validation([{ path: 'body.email', message: 'email_verify needs an email' }]);
+  if (purpose === 'phone_verify' && !id.phone) throw errors.validation([{ path: 'body.phone', message: 'phone_verify needs a phone' }]);
+}
+
+export function createOtpService(ctx: AccountsContext, signUp: SignUpService) {
+  const codeHash = (otpId: string, code: string) => hmacHex(ctx.secret, `otp:${otpId}:${code}`);
+
+  async function request(body: TOtpRequestBody, meta: RequestMeta): Promise<void> {
+    checkChannel(body.purpose, body);
+    const { destination, channel } = destinationOf(body);
+    const now = ctx.clock.now();
+    const user = await uq.findUserByIdentifier(ctx.db, body);
+    if (!user || !user.isActive) return;
+    if (body.purpose === 'email_verify' && user.emailVerifiedAt) return;
+    if (body.purpose === 'phone_verify' && user.phoneVerifiedAt) return;
+    if ((await oq.countOtpsSince(ctx.db, destination, new Date(now.getTime() - OTP_TTL_MS))) >= OTP_SENDS_PER_WINDOW) {
+      ctx.log.warn({ purpose: body.purpose, channel, ip: meta.ip }, 'one-time code send limit reached; request dropped');
+      return;
+    }
+
+    const code = randomDigits(6);
+    const id = randomUUID();
+    await ctx.db.transaction(async (tx) => {
+      await oq.consumeOpenOtps(tx, destination, body.purpose, now);
+      await oq.insertOtp(tx, {
+        id,
+        channel,
+        destination,
+        userId: user.id,
+        codeHash: codeHash(id, code),
+        purpose: body.purpose,
+        expiresAt: new Date(now.getTime() + OTP_TTL_MS),
+        createdAt: now,
+      });
+    });
+    const text = `Your Atelier code is ${code}. It expires in 10 minutes. If you did not ask for it, ignore this message.`;
+    try {
+      if (channel === 'email') await ctx.mailer.send({ to: destination, subject: `Your Atelier code: ${code}`, text, code });
+      else await ctx.sms.send({ to: destination, text, code });
+    } catch (err) {
+      // The caller still gets 202: saying otherwise would tell which destinations have accounts.
+      ctx.log.error({ err, channel, purpose: body.purpose }, 'one-time code delivery failed');
+    }
+  }
+
+  /**
+   * Checks a code and, if right, runs `onSuccess` in the same transaction. Wrong tries are counted
+   * and committed even though the request fails, so the outcome is returned and thrown outside.
+   */
+  async function attempt<T>(id: Identifier, purpose: OtpPurpose, code: string, onSuccess: (tx: Tx, otp: oq.OtpRow) => Promise<T>): Promise<T> {
+    const { destination } = destinationOf(id);
+    const now = ctx.clock.now();
+    const outcome = await ctx.db.transaction(async (tx) => {
+      const otp = await oq.findLatestOpenOtp(tx, destination, purpose);
+      if (!otp || otp.expiresAt <= now) return { error: 'invalid' as const };
+      if (otp.attemptCount >= OTP_MAX_ATTEMPTS) return { error: 'burned' as const };
+      if (!safeEqual(codeHash(otp.id, code), otp.codeHash)) {
+        const attempts = await oq.incrementOtpAttempts(tx, otp.id);
+        return { error: attempts >= OTP_MAX_ATTEMPTS ? ('burned' as const) : ('invalid' as const) };
+      }
+      return { value: await onSuccess(tx, otp) };
+    });
+    if ('error' in outcome) throw outcome.error === 'burned' ? errors.tooManyAttempts() : errors.invalidCode();
+    return outcome.value;
+  }
+
+  async function markVerified(tx: Tx, otp: oq.OtpRow, now: Date) {
+    const patch = otp.channel === 'email' ? { emailVerifiedAt: now, updatedAt: now } : { phoneVerifiedAt: now, updatedAt: now };
+    return uq.updateUser(tx, otp.userId!, patch);
+  }
+
+  async function verify(body: TOtpVerifyBody, meta: RequestMeta): Promise<{ verified: true; purpose: OtpPurpose } | SignedIn> {
+    checkChannel(body.purpose, body);
+    return attempt(body, body.purpose, body.code, async (tx, otp) => {
+      const now = ctx.clock.now();
+      // password_reset codes are only checked here; POST /auth/password/reset spends them.
+      if (body.purpose === 'password_reset') return { verified: true as const, purpose: body.purpose };
+      await oq.consumeOtp(tx, otp.id, now);
+      const user = await markVerified(tx, otp, now);
+      if (!user || !user.isActive) throw errors.invalidCode();
+      if (body.purpose === 'login') return signUp.signIn(user, meta, 'otp', tx);
+      return { verified: true as const, purpose: body.purpose };
+    });
+  }
+
+  async function resetPassword(body: TPasswordResetBody, meta: RequestMeta): Promise<void> {
+    const passwordHash = await hashPassword(body.new_password);
+    await attempt(body, 'password_reset', body.code, async (tx, otp) => {
+      const now = ctx.clock.now();
+      await oq.consumeOtp(tx, otp.id, now);
+      const user = await markVerified(tx, otp, now);
+      await uq.updateUser(tx, otp.userId!, { passwordHash, updatedAt: now });
+      const revoked = await revokeAllSessions(tx, otp.userId!, 'password_reset', now);
+      await recordAudit(tx, {
+        actorType: user ? actorTypeFor(user.role) : 'user',
+        actorId: otp.userId,
+        action: 'auth.password_reset',
+        targetType: 'user',
+        targetId: otp.userId!,
+        details: { via: otp.channel, sessions_revoked: revoked },
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        at: now,
+      });
+    });
+  }
+
+  return { request, verify, resetPassword };
+}

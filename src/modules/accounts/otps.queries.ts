@@ -1,0 +1,57 @@
+import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../platform/db/types.ts';
+import { otps, type OtpPurpose } from './accounts.tables.ts';
+
+export type OtpRow = typeof otps.$inferSelect;
+
+export async function insertOtp(db: DbOrTx, row: typeof otps.$inferInsert): Promise<OtpRow> {
+  const [inserted] = await db.insert(otps).values(row).returning();
+  return inserted!;
+}
+
+/** The newest unconsumed code for a destination and purpose, locked for the check. */
+export async function findLatestOpenOtp(db: DbOrTx, destination: string, purpose: OtpPurpose): Promise<OtpRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(otps)
+    .where(and(eq(otps.destination, destination), eq(otps.purpose, purpose), isNull(otps.consumedAt)))
+    .orderBy(desc(otps.createdAt), desc(otps.id))
+    .limit(1)
+    .for('update');
+  return row;
+}
+
+/** A new code replaces older ones: only the latest can be used. */
+export async function consumeOpenOtps(db: DbOrTx, destination: string, purpose: OtpPurpose, now: Date): Promise<void> {
+  await db
+    .update(otps)
+    .set({ consumedAt: now })
+    .where(and(eq(otps.destination, destination), eq(otps.purpose, purpose), isNull(otps.consumedAt)));
+}
+
+export async function incrementOtpAttempts(db: DbOrTx, id: string): Promise<number> {
+  const [row] = await db
+    .update(otps)
+    .set({ attemptCount: sql`${otps.attemptCount} + 1` })
+    .where(eq(otps.id, id))
+    .returning({ attemptCount: otps.attemptCount });
+  return row?.attemptCount ?? 0;
+}
+
+export async function consumeOtp(db: DbOrTx, id: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(otps)
+    .set({ consumedAt: now })
+    .where(and(eq(otps.id, id), isNull(otps.consumedAt)))
+    .returning({ id: otps.id });
+  return rows.length > 0;
+}
+
+/** How many codes were sent to a destination since `since` (a per-destination send limit). */
+export async function countOtpsSince(db: DbOrTx, destination: string, since: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<string>`count(*)` })
+    .from(otps)
+    .where(and(eq(otps.destination, destination), gte(otps.createdAt, since)));
+  return Number(row?.n ?? 0);
+}

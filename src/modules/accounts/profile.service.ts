@@ -1,0 +1,80 @@
+/** The signed-in user's own account: profile, password, webhook secret. */
+import { randomBytes } from 'node:crypto';
+import { errors } from '../../platform/http/errors.ts';
+import { actorTypeFor, recordAudit } from '../admin/index.ts';
+import type { TPatchMeBody, TUser } from './accounts.dto.ts';
+import * as uq from './accounts.queries.ts';
+import type { AccountsContext, RequestMeta } from './context.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import { revokeAllSessions } from './sessions.queries.ts';
+import { toUserView } from './user-view.ts';
+
+export function createProfileService(ctx: AccountsContext) {
+  async function load(userId: string): Promise<uq.UserRow> {
+    const user = await uq.findUserById(ctx.db, userId);
+    if (!user) throw errors.notFound('User');
+    return user;
+  }
+
+  async function me(userId: string): Promise<TUser> {
+    return toUserView(ctx.db, await load(userId));
+  }
+
+  async function update(userId: string, body: TPatchMeBody): Promise<TUser> {
+    if (body.avatar_asset_id) {
+      // Assets arrive with the media module; until then no id can name one of this user's images.
+      throw errors.notFound('Asset');
+    }
+    const now = ctx.clock.now();
+    const patch: Partial<uq.NewUser> = { updatedAt: now };
+    if (body.full_name !== undefined) patch.fullName = body.full_name;
+    if (body.bio !== undefined) patch.bio = body.bio;
+    if (body.company !== undefined) patch.company = body.company;
+    if (body.locale !== undefined) patch.locale = body.locale;
+    if (body.avatar_asset_id === null) patch.avatarAssetId = null;
+    const user = await uq.updateUser(ctx.db, userId, patch);
+    if (!user) throw errors.notFound('User');
+    return toUserView(ctx.db, user);
+  }
+
+  /** Changes the password and signs out every other session; the current one stays. */
+  async function changePassword(
+    userId: string,
+    currentSessionId: string | undefined,
+    body: { current_password: string; new_password: string },
+    meta: RequestMeta,
+  ): Promise<void> {
+    const user = await load(userId);
+    if (!(await verifyPassword(user.passwordHash, body.current_password))) throw errors.invalidCredentials();
+    const passwordHash = await hashPassword(body.new_password);
+    const now = ctx.clock.now();
+    await ctx.db.transaction(async (tx) => {
+      await uq.updateUser(tx, userId, { passwordHash, updatedAt: now });
+      const revoked = await revokeAllSessions(tx, userId, 'password_changed', now, currentSessionId);
+      await recordAudit(tx, {
+        actorType: actorTypeFor(user.role),
+        actorId: userId,
+        action: 'auth.password_changed',
+        targetType: 'user',
+        targetId: userId,
+        details: { sessions_revoked: revoked },
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        at: now,
+      });
+    });
+  }
+
+  /**
+   * The Standard Webhooks secret outgoing webhooks are signed with: `whsec_` + base64 of 24 random
+   * bytes. Created on first request; concurrent first requests agree on one.
+   */
+  async function webhookSecret(userId: string): Promise<string> {
+    const user = await load(userId);
+    if (user.webhookSecret) return user.webhookSecret;
+    await uq.setWebhookSecretIfUnset(ctx.db, userId, `whsec_${randomBytes(24).toString('base64')}`, ctx.clock.now());
+    return (await load(userId)).webhookSecret!;
+  }
+
+  return { me, update, changePassword, webhookSecret };
+}

@@ -1,0 +1,93 @@
+import { and, desc, eq, gt, isNull, lt, ne } from 'drizzle-orm';
+import { afterCursor } from '../../platform/db/keyset.ts';
+import type { DbOrTx } from '../../platform/db/types.ts';
+import type { Cursor } from '../../platform/http/pagination.ts';
+import { sessions, users } from './accounts.tables.ts';
+
+export type SessionRow = typeof sessions.$inferSelect;
+
+export async function insertSession(db: DbOrTx, row: typeof sessions.$inferInsert): Promise<SessionRow> {
+  const [inserted] = await db.insert(sessions).values(row).returning();
+  return inserted!;
+}
+
+/** Locks the session row: concurrent refreshes of one session take turns. */
+export async function findSessionForUpdate(db: DbOrTx, id: string): Promise<SessionRow | undefined> {
+  const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).for('update');
+  return row;
+}
+
+export async function rotateSession(
+  db: DbOrTx,
+  id: string,
+  next: { refreshTokenHash: string; rotationCounter: number; lastUsedAt: Date; expiresAt: Date; ip?: string; userAgent?: string },
+): Promise<void> {
+  await db.update(sessions).set(next).where(eq(sessions.id, id));
+}
+
+export async function revokeSession(db: DbOrTx, id: string, reason: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(sessions)
+    .set({ revokedAt: now, revokedReason: reason })
+    .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return rows.length > 0;
+}
+
+export async function revokeUserSession(db: DbOrTx, userId: string, id: string, reason: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(sessions)
+    .set({ revokedAt: now, revokedReason: reason })
+    .where(and(eq(sessions.id, id), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return rows.length > 0;
+}
+
+/** Revokes every live session of a user, except `keep` if given. */
+export async function revokeAllSessions(db: DbOrTx, userId: string, reason: string, now: Date, keep?: string): Promise<number> {
+  const rows = await db
+    .update(sessions)
+    .set({ revokedAt: now, revokedReason: reason })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keep ? ne(sessions.id, keep) : undefined))
+    .returning({ id: sessions.id });
+  return rows.length;
+}
+
+export async function listLiveSessions(db: DbOrTx, userId: string, now: Date, cursor: Cursor | undefined, limit: number): Promise<SessionRow[]> {
+  return db
+    .select()
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, now),
+        afterCursor(sessions.createdAt, sessions.id, cursor),
+      ),
+    )
+    .orderBy(desc(sessions.createdAt), desc(sessions.id))
+    .limit(limit + 1);
+}
+
+/** What an access token's session says about its user right now (one indexed join per request). */
+export async function findSessionPrincipal(db: DbOrTx, sessionId: string, userId: string) {
+  const [row] = await db
+    .select({
+      role: users.role,
+      isActive: users.isActive,
+      revokedAt: sessions.revokedAt,
+      expiresAt: sessions.expiresAt,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)));
+  return row;
+}
+
+/** Bumps last_used_at at most once a minute, so reads do not become a write each. */
+export async function touchSession(db: DbOrTx, id: string, now: Date): Promise<void> {
+  await db
+    .update(sessions)
+    .set({ lastUsedAt: now })
+    .where(and(eq(sessions.id, id), lt(sessions.lastUsedAt, new Date(now.getTime() - 60_000))));
+}

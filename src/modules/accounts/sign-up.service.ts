@@ -1,0 +1,130 @@
+/**
+ * Registration and password sign-in.
+ *
+ * Sign-up answers 409 when the email or phone is taken: an account that hands out tokens at sign-up
+ * cannot hide that (docs/decisions/003). Everything else here — login, codes, resets — answers the
+ * same whether or not an account exists, and spends the same time.
+ */
+import { randomToken } from '../../platform/crypto.ts';
+import type { Tx } from '../../platform/db/types.ts';
+import { errors } from '../../platform/http/errors.ts';
+import { actorTypeFor, recordAudit } from '../admin/index.ts';
+import type { TLoginBody, TRegisterBody } from './accounts.dto.ts';
+import * as uq from './accounts.queries.ts';
+import type { AccountsContext, RequestMeta } from './context.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import type { SessionsService, TokenPair } from './sessions.service.ts';
+import { slugify } from './slug.ts';
+
+export interface SignedIn {
+  user: uq.UserRow;
+  pair: TokenPair;
+}
+
+export function createSignUpService(ctx: AccountsContext, sessions: SessionsService) {
+  async function register(body: TRegisterBody, meta: RequestMeta): Promise<SignedIn> {
+    // Hash outside the transaction: argon2 takes ~50 ms and needs no lock.
+    const passwordHash = await hashPassword(body.password);
+    const now = ctx.clock.now();
+    return ctx.db.transaction(async (tx) => {
+      const user = await uq.insertUserIfFree(tx, {
+        email: body.email ?? null,
+        phone: body.phone ?? null,
+        passwordHash,
+        fullName: body.full_name ?? null,
+        role: body.account_type === 'vendor' ? 'vendor' : 'user',
+        createdAt: now,
+        updatedAt: now,
+      });
+      if (!user) throw errors.conflict('An account with this email or phone already exists.');
+
+      if (body.account_type === 'vendor') {
+        const base = slugify(body.business_name!);
+        let profile: uq.VendorProfileRow | undefined;
+        for (let attempt = 0; !profile && attempt < 5; attempt++) {
+          const slug = attempt === 0 ? base : `${base}-${randomToken(4).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+          profile = await uq.insertVendorProfileIfSlugFree(tx, { userId: user.id, businessName: body.business_name!, slug, createdAt: now, updatedAt: now });
+        }
+        if (!profile) throw errors.conflict('Could not find a free page address for this business name.');
+      }
+
+      if (ctx.config.signupCredits > 0) {
+        await ctx.ledger.apply(tx, {
+          userId: user.id,
+          type: 'signup_bonus',
+          amount: ctx.config.signupCredits,
+          idempotencyKey: `signup:${user.id}`,
+          description: 'Welcome credits',
+          referenceType: 'user',
+          referenceId: user.id,
+        });
+      }
+      await recordAudit(tx, {
+        actorType: actorTypeFor(user.role),
+        actorId: user.id,
+        action: 'auth.register',
+        targetType: 'user',
+        targetId: user.id,
+        details: { via: body.email ? 'email' : 'phone', account_type: body.account_type },
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        at: now,
+      });
+      const pair = await sessions.issue(tx, user, meta);
+      const signedIn = await uq.updateUser(tx, user.id, { lastLoginAt: now });
+      return { user: signedIn ?? user, pair };
+    });
+  }
+
+  async function login(body: TLoginBody, meta: RequestMeta): Promise<SignedIn> {
+    const user = await uq.findUserByIdentifier(ctx.db, body);
+    const ok = await verifyPassword(user?.passwordHash, body.password);
+    const now = ctx.clock.now();
+    if (!user || !ok) {
+      await recordAudit(ctx.db, {
+        actorType: 'system',
+        actorId: null,
+        action: 'auth.login_failed',
+        targetType: 'user',
+        // The target is recorded only when the account exists; the response never says which.
+        targetId: user?.id,
+        details: { via: body.email ? 'email' : 'phone' },
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        at: now,
+      });
+      throw errors.invalidCredentials();
+    }
+    if (!user.isActive) throw errors.accountDisabled();
+    return signIn(user, meta, 'password');
+  }
+
+  /**
+   * Opens a session for an already-authenticated user (password or one-time code). Pass `tx` when
+   * the caller holds a transaction: on the embedded database a second one would wait forever.
+   */
+  async function signIn(user: uq.UserRow, meta: RequestMeta, via: 'password' | 'otp', tx?: Tx): Promise<SignedIn> {
+    const now = ctx.clock.now();
+    const work = async (db: Tx): Promise<SignedIn> => {
+      const pair = await sessions.issue(db, user, meta);
+      const updated = await uq.updateUser(db, user.id, { lastLoginAt: now });
+      await recordAudit(db, {
+        actorType: actorTypeFor(user.role),
+        actorId: user.id,
+        action: 'auth.login',
+        targetType: 'user',
+        targetId: user.id,
+        details: { via },
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        at: now,
+      });
+      return { user: updated ?? user, pair };
+    };
+    return tx ? work(tx) : ctx.db.transaction(work);
+  }
+
+  return { register, login, signIn };
+}
+
+export type SignUpService = ReturnType<typeof createSignUpService>;

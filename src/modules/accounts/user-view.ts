@@ -1,0 +1,42 @@
+/** The public shape of a user (GET /me and every auth response). */
+import type { DbOrTx } from '../../platform/db/types.ts';
+import { getBalance } from '../billing/index.ts';
+import type { TUser } from './accounts.dto.ts';
+import { findVendorProfile, type UserRow } from './accounts.queries.ts';
+
+export async function toUserView(db: DbOrTx, user: UserRow): Promise<TUser> {
+  const [balance, vendor] = await Promise.all([
+    getBalance(db, user.id),
+    user.role === 'vendor' ? findVendorProfile(db, user.id) : Promise.resolve(undefined),
+  ]);
+  return {
+    id: user.id,
+    email: user.email,
+    phone: user.phone,
+    full_name: user.fullName,
+    bio: user.bio,
+    company: user.company,
+    avatar_asset_id: user.avatarAssetId,
+    locale: user.locale,
+    role: user.role,
+    is_active: user.isActive,
+    email_verified: user.emailVerifiedAt !== null,
+    phone_verified: user.phoneVerifiedAt !== null,
+    credits: { available: balance?.available ?? 0, held: balance?.held ?? 0 },
+    plan: null,
+    ...(vendor
+      ? {
+          vendor_profile: {
+            business_name: vendor.businessName,
+            slug: vendor.slug,
+            profile_info: vendor.profileInfo,
+            contact_info: vendor.contactInfo,
+            social_links: vendor.socialLinks,
+            is_verified: vendor.isVerified,
+          },
+        }
+      : {}),
+    last_login_at: user.lastLoginAt?.toISOString() ?? null,
+    created_at: user.createdAt.toISOString(),
+  };
+}

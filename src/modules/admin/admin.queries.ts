@@ -1,0 +1,8 @@
+import type { DbOrTx } from '../../platform/db/types.ts';
+import { auditLogs } from './admin.tables.ts';
+
+export type NewAuditLog = typeof auditLogs.$inferInsert;
+
+export async function insertAuditLog(db: DbOrTx, row: NewAuditLog): Promise<void> {
+  await db.insert(auditLogs).values(row);
+}

@@ -1,0 +1,10 @@
+/**
+ * Every drizzle table of every module, in one namespace: drizzle-kit reads this file to generate
+ * migrations, and the drivers get it for relational queries. Modules own their tables; this file
+ * only gathers them.
+ */
+export * from '../../modules/accounts/accounts.tables.ts';
+export * from '../../modules/billing/billing.tables.ts';
+export * from '../../modules/admin/admin.tables.ts';
+export * from '../http/idempotency.tables.ts';
+export * from '../mail/outbox.tables.ts';

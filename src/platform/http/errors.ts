@@ -1,0 +1,70 @@
+/**
+ * One error type for the whole application. Services throw `AppError`s (usually through the named
+ * constructors in `errors`), and one handler renders them as application/problem+json.
+ */
+export const errorCodes = {
+  validation_failed: 400,
+  invalid_code: 400,
+  bad_request: 400,
+  invalid_credentials: 401,
+  unauthorized: 401,
+  insufficient_credits: 402,
+  forbidden: 403,
+  account_disabled: 403,
+  quota_exceeded: 403,
+  csrf_failed: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  idempotency_conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  too_many_attempts: 429,
+  internal_error: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: { errors?: FieldError[]; headers?: Record<string, string>; [k: string]: unknown } | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: AppError['details'], status: number = errorCodes[code]) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = status;
+    this.details = details;
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+/** Named constructors, so a call site reads as the failure it reports. */
+export const errors = {
+  validation: (errs: FieldError[], message = 'The request is not valid.') => new AppError('validation_failed', message, { errors: errs }),
+  badRequest: (message: string) => new AppError('bad_request', message),
+  invalidCredentials: () => new AppError('invalid_credentials', 'The credentials are not valid.'),
+  unauthorized: (message = 'Authentication is required.') => new AppError('unauthorized', message),
+  forbidden: (message = 'You may not do that.') => new AppError('forbidden', message),
+  accountDisabled: () => new AppError('account_disabled', 'This account is disabled.'),
+  csrf: () => new AppError('csrf_failed', 'A valid CSRF token is required for cookie-authenticated requests.'),
+  notFound: (what = 'Resource') => new AppError('not_found', `${what} not found.`),
+  conflict: (message: string) => new AppError('conflict', message),
+  idempotencyConflict: () =>
+    new AppError('idempotency_conflict', 'This Idempotency-Key was already used with a different request.'),
+  invalidCode: () => new AppError('invalid_code', 'The code is wrong or has expired.'),
+  tooManyAttempts: () => new AppError('too_many_attempts', 'Too many wrong codes; request a new one.'),
+  rateLimited: (retryAfterSec: number) =>
+    new AppError('rate_limited', 'Too many requests; slow down.', { headers: { 'retry-after': String(retryAfterSec) } }),
+  payloadTooLarge: (message = 'The request body is too large.') => new AppError('payload_too_large', message),
+  unsupportedMediaType: (message = 'This content type is not supported.') => new AppError('unsupported_media_type', message),
+} as const;

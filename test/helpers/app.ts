@@ -1,0 +1,94 @@
+/**
+ * The app as integration tests see it: the real buildApp() on a real database (PGlite in memory, or
+ * PostgreSQL when TEST_DATABASE_URL is set) and the real pg-boss queue. Stand-ins: mail and SMS go
+ * to the outbox table; the clock can be moved by hand; rate limits are off unless a test turns them
+ * on; no web app is served.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { jobDefinitions } from '../../src/jobs.ts';
+import { manualClock } from '../../src/platform/clock.ts';
+import type { Database } from '../../src/platform/db/database.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+import { createOutboxMailer, createOutboxSms } from '../../src/platform/mail/outbox.ts';
+import { createQueue, type Queue } from '../../src/platform/queue/queue.ts';
+import { createTestDatabase } from './databases.ts';
+
+export interface TestApp {
+  app: FastifyInstance;
+  config: Config;
+  database: Database;
+  queue: Queue;
+  clock: ReturnType<typeof manualClock>;
+  secret: string;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(opts: { env?: Record<string, string>; realClock?: boolean } = {}): Promise<TestApp> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-test-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    ATELIER_DATA_DIR: dataDir,
+    ATELIER_RATE_LIMIT: 'off',
+    ATELIER_DEV_OUTBOX: 'on',
+    ...opts.env,
+  });
+  const database = await createTestDatabase();
+  const log = createLogger(config.logLevel);
+  const queue = createQueue(database, log);
+  await queue.start(jobDefinitions);
+  const clock = manualClock(new Date());
+  const secret = 'test-secret-'.padEnd(48, 'x');
+  const app = await buildApp({
+    config,
+    database,
+    queue,
+    clock: opts.realClock ? { now: () => new Date() } : clock,
+    secret,
+    mailer: createOutboxMailer(database.db),
+    sms: createOutboxSms(database.db),
+    webRoot: null,
+    logger: log,
+  });
+  return {
+    app,
+    config,
+    database,
+    queue,
+    clock,
+    secret,
+    async close() {
+      await app.close();
+      await queue.stop();
+      await database.close();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** inject() with a JSON body and optional bearer token, returning the parsed body too. */
+export async function call(
+  app: FastifyInstance,
+  method: InjectOptions['method'],
+  url: string,
+  opts: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+): Promise<LightMyRequestResponse & { body: string; data: any }> {
+  const res = await app.inject({
+    method,
+    url,
+    headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers },
+    ...(opts.body !== undefined ? { payload: opts.body as object } : {}),
+  });
+  let data: unknown;
+  try {
+    data = res.body ? JSON.parse(res.body) : undefined;
+  } catch {
+    data = undefined;
+  }
+  return Object.assign(res, { data });
+}
