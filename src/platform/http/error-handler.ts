@@ -31,10 +31,9 @@ export interface Problem {
   detail: string;
   code: ErrorCode;
   errors?: FieldError[];
-  instance?: string;
 }
 
-export function toProblem(err: AppError, instance?: string): Problem {
+export function toProblem(err: AppError): Problem {
   const problem: Problem = {
     type: `https://atelier.dev/problems/${err.code.replaceAll('_', '-')}`,
     title: titles[err.code] ?? err.code.replaceAll('_', ' '),
@@ -43,13 +42,12 @@ export function toProblem(err: AppError, instance?: string): Problem {
     code: err.code,
   };
   if (err.details?.errors) problem.errors = err.details.errors;
-  if (instance) problem.instance = instance;
   return problem;
 }
 
 export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
   for (const [k, v] of Object.entries(err.details?.headers ?? {})) reply.header(k, v);
-  return reply.code(err.status).type('application/problem+json').send(toProblem(err, reply.request.url.split('?')[0]));
+  return reply.code(err.status).type('application/problem+json').send(toProblem(err));
 }
 
 /** Maps framework and library errors onto our codes. */
