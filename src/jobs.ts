@@ -1,12 +1,15 @@
 /**
  * Every queue of every module. Each is created (and touched) when the runtime starts, before any
- * transaction could be the first to use it.
+ * transaction could be the first to use it; a definition with `cron` is also scheduled.
  */
+import { pruneHandler, pruneJob } from './maintenance.ts';
+import type { Clock } from './platform/clock.ts';
+import type { Db } from './platform/db/types.ts';
 import type { JobDefinition, JobHandler } from './platform/queue/queue.ts';
 
-export const jobDefinitions: JobDefinition[] = [];
+export const jobDefinitions: JobDefinition[] = [pruneJob];
 
 /** The handlers a worker process runs. */
-export function jobHandlers(): JobHandler[] {
-  return [];
+export function jobHandlers(deps: { db: Db; clock: Clock }): JobHandler[] {
+  return [pruneHandler(deps) as JobHandler];
 }

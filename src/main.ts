@@ -47,7 +47,7 @@ function onShutdown(rt: Runtime, stop: () => Promise<void>): void {
 async function serve(config: Config, withWorkers: boolean): Promise<void> {
   const rt = await openRuntime(config);
   await ensureConfiguredAdmin(rt);
-  if (withWorkers) await rt.queue.work(jobHandlers());
+  if (withWorkers) await rt.queue.work(jobHandlers({ db: rt.database.db, clock: rt.clock }));
   const app = await buildApp({ ...rt, logger: rt.log });
   const address = await app.listen({ port: config.port, host: config.host });
   const shown = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
@@ -58,7 +58,7 @@ async function serve(config: Config, withWorkers: boolean): Promise<void> {
 
 async function worker(config: Config): Promise<void> {
   const rt = await openRuntime(config);
-  await rt.queue.work(jobHandlers());
+  await rt.queue.work(jobHandlers({ db: rt.database.db, clock: rt.clock }));
   rt.log.info({ database: rt.database.kind }, 'worker started');
   onShutdown(rt, async () => {});
 }

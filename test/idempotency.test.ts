@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { createLedger, ledgerSum } from '../src/modules/billing/index.ts';
 import { registerErrorHandling } from '../src/platform/http/error-handler.ts';
 import { createIdempotency, idempotencyKeyOf, sendIdempotent } from '../src/platform/http/idempotency.ts';
+import { countRows } from './helpers/accounts.ts';
 import { call, createTestApp, type TestApp } from './helpers/app.ts';
 
 let t: TestApp;
@@ -58,7 +59,7 @@ afterAll(async () => {
 const move = (amount: number, key?: string) =>
   route.inject({ method: 'POST', url: '/move', payload: { amount }, headers: key ? { 'idempotency-key': key } : {} });
 
-const ledgerRows = async () => Number((await t.database.db.execute<{ n: string }>(`select count(*)::text as n from credit_transactions where user_id = '${userId}'` as never)).rows?.[0]?.n ?? 0);
+const ledgerRows = () => countRows(t, `select count(*) as n from credit_transactions where user_id = '${userId}'`);
 
 describe('Idempotency-Key', () => {
   it('runs the work once and replays the first response', async () => {

@@ -4,7 +4,7 @@
  * read codes from GET /dev/outbox), and a manual clock for expiry.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestApp, type TestApp } from '../helpers/app.ts';
+import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 import { countRows, latestCode, signUp, uniqueEmail, uniquePhone } from '../helpers/accounts.ts';
 
 let t: TestApp;
@@ -34,7 +34,7 @@ describe('POST /auth/otp/request', () => {
     const a = await signUp(t.app);
     await otpRequest({ email: a.email, purpose: 'email_verify' });
     const code = await latestCode(t.app, a.email!);
-    const { rows } = await t.database.db.execute(`select code_hash from otps where destination = '${a.email}'` as never);
+    const rows = await sqlRows(t, `select code_hash from otps where destination = '${a.email}'`);
     expect(JSON.stringify(rows)).not.toContain(code);
   });
 

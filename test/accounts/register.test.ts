@@ -3,7 +3,7 @@
  * Stand-ins: mail and SMS go to the outbox; the clock is a manual one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestApp, type TestApp } from '../helpers/app.ts';
+import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 import { countRows, uniqueEmail, uniquePhone } from '../helpers/accounts.ts';
 
 let t: TestApp;
@@ -28,9 +28,7 @@ describe('POST /auth/register', () => {
     expect(res.data.refresh_token).toEqual(expect.any(String));
     expect(res.data.user).not.toHaveProperty('password_hash');
 
-    const { rows } = await t.database.db.execute(
-      `select type, amount, balance_before, balance_after, idempotency_key from credit_transactions where user_id = '${res.data.user.id}'` as never,
-    );
+    const rows = await sqlRows(t, `select type, amount, balance_before, balance_after, idempotency_key from credit_transactions where user_id = '${res.data.user.id}'`);
     expect(rows).toEqual([{ type: 'signup_bonus', amount: 2, balance_before: 0, balance_after: 2, idempotency_key: `signup:${res.data.user.id}` }]);
     expect(await countRows(t, `select count(*) as n from audit_logs where action = 'auth.register' and target_id = '${res.data.user.id}'`)).toBe(1);
   });

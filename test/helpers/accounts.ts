@@ -1,7 +1,8 @@
 /** Shortcuts for tests that need signed-up users and one-time codes. */
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
-import { call } from './app.ts';
+import type { Database } from '../../src/platform/db/database.ts';
+import { call, sqlRows } from './app.ts';
 
 let n = 0;
 export const uniqueEmail = (tag = 'user') => `${tag}-${Date.now().toString(36)}-${++n}@example.com`;
@@ -29,7 +30,7 @@ export async function latestCode(app: FastifyInstance, to: string): Promise<stri
   return code;
 }
 
-export async function countRows(app: { database: { db: { execute: (q: never) => Promise<{ rows: unknown[] }> } } }, sqlText: string): Promise<number> {
-  const res = await app.database.db.execute(sqlText as never);
-  return Number((res.rows[0] as { n: string | number }).n);
+export async function countRows(t: { database: Database }, sqlText: string): Promise<number> {
+  const [row] = await sqlRows<{ n: string | number }>(t, sqlText);
+  return Number(row?.n);
 }

@@ -7,6 +7,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -91,4 +92,10 @@ export async function call(
     data = undefined;
   }
   return Object.assign(res, { data });
+}
+
+/** Rows of a raw SQL statement, for assertions about what the database holds. */
+export async function sqlRows<T = Record<string, unknown>>(t: { database: Database }, text: string): Promise<T[]> {
+  const res = (await t.database.db.execute(sql.raw(text))) as unknown as { rows: T[] };
+  return res.rows;
 }

@@ -24,3 +24,4 @@ export async function accountsRoutes(app: FastifyInstance, accounts: AccountsSer
   await authRoutes(app, accounts, opts);
   await meRoutes(app, accounts);
 }
+export { pruneAccounts } from './prune.ts';

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import { otps, type OtpPurpose } from './accounts.tables.ts';
 
@@ -54,4 +54,10 @@ export async function countOtpsSince(db: DbOrTx, destination: string, since: Dat
     .from(otps)
     .where(and(eq(otps.destination, destination), gte(otps.createdAt, since)));
   return Number(row?.n ?? 0);
+}
+
+/** Codes that expired before `before` are of no further use to anyone. */
+export async function deleteOtpsExpiredBefore(db: DbOrTx, before: Date): Promise<number> {
+  const rows = await db.delete(otps).where(lt(otps.expiresAt, before)).returning({ id: otps.id });
+  return rows.length;
 }

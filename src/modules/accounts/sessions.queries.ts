@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, lt, ne } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, ne, or } from 'drizzle-orm';
 import { afterCursor } from '../../platform/db/keyset.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import type { Cursor } from '../../platform/http/pagination.ts';
@@ -90,4 +90,13 @@ export async function touchSession(db: DbOrTx, id: string, now: Date): Promise<v
     .update(sessions)
     .set({ lastUsedAt: now })
     .where(and(eq(sessions.id, id), lt(sessions.lastUsedAt, new Date(now.getTime() - 60_000))));
+}
+
+/** Sessions that ended (expired or revoked) before `before`; kept until then for the user's history. */
+export async function deleteSessionsEndedBefore(db: DbOrTx, before: Date): Promise<number> {
+  const rows = await db
+    .delete(sessions)
+    .where(or(lt(sessions.expiresAt, before), lt(sessions.revokedAt, before)))
+    .returning({ id: sessions.id });
+  return rows.length;
 }

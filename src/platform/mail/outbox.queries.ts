@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
 import { outboxMessages } from './outbox.tables.ts';
 
@@ -17,4 +17,9 @@ export async function listOutboxMessages(db: DbOrTx, opts: { to?: string; limit:
     .where(opts.to ? and(eq(outboxMessages.to, opts.to)) : undefined)
     .orderBy(desc(outboxMessages.createdAt), desc(outboxMessages.id))
     .limit(opts.limit);
+}
+
+export async function deleteOutboxBefore(db: DbOrTx, before: Date): Promise<number> {
+  const rows = await db.delete(outboxMessages).where(lt(outboxMessages.createdAt, before)).returning({ id: outboxMessages.id });
+  return rows.length;
 }

@@ -23,6 +23,8 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   options?: Omit<QueueOptions, 'notify'>;
   /** How many jobs one fetch takes; a full batch makes the worker fetch again at once. */
   batchSize?: number;
+  /** A cron expression: pg-boss sends one job per tick, once across all nodes. */
+  cron?: string;
 }
 
 export interface JobHandler<S extends z.ZodType = z.ZodType> {
@@ -71,6 +73,7 @@ export function createQueue(database: Database, log: Logger): Queue {
         // pg-boss caches a queue on first use; touching it here keeps that lookup out of any later
         // transaction (on PGlite's single connection it would wait for that transaction forever).
         await boss.getQueueStats?.(def.name).catch(() => undefined);
+        if (def.cron) await boss.schedule(def.name, def.cron, {});
       }
     },
     async send(def, data, opts = {}) {

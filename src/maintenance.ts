@@ -1,0 +1,40 @@
+/**
+ * The hourly housekeeping job: deletes what has outlived its use (expired codes, ended sessions,
+ * stored idempotent responses after a day, outbox messages after a week). Deleting is idempotent,
+ * so a repeated or overlapping run is harmless.
+ */
+import { z } from 'zod';
+import { pruneAccounts } from './modules/accounts/index.ts';
+import type { Clock } from './platform/clock.ts';
+import type { Db } from './platform/db/types.ts';
+import { deleteKeysOlderThan } from './platform/http/idempotency.queries.ts';
+import { deleteOutboxBefore } from './platform/mail/outbox.queries.ts';
+import type { JobDefinition, JobHandler } from './platform/queue/queue.ts';
+
+const DAY = 86_400_000;
+
+export const pruneJob = {
+  name: 'maintenance.prune',
+  schema: z.object({}).passthrough(),
+  cron: '17 * * * *',
+  options: { retryLimit: 2, expireInSeconds: 600 },
+  batchSize: 1,
+} satisfies JobDefinition;
+
+export async function prune(db: Db, now: Date) {
+  return {
+    ...(await pruneAccounts(db, now)),
+    idempotency_keys: await deleteKeysOlderThan(db, new Date(now.getTime() - DAY)),
+    outbox: await deleteOutboxBefore(db, new Date(now.getTime() - 7 * DAY)),
+  };
+}
+
+export function pruneHandler(deps: { db: Db; clock: Clock }): JobHandler<typeof pruneJob.schema> {
+  return {
+    definition: pruneJob,
+    async handle(_data, ctx) {
+      const removed = await prune(deps.db, deps.clock.now());
+      ctx.log.info({ removed }, 'maintenance: pruned');
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The hourly prune: what it deletes and what it keeps. Real: database and queries; the job runs
+ * its handler logic directly (its scheduling is pg-boss's). Stand-in: a manual clock.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prune } from '../src/maintenance.ts';
+import { countRows, signUp } from './helpers/accounts.ts';
+import { call, createTestApp, type TestApp } from './helpers/app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t?.close());
+
+describe('maintenance.prune', () => {
+  it('deletes expired codes and long-ended sessions, and keeps live ones', async () => {
+    const live = await signUp(t.app);
+    const ended = await signUp(t.app);
+    await call(t.app, 'POST', '/api/v1/auth/logout', { body: { refresh_token: ended.refresh_token } });
+    await call(t.app, 'POST', '/api/v1/auth/otp/request', { body: { email: live.email, purpose: 'login' } });
+    const sessionsBefore = await countRows(t, 'select count(*) as n from sessions');
+
+    // Nothing is old enough yet.
+    expect(await prune(t.database.db, t.clock.now())).toMatchObject({ otps: 0, sessions: 0 });
+
+    const later = new Date(t.clock.now().getTime() + 31 * 86_400_000);
+    const removed = await prune(t.database.db, later);
+    expect(removed.otps).toBeGreaterThanOrEqual(1);
+    // Only the session that ended (logout) over 30 days before goes; the others expired just
+    // a day before `later` and stay listed for now.
+    expect(removed.sessions).toBe(1);
+    expect(await countRows(t, 'select count(*) as n from sessions')).toBe(sessionsBefore - 1);
+    expect(await countRows(t, 'select count(*) as n from otps')).toBe(0);
+    expect(await countRows(t, 'select count(*) as n from users')).toBeGreaterThanOrEqual(2);
+  });
+});
