@@ -16,7 +16,7 @@ import { registerErrorHandling } from './platform/http/error-handler.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { registerRateLimit } from './platform/http/rate-limit.ts';
 import { registerSecurityHeaders } from './platform/http/security.ts';
-import { registerWebApp } from './platform/http/web.ts';
+import { isWebAppBuilt, registerWebApp, spaFallback } from './platform/http/web.ts';
 import { loggerOptions, type Logger } from './platform/logger.ts';
 import type { Mailer } from './platform/mail/mailer.ts';
 import { outboxRoutes } from './platform/mail/outbox.routes.ts';
@@ -68,7 +68,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
 
-  registerErrorHandling(app);
+  const webRoot = deps.webRoot === undefined ? defaultWebRoot : deps.webRoot;
+  const serveWeb = webRoot !== null && isWebAppBuilt(webRoot);
+  if (webRoot && !serveWeb) app.log.warn({ webRoot }, 'web app not built (npm run build:web); serving the API only');
+  registerErrorHandling(app, serveWeb ? { notFound: spaFallback } : {});
   await registerSecurityHeaders(app, { isProduction: config.isProduction });
   await app.register(cookie);
   await registerRateLimit(app, { enabled: config.rateLimit, redisUrl: config.redisUrl });
@@ -88,8 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   await opsRoutes(app, { database: deps.database, queue: deps.queue, metrics, dataDir: config.dataDir });
 
-  const webRoot = deps.webRoot === undefined ? defaultWebRoot : deps.webRoot;
-  if (webRoot) await registerWebApp(app, { root: webRoot });
+  if (serveWeb) await registerWebApp(app, { root: webRoot });
 
   await app.ready();
   return app;

@@ -97,7 +97,7 @@ describe('atelier start', () => {
         body: JSON.stringify({ email: 'owner@example.com', password: 'owner-password' }),
       });
       expect(login.status).toBe(200);
-      expect((await login.json()).user.role).toBe('admin');
+      expect(((await login.json()) as { user: { role: string } }).user.role).toBe('admin');
     } finally {
       child.kill('SIGTERM');
     }

@@ -5,22 +5,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
-import { AppError } from './errors.ts';
-import { sendProblem } from './error-handler.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendNotFound } from './error-handler.ts';
 
-export async function registerWebApp(app: FastifyInstance, opts: { root: string }): Promise<boolean> {
-  if (!fs.existsSync(path.join(opts.root, 'index.html'))) {
-    app.log.warn({ root: opts.root }, 'web app not built; run `npm run build:web`');
-    return false;
-  }
+export const isWebAppBuilt = (root: string): boolean => fs.existsSync(path.join(root, 'index.html'));
+
+export async function registerWebApp(app: FastifyInstance, opts: { root: string }): Promise<void> {
   await app.register(fastifyStatic, { root: opts.root, prefix: '/', wildcard: false, index: ['index.html'] });
-  app.setNotFoundHandler((request, reply) => {
-    const url = request.url.split('?')[0]!;
-    if (request.method === 'GET' && !url.startsWith('/api/') && !path.extname(url)) {
-      return reply.type('text/html').sendFile('index.html');
-    }
-    return sendProblem(reply, new AppError('not_found', `No route for ${request.method} ${url}.`));
-  });
-  return true;
+}
+
+/** The not-found handler when the web app is served. */
+export function spaFallback(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const url = request.url.split('?')[0]!;
+  if (request.method === 'GET' && !url.startsWith('/api/') && !path.extname(url)) {
+    return reply.type('text/html').sendFile('index.html');
+  }
+  return sendNotFound(request, reply);
 }
