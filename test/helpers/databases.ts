@@ -39,7 +39,10 @@ export async function prepareTemplates(): Promise<void> {
   const pglite = await openDatabase({ kind: 'pglite' });
   await installSchemas(pglite);
   const dump = await pglite.pglite!.dumpDataDir('none');
-  await fs.writeFile(TEMPLATE_DUMP, Buffer.from(await dump.arrayBuffer()));
+  // Write then rename: another run reading the template never sees half a file.
+  const partial = `${TEMPLATE_DUMP}.${process.pid}.partial`;
+  await fs.writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+  await fs.rename(partial, TEMPLATE_DUMP);
   await pglite.close();
 
   const url = testDatabaseUrl();

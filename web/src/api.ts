@@ -1,0 +1,205 @@
+/**
+ * A small client for the Atelier API (/api/v1) in cookie mode:
+ * - auth requests send `X-Atelier-Auth: cookie`, so the tokens arrive as httpOnly cookies;
+ * - state-changing requests echo the readable `atelier_csrf` cookie in `X-CSRF-Token`;
+ * - a 401 triggers one refresh and one retry; if the refresh fails, the app is told the session
+ *   has ended (it then shows the sign-in screen).
+ * Errors are application/problem+json and surface as `ApiError`.
+ */
+
+export type Role = 'user' | 'vendor' | 'admin';
+
+export interface VendorProfile {
+  business_name: string;
+  slug: string;
+  is_verified?: boolean;
+}
+
+export interface User {
+  id: string;
+  email: string | null;
+  phone: string | null;
+  full_name: string | null;
+  role: Role;
+  is_active: boolean;
+  email_verified: boolean;
+  phone_verified: boolean;
+  credits: { available: number; held: number };
+  plan: { id: string; name: string } | null;
+  vendor_profile?: VendorProfile;
+  created_at: string;
+}
+
+export interface AuthResponse {
+  user: User;
+  expires_in: number;
+}
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  code?: string;
+  errors?: FieldError[];
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+  readonly fieldErrors: FieldError[];
+
+  constructor(status: number, problem: Problem) {
+    super(problem.detail || problem.title || `Request failed (${status}).`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = problem.code ?? 'unknown';
+    this.title = problem.title ?? '';
+    this.fieldErrors = Array.isArray(problem.errors) ? problem.errors : [];
+  }
+}
+
+/** `body.password` → `password`; `body` → `` (an error about the whole request). */
+export const fieldName = (path: string): string => path.replace(/^body\.?/, '');
+
+/**
+ * Splits an error into messages for the fields a form shows and the rest (shown at the top).
+ * Unknown errors become a generic message.
+ */
+export function describeError(err: unknown, fields: readonly string[]): { message: string; fields: Record<string, string>; other: string[] } {
+  if (!(err instanceof ApiError)) return { message: 'Something went wrong. Please try again.', fields: {}, other: [] };
+  const byField: Record<string, string> = {};
+  const other: string[] = [];
+  for (const fe of err.fieldErrors) {
+    const name = fieldName(fe.path);
+    if (fields.includes(name)) {
+      // One message per field is enough; the first is the most basic one.
+      byField[name] ??= fe.message;
+    } else {
+      other.push(name ? `${name.replaceAll('_', ' ')}: ${fe.message}` : fe.message);
+    }
+  }
+  return { message: err.message, fields: byField, other };
+}
+
+const API = '/api/v1';
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function readCookie(name: string): string | undefined {
+  for (const part of document.cookie.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+/** The readable CSRF cookie exists while a cookie session might be alive. */
+export const hasSessionHint = (): boolean => Boolean(readCookie('atelier_csrf'));
+
+let onSessionExpired: (() => void) | null = null;
+/** The app registers what to do when a session cannot be refreshed (go to sign-in). */
+export function setSessionExpiredHandler(fn: (() => void) | null): void {
+  onSessionExpired = fn;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  /** Send `X-Atelier-Auth: cookie` (sign-in style requests). */
+  cookieAuth?: boolean;
+  /** On a 401, refresh the session once and retry (off for the auth endpoints themselves). */
+  retryOn401?: boolean;
+}
+
+async function send(method: string, path: string, opts: RequestOptions): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (opts.cookieAuth) headers['X-Atelier-Auth'] = 'cookie';
+  if (STATE_CHANGING.has(method)) {
+    const csrf = readCookie('atelier_csrf');
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+  }
+  try {
+    return await fetch(API + path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+  } catch {
+    throw new ApiError(0, { code: 'network_error', detail: 'Could not reach Atelier. Check your connection and try again.' });
+  }
+}
+
+async function parse<T>(res: Response): Promise<T> {
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = undefined;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+  if (!res.ok) {
+    const problem = (data && typeof data === 'object' ? data : {}) as Problem;
+    throw new ApiError(res.status, problem);
+  }
+  return data as T;
+}
+
+/** One refresh at a time: parallel 401s share it. */
+let refreshing: Promise<boolean> | null = null;
+
+export function refreshSession(): Promise<boolean> {
+  refreshing ??= send('POST', '/auth/refresh', { body: {}, cookieAuth: true })
+    .then((res) => res.ok)
+    .catch(() => false)
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
+
+async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const retry = opts.retryOn401 ?? !opts.cookieAuth;
+  let res = await send(method, path, opts);
+  if (res.status === 401 && retry) {
+    if (await refreshSession()) {
+      res = await send(method, path, opts);
+    } else {
+      onSessionExpired?.();
+    }
+  }
+  return parse<T>(res);
+}
+
+export type Identifier = { email: string } | { phone: string };
+
+export interface RegisterInput {
+  email?: string;
+  phone?: string;
+  password: string;
+  full_name?: string;
+  account_type: 'user' | 'vendor';
+  business_name?: string;
+}
+
+export type OtpPurpose = 'email_verify' | 'phone_verify' | 'password_reset' | 'login';
+
+export const api = {
+  register: (input: RegisterInput) => request<AuthResponse>('POST', '/auth/register', { body: input, cookieAuth: true }),
+  login: (input: { email?: string; phone?: string; password: string }) => request<AuthResponse>('POST', '/auth/login', { body: input, cookieAuth: true }),
+  logout: () => request<void>('POST', '/auth/logout', { body: {}, cookieAuth: true }),
+  me: () => request<User>('GET', '/me'),
+  requestOtp: (input: Identifier & { purpose: OtpPurpose }) => request<{ status: 'accepted' }>('POST', '/auth/otp/request', { body: input }),
+  verifyOtp: (input: Identifier & { purpose: OtpPurpose; code: string }) =>
+    request<{ verified: true; purpose: OtpPurpose } | AuthResponse>('POST', '/auth/otp/verify', { body: input, cookieAuth: true }),
+};

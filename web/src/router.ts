@@ -1,0 +1,41 @@
+/** A tiny path router: real paths with history.pushState, so reloads and the back button work. */
+import { useEffect, useState } from 'react';
+
+export type Route = '/' | '/signin' | '/signup' | '/dashboard';
+const ROUTES: readonly Route[] = ['/', '/signin', '/signup', '/dashboard'];
+
+const ROUTE_CHANGE = 'atelier:navigate';
+
+function normalize(pathname: string): string {
+  const trimmed = pathname.replace(/\/+$/, '');
+  return trimmed === '' ? '/' : trimmed;
+}
+
+export function currentPath(): string {
+  return normalize(window.location.pathname);
+}
+
+export const isRoute = (path: string): path is Route => (ROUTES as readonly string[]).includes(path);
+
+export function navigate(to: Route, opts: { replace?: boolean } = {}): void {
+  if (currentPath() !== to) {
+    if (opts.replace) window.history.replaceState(null, '', to);
+    else window.history.pushState(null, '', to);
+  }
+  window.dispatchEvent(new Event(ROUTE_CHANGE));
+  window.scrollTo(0, 0);
+}
+
+export function usePath(): string {
+  const [path, setPath] = useState(currentPath);
+  useEffect(() => {
+    const update = () => setPath(currentPath());
+    window.addEventListener('popstate', update);
+    window.addEventListener(ROUTE_CHANGE, update);
+    return () => {
+      window.removeEventListener('popstate', update);
+      window.removeEventListener(ROUTE_CHANGE, update);
+    };
+  }, []);
+  return path;
+}

@@ -1,0 +1,186 @@
+/** Small shared pieces: links that use the router, form fields, alerts, the sign-in page layout. */
+import { useEffect, useState, type AnchorHTMLAttributes, type InputHTMLAttributes, type MouseEvent, type ReactNode } from 'react';
+import { navigate, type Route } from './router.ts';
+
+export function Link({ to, children, ...rest }: { to: Route; children: ReactNode } & Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'>) {
+  const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
+    rest.onClick?.(e);
+    // Let the browser handle new-tab and similar clicks.
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    navigate(to);
+  };
+  return (
+    <a {...rest} href={to} onClick={onClick}>
+      {children}
+    </a>
+  );
+}
+
+export function Logo({ size = 28 }: { size?: number }) {
+  return (
+    <svg className="logo-mark" width={size} height={size} viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+      <rect width="32" height="32" rx="8" fill="currentColor" />
+      <path d="M10 23 16 8l6 15M12.4 17.5h7.2" fill="none" stroke="#fff" strokeWidth="2.6" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
+}
+
+export function Brand() {
+  return (
+    <span className="brand">
+      <Logo />
+      <span className="brand-name">Atelier</span>
+    </span>
+  );
+}
+
+type FieldProps = {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  hint?: ReactNode;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'id'>;
+
+export function Field({ id, label, error, hint, className, ...input }: FieldProps) {
+  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${error ? ' has-error' : ''}${className ? ` ${className}` : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={described} {...input} />
+      {hint && (
+        <p id={`${id}-hint`} className="field-hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} className="field-error" data-testid={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A password input with a show/hide toggle. */
+export function PasswordField(props: FieldProps) {
+  const [visible, setVisible] = useState(false);
+  const { id, label, error, hint, ...input } = props;
+  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${error ? ' has-error' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      <div className="input-with-action">
+        <input id={id} type={visible ? 'text' : 'password'} aria-invalid={error ? true : undefined} aria-describedby={described} {...input} />
+        <button
+          type="button"
+          className="input-action"
+          aria-controls={id}
+          aria-pressed={visible}
+          onClick={() => setVisible((v) => !v)}
+        >
+          {visible ? 'Hide' : 'Show'}
+        </button>
+      </div>
+      {hint && (
+        <p id={`${id}-hint`} className="field-hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} className="field-error" data-testid={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function Alert({ kind = 'error', children, testId }: { kind?: 'error' | 'info' | 'success'; children: ReactNode; testId?: string }) {
+  return (
+    <div className={`alert alert-${kind}`} role={kind === 'error' ? 'alert' : 'status'} data-testid={testId}>
+      {children}
+    </div>
+  );
+}
+
+export interface FormError {
+  message: string;
+  fields: Record<string, string>;
+  other: string[];
+}
+
+export function FormErrorAlert({ error }: { error: FormError | null }) {
+  if (!error) return null;
+  return (
+    <Alert testId="form-error">
+      <p>{error.message}</p>
+      {error.other.length > 0 && (
+        <ul>
+          {error.other.map((m) => (
+            <li key={m}>{m}</li>
+          ))}
+        </ul>
+      )}
+    </Alert>
+  );
+}
+
+/** Email-or-phone switch, as a pair of radio buttons styled like a segmented control. */
+export function ChannelToggle({ name, value, onChange }: { name: string; value: 'email' | 'phone'; onChange: (v: 'email' | 'phone') => void }) {
+  return (
+    <fieldset className="segmented">
+      <legend className="visually-hidden">Use email or phone</legend>
+      {(['email', 'phone'] as const).map((v) => (
+        <label key={v} className={value === v ? 'active' : undefined}>
+          <input type="radio" name={name} value={v} checked={value === v} onChange={() => onChange(v)} />
+          {v === 'email' ? 'Email' : 'Phone'}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+export function AuthLayout({ title, subtitle, children, footer }: { title: string; subtitle: string; children: ReactNode; footer: ReactNode }) {
+  return (
+    <div className="auth-page">
+      <aside className="auth-aside" aria-hidden="true">
+        <div className="auth-aside-inner">
+          <Brand />
+          <p className="auth-tagline">Create, refine and sell AI imagery — every generation metered in simple credits.</p>
+          <ul className="auth-points">
+            <li>Pay only for what you generate</li>
+            <li>Self-hosted and private by design</li>
+            <li>Built for creators and vendors</li>
+          </ul>
+        </div>
+      </aside>
+      <main className="auth-main">
+        <div className="auth-card">
+          <div className="auth-card-brand">
+            <Brand />
+          </div>
+          <h1>{title}</h1>
+          <p className="muted">{subtitle}</p>
+          {children}
+          <p className="auth-footer">{footer}</p>
+        </div>
+      </main>
+    </div>
+  );
+}
+
+export function Spinner({ label }: { label: string }) {
+  return (
+    <div className="spinner-wrap" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      <span>{label}</span>
+    </div>
+  );
+}
+
+export function useDocumentTitle(title: string): void {
+  useEffect(() => {
+    document.title = title ? `${title} · Atelier` : 'Atelier';
+  }, [title]);
+}
