@@ -141,6 +141,57 @@ export function ChannelToggle({ name, value, onChange }: { name: string; value: 
   );
 }
 
+/**
+ * The email-or-phone input of the sign-in and sign-up forms: the toggle, then the one field it
+ * selects. Ids are `<idPrefix>-email` and `<idPrefix>-phone`.
+ */
+export function IdentifierField(props: {
+  idPrefix: string;
+  channel: 'email' | 'phone';
+  onChannel: (v: 'email' | 'phone') => void;
+  email: string;
+  phone: string;
+  onEmail: (v: string) => void;
+  onPhone: (v: string) => void;
+  errors: { email?: string | undefined; phone?: string | undefined };
+  /** `username` on sign-in, `email`/`tel` on sign-up, as password managers expect. */
+  purpose: 'signin' | 'signup';
+}) {
+  const signup = props.purpose === 'signup';
+  return (
+    <>
+      <ChannelToggle name={`${props.idPrefix}-channel`} value={props.channel} onChange={props.onChannel} />
+      {props.channel === 'email' ? (
+        <Field
+          id={`${props.idPrefix}-email`}
+          label="Email"
+          type="email"
+          autoComplete={signup ? 'email' : 'username'}
+          inputMode="email"
+          required
+          value={props.email}
+          onChange={(e) => props.onEmail(e.target.value)}
+          error={props.errors.email}
+        />
+      ) : (
+        <Field
+          id={`${props.idPrefix}-phone`}
+          label="Phone number"
+          type="tel"
+          autoComplete={signup ? 'tel' : 'username'}
+          inputMode="tel"
+          placeholder="+989121234567"
+          required
+          value={props.phone}
+          onChange={(e) => props.onPhone(e.target.value)}
+          error={props.errors.phone}
+          hint={signup ? 'International format, starting with + and the country code.' : undefined}
+        />
+      )}
+    </>
+  );
+}
+
 export function AuthLayout({ title, subtitle, children, footer }: { title: string; subtitle: string; children: ReactNode; footer: ReactNode }) {
   return (
     <div className="auth-page">

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, describeError, type User } from '../api.ts';
-import { Alert, AuthLayout, ChannelToggle, Field, FormErrorAlert, Link, PasswordField, useDocumentTitle, type FormError } from '../ui.tsx';
+import { Alert, AuthLayout, FormErrorAlert, IdentifierField, Link, PasswordField, useDocumentTitle, type FormError } from '../ui.tsx';
 
 const FIELDS = ['email', 'phone', 'password'] as const;
 
@@ -52,33 +52,17 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (user: User) => voi
           </Alert>
         )}
         <FormErrorAlert error={error} />
-        <ChannelToggle name="signin-channel" value={channel} onChange={setChannel} />
-        {channel === 'email' ? (
-          <Field
-            id="signin-email"
-            label="Email"
-            type="email"
-            autoComplete="username"
-            inputMode="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            error={fe.email}
-          />
-        ) : (
-          <Field
-            id="signin-phone"
-            label="Phone number"
-            type="tel"
-            autoComplete="username"
-            inputMode="tel"
-            placeholder="+989121234567"
-            required
-            value={phone}
-            onChange={(e) => setPhone(e.target.value)}
-            error={fe.phone}
-          />
-        )}
+        <IdentifierField
+          idPrefix="signin"
+          purpose="signin"
+          channel={channel}
+          onChannel={setChannel}
+          email={email}
+          phone={phone}
+          onEmail={setEmail}
+          onPhone={setPhone}
+          errors={fe}
+        />
         <PasswordField
           id="signin-password"
           label="Password"

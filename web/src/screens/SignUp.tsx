@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, describeError, type RegisterInput, type User } from '../api.ts';
-import { AuthLayout, ChannelToggle, Field, FormErrorAlert, Link, PasswordField, useDocumentTitle, type FormError } from '../ui.tsx';
+import { AuthLayout, Field, FormErrorAlert, IdentifierField, Link, PasswordField, useDocumentTitle, type FormError } from '../ui.tsx';
 
 const FIELDS = ['email', 'phone', 'password', 'full_name', 'business_name'] as const;
 
@@ -55,34 +55,17 @@ export function SignUp({ onSignedIn }: { onSignedIn: (user: User) => void }) {
     >
       <form className="form" onSubmit={submit} noValidate aria-label="Sign up" data-testid="signup-form">
         <FormErrorAlert error={error} />
-        <ChannelToggle name="signup-channel" value={channel} onChange={setChannel} />
-        {channel === 'email' ? (
-          <Field
-            id="signup-email"
-            label="Email"
-            type="email"
-            autoComplete="email"
-            inputMode="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            error={fe.email}
-          />
-        ) : (
-          <Field
-            id="signup-phone"
-            label="Phone number"
-            type="tel"
-            autoComplete="tel"
-            inputMode="tel"
-            placeholder="+989121234567"
-            required
-            value={phone}
-            onChange={(e) => setPhone(e.target.value)}
-            error={fe.phone}
-            hint="International format, starting with + and the country code."
-          />
-        )}
+        <IdentifierField
+          idPrefix="signup"
+          purpose="signup"
+          channel={channel}
+          onChannel={setChannel}
+          email={email}
+          phone={phone}
+          onEmail={setEmail}
+          onPhone={setPhone}
+          errors={fe}
+        />
         <PasswordField
           id="signup-password"
           label="Password"
