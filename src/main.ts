@@ -10,14 +10,12 @@ import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { jobHandlers } from './jobs.ts';
-import { createAccountsService } from './modules/accounts/index.ts';
+import { createAccountsModule } from './modules/accounts/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
 const USAGE = `Usage: atelier <start|api|worker|migrate|admin create --email <email> --password <password>>`;
 
-function accountsOf(rt: Runtime) {
-  return createAccountsService({ db: rt.database.db, clock: rt.clock, config: rt.config, secret: rt.secret, mailer: rt.mailer, sms: rt.sms, log: rt.log });
-}
+const accountsOf = (rt: Runtime) => createAccountsModule(rt);
 
 async function ensureConfiguredAdmin(rt: Runtime): Promise<void> {
   if (!rt.config.admin) return;

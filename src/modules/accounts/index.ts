@@ -1,6 +1,7 @@
 /** What other modules and the app may use of accounts. */
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.ts';
+import type { Logger } from '../../platform/logger.ts';
 import { createAccountsService, type AccountsService } from './accounts.service.ts';
 import { authRoutes } from './auth.routes.ts';
 import { meRoutes } from './me.routes.ts';
@@ -8,7 +9,8 @@ import { meRoutes } from './me.routes.ts';
 export { createAccountsService, type AccountsService } from './accounts.service.ts';
 export { users, sessions, type UserRole } from './accounts.tables.ts';
 
-export function createAccountsModule(deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'secret' | 'mailer' | 'sms'> & { log: AppDeps['logger'] & object }) {
+/** The accounts service from the app's dependencies. */
+export function createAccountsModule(deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'secret' | 'mailer' | 'sms'> & { log: Logger }) {
   return createAccountsService({
     db: deps.database.db,
     clock: deps.clock,
