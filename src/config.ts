@@ -6,11 +6,9 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const onOff = z.enum(['on', 'off']);
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
-const optionalUrl = optionalString.pipe(z.url().optional());
+// Blank variables are dropped before parsing (loadConfig), so "optional" covers `FOO=` too.
+const optionalString = z.string().optional();
+const optionalUrl = z.url().optional();
 
 const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -20,12 +18,12 @@ const ZEnv = z.object({
   ATELIER_DATA_DIR: z.string().default('./data'),
   ATELIER_PUBLIC_URL: optionalUrl,
   /** Signs access tokens and keys OTP hashes. Generated into the data dir when unset (embedded only). */
-  ATELIER_SECRET: optionalString.pipe(z.string().min(32).optional()),
+  ATELIER_SECRET: z.string().min(32).optional(),
   DATABASE_URL: optionalUrl,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: optionalUrl,
-  ATELIER_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
-  ATELIER_ADMIN_PASSWORD: optionalString.pipe(z.string().min(8).optional()),
+  ATELIER_ADMIN_EMAIL: z.email().optional(),
+  ATELIER_ADMIN_PASSWORD: z.string().min(8).optional(),
   ATELIER_SIGNUP_CREDITS: z.coerce.number().int().min(0).default(2),
   ATELIER_DEV_OUTBOX: onOff.optional(),
   ATELIER_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
@@ -36,7 +34,7 @@ const ZEnv = z.object({
   ATELIER_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   MAIL_TRANSPORT: z.enum(['outbox', 'smtp']).optional(),
   MAIL_FROM: z.string().default('Atelier <no-reply@atelier.local>'),
-  SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must be smtp:// or smtps://').optional()),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp:// or smtps://').optional(),
   SMS_TRANSPORT: z.enum(['outbox', 'kavenegar', 'twilio']).optional(),
   KAVENEGAR_API_KEY: optionalString,
   KAVENEGAR_SENDER: optionalString,
@@ -82,38 +80,47 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses an environment (process.env by default). Throws ConfigError naming every bad variable. */
-export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
-  const parsed = ZEnv.safeParse(source);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
-  const e = parsed.data;
+/** Rules that involve more than one variable; read from the raw values so they are reported
+ * together with any bad single value. */
+function crossProblems(raw: Record<string, string>): string[] {
   const problems: string[] = [];
-  const isProduction = e.NODE_ENV === 'production';
-
-  if (Boolean(e.ATELIER_ADMIN_EMAIL) !== Boolean(e.ATELIER_ADMIN_PASSWORD)) {
+  if (Boolean(raw.ATELIER_ADMIN_EMAIL) !== Boolean(raw.ATELIER_ADMIN_PASSWORD)) {
     problems.push('ATELIER_ADMIN_EMAIL and ATELIER_ADMIN_PASSWORD: set both or neither');
   }
-  if (isProduction && !e.ATELIER_SECRET) {
+  if (raw.NODE_ENV === 'production' && !raw.ATELIER_SECRET) {
     problems.push('ATELIER_SECRET: required in production (at least 32 characters, shared by every node)');
   }
-  const mailTransport = e.MAIL_TRANSPORT ?? (e.SMTP_URL ? 'smtp' : 'outbox');
-  if (mailTransport === 'smtp' && !e.SMTP_URL) problems.push('SMTP_URL: required when MAIL_TRANSPORT=smtp');
-
-  let sms: Config['sms'] = { transport: 'outbox' };
-  const smsTransport = e.SMS_TRANSPORT ?? (e.KAVENEGAR_API_KEY ? 'kavenegar' : e.TWILIO_ACCOUNT_SID ? 'twilio' : 'outbox');
-  if (smsTransport === 'kavenegar') {
-    if (!e.KAVENEGAR_API_KEY) problems.push('KAVENEGAR_API_KEY: required when SMS_TRANSPORT=kavenegar');
-    else sms = { transport: 'kavenegar', apiKey: e.KAVENEGAR_API_KEY, sender: e.KAVENEGAR_SENDER, apiBase: e.KAVENEGAR_API_BASE };
-  } else if (smsTransport === 'twilio') {
-    if (!e.TWILIO_ACCOUNT_SID || !e.TWILIO_AUTH_TOKEN || !e.TWILIO_FROM) {
-      problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM: all required when SMS_TRANSPORT=twilio');
-    } else {
-      sms = { transport: 'twilio', accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiBase: e.TWILIO_API_BASE };
-    }
+  if (raw.MAIL_TRANSPORT === 'smtp' && !raw.SMTP_URL) problems.push('SMTP_URL: required when MAIL_TRANSPORT=smtp');
+  const sms = smsTransportOf(raw);
+  if (sms === 'kavenegar' && !raw.KAVENEGAR_API_KEY) problems.push('KAVENEGAR_API_KEY: required when SMS_TRANSPORT=kavenegar');
+  if (sms === 'twilio' && !(raw.TWILIO_ACCOUNT_SID && raw.TWILIO_AUTH_TOKEN && raw.TWILIO_FROM)) {
+    problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM: all required when SMS_TRANSPORT=twilio');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  return problems;
+}
+
+const smsTransportOf = (raw: Record<string, string | undefined>) =>
+  raw.SMS_TRANSPORT ?? (raw.KAVENEGAR_API_KEY ? 'kavenegar' : raw.TWILIO_ACCOUNT_SID ? 'twilio' : 'outbox');
+
+/** Parses an environment (process.env by default). Throws ConfigError naming every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  // A blank variable means "unset": `PORT=` is the default port, not port 0.
+  const raw = Object.fromEntries(
+    Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ''),
+  );
+  const parsed = ZEnv.safeParse(raw);
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)), ...crossProblems(raw)];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  const mailTransport = e.MAIL_TRANSPORT ?? (e.SMTP_URL ? 'smtp' : 'outbox');
+  const smsTransport = smsTransportOf(raw);
+  const sms: Config['sms'] =
+    smsTransport === 'kavenegar'
+      ? { transport: 'kavenegar', apiKey: e.KAVENEGAR_API_KEY!, sender: e.KAVENEGAR_SENDER, apiBase: e.KAVENEGAR_API_BASE }
+      : smsTransport === 'twilio'
+        ? { transport: 'twilio', accountSid: e.TWILIO_ACCOUNT_SID!, authToken: e.TWILIO_AUTH_TOKEN!, from: e.TWILIO_FROM!, apiBase: e.TWILIO_API_BASE }
+        : { transport: 'outbox' };
 
   return {
     env: e.NODE_ENV,

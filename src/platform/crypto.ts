@@ -7,8 +7,19 @@ export const hmacHex = (key: string | Buffer, value: string): string => createHm
 
 export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('base64url');
 
-/** A numeric one-time code with leading zeros kept, drawn uniformly. */
-export const randomDigits = (length = 6): string => randomInt(0, 10 ** length).toString().padStart(length, '0');
+/**
+ * A numeric one-time code with leading zeros kept, drawn uniformly. Drawn in chunks of at most 12
+ * digits: randomInt's range stops at 2^48, so one draw for 15 or more digits would throw.
+ */
+export function randomDigits(length = 6): string {
+  if (!Number.isInteger(length) || length < 1) throw new RangeError(`randomDigits: length must be a positive integer, got ${length}`);
+  let out = '';
+  while (out.length < length) {
+    const n = Math.min(12, length - out.length);
+    out += randomInt(0, 10 ** n).toString().padStart(n, '0');
+  }
+  return out;
+}
 
 /** Constant-time equality of two strings; different lengths are simply unequal. */
 export function safeEqual(a: string, b: string): boolean {

@@ -53,6 +53,8 @@ export function sendProblem(reply: FastifyReply, err: AppError): FastifyReply {
 /** Maps framework and library errors onto our codes. */
 export function normalizeError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  // `throw 'text'` or `throw null` reach here too; they are never ours and must not be inspected.
+  if (typeof err !== 'object' || err === null) return internalError();
   const fe = err as FastifyError & { validation?: unknown };
   if (hasZodFastifySchemaValidationErrors(fe)) {
     const where = fe.validationContext ?? 'body';
@@ -87,21 +89,43 @@ export function normalizeError(err: unknown): AppError {
     const code = (Object.entries(errorCodes).find(([, s]) => s === fe.statusCode)?.[0] ?? 'bad_request') as ErrorCode;
     return new AppError(code, fe.message, undefined, fe.statusCode);
   }
-  return new AppError('internal_error', 'Something went wrong on our side.');
+  return internalError();
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+const internalError = (): AppError => new AppError('internal_error', 'Something went wrong on our side.');
+
+/**
+ * Installs the error and not-found handlers. It also drops Fastify's built-in text/plain parser:
+ * every body this API takes is JSON, and a text/plain body must be refused as 415 like any other
+ * type rather than reach a JSON schema as a string (and come back as a confusing 400). A plugin that
+ * really takes text can add a parser back in its own encapsulated context.
+ * `notFound` replaces the problem+json 404 (the web app serves index.html for its own paths).
+ */
+export function registerErrorHandling(
+  app: FastifyInstance,
+  opts: { notFound?: (request: FastifyRequest, reply: FastifyReply) => unknown } = {},
+): void {
+  if (app.hasContentTypeParser('text/plain')) app.removeContentTypeParser('text/plain');
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const appErr = normalizeError(err);
-    if (appErr.status >= 500) {
-      const serialization = isResponseSerializationError(err as Error);
-      request.log.error({ err, serialization }, 'request failed');
-    } else {
-      request.log.info({ code: appErr.code, status: appErr.status }, appErr.message);
+    let appErr: AppError;
+    try {
+      appErr = normalizeError(err);
+      if (appErr.status >= 500) {
+        const serialization = typeof err === 'object' && err !== null && isResponseSerializationError(err as Error);
+        request.log.error({ err, serialization }, 'request failed');
+      } else {
+        request.log.info({ code: appErr.code, status: appErr.status }, appErr.message);
+      }
+    } catch (handlerErr) {
+      // Were this handler to throw, Fastify's default one would answer with the raw error message.
+      appErr = internalError();
+      request.log.error({ err, handlerErr }, 'request failed');
     }
     return sendProblem(reply, appErr);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`)),
-  );
+  app.setNotFoundHandler(opts.notFound ?? sendNotFound);
+}
+
+export function sendNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendProblem(reply, new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}.`));
 }

@@ -17,7 +17,22 @@ export interface Cursor {
   id: string;
 }
 
-const ZCursor = z.object({ t: z.iso.datetime({ offset: true }), id: z.uuid() });
+/**
+ * A cursor comes back from the client, so its time is checked as PostgreSQL will read it: the ISO
+ * pattern alone lets through times the database refuses (year 0, offsets past ±15:59), which would
+ * turn a bad cursor into a 500. It is normalised to UTC with millisecond precision, as stored.
+ */
+const ZCursorTime = z.iso.datetime({ offset: true }).transform((t, ctx) => {
+  const at = new Date(t);
+  const year = at.getUTCFullYear();
+  if (Number.isNaN(at.getTime()) || year < 1 || year > 9999) {
+    ctx.addIssue({ code: 'custom', message: 'time out of range' });
+    return z.NEVER;
+  }
+  return at.toISOString();
+});
+
+const ZCursor = z.object({ t: ZCursorTime, id: z.uuid() });
 
 export const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toString('base64url');
 

@@ -48,6 +48,27 @@ export interface Queue {
   readonly boss: PgBoss;
 }
 
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * What is stored is the schema's output (as JSON), so a value made at send time, such as a default
+ * idempotency key, stays the same on every delivery. The worker parses it with the same schema, so
+ * that output must parse back to itself: a transform that is not (`'a,b'` → `['a','b']`, `n` →
+ * `n * 2`) would fail every delivery or hand the handler a twice-transformed payload. Such a schema
+ * is refused here, at send time, where the sender's transaction can still roll back.
+ */
+export function storedPayload<S extends z.ZodType>(def: JobDefinition<S>, data: z.input<S>): object {
+  const stored = JSON.parse(JSON.stringify(def.schema.parse(data) ?? null)) as unknown;
+  const again = def.schema.safeParse(stored);
+  if (!again.success || JSON.stringify(again.data) !== JSON.stringify(stored)) {
+    throw new Error(
+      `job ${def.name}: the schema's output does not parse back to itself, so the worker could not ` +
+        'parse the stored payload the same way; use transforms whose output is also valid input',
+    );
+  }
+  return stored as object;
+}
+
 export function createQueue(database: Database, log: Logger): Queue {
   const boss = new PgBoss({
     ...(database.kind === 'pglite'
@@ -59,6 +80,7 @@ export function createQueue(database: Database, log: Logger): Queue {
   });
   boss.on('error', (err: Error) => log.error({ err }, 'queue error'));
   let started = false;
+  const ready = new Set<string>();
 
   return {
     boss,
@@ -70,15 +92,23 @@ export function createQueue(database: Database, log: Logger): Queue {
       for (const def of definitions) {
         const existing = await boss.getQueue(def.name);
         if (!existing) await boss.createQueue(def.name, { ...def.options, notify: true });
-        // pg-boss caches a queue on first use; touching it here keeps that lookup out of any later
-        // transaction (on PGlite's single connection it would wait for that transaction forever).
-        await boss.getQueueStats?.(def.name).catch(() => undefined);
+        // pg-boss looks a queue up on its own connection the first time it is used and caches it; a
+        // queue created after boss.start() is not in that cache yet. Looking it up here keeps that
+        // look-up out of any later transaction: on PGlite's single connection, a send({ tx }) would
+        // otherwise wait for its own transaction forever. findJobs goes through the cache (and
+        // getQueueStats does not); the nil id matches no job.
+        await boss.findJobs(def.name, { id: NIL_UUID });
         if (def.cron) await boss.schedule(def.name, def.cron, {});
+        ready.add(def.name);
       }
     },
     async send(def, data, opts = {}) {
-      const payload = def.schema.parse(data) as object;
+      const payload = storedPayload(def, data);
       const { tx, ...sendOpts } = opts;
+      if (tx && !ready.has(def.name)) {
+        // Not an edge case to tolerate: on PGlite the queue look-up would wait for `tx` forever.
+        throw new Error(`queue ${def.name}: pass its definition to queue.start() before sending in a transaction`);
+      }
       return boss.send(def.name, payload, tx ? { ...sendOpts, db: fromDrizzle(tx as never, sql as never) } : sendOpts);
     },
     async work(handlers) {
@@ -86,7 +116,15 @@ export function createQueue(database: Database, log: Logger): Queue {
         const batchSize = h.definition.batchSize ?? 4;
         await boss.work(
           h.definition.name,
-          { batchSize, burstWhenBatchFull: batchSize > 1, includeMetadata: true },
+          {
+            batchSize,
+            burstWhenBatchFull: batchSize > 1,
+            includeMetadata: true,
+            // NOTIFY wakes workers for new jobs only. A job failed into retry (or sent with a start
+            // time) waits for the backstop poll, 30 s by default, whatever its retryDelay; pg-boss's
+            // own interval without NOTIFY is 2 s.
+            notifyPollingIntervalSeconds: 2,
+          },
           async (jobs: Job<object>[]) => {
             // Each job of a batch settles on its own: a failed one goes to retry through fail(),
             // and pg-boss then completes only the jobs still active (the ones that succeeded).

@@ -1,0 +1,142 @@
+/**
+ * loadConfig(env): defaults, parsing, and errors that name every bad variable.
+ * Real: loadConfig and its zod schema. Stand-in: the environment is a plain object per test, never
+ * process.env.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('has working defaults for an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      env: 'development',
+      isProduction: false,
+      port: 3000,
+      host: '0.0.0.0',
+      logLevel: 'info',
+      signupCredits: 2,
+      devOutbox: true,
+      rateLimit: true,
+      bodyLimit: 1_048_576,
+      trustProxy: false,
+      redisUrl: undefined,
+      admin: undefined,
+      mail: { transport: 'outbox' },
+      sms: { transport: 'outbox' },
+      auth: { accessTokenTtlSec: 900, refreshTokenTtlSec: 30 * 86_400 },
+      database: { url: undefined, poolSize: 10 },
+    });
+    expect(c.dataDir).toBe(path.resolve('./data'));
+  });
+
+  it('parses numbers, switches and URLs', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      ATELIER_SIGNUP_CREDITS: '0',
+      ATELIER_RATE_LIMIT: 'off',
+      ATELIER_BODY_LIMIT: '2048',
+      ATELIER_TRUST_PROXY: 'true',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      DATABASE_URL: 'postgres://u@h:5432/db',
+      ATELIER_DEV_OUTBOX: 'off',
+    });
+    expect(c).toMatchObject({
+      port: 8080,
+      signupCredits: 0,
+      rateLimit: false,
+      bodyLimit: 2048,
+      trustProxy: true,
+      redisUrl: 'redis://127.0.0.1:6379',
+      devOutbox: false,
+      database: { url: 'postgres://u@h:5432/db' },
+    });
+  });
+
+  it('treats blank optional values as unset', () => {
+    const c = loadConfig({ REDIS_URL: '', DATABASE_URL: '  ', ATELIER_SECRET: '' });
+    expect(c.redisUrl).toBeUndefined();
+    expect(c.database.url).toBeUndefined();
+    expect(c.secret).toBeUndefined();
+  });
+
+  it('names both PORT and ATELIER_SIGNUP_CREDITS when both are bad', () => {
+    const problems = problemsOf({ PORT: 'abc', ATELIER_SIGNUP_CREDITS: '-1' });
+    expect(problems).toHaveLength(2);
+    expect(problems.some((p) => p.startsWith('PORT:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('ATELIER_SIGNUP_CREDITS:'))).toBe(true);
+  });
+
+  it('puts every problem in the error message too', () => {
+    try {
+      loadConfig({ PORT: '70000', LOG_LEVEL: 'loud', REDIS_URL: 'not a url', ATELIER_BODY_LIMIT: '10' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      for (const name of ['PORT', 'LOG_LEVEL', 'REDIS_URL', 'ATELIER_BODY_LIMIT']) expect((err as Error).message).toContain(`${name}:`);
+    }
+  });
+
+  it.each([
+    ['PORT', '1.5'],
+    ['PORT', '-1'],
+    ['NODE_ENV', 'staging'],
+    ['ATELIER_RATE_LIMIT', 'yes'],
+    ['ATELIER_TRUST_PROXY', '1'],
+    ['ATELIER_SECRET', 'too-short'],
+    ['ATELIER_ACCESS_TOKEN_TTL', '10'],
+    ['DATABASE_POOL_SIZE', '0'],
+    ['ATELIER_PUBLIC_URL', 'example.com'],
+    ['SMTP_URL', 'http://mail.example.com'],
+    ['ATELIER_ADMIN_EMAIL', 'not-an-email'],
+  ])('rejects %s=%s by name', (name, value) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems.some((p) => p.startsWith(`${name}:`)), problems.join('\n')).toBe(true);
+  });
+
+  it('names the rules that span variables', () => {
+    expect(problemsOf({ ATELIER_ADMIN_EMAIL: 'admin@example.com' }).join('\n')).toContain('ATELIER_ADMIN_PASSWORD');
+    expect(problemsOf({ NODE_ENV: 'production' }).join('\n')).toContain('ATELIER_SECRET');
+    expect(problemsOf({ MAIL_TRANSPORT: 'smtp' }).join('\n')).toContain('SMTP_URL');
+    expect(problemsOf({ SMS_TRANSPORT: 'twilio', TWILIO_ACCOUNT_SID: 'AC1' }).join('\n')).toContain('TWILIO_AUTH_TOKEN');
+    // Several at once are all named.
+    const many = problemsOf({ NODE_ENV: 'production', ATELIER_ADMIN_EMAIL: 'admin@example.com', MAIL_TRANSPORT: 'smtp' });
+    expect(many).toHaveLength(3);
+  });
+
+  it('defaults production to dev outbox off and picks transports from what is configured', () => {
+    const c = loadConfig({ NODE_ENV: 'production', ATELIER_SECRET: 's'.repeat(32), SMTP_URL: 'smtps://u:p@mail.example.com' });
+    expect(c.isProduction).toBe(true);
+    expect(c.devOutbox).toBe(false);
+    expect(c.mail.transport).toBe('smtp');
+    const k = loadConfig({ KAVENEGAR_API_KEY: 'key' });
+    expect(k.sms).toMatchObject({ transport: 'kavenegar', apiKey: 'key' });
+  });
+
+  it('names a cross-variable problem together with a bad value', () => {
+    const problems = problemsOf({ PORT: 'abc', NODE_ENV: 'production' });
+    expect(problems.some((p) => p.startsWith('PORT:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('ATELIER_SECRET:'))).toBe(true);
+  });
+
+  it('does not read a blank number as 0', () => {
+    let port: number | undefined;
+    try {
+      port = loadConfig({ PORT: '' }).port;
+    } catch {
+      return; // refusing it is fine too
+    }
+    expect(port).toBe(3000);
+  });
+});

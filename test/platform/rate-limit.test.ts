@@ -1,0 +1,206 @@
+/**
+ * Per-route rate limits on the real auth routes: headers, 429 problem with Retry-After, per-IP and
+ * per-route counting, with the memory store and with Redis.
+ * Real: buildApp() with ATELIER_RATE_LIMIT=on on the test database, and the real Redis at
+ * redis://127.0.0.1:6379 (or REDIS_TEST_URL) for the shared store. Stand-ins: client addresses are
+ * made up per test (inject's remoteAddress), which also keeps this file's Redis keys apart from
+ * anyone else's; only those keys are deleted afterwards.
+ */
+import { randomInt } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
+
+const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
+
+/** Every address handed out is remembered, so the Redis keys made for it can be deleted. */
+const usedIps: string[] = [];
+function randomIp(): string {
+  const ip = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+  usedIps.push(ip);
+  return ip;
+}
+
+function login(t: TestApp, ip: string) {
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    remoteAddress: ip,
+    payload: { email: 'nobody@example.com', password: 'password123' },
+  });
+}
+
+function otpRequest(t: TestApp, ip: string) {
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/otp/request',
+    remoteAddress: ip,
+    payload: { email: 'nobody@example.com', purpose: 'login' },
+  });
+}
+
+/** The shared contract, run against both stores. */
+function limitsContract(get: () => TestApp) {
+  it('counts down RateLimit-Remaining and then answers 429 rate_limited with Retry-After', async () => {
+    const t = get();
+    const ip = randomIp();
+    for (let i = 1; i <= 5; i++) {
+      const res = await otpRequest(t, ip);
+      expect(res.statusCode, res.body).toBe(202);
+      expect(res.headers['ratelimit-limit']).toBe('5');
+      expect(res.headers['ratelimit-remaining']).toBe(String(5 - i));
+      const reset = Number(res.headers['ratelimit-reset']);
+      expect(reset).toBeGreaterThan(0);
+      expect(reset).toBeLessThanOrEqual(60);
+    }
+    const limited = await otpRequest(t, ip);
+    expect(limited.statusCode, limited.body).toBe(429);
+    expect(String(limited.headers['content-type'])).toMatch(/^application\/problem\+json/);
+    expect(limited.json()).toMatchObject({ status: 429, code: 'rate_limited', title: expect.any(String), type: expect.any(String) });
+    const retryAfter = Number(limited.headers['retry-after']);
+    expect(Number.isInteger(retryAfter)).toBe(true);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(limited.headers['ratelimit-limit']).toBe('5');
+    expect(limited.headers['ratelimit-remaining']).toBe('0');
+    expect(limited.headers['x-request-id']).toBeTruthy();
+  });
+
+  it('allows 20 logins a minute per IP, and counts each IP on its own', async () => {
+    const t = get();
+    const ip = randomIp();
+    const first = await Promise.all(Array.from({ length: 20 }, () => login(t, ip)));
+    for (const res of first) expect(res.statusCode, res.body).toBe(401);
+    expect(first.map((r) => Number(r.headers['ratelimit-remaining'])).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    const over = await login(t, ip);
+    expect(over.statusCode, over.body).toBe(429);
+    expect(over.json().code).toBe('rate_limited');
+
+    const other = await login(t, randomIp());
+    expect(other.statusCode, other.body).toBe(401);
+    expect(other.headers['ratelimit-remaining']).toBe('19');
+  });
+
+  it('lets exactly the limit through when a burst arrives at once', async () => {
+    const t = get();
+    const ip = randomIp();
+    const burst = await Promise.all(Array.from({ length: 26 }, () => login(t, ip)));
+    const codes = burst.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 401)).toHaveLength(20);
+    expect(codes.filter((c) => c === 429)).toHaveLength(6);
+  });
+
+  it('counts each route on its own', async () => {
+    const t = get();
+    const ip = randomIp();
+    for (let i = 0; i < 6; i++) await otpRequest(t, ip);
+    expect((await otpRequest(t, ip)).statusCode).toBe(429);
+    const res = await login(t, ip);
+    expect(res.statusCode, res.body).toBe(401);
+    expect(res.headers['ratelimit-limit']).toBe('20');
+    expect(res.headers['ratelimit-remaining']).toBe('19');
+  });
+
+  it('leaves routes without a limit alone', async () => {
+    const res = await get().app.inject({ method: 'GET', url: '/healthz', remoteAddress: randomIp() });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['ratelimit-limit']).toBeUndefined();
+  });
+}
+
+describe('rate limits off (the createTestApp default)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t?.close());
+
+  it('sends no rate-limit headers and never 429s', async () => {
+    const ip = randomIp();
+    for (let i = 0; i < 8; i++) {
+      const res = await otpRequest(t, ip);
+      expect(res.statusCode, res.body).toBe(202);
+      expect(res.headers['ratelimit-limit']).toBeUndefined();
+    }
+  });
+});
+
+describe('rate limits, memory store', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { ATELIER_RATE_LIMIT: 'on' } });
+  });
+  afterAll(async () => t?.close());
+  limitsContract(() => t);
+});
+
+describe('rate limits, Redis store', () => {
+  let t: TestApp;
+  let redis: Redis;
+  let a: TestApp | undefined;
+  let b: TestApp | undefined;
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+    t = await createTestApp({ env: { ATELIER_RATE_LIMIT: 'on', REDIS_URL } });
+  });
+  afterAll(async () => {
+    await Promise.all([t?.close(), a?.close(), b?.close()]);
+    // Delete only this file's keys (every key it made ends in one of its made-up addresses).
+    for (const ip of usedIps) {
+      const keys: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, batch] = await redis.scan(cursor, 'MATCH', `atelier:rl:*-${ip}`, 'COUNT', 1000);
+        cursor = next;
+        keys.push(...batch);
+      } while (cursor !== '0');
+      if (keys.length) await redis.del(...keys);
+    }
+    redis?.disconnect();
+  });
+
+  limitsContract(() => t);
+
+  it('lets requests through (fails open) when Redis cannot be reached', async () => {
+    const down = await createTestApp({ env: { ATELIER_RATE_LIMIT: 'on', REDIS_URL: 'redis://127.0.0.1:9' } });
+    try {
+      for (let i = 0; i < 7; i++) {
+        const res = await otpRequest(down, randomIp());
+        expect(res.statusCode, res.body).toBe(202);
+      }
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('keeps the counters in Redis', async () => {
+    const ip = randomIp();
+    await login(t, ip);
+    await login(t, ip);
+    const [key] = await redis.keys(`atelier:rl:*-${ip}`);
+    expect(key).toContain('/api/v1/auth/login');
+    expect(Number(await redis.get(key!))).toBe(2);
+    const ttl = await redis.pttl(key!);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
+  it('counts from the first request after start, and shares counters between nodes', async () => {
+    const ip = randomIp();
+    // Two freshly built API nodes on the same Redis: requests spread over both count together.
+    [a, b] = await Promise.all([
+      createTestApp({ env: { ATELIER_RATE_LIMIT: 'on', REDIS_URL } }),
+      createTestApp({ env: { ATELIER_RATE_LIMIT: 'on', REDIS_URL } }),
+    ]);
+    const codes: number[] = [];
+    const remaining: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await otpRequest(i % 2 === 0 ? a : b, ip);
+      codes.push(res.statusCode);
+      remaining.push(String(res.headers['ratelimit-remaining']));
+    }
+    expect(codes).toEqual([202, 202, 202, 202, 202, 429]);
+    expect(remaining).toEqual(['4', '3', '2', '1', '0', '0']);
+  });
+});
