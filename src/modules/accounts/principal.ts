@@ -11,6 +11,9 @@ import type { AccountsContext } from './context.ts';
 import { findSessionPrincipal, touchSession } from './sessions.queries.ts';
 import { parseApiKey } from './tokens.ts';
 
+/** last_used_at is kept to the minute, so most requests read and do not write. */
+const isStale = (lastUsedAt: Date | null, now: Date) => !lastUsedAt || now.getTime() - lastUsedAt.getTime() > 60_000;
+
 export function createPrincipalResolver(ctx: AccountsContext) {
   return async function resolvePrincipal(credential: Credential): Promise<Omit<Principal, 'via'>> {
     const now = ctx.clock.now();
@@ -19,7 +22,7 @@ export function createPrincipalResolver(ctx: AccountsContext) {
       const row = parsed ? await findApiKeyPrincipal(ctx.db, parsed.prefix) : undefined;
       if (!parsed || !row || row.revokedAt || !safeEqual(parsed.hash, row.keyHash)) throw errors.unauthorized('The API key is not valid.');
       if (!row.isActive) throw errors.accountDisabled();
-      await touchApiKey(ctx.db, row.id, now);
+      if (isStale(row.lastUsedAt, now)) await touchApiKey(ctx.db, row.id, now);
       return { userId: row.userId, role: row.role, apiKeyId: row.id };
     }
     const claims = await ctx.tokens.verifyAccess(credential.token, now);
@@ -27,7 +30,7 @@ export function createPrincipalResolver(ctx: AccountsContext) {
     const row = await findSessionPrincipal(ctx.db, claims.sessionId, claims.userId);
     if (!row || row.revokedAt || row.expiresAt <= now) throw errors.unauthorized('This session has ended.');
     if (!row.isActive) throw errors.accountDisabled();
-    await touchSession(ctx.db, claims.sessionId, now);
+    if (isStale(row.lastUsedAt, now)) await touchSession(ctx.db, claims.sessionId, now);
     // The role comes from the database, not the token: a demotion takes effect at once.
     return { userId: claims.userId, role: row.role, sessionId: claims.sessionId };
   };

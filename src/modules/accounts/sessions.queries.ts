@@ -77,6 +77,7 @@ export async function findSessionPrincipal(db: DbOrTx, sessionId: string, userId
       isActive: users.isActive,
       revokedAt: sessions.revokedAt,
       expiresAt: sessions.expiresAt,
+      lastUsedAt: sessions.lastUsedAt,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -84,7 +85,7 @@ export async function findSessionPrincipal(db: DbOrTx, sessionId: string, userId
   return row;
 }
 
-/** Bumps last_used_at at most once a minute, so reads do not become a write each. */
+/** Bumps last_used_at if it is over a minute old (the condition also guards concurrent bumps). */
 export async function touchSession(db: DbOrTx, id: string, now: Date): Promise<void> {
   await db
     .update(sessions)
