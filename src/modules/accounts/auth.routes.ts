@@ -8,6 +8,7 @@ import * as dto from './accounts.dto.ts';
 import type { AccountsService } from './accounts.service.ts';
 import { clearAuthCookies, refreshTokenOf, setAuthCookies, wantsCookies } from './cookies.ts';
 import type { RequestMeta } from './context.ts';
+import type { TokenPair } from './sessions.service.ts';
 import type { SignedIn } from './sign-up.service.ts';
 import { toUserView } from './user-view.ts';
 
@@ -22,21 +23,17 @@ export async function authRoutes(app: FastifyInstance, accounts: AccountsService
   const r = app.withTypeProvider<ZodTypeProvider>();
   const refreshTtlSec = accounts.ctx.config.auth.refreshTokenTtlSec;
 
-  async function respond(request: FastifyRequest, reply: FastifyReply, signedIn: SignedIn, status: number): Promise<dto.TAuthResponse> {
-    const user = await toUserView(accounts.ctx.db, signedIn.user);
+  /** The token pair goes into the body, or into cookies when the web app asks for cookie mode. */
+  function respond(request: FastifyRequest, reply: FastifyReply, user: dto.TUser, pair: TokenPair, status: number): dto.TAuthResponse {
     reply.code(status);
     if (wantsCookies(request)) {
-      setAuthCookies(reply, signedIn.pair, { secure: opts.secureCookies, refreshTtlSec });
-      return { user, token_type: 'Bearer', expires_in: signedIn.pair.expiresIn };
+      setAuthCookies(reply, pair, { secure: opts.secureCookies, refreshTtlSec });
+      return { user, token_type: 'Bearer', expires_in: pair.expiresIn };
     }
-    return {
-      user,
-      access_token: signedIn.pair.accessToken,
-      refresh_token: signedIn.pair.refreshToken,
-      token_type: 'Bearer',
-      expires_in: signedIn.pair.expiresIn,
-    };
+    return { user, access_token: pair.accessToken, refresh_token: pair.refreshToken, token_type: 'Bearer', expires_in: pair.expiresIn };
   }
+  const signedIn = async (request: FastifyRequest, reply: FastifyReply, s: SignedIn, status: number) =>
+    respond(request, reply, await toUserView(accounts.ctx.db, s.user), s.pair, status);
 
   r.post(
     '/auth/register',
@@ -49,7 +46,7 @@ export async function authRoutes(app: FastifyInstance, accounts: AccountsService
         response: { 201: dto.ZAuthResponse },
       },
     },
-    async (request, reply) => respond(request, reply, await accounts.signUp.register(request.body, requestMeta(request)), 201),
+    async (request, reply) => signedIn(request, reply, await accounts.signUp.register(request.body, requestMeta(request)), 201),
   );
 
   r.post(
@@ -58,7 +55,7 @@ export async function authRoutes(app: FastifyInstance, accounts: AccountsService
       config: rateLimit({ max: 20, timeWindow: '1 minute' }),
       schema: { tags: ['auth'], summary: 'Sign in with a password', body: dto.ZLoginBody, response: { 200: dto.ZAuthResponse } },
     },
-    async (request, reply) => respond(request, reply, await accounts.signUp.login(request.body, requestMeta(request)), 200),
+    async (request, reply) => signedIn(request, reply, await accounts.signUp.login(request.body, requestMeta(request)), 200),
   );
 
   r.post(
@@ -76,12 +73,7 @@ export async function authRoutes(app: FastifyInstance, accounts: AccountsService
       const token = refreshTokenOf(request, request.body.refresh_token);
       if (!token) throw errors.unauthorized('A refresh token is required.');
       const { pair, userId } = await accounts.sessions.refresh(token, requestMeta(request));
-      const user = await accounts.profile.me(userId);
-      if (wantsCookies(request)) {
-        setAuthCookies(reply, pair, { secure: opts.secureCookies, refreshTtlSec });
-        return { user, token_type: 'Bearer' as const, expires_in: pair.expiresIn };
-      }
-      return { user, access_token: pair.accessToken, refresh_token: pair.refreshToken, token_type: 'Bearer' as const, expires_in: pair.expiresIn };
+      return respond(request, reply, await accounts.profile.me(userId), pair, 200);
     },
   );
 
@@ -129,7 +121,7 @@ export async function authRoutes(app: FastifyInstance, accounts: AccountsService
     },
     async (request, reply) => {
       const result = await accounts.otp.verify(request.body, requestMeta(request));
-      if ('pair' in result) return respond(request, reply, result, 200);
+      if ('pair' in result) return signedIn(request, reply, result, 200);
       return result;
     },
   );
