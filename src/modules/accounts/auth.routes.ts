@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errors } from '../../platform/http/errors.ts';
+import { ZNoContent } from '../../platform/http/schemas.ts';
 import { rateLimit } from '../../platform/http/rate-limit.ts';
 import * as dto from './accounts.dto.ts';
 import type { AccountsService } from './accounts.service.ts';
@@ -17,7 +18,6 @@ export const requestMeta = (request: FastifyRequest): RequestMeta => ({
   userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : undefined,
 });
 
-const ZNoContent = z.null().describe('No content');
 
 export async function authRoutes(app: FastifyInstance, accounts: AccountsService, opts: { secureCookies: boolean }): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -4,11 +4,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf } from '../../platform/http/auth.ts';
 import { ZListQuery, ZPage } from '../../platform/http/pagination.ts';
+import { ZNoContent } from '../../platform/http/schemas.ts';
 import * as dto from './accounts.dto.ts';
 import type { AccountsService } from './accounts.service.ts';
 import { requestMeta } from './auth.routes.ts';
 
-const ZNoContent = z.null().describe('No content');
 const user = { auth: 'user' } as const;
 
 export async function meRoutes(app: FastifyInstance, accounts: AccountsService): Promise<void> {
