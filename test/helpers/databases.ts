@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/platform/db/database.ts';
 import { migrateDatabase } from '../../src/platform/db/migrate.ts';
@@ -16,7 +16,9 @@ import { jobDefinitions } from '../../src/jobs.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 
 export const TEMPLATE_DUMP = path.resolve('.tmp/pglite-template.tar');
-const TEMPLATE_DB = 'atelier_test_template';
+// Named after the checkout, so test runs of two checkouts on one server leave each other alone.
+const PREFIX = `atelier_test_${createHash('sha256').update(process.cwd()).digest('hex').slice(0, 8)}`;
+const TEMPLATE_DB = `${PREFIX}_template`;
 
 export const testDatabaseUrl = (): string | undefined => process.env.TEST_DATABASE_URL || undefined;
 
@@ -67,7 +69,7 @@ export async function dropTestDatabases(): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'atelier_test_%'`);
+    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}_%' AND datname <> '${TEMPLATE_DB}'`);
     for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   } finally {
     await admin.end();
@@ -81,7 +83,7 @@ export async function createTestDatabase(): Promise<Database> {
     const dump = await fs.readFile(TEMPLATE_DUMP);
     return openDatabase({ kind: 'pglite', loadDataDir: new Blob([dump]) });
   }
-  const name = `atelier_test_${randomBytes(6).toString('hex')}`;
+  const name = `${PREFIX}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
