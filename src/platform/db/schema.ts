@@ -5,6 +5,7 @@
  */
 export * from '../../modules/accounts/accounts.tables.ts';
 export * from '../../modules/billing/billing.tables.ts';
+export * from '../../modules/billing/credits.tables.ts';
 export * from '../../modules/admin/admin.tables.ts';
 export * from '../http/idempotency.tables.ts';
 export * from '../mail/outbox.tables.ts';
