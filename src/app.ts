@@ -82,7 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const accounts = createAccountsModule({ ...deps, log: app.log as Logger });
   registerAuth(app, accounts.resolvePrincipal);
-  const billing = createBillingModule(deps);
+  const billing = createBillingModule({ ...deps, log: app.log as Logger });
 
   await app.register(
     async (api) => {

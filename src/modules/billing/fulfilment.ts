@@ -10,7 +10,9 @@ import { errors } from '../../platform/http/errors.ts';
 import * as cat from './catalogue.queries.ts';
 import type { BillingPeriod } from './catalogue.tables.ts';
 import type { Ledger } from './ledger.ts';
+import { hashGiftCode, newGiftCode } from './gift-code.ts';
 import * as q from './payments.queries.ts';
+import * as pq from './promotions.queries.ts';
 
 const DAY = 86_400_000;
 
@@ -20,6 +22,19 @@ export function addPeriod(from: Date, period: BillingPeriod): Date | null {
   if (period === 'month') d.setUTCMonth(d.getUTCMonth() + 1);
   else d.setUTCFullYear(d.getUTCFullYear() + 1);
   return d;
+}
+
+export interface GiftCardIssued {
+  code: string;
+  credits: number;
+  recipientEmail: string;
+}
+
+export interface Completion {
+  payment: q.PaymentRow;
+  applied: boolean;
+  /** Set when this completion issued a gift card: its code is to be emailed after the commit. */
+  giftCard?: GiftCardIssued;
 }
 
 export interface Settlement {
@@ -65,8 +80,29 @@ export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
     }
   }
 
+  /** A paid gift card: active at once; its code leaves only in the result, for the recipient's email. */
+  async function issueGiftCard(tx: Tx, payment: q.PaymentRow, now: Date): Promise<GiftCardIssued> {
+    for (;;) {
+      const code = newGiftCode();
+      const card = await pq.insertGiftCard(tx, {
+        codeHash: hashGiftCode(code),
+        codeLast4: code.slice(-4),
+        status: 'active',
+        credits: payment.credits,
+        buyerUserId: payment.userId,
+        recipientEmail: payment.giftRecipientEmail,
+        packageId: payment.packageId,
+        paymentId: payment.id,
+        createdAt: now,
+        updatedAt: now,
+      });
+      // A clash of 79-bit codes will not happen, but a clash must not fail a paid order either.
+      if (card) return { code, credits: card.credits, recipientEmail: payment.giftRecipientEmail! };
+    }
+  }
+
   /** Completes a pending payment and grants what it bought; `applied` is false when it was not pending. */
-  async function complete(tx: Tx, paymentId: string, settlement: Settlement = {}): Promise<{ payment: q.PaymentRow; applied: boolean }> {
+  async function complete(tx: Tx, paymentId: string, settlement: Settlement = {}): Promise<Completion> {
     const now = deps.clock.now();
     const settled = await q.settlePending(tx, paymentId, { status: 'completed', now, ...settlement });
     if (!settled) {
@@ -74,6 +110,7 @@ export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
       if (!payment) throw errors.notFound('Payment');
       return { payment, applied: false };
     }
+    if (settled.purpose === 'gift_card') return { payment: settled, applied: true, giftCard: await issueGiftCard(tx, settled, now) };
     if (!settled.userId) return { payment: settled, applied: true }; // the buyer's account was erased meanwhile
     if (settled.purpose === 'package') {
       const pkg = await cat.findPackage(tx, settled.packageId!);
@@ -87,7 +124,7 @@ export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
         referenceType: 'payment',
         referenceId: settled.id,
       });
-    } else if (settled.purpose === 'plan') {
+    } else {
       await startOrExtendSubscription(tx, settled, now);
     }
     return { payment: settled, applied: true };

@@ -10,20 +10,25 @@ import { createFulfilment } from './fulfilment.ts';
 import { createLedger } from './ledger.ts';
 import { paymentsRoutes } from './payments.routes.ts';
 import { createPaymentsService } from './payments.service.ts';
+import { promotionsRoutes } from './promotions.routes.ts';
+import { createPromotionsService } from './promotions.service.ts';
+import type { Logger } from '../../platform/logger.ts';
 
 export { createLedger, checkCreditInvariants, type Ledger, type CreditChange, type LedgerResult, type HoldRequest, type HoldResult } from './ledger.ts';
 export { creditTransactionTypes, type CreditTransactionType } from './billing.tables.ts';
 export { getBalance, ledgerSum, type CreditBalanceRow } from './billing.queries.ts';
 export { expireCreditsJob, expireCreditsHandler, sweepExpiredCredits } from './credits.jobs.ts';
 
-export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | 'config'>) {
+export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'mailer'> & { log: Logger }) {
   const db = deps.database.db;
   const ledger = createLedger({ clock: deps.clock });
   const fulfilment = createFulfilment({ clock: deps.clock, ledger });
+  const promotions = createPromotionsService({ db, clock: deps.clock, ledger });
   return {
     credits: createCreditsService({ db, clock: deps.clock }),
     catalogue: createCatalogueService({ db }),
-    payments: createPaymentsService({ db, clock: deps.clock, config: deps.config, fulfilment }),
+    payments: createPaymentsService({ db, clock: deps.clock, config: deps.config, fulfilment, promotions, mailer: deps.mailer, log: deps.log }),
+    promotions,
     idempotency: createIdempotency({ db, clock: deps.clock }) as Idempotency,
   };
 }
@@ -33,4 +38,5 @@ export async function billingRoutes(app: FastifyInstance, billing: BillingModule
   await creditsRoutes(app, billing.credits);
   await catalogueRoutes(app, billing.catalogue);
   await paymentsRoutes(app, billing.payments, billing.idempotency);
+  await promotionsRoutes(app, billing.promotions, billing.idempotency);
 }

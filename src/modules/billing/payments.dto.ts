@@ -10,13 +10,16 @@ export const ZCheckoutBody = z
   .object({
     package_id: z.uuid().optional(),
     plan_id: z.uuid().optional(),
+    gift_card: z.object({ package_id: z.uuid(), recipient_email: z.string().trim().toLowerCase().pipe(z.email().max(254)) }).strict().optional(),
     provider: z.enum(paymentProviders),
     coupon_code: z.string().trim().min(1).max(64).optional(),
     return_url: ZReturnUrl.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
-    if (Boolean(v.package_id) === Boolean(v.plan_id)) ctx.addIssue({ code: 'custom', path: ['package_id'], message: 'send package_id or plan_id, one of them' });
+    if ([v.package_id, v.plan_id, v.gift_card].filter(Boolean).length !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['package_id'], message: 'send one of package_id, plan_id or gift_card' });
+    }
   });
 export type TCheckoutBody = z.infer<typeof ZCheckoutBody>;
 

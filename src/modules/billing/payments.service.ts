@@ -7,20 +7,43 @@ import type { Config } from '../../config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db/types.ts';
 import type { Principal } from '../../platform/http/auth.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { Mailer } from '../../platform/mail/mailer.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage, type TListQuery } from '../../platform/http/pagination.ts';
 import { actorTypeFor, recordAudit } from '../admin/index.ts';
 import * as cat from './catalogue.queries.ts';
 import { planView } from './catalogue.service.ts';
-import type { Fulfilment } from './fulfilment.ts';
+import type { Fulfilment, GiftCardIssued } from './fulfilment.ts';
 import type { TCheckoutBody, TCheckoutResult, TPayment, TSubscription } from './payments.dto.ts';
 import * as q from './payments.queries.ts';
+import type { PromotionsService } from './promotions.service.ts';
 
 export interface PaymentsDeps {
   db: Db;
   clock: Clock;
   config: Pick<Config, 'payments'>;
   fulfilment: Fulfilment;
+  promotions: Pick<PromotionsService, 'useForCheckout'>;
+  mailer: Mailer;
+  log: Logger;
+}
+
+/**
+ * Emails a gift card's code to its recipient, after the transaction that issued it has committed
+ * (the embedded database has one connection: the mailer's outbox write could not run inside it).
+ */
+export async function sendGiftCardEmail(deps: { mailer: Mailer; log: Logger }, card: GiftCardIssued): Promise<void> {
+  try {
+    await deps.mailer.send({
+      to: card.recipientEmail,
+      subject: 'You have been given an Atelier gift card',
+      text: `Someone has given you ${card.credits} Atelier credits.\n\nYour gift card code: ${card.code}\n\nRedeem it under Billing → Gift cards after signing in.`,
+      code: card.code,
+    });
+  } catch (err) {
+    deps.log.error({ err, recipient: card.recipientEmail }, 'billing: gift card email failed');
+  }
 }
 
 export function createPaymentsService(deps: PaymentsDeps) {
@@ -37,27 +60,41 @@ export function createPaymentsService(deps: PaymentsDeps) {
     if (body.provider !== 'manual') {
       throw errors.validation([{ path: 'provider', message: `checkout with ${body.provider} is not available yet` }]);
     }
-    if (body.coupon_code) throw errors.validation([{ path: 'coupon_code', message: 'coupons are not accepted yet' }]);
     const now = deps.clock.now();
-    let priced: { purpose: 'package' | 'plan'; amountMinor: number; currency: string; credits: number; packageId?: string; planId?: string };
-    if (body.package_id) {
-      const pkg = await cat.findPackage(tx, body.package_id);
+    let priced: {
+      purpose: 'package' | 'plan' | 'gift_card';
+      amountMinor: number;
+      currency: string;
+      credits: number;
+      packageId?: string;
+      planId?: string;
+      giftRecipientEmail?: string;
+    };
+    const packageId = body.package_id ?? body.gift_card?.package_id;
+    if (packageId) {
+      const pkg = await cat.findPackage(tx, packageId);
       if (!pkg || !pkg.isActive) throw errors.notFound('Package');
       priced = { purpose: 'package', amountMinor: pkg.amountMinor, currency: pkg.currency, credits: pkg.credits, packageId: pkg.id };
+      if (body.gift_card) priced = { ...priced, purpose: 'gift_card', giftRecipientEmail: body.gift_card.recipient_email };
     } else {
       const plan = await cat.findPlan(tx, body.plan_id!);
       if (!plan || !plan.isActive) throw errors.notFound('Plan');
       if (plan.amountMinor === 0) throw errors.validation([{ path: 'plan_id', message: 'a free plan needs no payment' }]);
       priced = { purpose: 'plan', amountMinor: plan.amountMinor, currency: plan.currency, credits: plan.creditsPerPeriod, planId: plan.id };
     }
+    const coupon = body.coupon_code ? await deps.promotions.useForCheckout(tx, userId, body.coupon_code, priced) : undefined;
     const payment = await q.insertPayment(tx, {
       userId,
       provider: body.provider,
       ...priced,
+      amountMinor: priced.amountMinor - (coupon?.discountMinor ?? 0),
+      discountMinor: coupon?.discountMinor ?? 0,
+      couponId: coupon?.couponId,
       returnUrl: body.return_url,
       createdAt: now,
       updatedAt: now,
     });
+    await coupon?.record(payment.id);
     return { payment: paymentView(payment), redirect_url: body.return_url ?? null };
   }
 
@@ -76,7 +113,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
   /** The `manual` provider's completion: the owner or an admin completes a pending manual payment. */
   async function completeManual(principal: Principal, paymentId: string, meta: { ip?: string; userAgent?: string }): Promise<TPayment> {
     if (!deps.config.payments.manual) throw errors.notFound('Route');
-    return deps.db.transaction(async (tx) => {
+    const done = await deps.db.transaction(async (tx) => {
       const payment = await q.findPayment(tx, paymentId);
       if (!payment || (payment.userId !== principal.userId && principal.role !== 'admin')) throw errors.notFound('Payment');
       if (payment.provider !== 'manual') throw errors.conflict('Only a manual payment can be completed this way.');
@@ -95,8 +132,10 @@ export function createPaymentsService(deps: PaymentsDeps) {
           at: deps.clock.now(),
         });
       }
-      return paymentView(result.payment);
+      return result;
     });
+    if (done.giftCard) await sendGiftCardEmail(deps, done.giftCard);
+    return paymentView(done.payment);
   }
 
   async function subscriptionView(row: q.SubscriptionRow | undefined): Promise<{ subscription: TSubscription | null }> {
