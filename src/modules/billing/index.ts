@@ -2,6 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.ts';
 import { createIdempotency, type Idempotency } from '../../platform/http/idempotency.ts';
+import { adminBillingRoutes } from './admin-billing.routes.ts';
+import { createAdminBillingService } from './admin-billing.service.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
 import { createCatalogueService } from './catalogue.service.ts';
 import { creditsRoutes } from './credits.routes.ts';
@@ -29,6 +31,7 @@ export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | '
     catalogue: createCatalogueService({ db }),
     payments: createPaymentsService({ db, clock: deps.clock, config: deps.config, fulfilment, promotions, mailer: deps.mailer, log: deps.log }),
     promotions,
+    admin: createAdminBillingService({ db, clock: deps.clock, ledger }),
     idempotency: createIdempotency({ db, clock: deps.clock }) as Idempotency,
   };
 }
@@ -39,4 +42,5 @@ export async function billingRoutes(app: FastifyInstance, billing: BillingModule
   await catalogueRoutes(app, billing.catalogue);
   await paymentsRoutes(app, billing.payments, billing.idempotency);
   await promotionsRoutes(app, billing.promotions, billing.idempotency);
+  await adminBillingRoutes(app, billing.admin);
 }

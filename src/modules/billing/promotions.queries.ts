@@ -57,3 +57,17 @@ export async function redeemGiftCard(db: DbOrTx, codeHash: string, userId: strin
     .returning();
   return row;
 }
+
+export async function insertCouponIfFree(db: DbOrTx, row: typeof coupons.$inferInsert): Promise<CouponRow | undefined> {
+  const [inserted] = await db.insert(coupons).values(row).onConflictDoNothing().returning();
+  return inserted;
+}
+
+export async function listCoupons(db: DbOrTx, limit: number): Promise<CouponRow[]> {
+  return db.select().from(coupons).orderBy(sql`${coupons.createdAt} desc`, sql`${coupons.id} desc`).limit(limit);
+}
+
+export async function updateCoupon(db: DbOrTx, id: string, patch: Partial<typeof coupons.$inferInsert>): Promise<CouponRow | undefined> {
+  const [row] = await db.update(coupons).set(patch).where(eq(coupons.id, id)).returning();
+  return row;
+}
