@@ -93,3 +93,41 @@ describe('/admin/coupons', () => {
     expect((await call(t.app, 'PATCH', '/api/v1/admin/coupons/00000000-0000-4000-8000-000000000000', { token: admin.access_token, body: { is_active: false } })).statusCode).toBe(404);
   });
 });
+
+describe('/admin/packages and /admin/plans', () => {
+  it('creates a package buyers then see, changes it, and deactivating hides it; each write audited', async () => {
+    const created = await call(t.app, 'POST', '/api/v1/admin/packages', {
+      token: admin.access_token,
+      body: { name: 'Tiny', credits: 3, amount_minor: 199, currency: 'EUR', credits_valid_days: 30, provider_price_ids: { stripe: 'price_tiny' } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.data).toMatchObject({ name: 'Tiny', credits: 3, amount_minor: 199, currency: 'EUR', is_active: true, provider_price_ids: { stripe: 'price_tiny' } });
+    const names = async () => (await call(t.app, 'GET', '/api/v1/billing/packages')).data.data.map((p: { name: string }) => p.name);
+    expect(await names()).toContain('Tiny');
+    expect((await call(t.app, 'POST', '/api/v1/admin/packages', { token: admin.access_token, body: { name: 'Tiny', credits: 1, amount_minor: 1, currency: 'EUR' } })).statusCode).toBe(409);
+    const changed = await call(t.app, 'PATCH', `/api/v1/admin/packages/${created.data.id}`, { token: admin.access_token, body: { amount_minor: 149 } });
+    expect(changed.data.amount_minor).toBe(149);
+    await call(t.app, 'PATCH', `/api/v1/admin/packages/${created.data.id}`, { token: admin.access_token, body: { is_active: false } });
+    expect(await names()).not.toContain('Tiny');
+    expect((await call(t.app, 'GET', '/api/v1/admin/packages', { token: admin.access_token })).data.data.map((p: { name: string }) => p.name)).toContain('Tiny');
+    expect(await countRows(t, `select count(*) as n from audit_logs where target_id = '${created.data.id}'`)).toBe(3);
+  });
+
+  it('creates and changes plans; refuses bad input and non-admins', async () => {
+    const created = await call(t.app, 'POST', '/api/v1/admin/plans', {
+      token: admin.access_token,
+      body: { name: 'studio', display_name: 'Studio', audience: 'vendor', amount_minor: 990, currency: 'USD', billing_period: 'month', gallery_limit: 2000 },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const vendorPlans = await call(t.app, 'GET', '/api/v1/billing/plans?audience=vendor');
+    expect(vendorPlans.data.data.map((p: { name: string }) => p.name)).toContain('studio');
+    const changed = await call(t.app, 'PATCH', `/api/v1/admin/plans/${created.data.id}`, { token: admin.access_token, body: { has_watermark: true, features: ['a'] } });
+    expect(changed.data).toMatchObject({ has_watermark: true, features: ['a'], gallery_limit: 2000 });
+    for (const body of [{ name: 'Bad Name', display_name: 'x', audience: 'user', amount_minor: 1, currency: 'USD', billing_period: 'month' }, { name: 'ok_name', display_name: 'x', audience: 'robots', amount_minor: 1, currency: 'USD', billing_period: 'month' }, { name: 'ok_name', display_name: 'x', audience: 'user', amount_minor: -1, currency: 'USD', billing_period: 'month' }]) {
+      expect((await call(t.app, 'POST', '/api/v1/admin/plans', { token: admin.access_token, body })).statusCode, JSON.stringify(body)).toBe(400);
+    }
+    const u = await signUp(t.app);
+    expect((await call(t.app, 'PATCH', `/api/v1/admin/plans/${created.data.id}`, { token: u.access_token, body: { amount_minor: 0 } })).statusCode).toBe(403);
+    expect((await call(t.app, 'PATCH', '/api/v1/admin/plans/00000000-0000-4000-8000-000000000000', { token: admin.access_token, body: { amount_minor: 0 } })).statusCode).toBe(404);
+  });
+});

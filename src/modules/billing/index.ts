@@ -4,6 +4,8 @@ import type { AppDeps } from '../../app.ts';
 import { createIdempotency, type Idempotency } from '../../platform/http/idempotency.ts';
 import { adminBillingRoutes } from './admin-billing.routes.ts';
 import { createAdminBillingService } from './admin-billing.service.ts';
+import { adminCatalogueRoutes } from './admin-catalogue.routes.ts';
+import { createAdminCatalogueService } from './admin-catalogue.service.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
 import { createCatalogueService } from './catalogue.service.ts';
 import { creditsRoutes } from './credits.routes.ts';
@@ -32,6 +34,7 @@ export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | '
     payments: createPaymentsService({ db, clock: deps.clock, config: deps.config, fulfilment, promotions, mailer: deps.mailer, log: deps.log }),
     promotions,
     admin: createAdminBillingService({ db, clock: deps.clock, ledger }),
+    adminCatalogue: createAdminCatalogueService({ db, clock: deps.clock }),
     idempotency: createIdempotency({ db, clock: deps.clock }) as Idempotency,
   };
 }
@@ -43,4 +46,5 @@ export async function billingRoutes(app: FastifyInstance, billing: BillingModule
   await paymentsRoutes(app, billing.payments, billing.idempotency);
   await promotionsRoutes(app, billing.promotions, billing.idempotency);
   await adminBillingRoutes(app, billing.admin);
+  await adminCatalogueRoutes(app, billing.adminCatalogue);
 }
