@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import { accountsRoutes, createAccountsModule } from './modules/accounts/index.ts';
+import { billingRoutes, createBillingModule } from './modules/billing/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { registerAuth } from './platform/http/auth.ts';
@@ -81,10 +82,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const accounts = createAccountsModule({ ...deps, log: app.log as Logger });
   registerAuth(app, accounts.resolvePrincipal);
+  const billing = createBillingModule({ ...deps, log: app.log as Logger });
 
   await app.register(
     async (api) => {
       await accountsRoutes(api, accounts, { secureCookies: secureCookies(config) });
+      await billingRoutes(api, billing);
       if (config.devOutbox) await outboxRoutes(api, { db: deps.database.db });
     },
     { prefix: '/api/v1' },

@@ -43,6 +43,13 @@ const ZEnv = z.object({
   TWILIO_AUTH_TOKEN: optionalString,
   TWILIO_FROM: optionalString,
   TWILIO_API_BASE: z.url().default('https://api.twilio.com'),
+  /** `on` enables the `manual` payment provider: payments completed by a request (offline, tests). */
+  ATELIER_PAYMENTS_MANUAL: onOff.default('off'),
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_API_BASE: z.url().default('https://api.stripe.com'),
+  ZARINPAL_MERCHANT_ID: optionalString,
+  ZARINPAL_API_BASE: z.url().default('https://payment.zarinpal.com'),
 });
 
 export type Env = z.infer<typeof ZEnv>;
@@ -70,6 +77,11 @@ export interface Config {
     | { transport: 'outbox' }
     | { transport: 'kavenegar'; apiKey: string; sender: string | undefined; apiBase: string }
     | { transport: 'twilio'; accountSid: string; authToken: string; from: string; apiBase: string };
+  payments: {
+    manual: boolean;
+    stripe: { secretKey: string; webhookSecret: string | undefined; apiBase: string } | undefined;
+    zarinpal: { merchantId: string; apiBase: string } | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -96,6 +108,7 @@ function crossProblems(raw: Record<string, string>): string[] {
   if (sms === 'twilio' && !(raw.TWILIO_ACCOUNT_SID && raw.TWILIO_AUTH_TOKEN && raw.TWILIO_FROM)) {
     problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM: all required when SMS_TRANSPORT=twilio');
   }
+  if (raw.STRIPE_WEBHOOK_SECRET && !raw.STRIPE_SECRET_KEY) problems.push('STRIPE_SECRET_KEY: required when STRIPE_WEBHOOK_SECRET is set');
   return problems;
 }
 
@@ -142,5 +155,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: e.ATELIER_TRUST_PROXY === 'true',
     mail: { transport: mailTransport, from: e.MAIL_FROM, smtpUrl: e.SMTP_URL },
     sms,
+    payments: {
+      manual: e.ATELIER_PAYMENTS_MANUAL === 'on',
+      stripe: e.STRIPE_SECRET_KEY ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE } : undefined,
+      zarinpal: e.ZARINPAL_MERCHANT_ID ? { merchantId: e.ZARINPAL_MERCHANT_ID, apiBase: e.ZARINPAL_API_BASE } : undefined,
+    },
   };
 }

@@ -3,13 +3,14 @@
  * transaction could be the first to use it; a definition with `cron` is also scheduled.
  */
 import { pruneHandler, pruneJob } from './maintenance.ts';
+import { expireCreditsHandler, expireCreditsJob } from './modules/billing/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/types.ts';
 import type { JobDefinition, JobHandler } from './platform/queue/queue.ts';
 
-export const jobDefinitions: JobDefinition[] = [pruneJob];
+export const jobDefinitions: JobDefinition[] = [pruneJob, expireCreditsJob];
 
 /** The handlers a worker process runs. */
 export function jobHandlers(deps: { db: Db; clock: Clock }): JobHandler[] {
-  return [pruneHandler(deps) as JobHandler];
+  return [pruneHandler(deps) as JobHandler, expireCreditsHandler(deps) as JobHandler];
 }

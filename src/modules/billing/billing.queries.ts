@@ -1,6 +1,7 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import { creditBalances, creditTransactions } from './billing.tables.ts';
+import { users } from '../accounts/accounts.tables.ts';
 
 export type CreditBalanceRow = typeof creditBalances.$inferSelect;
 export type CreditTransactionRow = typeof creditTransactions.$inferSelect;
@@ -57,4 +58,9 @@ export async function ledgerSum(db: DbOrTx, userId: string): Promise<number> {
     .from(creditTransactions)
     .where(eq(creditTransactions.userId, userId));
   return Number(row?.total ?? 0);
+}
+
+export async function userExists(db: DbOrTx, userId: string): Promise<boolean> {
+  const rows = await db.select({ id: users.id }).from(users).where(eq(users.id, userId));
+  return rows.length > 0;
 }

@@ -1,3 +1,50 @@
-export { createLedger, type Ledger, type CreditChange, type LedgerResult } from './ledger.ts';
+/** What other modules and the app may use of billing. */
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../app.ts';
+import { createIdempotency, type Idempotency } from '../../platform/http/idempotency.ts';
+import { adminBillingRoutes } from './admin-billing.routes.ts';
+import { createAdminBillingService } from './admin-billing.service.ts';
+import { adminCatalogueRoutes } from './admin-catalogue.routes.ts';
+import { createAdminCatalogueService } from './admin-catalogue.service.ts';
+import { catalogueRoutes } from './catalogue.routes.ts';
+import { createCatalogueService } from './catalogue.service.ts';
+import { creditsRoutes } from './credits.routes.ts';
+import { createCreditsService } from './credits.service.ts';
+import { createFulfilment } from './fulfilment.ts';
+import { createLedger } from './ledger.ts';
+import { paymentsRoutes } from './payments.routes.ts';
+import { createPaymentsService } from './payments.service.ts';
+import { promotionsRoutes } from './promotions.routes.ts';
+import { createPromotionsService } from './promotions.service.ts';
+import type { Logger } from '../../platform/logger.ts';
+
+export { createLedger, checkCreditInvariants, type Ledger, type CreditChange, type LedgerResult, type HoldRequest, type HoldResult } from './ledger.ts';
 export { creditTransactionTypes, type CreditTransactionType } from './billing.tables.ts';
 export { getBalance, ledgerSum, type CreditBalanceRow } from './billing.queries.ts';
+export { expireCreditsJob, expireCreditsHandler, sweepExpiredCredits } from './credits.jobs.ts';
+
+export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'mailer'> & { log: Logger }) {
+  const db = deps.database.db;
+  const ledger = createLedger({ clock: deps.clock });
+  const fulfilment = createFulfilment({ clock: deps.clock, ledger });
+  const promotions = createPromotionsService({ db, clock: deps.clock, ledger });
+  return {
+    credits: createCreditsService({ db, clock: deps.clock }),
+    catalogue: createCatalogueService({ db }),
+    payments: createPaymentsService({ db, clock: deps.clock, config: deps.config, fulfilment, promotions, mailer: deps.mailer, log: deps.log }),
+    promotions,
+    admin: createAdminBillingService({ db, clock: deps.clock, ledger }),
+    adminCatalogue: createAdminCatalogueService({ db, clock: deps.clock }),
+    idempotency: createIdempotency({ db, clock: deps.clock }) as Idempotency,
+  };
+}
+export type BillingModule = ReturnType<typeof createBillingModule>;
+
+export async function billingRoutes(app: FastifyInstance, billing: BillingModule): Promise<void> {
+  await creditsRoutes(app, billing.credits);
+  await catalogueRoutes(app, billing.catalogue);
+  await paymentsRoutes(app, billing.payments, billing.idempotency);
+  await promotionsRoutes(app, billing.promotions, billing.idempotency);
+  await adminBillingRoutes(app, billing.admin);
+  await adminCatalogueRoutes(app, billing.adminCatalogue);
+}

@@ -1,14 +1,24 @@
 /**
- * The credit ledger: the one way a balance changes. Each change updates `credit_balances` with a
- * conditional UPDATE and appends exactly one `credit_transactions` row with balance_before and
- * balance_after, in the caller's transaction. An idempotency key makes a change happen once however
- * often it is attempted (a webhook delivered twice, a job retried).
+ * The credit ledger: the one way a balance changes. The balance is available + held. Each change of
+ * it updates `credit_balances` with a conditional UPDATE and appends exactly one `credit_transactions`
+ * row with balance_before and balance_after, in the caller's transaction. An idempotency key makes a
+ * change happen once however often it is attempted (a webhook delivered twice, a job retried).
+ *
+ * Credits live in lots (one per grant). Spending and holding take from the soonest-expiring lot
+ * first; a lot past its expiry is written off (an `expiration` row) before anything is taken, so an
+ * expired credit is never spent, whether or not the sweeper has come by yet.
+ *
+ * Every operation takes the user's balance row lock first, then lots, then holds: one order, so
+ * concurrent changes of one user queue instead of deadlocking.
  */
-import { AppError } from '../../platform/http/errors.ts';
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
-import type { Tx } from '../../platform/db/types.ts';
+import type { DbOrTx, Tx } from '../../platform/db/types.ts';
+import { AppError, errors } from '../../platform/http/errors.ts';
 import type { CreditTransactionType } from './billing.tables.ts';
 import * as q from './billing.queries.ts';
+import * as cq from './credits.queries.ts';
+import type { LotAllocation } from './credits.tables.ts';
 
 export interface CreditChange {
   userId: string;
@@ -17,6 +27,8 @@ export interface CreditChange {
   amount: number;
   /** Unique across the ledger, e.g. `signup:<user id>` or `payment:<payment id>`. */
   idempotencyKey: string;
+  /** Grants only: when the granted credits stop being spendable (never, if absent). */
+  expiresAt?: Date | null;
   description?: string;
   referenceType?: string;
   referenceId?: string;
@@ -29,45 +41,240 @@ export interface LedgerResult {
   applied: boolean;
 }
 
+export interface HoldRequest {
+  userId: string;
+  amount: number;
+  idempotencyKey: string;
+  referenceType?: string;
+  referenceId?: string;
+  /** After this the expiry sweeper releases the hold as `expired`. */
+  expiresAt?: Date | null;
+}
+
+export interface HoldResult {
+  hold: cq.CreditHoldRow;
+  /** False when the hold existed (same key) or had already ended; nothing changed now. */
+  applied: boolean;
+}
+
 /** Types that count towards total_purchased when positive. */
 const PURCHASE_TYPES: ReadonlySet<CreditTransactionType> = new Set(['purchase', 'subscription_grant', 'gift_card']);
+const USAGE_TYPES: ReadonlySet<CreditTransactionType> = new Set(['usage', 'training']);
+
+function wholePositive(n: number, what: string): void {
+  if (!Number.isSafeInteger(n) || n <= 0) throw new AppError('validation_failed', `${what} must be a positive whole number.`);
+}
 
 export function createLedger(deps: { clock: Clock }) {
+  /** Writes off what is left of the user's lots past expiry. The caller holds the balance lock. */
+  async function expireDue(tx: Tx, userId: string, now: Date): Promise<number> {
+    let expired = 0;
+    for (const lot of await cq.lockDueLots(tx, userId, now)) {
+      const after = await q.changeAvailable(tx, userId, -lot.remaining, {}, now);
+      if (!after) throw new Error(`credit lot ${lot.id} holds more than the balance has available`);
+      await cq.changeLotRemaining(tx, lot.id, -lot.remaining);
+      const balanceAfter = after.available + after.held;
+      await q.insertTransaction(tx, {
+        userId,
+        type: 'expiration',
+        amount: -lot.remaining,
+        balanceBefore: balanceAfter + lot.remaining,
+        balanceAfter,
+        description: 'Credits expired',
+        referenceType: 'credit_lot',
+        referenceId: lot.id,
+        // A lot can expire twice when a released hold gives credits back to it after its expiry.
+        idempotencyKey: `expiration:${lot.id}:${randomUUID()}`,
+        metadata: { expires_at: lot.expiresAt?.toISOString() },
+        createdAt: now,
+      });
+      expired += lot.remaining;
+    }
+    return expired;
+  }
+
+  /** Takes `amount` from the spendable lots in order and says which gave how much. */
+  async function takeFromLots(tx: Tx, userId: string, amount: number, now: Date): Promise<LotAllocation[]> {
+    const taken: LotAllocation[] = [];
+    let left = amount;
+    for (const lot of await cq.lockSpendableLots(tx, userId, now)) {
+      if (left === 0) break;
+      const n = Math.min(left, lot.remaining);
+      await cq.changeLotRemaining(tx, lot.id, -n);
+      taken.push({ lot_id: lot.id, amount: n });
+      left -= n;
+    }
+    if (left > 0) throw new Error(`credit lots of user ${userId} hold less than the balance has available`);
+    return taken;
+  }
+
+  /** Gives `amount` back to the lots a hold took from, the last taken (latest expiry) first. */
+  async function returnToLots(tx: Tx, lots: LotAllocation[], amount: number): Promise<void> {
+    let left = amount;
+    for (const a of [...lots].reverse()) {
+      if (left === 0) break;
+      const n = Math.min(left, a.amount);
+      await cq.changeLotRemaining(tx, a.lot_id, n);
+      left -= n;
+    }
+  }
+
+  async function apply(tx: Tx, change: CreditChange): Promise<LedgerResult> {
+    if (!Number.isSafeInteger(change.amount) || change.amount === 0) {
+      throw new AppError('validation_failed', 'A credit change must be a non-zero whole number.');
+    }
+    const previous = await q.findTransactionByKey(tx, change.idempotencyKey);
+    if (previous) return { transaction: previous, applied: false };
+
+    const now = deps.clock.now();
+    await cq.lockBalance(tx, change.userId);
+    if (change.amount < 0) await expireDue(tx, change.userId, now);
+    const totals = {
+      purchased: change.amount > 0 && PURCHASE_TYPES.has(change.type) ? change.amount : 0,
+      used: change.amount < 0 && USAGE_TYPES.has(change.type) ? -change.amount : 0,
+    };
+    const after = await q.changeAvailable(tx, change.userId, change.amount, totals, now);
+    if (!after) throw new AppError('insufficient_credits', 'There are not enough credits for this.');
+    const balanceAfter = after.available + after.held;
+    const transaction = await q.insertTransaction(tx, {
+      userId: change.userId,
+      type: change.type,
+      amount: change.amount,
+      balanceBefore: balanceAfter - change.amount,
+      balanceAfter,
+      description: change.description,
+      referenceType: change.referenceType,
+      referenceId: change.referenceId,
+      idempotencyKey: change.idempotencyKey,
+      metadata: change.metadata ?? {},
+      createdAt: now,
+    });
+    if (change.amount > 0) {
+      await cq.insertLot(tx, {
+        userId: change.userId,
+        source: change.type,
+        amount: change.amount,
+        remaining: change.amount,
+        expiresAt: change.expiresAt ?? null,
+        transactionId: transaction.id,
+        createdAt: now,
+      });
+    } else {
+      await takeFromLots(tx, change.userId, -change.amount, now);
+    }
+    return { transaction, applied: true };
+  }
+
+  /** Ends a hold: `captured` of its amount becomes usage, the rest goes back to available. */
+  async function finish(tx: Tx, holdId: string, status: 'captured' | 'released' | 'expired', captured: number): Promise<HoldResult> {
+    const current = await cq.findHold(tx, holdId);
+    if (!current) throw errors.notFound('Credit hold');
+    const now = deps.clock.now();
+    await cq.lockBalance(tx, current.userId);
+    const hold = await cq.finishHold(tx, holdId, { status, capturedAmount: captured }, now);
+    if (!hold) {
+      const again = await cq.findHold(tx, holdId);
+      if (again!.status === 'held') throw errors.validation([{ path: 'amount', message: 'more than the hold holds' }]);
+      return { hold: again!, applied: false };
+    }
+    const back = hold.amount - captured;
+    const after = await cq.shiftBalance(tx, hold.userId, { available: back, held: -hold.amount, used: captured }, now);
+    if (!after) throw new Error(`credit hold ${hold.id} holds more than the balance has held`);
+    if (back > 0) {
+      await returnToLots(tx, hold.lots, back);
+      await expireDue(tx, hold.userId, now);
+    }
+    if (captured > 0) {
+      const balanceAfter = after.available + after.held;
+      await q.insertTransaction(tx, {
+        userId: hold.userId,
+        type: 'usage',
+        amount: -captured,
+        balanceBefore: balanceAfter + captured,
+        balanceAfter,
+        description: 'Credits used',
+        referenceType: hold.referenceType,
+        referenceId: hold.referenceId,
+        idempotencyKey: `capture:${hold.id}`,
+        metadata: { hold_id: hold.id, held: hold.amount },
+        createdAt: now,
+      });
+    }
+    return { hold, applied: true };
+  }
+
   return {
     /** Applies one change inside `tx`. Throws 402 insufficient_credits if it would overdraw. */
-    async apply(tx: Tx, change: CreditChange): Promise<LedgerResult> {
-      if (!Number.isSafeInteger(change.amount) || change.amount === 0) {
-        throw new AppError('validation_failed', 'A credit change must be a non-zero whole number.');
-      }
-      const previous = await q.findTransactionByKey(tx, change.idempotencyKey);
-      if (previous) return { transaction: previous, applied: false };
+    apply,
 
-      await q.ensureBalanceRow(tx, change.userId);
-      const totals = {
-        purchased: change.amount > 0 && PURCHASE_TYPES.has(change.type) ? change.amount : 0,
-        used: change.amount < 0 && (change.type === 'usage' || change.type === 'training') ? -change.amount : 0,
-      };
-      const after = await q.changeAvailable(tx, change.userId, change.amount, totals, deps.clock.now());
-      if (!after) throw new AppError('insufficient_credits', 'There are not enough credits for this.');
-      const balanceAfter = after.available + after.held;
-      const transaction = await q.insertTransaction(tx, {
-        userId: change.userId,
-        type: change.type,
-        amount: change.amount,
-        balanceBefore: balanceAfter - change.amount,
-        balanceAfter,
-        description: change.description,
-        referenceType: change.referenceType,
-        referenceId: change.referenceId,
-        idempotencyKey: change.idempotencyKey,
-        metadata: change.metadata ?? {},
-        createdAt: deps.clock.now(),
-      });
-      return { transaction, applied: true };
+    /** Adds credits as a new lot; `expiresAt` bounds when they can be spent. */
+    grant: (tx: Tx, change: CreditChange): Promise<LedgerResult> => {
+      wholePositive(change.amount, 'A grant');
+      return apply(tx, change);
     },
 
-    balance: (db: Parameters<typeof q.getBalance>[0], userId: string) => q.getBalance(db, userId),
+    /** Takes `amount` (positive) at once: one `usage` (or given type) row. 402 when too few. */
+    spend: (tx: Tx, change: Omit<CreditChange, 'type' | 'expiresAt'> & { type?: CreditTransactionType }): Promise<LedgerResult> => {
+      wholePositive(change.amount, 'A spend');
+      return apply(tx, { ...change, type: change.type ?? 'usage', amount: -change.amount });
+    },
+
+    /**
+     * Sets `amount` aside from available (conditional UPDATE … WHERE available >= n). The balance
+     * does not change, so no ledger row is written; the capture writes it. 402 when too few.
+     */
+    async hold(tx: Tx, req: HoldRequest): Promise<HoldResult> {
+      wholePositive(req.amount, 'A hold');
+      const now = deps.clock.now();
+      await cq.lockBalance(tx, req.userId);
+      const hold = await cq.insertHoldIfNew(tx, {
+        userId: req.userId,
+        amount: req.amount,
+        idempotencyKey: req.idempotencyKey,
+        referenceType: req.referenceType,
+        referenceId: req.referenceId,
+        expiresAt: req.expiresAt ?? null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      if (!hold) return { hold: (await cq.findHoldByKey(tx, req.idempotencyKey))!, applied: false };
+      await expireDue(tx, req.userId, now);
+      const after = await cq.shiftBalance(tx, req.userId, { available: -req.amount, held: req.amount }, now);
+      if (!after) throw new AppError('insufficient_credits', 'There are not enough credits for this.');
+      const lots = await takeFromLots(tx, req.userId, req.amount, now);
+      await cq.setHoldLots(tx, hold.id, lots);
+      return { hold: { ...hold, lots }, applied: true };
+    },
+
+    /** Uses `amount` of the hold (all of it if absent) and releases the rest; at most once. */
+    capture(tx: Tx, holdId: string, amount?: number): Promise<HoldResult> {
+      if (amount !== undefined && (!Number.isSafeInteger(amount) || amount < 0)) {
+        throw errors.validation([{ path: 'amount', message: 'must be a whole number ≥ 0' }]);
+      }
+      return (async () => {
+        const current = await cq.findHold(tx, holdId);
+        if (!current) throw errors.notFound('Credit hold');
+        return finish(tx, holdId, 'captured', amount ?? current.amount);
+      })();
+    },
+
+    /** Gives the whole hold back; at most once. */
+    release: (tx: Tx, holdId: string): Promise<HoldResult> => finish(tx, holdId, 'released', 0),
+
+    /** Releases a hold that outlived its expiry (the sweeper's way of ending it). */
+    expireHold: (tx: Tx, holdId: string): Promise<HoldResult> => finish(tx, holdId, 'expired', 0),
+
+    /** Writes off the user's lots past expiry (the sweeper calls it; spends and holds do it first). */
+    async expireLots(tx: Tx, userId: string): Promise<number> {
+      await cq.lockBalance(tx, userId);
+      return expireDue(tx, userId, deps.clock.now());
+    },
+
+    balance: (db: DbOrTx, userId: string) => q.getBalance(db, userId),
   };
 }
 
 export type Ledger = ReturnType<typeof createLedger>;
+
+/** Users whose books do not balance (empty when all is well); see `unbalancedUsers`. */
+export const checkCreditInvariants = (db: DbOrTx, userId?: string) => cq.unbalancedUsers(db, userId);

@@ -1,0 +1,35 @@
+/** Schemas of the catalogue: credit packages and plans. */
+import { z } from 'zod';
+import { billingPeriods, planAudiences } from './catalogue.tables.ts';
+
+export const ZPackage = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  description: z.string().nullable(),
+  credits: z.number().int(),
+  amount_minor: z.number().int(),
+  currency: z.string(),
+  is_featured: z.boolean(),
+  credits_valid_days: z.number().int().nullable(),
+});
+export type TPackage = z.infer<typeof ZPackage>;
+
+export const ZPlan = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  display_name: z.string(),
+  description: z.string().nullable(),
+  audience: z.enum(planAudiences),
+  amount_minor: z.number().int(),
+  currency: z.string(),
+  billing_period: z.enum(billingPeriods),
+  credits_per_period: z.number().int(),
+  conversion_limit: z.number().int().nullable(),
+  gallery_limit: z.number().int().nullable(),
+  has_watermark: z.boolean(),
+  retention_days: z.number().int().nullable(),
+  features: z.array(z.string()),
+});
+export type TPlan = z.infer<typeof ZPlan>;
+
+export const ZPlansQuery = z.object({ audience: z.enum(planAudiences).optional() });

@@ -1,0 +1,141 @@
+/**
+ * Fulfilment: what a completed payment gives. Every way a payment completes (a manual completion, a
+ * Stripe webhook, a ZarinPal verify) comes here, in any order and any number of times: only the
+ * conditional `pending → completed` update that wins grants, and the grant's ledger key
+ * `payment:<id>` would refuse a second one anyway.
+ */
+import type { Clock } from '../../platform/clock.ts';
+import type { Tx } from '../../platform/db/types.ts';
+import { errors } from '../../platform/http/errors.ts';
+import * as cat from './catalogue.queries.ts';
+import type { BillingPeriod } from './catalogue.tables.ts';
+import type { Ledger } from './ledger.ts';
+import { hashGiftCode, newGiftCode } from './gift-code.ts';
+import * as q from './payments.queries.ts';
+import * as pq from './promotions.queries.ts';
+
+const DAY = 86_400_000;
+
+export function addPeriod(from: Date, period: BillingPeriod): Date | null {
+  if (period === 'none') return null;
+  const d = new Date(from);
+  if (period === 'month') d.setUTCMonth(d.getUTCMonth() + 1);
+  else d.setUTCFullYear(d.getUTCFullYear() + 1);
+  return d;
+}
+
+export interface GiftCardIssued {
+  code: string;
+  credits: number;
+  recipientEmail: string;
+}
+
+export interface Completion {
+  payment: q.PaymentRow;
+  applied: boolean;
+  /** Set when this completion issued a gift card: its code is to be emailed after the commit. */
+  giftCard?: GiftCardIssued;
+}
+
+export interface Settlement {
+  providerReference?: string;
+  gatewayCardPan?: string;
+}
+
+export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
+  async function startOrExtendSubscription(tx: Tx, payment: q.PaymentRow, now: Date) {
+    const plan = await cat.findPlan(tx, payment.planId!);
+    if (!plan) throw new Error(`payment ${payment.id} names a plan that does not exist`);
+    const userId = payment.userId!;
+    const current = await q.findSubscriptionForUpdate(tx, userId);
+    // The same plan still running is extended from its end; anything else starts now.
+    const extend = current && current.planId === plan.id && current.status === 'active' && current.currentPeriodEnd && current.currentPeriodEnd > now;
+    const start = extend ? current.currentPeriodEnd! : now;
+    const end = addPeriod(start, plan.billingPeriod);
+    const fields = { planId: plan.id, status: 'active' as const, currentPeriodStart: start, currentPeriodEnd: end, cancelAtPeriodEnd: false, lastPaymentId: payment.id, updatedAt: now };
+    const sub = current
+      ? await q.updateSubscription(tx, current.id, fields)
+      : await q.insertSubscription(tx, { userId, ...fields, createdAt: now });
+    await q.insertHistory(tx, {
+      subscriptionId: sub.id,
+      userId,
+      event: !current ? 'started' : extend ? 'renewed' : 'changed',
+      planId: plan.id,
+      paymentId: payment.id,
+      periodStart: start,
+      periodEnd: end,
+      createdAt: now,
+    });
+    if (plan.creditsPerPeriod > 0) {
+      await deps.ledger.grant(tx, {
+        userId,
+        type: 'subscription_grant',
+        amount: plan.creditsPerPeriod,
+        idempotencyKey: `payment:${payment.id}`,
+        expiresAt: end,
+        description: `${plan.displayName} plan credits`,
+        referenceType: 'payment',
+        referenceId: payment.id,
+      });
+    }
+  }
+
+  /** A paid gift card: active at once; its code leaves only in the result, for the recipient's email. */
+  async function issueGiftCard(tx: Tx, payment: q.PaymentRow, now: Date): Promise<GiftCardIssued> {
+    for (;;) {
+      const code = newGiftCode();
+      const card = await pq.insertGiftCard(tx, {
+        codeHash: hashGiftCode(code),
+        codeLast4: code.slice(-4),
+        status: 'active',
+        credits: payment.credits,
+        buyerUserId: payment.userId,
+        recipientEmail: payment.giftRecipientEmail,
+        packageId: payment.packageId,
+        paymentId: payment.id,
+        createdAt: now,
+        updatedAt: now,
+      });
+      // A clash of 79-bit codes will not happen, but a clash must not fail a paid order either.
+      if (card) return { code, credits: card.credits, recipientEmail: payment.giftRecipientEmail! };
+    }
+  }
+
+  /** Completes a pending payment and grants what it bought; `applied` is false when it was not pending. */
+  async function complete(tx: Tx, paymentId: string, settlement: Settlement = {}): Promise<Completion> {
+    const now = deps.clock.now();
+    const settled = await q.settlePending(tx, paymentId, { status: 'completed', now, ...settlement });
+    if (!settled) {
+      const payment = await q.findPayment(tx, paymentId);
+      if (!payment) throw errors.notFound('Payment');
+      return { payment, applied: false };
+    }
+    if (settled.purpose === 'gift_card') return { payment: settled, applied: true, giftCard: await issueGiftCard(tx, settled, now) };
+    if (!settled.userId) return { payment: settled, applied: true }; // the buyer's account was erased meanwhile
+    if (settled.purpose === 'package') {
+      const pkg = await cat.findPackage(tx, settled.packageId!);
+      await deps.ledger.grant(tx, {
+        userId: settled.userId,
+        type: 'purchase',
+        amount: settled.credits,
+        idempotencyKey: `payment:${settled.id}`,
+        expiresAt: pkg?.creditsValidDays ? new Date(now.getTime() + pkg.creditsValidDays * DAY) : null,
+        description: pkg ? `${pkg.name} credit package` : 'Credit package',
+        referenceType: 'payment',
+        referenceId: settled.id,
+      });
+    } else {
+      await startOrExtendSubscription(tx, settled, now);
+    }
+    return { payment: settled, applied: true };
+  }
+
+  /** Ends a pending payment without granting anything (declined, cancelled, timed out). */
+  async function fail(tx: Tx, paymentId: string, status: 'failed' | 'cancelled' | 'expired', reason: string) {
+    return q.settlePending(tx, paymentId, { status, now: deps.clock.now(), failureReason: reason });
+  }
+
+  return { complete, fail };
+}
+
+export type Fulfilment = ReturnType<typeof createFulfilment>;

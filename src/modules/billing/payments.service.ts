@@ -1,0 +1,203 @@
+/**
+ * Checkout and the user's payments. Checkout creates a `pending` payment priced from the catalogue;
+ * the provider then completes it (here: the `manual` provider, by a request of the owner or an
+ * admin). Another user's payment is 404.
+ */
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db, Tx } from '../../platform/db/types.ts';
+import type { Principal } from '../../platform/http/auth.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { Mailer } from '../../platform/mail/mailer.ts';
+import { errors } from '../../platform/http/errors.ts';
+import { decodeCursor, toPage, type TListQuery } from '../../platform/http/pagination.ts';
+import { actorTypeFor, recordAudit } from '../admin/index.ts';
+import * as cat from './catalogue.queries.ts';
+import { planView } from './catalogue.service.ts';
+import type { Fulfilment, GiftCardIssued } from './fulfilment.ts';
+import type { TCheckoutBody, TCheckoutResult, TPayment, TSubscription } from './payments.dto.ts';
+import * as q from './payments.queries.ts';
+import type { PromotionsService } from './promotions.service.ts';
+
+export interface PaymentsDeps {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'payments'>;
+  fulfilment: Fulfilment;
+  promotions: Pick<PromotionsService, 'useForCheckout'>;
+  mailer: Mailer;
+  log: Logger;
+}
+
+/**
+ * Emails a gift card's code to its recipient, after the transaction that issued it has committed
+ * (the embedded database has one connection: the mailer's outbox write could not run inside it).
+ */
+export async function sendGiftCardEmail(deps: { mailer: Mailer; log: Logger }, card: GiftCardIssued): Promise<void> {
+  try {
+    await deps.mailer.send({
+      to: card.recipientEmail,
+      subject: 'You have been given an Atelier gift card',
+      text: `Someone has given you ${card.credits} Atelier credits.\n\nYour gift card code: ${card.code}\n\nRedeem it under Billing → Gift cards after signing in.`,
+      code: card.code,
+    });
+  } catch (err) {
+    deps.log.error({ err, recipient: card.recipientEmail }, 'billing: gift card email failed');
+  }
+}
+
+export function createPaymentsService(deps: PaymentsDeps) {
+  function providerEnabled(provider: TCheckoutBody['provider']): boolean {
+    if (provider === 'manual') return deps.config.payments.manual;
+    return deps.config.payments[provider] !== undefined;
+  }
+
+  /** Runs in the caller's transaction (the Idempotency-Key's). */
+  async function checkout(tx: Tx, userId: string, body: TCheckoutBody): Promise<TCheckoutResult> {
+    if (!providerEnabled(body.provider)) {
+      throw errors.validation([{ path: 'provider', message: `the ${body.provider} provider is not enabled on this server` }]);
+    }
+    if (body.provider !== 'manual') {
+      throw errors.validation([{ path: 'provider', message: `checkout with ${body.provider} is not available yet` }]);
+    }
+    const now = deps.clock.now();
+    let priced: {
+      purpose: 'package' | 'plan' | 'gift_card';
+      amountMinor: number;
+      currency: string;
+      credits: number;
+      packageId?: string;
+      planId?: string;
+      giftRecipientEmail?: string;
+    };
+    const packageId = body.package_id ?? body.gift_card?.package_id;
+    if (packageId) {
+      const pkg = await cat.findPackage(tx, packageId);
+      if (!pkg || !pkg.isActive) throw errors.notFound('Package');
+      priced = { purpose: 'package', amountMinor: pkg.amountMinor, currency: pkg.currency, credits: pkg.credits, packageId: pkg.id };
+      if (body.gift_card) priced = { ...priced, purpose: 'gift_card', giftRecipientEmail: body.gift_card.recipient_email };
+    } else {
+      const plan = await cat.findPlan(tx, body.plan_id!);
+      if (!plan || !plan.isActive) throw errors.notFound('Plan');
+      if (plan.amountMinor === 0) throw errors.validation([{ path: 'plan_id', message: 'a free plan needs no payment' }]);
+      priced = { purpose: 'plan', amountMinor: plan.amountMinor, currency: plan.currency, credits: plan.creditsPerPeriod, planId: plan.id };
+    }
+    const coupon = body.coupon_code ? await deps.promotions.useForCheckout(tx, userId, body.coupon_code, priced) : undefined;
+    const payment = await q.insertPayment(tx, {
+      userId,
+      provider: body.provider,
+      ...priced,
+      amountMinor: priced.amountMinor - (coupon?.discountMinor ?? 0),
+      discountMinor: coupon?.discountMinor ?? 0,
+      couponId: coupon?.couponId,
+      returnUrl: body.return_url,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await coupon?.record(payment.id);
+    return { payment: paymentView(payment), redirect_url: body.return_url ?? null };
+  }
+
+  async function list(userId: string, query: TListQuery) {
+    const rows = await q.listUserPayments(deps.db, userId, decodeCursor(query.cursor), query.limit);
+    const page = toPage(rows, query.limit, (r) => r);
+    return { data: page.data.map(paymentView), next_cursor: page.next_cursor };
+  }
+
+  async function get(userId: string, id: string): Promise<TPayment> {
+    const payment = await q.findPayment(deps.db, id);
+    if (!payment || payment.userId !== userId) throw errors.notFound('Payment');
+    return paymentView(payment);
+  }
+
+  /** The `manual` provider's completion: the owner or an admin completes a pending manual payment. */
+  async function completeManual(principal: Principal, paymentId: string, meta: { ip?: string; userAgent?: string }): Promise<TPayment> {
+    if (!deps.config.payments.manual) throw errors.notFound('Route');
+    const done = await deps.db.transaction(async (tx) => {
+      const payment = await q.findPayment(tx, paymentId);
+      if (!payment || (payment.userId !== principal.userId && principal.role !== 'admin')) throw errors.notFound('Payment');
+      if (payment.provider !== 'manual') throw errors.conflict('Only a manual payment can be completed this way.');
+      const result = await deps.fulfilment.complete(tx, paymentId);
+      if (!result.applied && result.payment.status !== 'completed') throw errors.conflict(`This payment is ${result.payment.status}.`);
+      if (result.applied) {
+        await recordAudit(tx, {
+          actorType: actorTypeFor(principal.role),
+          actorId: principal.userId,
+          action: 'billing.payment.complete_manual',
+          targetType: 'payment',
+          targetId: paymentId,
+          details: { amount_minor: payment.amountMinor, currency: payment.currency, credits: payment.credits },
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+          at: deps.clock.now(),
+        });
+      }
+      return result;
+    });
+    if (done.giftCard) await sendGiftCardEmail(deps, done.giftCard);
+    return paymentView(done.payment);
+  }
+
+  async function subscriptionView(row: q.SubscriptionRow | undefined): Promise<{ subscription: TSubscription | null }> {
+    if (!row) return { subscription: null };
+    const plan = await cat.findPlan(deps.db, row.planId);
+    return {
+      subscription: {
+        id: row.id,
+        status: row.status,
+        plan: planView(plan!),
+        current_period_start: row.currentPeriodStart.toISOString(),
+        current_period_end: row.currentPeriodEnd?.toISOString() ?? null,
+        cancel_at_period_end: row.cancelAtPeriodEnd,
+      },
+    };
+  }
+
+  const subscription = async (userId: string) => subscriptionView(await q.findSubscription(deps.db, userId));
+
+  /** Cancels at the end of the period: the plan keeps working until then. */
+  async function cancelSubscription(userId: string) {
+    const now = deps.clock.now();
+    const row = await deps.db.transaction(async (tx) => {
+      const cancelled = await q.requestCancel(tx, userId, now);
+      if (cancelled) {
+        await q.insertHistory(tx, {
+          subscriptionId: cancelled.id,
+          userId,
+          event: 'cancel_requested',
+          planId: cancelled.planId,
+          periodStart: cancelled.currentPeriodStart,
+          periodEnd: cancelled.currentPeriodEnd,
+          createdAt: now,
+        });
+        return cancelled;
+      }
+      const current = await q.findSubscription(tx, userId);
+      if (!current || current.status !== 'active') throw errors.notFound('Subscription');
+      return current;
+    });
+    return subscriptionView(row);
+  }
+
+  return { checkout, list, get, completeManual, subscription, cancelSubscription };
+}
+
+export type PaymentsService = ReturnType<typeof createPaymentsService>;
+
+export function paymentView(p: q.PaymentRow): TPayment {
+  return {
+    id: p.id,
+    purpose: p.purpose,
+    provider: p.provider,
+    status: p.status,
+    amount_minor: p.amountMinor,
+    discount_minor: p.discountMinor,
+    currency: p.currency,
+    credits: p.credits,
+    package_id: p.packageId,
+    plan_id: p.planId,
+    return_url: p.returnUrl,
+    created_at: p.createdAt.toISOString(),
+    completed_at: p.completedAt?.toISOString() ?? null,
+  };
+}
