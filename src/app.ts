@@ -24,6 +24,7 @@ import { createMetrics, registerMetrics, type Metrics } from './platform/metrics
 import { opsRoutes } from './platform/ops.routes.ts';
 import type { Queue } from './platform/queue/queue.ts';
 import type { SmsSender } from './platform/sms/sms.ts';
+import type { Storage } from './platform/storage/index.ts';
 
 export const VERSION = '0.1.0';
 export const defaultWebRoot = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -37,6 +38,8 @@ export interface AppDeps {
   secret: string;
   mailer: Mailer;
   sms: SmsSender;
+  /** Where uploaded and generated files live. */
+  storage: Storage;
   metrics?: Metrics;
   /** Where the built SPA lives; null serves no web app (API only). */
   webRoot?: string | null;
@@ -89,7 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
-  await opsRoutes(app, { database: deps.database, queue: deps.queue, metrics, dataDir: config.dataDir });
+  await opsRoutes(app, { database: deps.database, queue: deps.queue, metrics, storage: deps.storage });
 
   if (serveWeb) await registerWebApp(app, { root: webRoot });
 

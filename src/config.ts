@@ -43,6 +43,18 @@ const ZEnv = z.object({
   TWILIO_AUTH_TOKEN: optionalString,
   TWILIO_FROM: optionalString,
   TWILIO_API_BASE: z.url().default('https://api.twilio.com'),
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+  S3_BUCKET: optionalString,
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ENDPOINT: optionalUrl,
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_PREFIX: optionalString,
+  /** Largest accepted upload, in bytes. */
+  ATELIER_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  /** Largest accepted image, in pixels (width × height), checked from the header before decoding. */
+  ATELIER_UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1).default(100_000_000),
 });
 
 export type Env = z.infer<typeof ZEnv>;
@@ -70,6 +82,21 @@ export interface Config {
     | { transport: 'outbox' }
     | { transport: 'kavenegar'; apiKey: string; sender: string | undefined; apiBase: string }
     | { transport: 'twilio'; accountSid: string; authToken: string; from: string; apiBase: string };
+  storage:
+    | { driver: 'local' }
+    | {
+        driver: 's3';
+        s3: {
+          bucket: string;
+          region: string;
+          endpoint: string | undefined;
+          forcePathStyle: boolean;
+          accessKeyId: string | undefined;
+          secretAccessKey: string | undefined;
+          prefix: string | undefined;
+        };
+      };
+  uploads: { maxBytes: number; maxPixels: number };
 }
 
 export class ConfigError extends Error {
@@ -96,6 +123,7 @@ function crossProblems(raw: Record<string, string>): string[] {
   if (sms === 'twilio' && !(raw.TWILIO_ACCOUNT_SID && raw.TWILIO_AUTH_TOKEN && raw.TWILIO_FROM)) {
     problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM: all required when SMS_TRANSPORT=twilio');
   }
+  if (raw.STORAGE_DRIVER === 's3' && !raw.S3_BUCKET) problems.push('S3_BUCKET: required when STORAGE_DRIVER=s3');
   return problems;
 }
 
@@ -142,5 +170,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: e.ATELIER_TRUST_PROXY === 'true',
     mail: { transport: mailTransport, from: e.MAIL_FROM, smtpUrl: e.SMTP_URL },
     sms,
+    storage:
+      e.STORAGE_DRIVER === 's3'
+        ? {
+            driver: 's3',
+            s3: {
+              bucket: e.S3_BUCKET!,
+              region: e.S3_REGION,
+              endpoint: e.S3_ENDPOINT,
+              forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',
+              accessKeyId: e.S3_ACCESS_KEY_ID,
+              secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+              prefix: e.S3_PREFIX,
+            },
+          }
+        : { driver: 'local' },
+    uploads: { maxBytes: e.ATELIER_UPLOAD_MAX_BYTES, maxPixels: e.ATELIER_UPLOAD_MAX_PIXELS },
   };
 }
