@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import { accountsRoutes, createAccountsModule } from './modules/accounts/index.ts';
+import { createMediaModule, mediaRoutes } from './modules/media/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { registerAuth } from './platform/http/auth.ts';
@@ -82,12 +83,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMetrics(app, metrics);
   await registerOpenApi(app, { version: VERSION });
 
-  const accounts = createAccountsModule({ ...deps, log: app.log as Logger });
+  const media = createMediaModule({ ...deps, log: app.log as Logger });
+  const accounts = createAccountsModule({ ...deps, log: app.log as Logger, ownsAsset: media.assets.isOwnedBy });
   registerAuth(app, accounts.resolvePrincipal);
 
   await app.register(
     async (api) => {
       await accountsRoutes(api, accounts, { secureCookies: secureCookies(config) });
+      await mediaRoutes(api, media, { maxUploadBytes: config.uploads.maxBytes });
       if (config.devOutbox) await outboxRoutes(api, { db: deps.database.db });
     },
     { prefix: '/api/v1' },

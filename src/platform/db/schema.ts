@@ -8,3 +8,4 @@ export * from '../../modules/billing/billing.tables.ts';
 export * from '../../modules/admin/admin.tables.ts';
 export * from '../http/idempotency.tables.ts';
 export * from '../mail/outbox.tables.ts';
+export * from '../../modules/media/media.tables.ts';
