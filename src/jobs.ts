@@ -3,13 +3,15 @@
  * transaction could be the first to use it; a definition with `cron` is also scheduled.
  */
 import { pruneHandler, pruneJob } from './maintenance.ts';
+import { retentionHandler, retentionJob } from './modules/media/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/types.ts';
 import type { JobDefinition, JobHandler } from './platform/queue/queue.ts';
+import type { Storage } from './platform/storage/index.ts';
 
-export const jobDefinitions: JobDefinition[] = [pruneJob];
+export const jobDefinitions: JobDefinition[] = [pruneJob, retentionJob];
 
 /** The handlers a worker process runs. */
-export function jobHandlers(deps: { db: Db; clock: Clock }): JobHandler[] {
-  return [pruneHandler(deps) as JobHandler];
+export function jobHandlers(deps: { db: Db; clock: Clock; storage: Storage }): JobHandler[] {
+  return [pruneHandler(deps) as JobHandler, retentionHandler(deps) as JobHandler];
 }

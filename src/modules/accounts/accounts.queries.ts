@@ -65,3 +65,8 @@ export async function findVendorBySlug(db: DbOrTx, slug: string): Promise<(Vendo
     .where(and(eq(vendorProfiles.slug, slug), eq(users.isActive, true)));
   return row ? { ...row.profile, fullName: row.fullName } : undefined;
 }
+
+export async function isVendor(db: DbOrTx, userId: string): Promise<boolean> {
+  const [row] = await db.select({ role: users.role }).from(users).where(eq(users.id, userId));
+  return row?.role === 'vendor';
+}

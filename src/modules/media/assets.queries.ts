@@ -1,4 +1,4 @@
-import { and, arrayContains, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, lte, sql, type SQL } from 'drizzle-orm';
 import { afterCursor } from '../../platform/db/keyset.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import type { Cursor } from '../../platform/http/pagination.ts';
@@ -71,4 +71,29 @@ export async function incrementDownloads(db: DbOrTx, id: string): Promise<void> 
     .update(assets)
     .set({ downloadCount: sql`${assets.downloadCount} + 1` })
     .where(eq(assets.id, id));
+}
+
+export async function findExpiredAssetIds(db: DbOrTx, now: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: assets.id })
+    .from(assets)
+    .where(lte(assets.expiresAt, now))
+    .orderBy(asc(assets.expiresAt))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/** Locks the asset if it is (still) expired, so the sweeper and a user's delete cannot both act on it. */
+export async function lockExpiredAsset(tx: DbOrTx, id: string, now: Date): Promise<boolean> {
+  const rows = await tx
+    .select({ id: assets.id })
+    .from(assets)
+    .where(and(eq(assets.id, id), lte(assets.expiresAt, now)))
+    .for('update');
+  return rows.length > 0;
+}
+
+export async function deleteAssetById(tx: DbOrTx, id: string): Promise<AssetRow | undefined> {
+  const [row] = await tx.delete(assets).where(eq(assets.id, id)).returning();
+  return row;
 }

@@ -11,6 +11,7 @@ import * as dto from './media.dto.ts';
 import { parseRange } from './range.ts';
 import type { Variant } from './signing.ts';
 import { readUpload } from './upload-reader.ts';
+import type { ZipService } from './zip.service.ts';
 
 const user = { auth: 'user' } as const;
 const tags = ['media'];
@@ -20,7 +21,7 @@ function contentDisposition(kind: 'inline' | 'attachment', filename: string): st
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
-export async function assetsRoutes(app: FastifyInstance, assets: AssetsService, opts: { maxUploadBytes: number }): Promise<void> {
+export async function assetsRoutes(app: FastifyInstance, assets: AssetsService, zip: ZipService, opts: { maxUploadBytes: number }): Promise<void> {
   // Multipart lives in this plugin only; every other route keeps JSON bodies.
   await app.register(multipart, { limits: { fileSize: opts.maxUploadBytes } });
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -42,6 +43,16 @@ export async function assetsRoutes(app: FastifyInstance, assets: AssetsService, 
       if (!fields.success) throw errors.validation(fields.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
       const asset = await assets.upload(principalOf(request).userId, { data: upload.data, filename: upload.filename, ...fields.data });
       return reply.code(201).send(asset);
+    },
+  );
+
+  r.post(
+    '/assets/zip',
+    { config: user, schema: { tags, summary: 'A zip of your assets (by ids or a collection) with a metadata.json', body: dto.ZZipBody } },
+    async (request, reply) => {
+      const { stream } = await zip.build(principalOf(request).userId, request.body);
+      const name = `assets-${Date.now()}.zip`;
+      return reply.header('content-type', 'application/zip').header('content-disposition', contentDisposition('attachment', name)).send(stream);
     },
   );
 

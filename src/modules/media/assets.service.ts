@@ -36,7 +36,7 @@ export function createAssetsService(deps: MediaDeps) {
     const storageKey = `assets/${ownerId}/${id}/original.${image.extension}`;
     const thumbnailKey = `assets/${ownerId}/${id}/thumb.webp`;
     const now = deps.clock.now();
-    const days = deps.retentionDays ? await deps.retentionDays(ownerId, input.purpose) : null;
+    const days = await deps.limits.retentionDays(ownerId, input.purpose);
     // Files first, row last; if anything fails the files are removed, so a failed upload leaves
     // neither a row nor a file.
     try {

@@ -111,3 +111,28 @@ export async function listItems(db: DbOrTx, collectionId: string, limit: number)
     .limit(limit);
   return rows.map((r) => r.asset);
 }
+
+/** Serialises gallery changes of one owner, so a quota check and its insert see the same count. */
+export async function lockGallery(tx: DbOrTx, ownerId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`gallery:${ownerId}`}, 0))`);
+}
+
+/** Distinct images in any of the owner's collections. */
+export async function countGalleryImages(db: DbOrTx, ownerId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(distinct ${collectionItems.assetId})::int` })
+    .from(collectionItems)
+    .innerJoin(collections, eq(collections.id, collectionItems.collectionId))
+    .where(eq(collections.ownerId, ownerId));
+  return Number(row?.n ?? 0);
+}
+
+export async function isInGallery(db: DbOrTx, ownerId: string, assetId: string): Promise<boolean> {
+  const rows = await db
+    .select({ one: sql`1` })
+    .from(collectionItems)
+    .innerJoin(collections, eq(collections.id, collectionItems.collectionId))
+    .where(and(eq(collections.ownerId, ownerId), eq(collectionItems.assetId, assetId)))
+    .limit(1);
+  return rows.length > 0;
+}

@@ -1,5 +1,5 @@
 /** Collections (albums): a user's named, ordered sets of their own assets; public ones are shown on vendor pages. */
-import { errors } from '../../platform/http/errors.ts';
+import { AppError, errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage, type TListQuery } from '../../platform/http/pagination.ts';
 import { findVendorBySlug } from '../accounts/index.ts';
 import { createAssetLinks } from './asset-view.ts';
@@ -66,7 +66,15 @@ export function createCollectionsService(deps: MediaDeps) {
   async function addItem(ownerId: string, id: string, assetId: string) {
     await owned(ownerId, id);
     if (!(await findOwnedAsset(deps.db, ownerId, assetId))) throw errors.notFound('Asset');
-    const added = await deps.db.transaction((tx) => cq.addItem(tx, id, assetId, deps.clock.now()));
+    const limit = await deps.limits.galleryImages(ownerId);
+    const added = await deps.db.transaction(async (tx) => {
+      if (limit !== null) {
+        await cq.lockGallery(tx, ownerId);
+        if (!(await cq.isInGallery(tx, ownerId, assetId)) && (await cq.countGalleryImages(tx, ownerId)) >= limit) return 'quota' as const;
+      }
+      return cq.addItem(tx, id, assetId, deps.clock.now());
+    });
+    if (added === 'quota') throw new AppError('quota_exceeded', `Your plan shows up to ${limit} images in albums; remove one or upgrade.`);
     if (!added) throw errors.conflict('The asset is already in this collection.');
     return get(ownerId, id);
   }

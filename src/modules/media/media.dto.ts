@@ -131,3 +131,10 @@ export const ZVendorPage = z.object({
   is_verified: z.boolean(),
 });
 export const ZSlugParams = z.object({ slug: z.string().min(1).max(100) });
+
+export const ZZipBody = z
+  .strictObject({
+    asset_ids: z.array(z.uuid()).min(1).max(500).optional(),
+    collection_id: z.uuid().optional(),
+  })
+  .refine((b) => (b.asset_ids === undefined) !== (b.collection_id === undefined), { message: 'give asset_ids or collection_id, not both' });
