@@ -8,11 +8,13 @@
  * - GET /me with a bearer token: JWT check + session lookup + user view.
  * - GET /me with an API key: key lookup + user view.
  * - ledger.apply: one credit change (conditional UPDATE + ledger row) in a transaction.
+ * - media (bench/media.ts): uploads with thumbnails against sharp alone; RSS while uploading 25 MB.
  */
 import { performance } from 'node:perf_hooks';
 import { createLedger } from '../src/modules/billing/index.ts';
 import { call, createTestApp } from '../test/helpers/app.ts';
 import { prepareTemplates } from '../test/helpers/databases.ts';
+import { mediaBench } from './media.ts';
 
 async function opsPerSec(name: string, fn: () => Promise<unknown>, seconds = 2): Promise<{ name: string; ops: number }> {
   for (let i = 0; i < 50; i++) await fn(); // warm-up
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(`\n${baseline.name}: ${baseline.ops.toFixed(0)} ops/s = 1.00\n`);
     for (const r of results) process.stdout.write(`${r.name}: ${r.ops.toFixed(0)} ops/s = ${(r.ops / baseline.ops).toFixed(2)} × baseline\n`);
+    process.stdout.write(`\n${(await mediaBench(t, token)).join('\n')}\n`);
   } finally {
     await t.close();
   }
