@@ -50,8 +50,7 @@ export async function assetsRoutes(app: FastifyInstance, assets: AssetsService, 
     '/assets/zip',
     { config: user, schema: { tags, summary: 'A zip of your assets (by ids or a collection) with a metadata.json', body: dto.ZZipBody } },
     async (request, reply) => {
-      const { stream } = await zip.build(principalOf(request).userId, request.body);
-      const name = `assets-${Date.now()}.zip`;
+      const { stream, name } = await zip.build(principalOf(request).userId, request.body);
       return reply.header('content-type', 'application/zip').header('content-disposition', contentDisposition('attachment', name)).send(stream);
     },
   );

@@ -39,7 +39,7 @@ export function createZipService(deps: MediaDeps) {
   }
 
   /** Checks everything first (so a bad request is a clean 4xx), then returns the streaming zip. */
-  async function build(ownerId: string, input: { asset_ids?: string[] | undefined; collection_id?: string | undefined }): Promise<{ stream: Readable; count: number }> {
+  async function build(ownerId: string, input: { asset_ids?: string[] | undefined; collection_id?: string | undefined }): Promise<{ stream: Readable; count: number; name: string }> {
     const rows = await resolve(ownerId, input);
     const zip = new yazl.ZipFile();
     const used = new Set<string>(['metadata.json']);
@@ -78,7 +78,7 @@ export function createZipService(deps: MediaDeps) {
       out.destroy(err);
     });
     zip.outputStream.pipe(out);
-    return { stream: out, count: rows.length };
+    return { stream: out, count: rows.length, name: `assets-${deps.clock.now().getTime()}.zip` };
   }
 
   return { build };
