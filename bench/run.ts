@@ -12,12 +12,14 @@
  *   ledger row), as a ratio to a bare conditional UPDATE of that balance row at the same
  *   concurrency; the books are checked to balance afterwards. On the embedded database (one
  *   connection) concurrent callers queue; with TEST_DATABASE_URL they run on PostgreSQL.
+ * - media (bench/media.ts): uploads with thumbnails against sharp alone; RSS while uploading 25 MB.
  */
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { checkCreditInvariants, createLedger } from '../src/modules/billing/index.ts';
 import { call, createTestApp } from '../test/helpers/app.ts';
 import { prepareTemplates } from '../test/helpers/databases.ts';
+import { mediaBench } from './media.ts';
 
 async function opsPerSec(name: string, fn: () => Promise<unknown>, seconds = 2): Promise<{ name: string; ops: number }> {
   for (let i = 0; i < 50; i++) await fn(); // warm-up
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
     const unbalanced = await checkCreditInvariants(t.database.db);
     process.stdout.write(unbalanced.length === 0 ? 'credit invariants: hold\n' : `credit invariants BROKEN: ${JSON.stringify(unbalanced)}\n`);
     if (unbalanced.length > 0) process.exitCode = 1;
+    process.stdout.write(`\n${(await mediaBench(t, token)).join('\n')}\n`);
   } finally {
     await t.close();
   }

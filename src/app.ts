@@ -10,6 +10,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from './config.ts';
 import { accountsRoutes, createAccountsModule } from './modules/accounts/index.ts';
 import { billingRoutes, createBillingModule } from './modules/billing/index.ts';
+import { createMediaModule, mediaRoutes } from './modules/media/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { registerAuth } from './platform/http/auth.ts';
@@ -25,6 +26,7 @@ import { createMetrics, registerMetrics, type Metrics } from './platform/metrics
 import { opsRoutes } from './platform/ops.routes.ts';
 import type { Queue } from './platform/queue/queue.ts';
 import type { SmsSender } from './platform/sms/sms.ts';
+import type { Storage } from './platform/storage/index.ts';
 
 export const VERSION = '0.1.0';
 export const defaultWebRoot = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -38,6 +40,8 @@ export interface AppDeps {
   secret: string;
   mailer: Mailer;
   sms: SmsSender;
+  /** Where uploaded and generated files live. */
+  storage: Storage;
   metrics?: Metrics;
   /** Where the built SPA lives; null serves no web app (API only). */
   webRoot?: string | null;
@@ -80,7 +84,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMetrics(app, metrics);
   await registerOpenApi(app, { version: VERSION });
 
-  const accounts = createAccountsModule({ ...deps, log: app.log as Logger });
+  const media = createMediaModule({ ...deps, log: app.log as Logger });
+  const accounts = createAccountsModule({ ...deps, log: app.log as Logger, ownsAsset: media.assets.isOwnedBy });
   registerAuth(app, accounts.resolvePrincipal);
   const billing = createBillingModule({ ...deps, log: app.log as Logger });
 
@@ -88,11 +93,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (api) => {
       await accountsRoutes(api, accounts, { secureCookies: secureCookies(config) });
       await billingRoutes(api, billing);
+      await mediaRoutes(api, media, { maxUploadBytes: config.uploads.maxBytes });
       if (config.devOutbox) await outboxRoutes(api, { db: deps.database.db });
     },
     { prefix: '/api/v1' },
   );
-  await opsRoutes(app, { database: deps.database, queue: deps.queue, metrics, dataDir: config.dataDir });
+  await opsRoutes(app, { database: deps.database, queue: deps.queue, metrics, storage: deps.storage });
 
   if (serveWeb) await registerWebApp(app, { root: webRoot });
 

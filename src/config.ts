@@ -50,6 +50,18 @@ const ZEnv = z.object({
   STRIPE_API_BASE: z.url().default('https://api.stripe.com'),
   ZARINPAL_MERCHANT_ID: optionalString,
   ZARINPAL_API_BASE: z.url().default('https://payment.zarinpal.com'),
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+  S3_BUCKET: optionalString,
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ENDPOINT: optionalUrl,
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_PREFIX: optionalString,
+  /** Largest accepted upload, in bytes. */
+  ATELIER_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  /** Largest accepted image, in pixels (width × height), checked from the header before decoding. */
+  ATELIER_UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1).default(100_000_000),
 });
 
 export type Env = z.infer<typeof ZEnv>;
@@ -82,6 +94,21 @@ export interface Config {
     stripe: { secretKey: string; webhookSecret: string | undefined; apiBase: string } | undefined;
     zarinpal: { merchantId: string; apiBase: string } | undefined;
   };
+  storage:
+    | { driver: 'local' }
+    | {
+        driver: 's3';
+        s3: {
+          bucket: string;
+          region: string;
+          endpoint: string | undefined;
+          forcePathStyle: boolean;
+          accessKeyId: string | undefined;
+          secretAccessKey: string | undefined;
+          prefix: string | undefined;
+        };
+      };
+  uploads: { maxBytes: number; maxPixels: number };
 }
 
 export class ConfigError extends Error {
@@ -109,6 +136,7 @@ function crossProblems(raw: Record<string, string>): string[] {
     problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM: all required when SMS_TRANSPORT=twilio');
   }
   if (raw.STRIPE_WEBHOOK_SECRET && !raw.STRIPE_SECRET_KEY) problems.push('STRIPE_SECRET_KEY: required when STRIPE_WEBHOOK_SECRET is set');
+  if (raw.STORAGE_DRIVER === 's3' && !raw.S3_BUCKET) problems.push('S3_BUCKET: required when STORAGE_DRIVER=s3');
   return problems;
 }
 
@@ -160,5 +188,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       stripe: e.STRIPE_SECRET_KEY ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE } : undefined,
       zarinpal: e.ZARINPAL_MERCHANT_ID ? { merchantId: e.ZARINPAL_MERCHANT_ID, apiBase: e.ZARINPAL_API_BASE } : undefined,
     },
+    storage:
+      e.STORAGE_DRIVER === 's3'
+        ? {
+            driver: 's3',
+            s3: {
+              bucket: e.S3_BUCKET!,
+              region: e.S3_REGION,
+              endpoint: e.S3_ENDPOINT,
+              forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',
+              accessKeyId: e.S3_ACCESS_KEY_ID,
+              secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+              prefix: e.S3_PREFIX,
+            },
+          }
+        : { driver: 'local' },
+    uploads: { maxBytes: e.ATELIER_UPLOAD_MAX_BYTES, maxPixels: e.ATELIER_UPLOAD_MAX_PIXELS },
   };
 }

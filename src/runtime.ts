@@ -13,6 +13,7 @@ import { createQueue, type Queue } from './platform/queue/queue.ts';
 import { jobDefinitions } from './jobs.ts';
 import { resolveSecret } from './platform/secrets.ts';
 import type { SmsSender } from './platform/sms/sms.ts';
+import { createStorage, type Storage } from './platform/storage/index.ts';
 import path from 'node:path';
 
 export interface Runtime {
@@ -24,6 +25,7 @@ export interface Runtime {
   secret: string;
   mailer: Mailer & { close(): Promise<void> };
   sms: SmsSender;
+  storage: Storage;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function openRuntime(config: Config, opts: { log?: Logger } = {}): 
       secret,
       mailer,
       sms,
+      storage: createStorage(config),
       async close() {
         await queue.stop();
         await mailer.close();

@@ -1,16 +1,16 @@
 /** Liveness, readiness and metrics for orchestrators and Prometheus. */
-import fs from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from './db/database.ts';
 import type { Metrics } from './metrics.ts';
 import type { Queue } from './queue/queue.ts';
+import type { Storage } from './storage/index.ts';
 
 export interface OpsDeps {
   database: Database;
   queue: Queue;
   metrics: Metrics;
-  /** Local storage root: readiness checks it is writable. */
-  dataDir: string;
+  /** Readiness checks it is reachable (and, on local disk, writable). */
+  storage: Storage;
 }
 
 async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<'ok' | string> {
@@ -37,10 +37,7 @@ export async function opsRoutes(app: FastifyInstance, deps: OpsDeps): Promise<vo
     const [database, queue, storage] = await Promise.all([
       check(() => deps.database.ping()),
       check(() => deps.queue.ping()),
-      check(async () => {
-        await fs.mkdir(deps.dataDir, { recursive: true });
-        await fs.access(deps.dataDir, fs.constants.W_OK);
-      }),
+      check(() => deps.storage.ping()),
     ]);
     const checks = { database, queue, storage };
     const ready = Object.values(checks).every((c) => c === 'ok');

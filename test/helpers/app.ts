@@ -1,7 +1,7 @@
 /**
  * The app as integration tests see it: the real buildApp() on a real database (PGlite in memory, or
  * PostgreSQL when TEST_DATABASE_URL is set) and the real pg-boss queue. Stand-ins: mail and SMS go
- * to the outbox table; the clock can be moved by hand; rate limits are off unless a test turns them
+ * to the outbox table; files go to local disk in a temp data dir (or a given storage); the clock can be moved by hand; rate limits are off unless a test turns them
  * on; no web app is served.
  */
 import fs from 'node:fs/promises';
@@ -17,6 +17,7 @@ import type { Database } from '../../src/platform/db/database.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createOutboxMailer, createOutboxSms } from '../../src/platform/mail/outbox.ts';
 import { createQueue, type Queue } from '../../src/platform/queue/queue.ts';
+import { createStorage, type Storage } from '../../src/platform/storage/index.ts';
 import { createTestDatabase } from './databases.ts';
 
 export interface TestApp {
@@ -26,10 +27,11 @@ export interface TestApp {
   queue: Queue;
   clock: ReturnType<typeof manualClock>;
   secret: string;
+  storage: Storage;
   close(): Promise<void>;
 }
 
-export async function createTestApp(opts: { env?: Record<string, string>; realClock?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { env?: Record<string, string>; realClock?: boolean; storage?: Storage } = {}): Promise<TestApp> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -45,6 +47,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; realCl
   await queue.start(jobDefinitions);
   const clock = manualClock(new Date());
   const secret = 'test-secret-'.padEnd(48, 'x');
+  const storage = opts.storage ?? createStorage(config);
   const app = await buildApp({
     config,
     database,
@@ -53,6 +56,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; realCl
     secret,
     mailer: createOutboxMailer(database.db),
     sms: createOutboxSms(database.db),
+    storage,
     webRoot: null,
     logger: log,
   });
@@ -63,6 +67,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; realCl
     queue,
     clock,
     secret,
+    storage,
     async close() {
       await app.close();
       await queue.stop();

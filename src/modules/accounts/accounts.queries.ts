@@ -55,3 +55,18 @@ export async function countUsers(db: DbOrTx): Promise<number> {
   const [row] = await db.select({ n: sql<string>`count(*)` }).from(users);
   return Number(row?.n ?? 0);
 }
+
+/** A vendor's public page is found by its slug; disabled accounts have none. */
+export async function findVendorBySlug(db: DbOrTx, slug: string): Promise<(VendorProfileRow & { fullName: string | null }) | undefined> {
+  const [row] = await db
+    .select({ profile: vendorProfiles, fullName: users.fullName })
+    .from(vendorProfiles)
+    .innerJoin(users, eq(users.id, vendorProfiles.userId))
+    .where(and(eq(vendorProfiles.slug, slug), eq(users.isActive, true)));
+  return row ? { ...row.profile, fullName: row.fullName } : undefined;
+}
+
+export async function isVendor(db: DbOrTx, userId: string): Promise<boolean> {
+  const [row] = await db.select({ role: users.role }).from(users).where(eq(users.id, userId));
+  return row?.role === 'vendor';
+}

@@ -16,6 +16,11 @@ export interface AccountsDeps {
   mailer: Mailer;
   sms: SmsSender;
   log: Logger;
+  /**
+   * Whether a user owns an asset (for the avatar). Given by the app from the media module, which
+   * depends on accounts, so accounts does not import it back. Absent: no asset can be named.
+   */
+  ownsAsset?: (userId: string, assetId: string) => Promise<boolean>;
 }
 
 /** Who is asking, for sessions and audit rows. */

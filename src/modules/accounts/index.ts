@@ -4,13 +4,17 @@ import type { AppDeps } from '../../app.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { createAccountsService, type AccountsService } from './accounts.service.ts';
 import { authRoutes } from './auth.routes.ts';
+import type { AccountsDeps } from './context.ts';
 import { meRoutes } from './me.routes.ts';
 
 export { createAccountsService, type AccountsService } from './accounts.service.ts';
 export { users, sessions, type UserRole } from './accounts.tables.ts';
+export { findVendorBySlug, isVendor } from './accounts.queries.ts';
 
 /** The accounts service from the app's dependencies. */
-export function createAccountsModule(deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'secret' | 'mailer' | 'sms'> & { log: Logger }) {
+export function createAccountsModule(
+  deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'secret' | 'mailer' | 'sms'> & { log: Logger; ownsAsset?: AccountsDeps['ownsAsset'] },
+) {
   return createAccountsService({
     db: deps.database.db,
     clock: deps.clock,
@@ -19,6 +23,7 @@ export function createAccountsModule(deps: Pick<AppDeps, 'database' | 'clock' | 
     mailer: deps.mailer,
     sms: deps.sms,
     log: deps.log,
+    ...(deps.ownsAsset ? { ownsAsset: deps.ownsAsset } : {}),
   });
 }
 

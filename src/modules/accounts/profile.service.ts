@@ -21,17 +21,14 @@ export function createProfileService(ctx: AccountsContext) {
   }
 
   async function update(userId: string, body: TPatchMeBody): Promise<TUser> {
-    if (body.avatar_asset_id) {
-      // Assets arrive with the media module; until then no id can name one of this user's images.
-      throw errors.notFound('Asset');
-    }
+    if (body.avatar_asset_id && !(await ctx.ownsAsset?.(userId, body.avatar_asset_id))) throw errors.notFound('Asset');
     const now = ctx.clock.now();
     const patch: Partial<uq.NewUser> = { updatedAt: now };
     if (body.full_name !== undefined) patch.fullName = body.full_name;
     if (body.bio !== undefined) patch.bio = body.bio;
     if (body.company !== undefined) patch.company = body.company;
     if (body.locale !== undefined) patch.locale = body.locale;
-    if (body.avatar_asset_id === null) patch.avatarAssetId = null;
+    if (body.avatar_asset_id !== undefined) patch.avatarAssetId = body.avatar_asset_id;
     const user = await uq.updateUser(ctx.db, userId, patch);
     if (!user) throw errors.notFound('User');
     return toUserView(ctx.db, user);

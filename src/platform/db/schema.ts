@@ -12,3 +12,4 @@ export * from '../../modules/billing/promotions.tables.ts';
 export * from '../../modules/admin/admin.tables.ts';
 export * from '../http/idempotency.tables.ts';
 export * from '../mail/outbox.tables.ts';
+export * from '../../modules/media/media.tables.ts';

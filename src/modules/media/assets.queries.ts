@@ -1,0 +1,99 @@
+import { and, arrayContains, asc, desc, eq, lte, sql, type SQL } from 'drizzle-orm';
+import { afterCursor } from '../../platform/db/keyset.ts';
+import type { DbOrTx } from '../../platform/db/types.ts';
+import type { Cursor } from '../../platform/http/pagination.ts';
+import { assets, collectionItems, type AssetKind } from './media.tables.ts';
+
+export type AssetRow = typeof assets.$inferSelect;
+export type NewAsset = typeof assets.$inferInsert;
+
+export async function insertAsset(db: DbOrTx, row: NewAsset): Promise<AssetRow> {
+  const [created] = await db.insert(assets).values(row).returning();
+  return created!;
+}
+
+export async function findAssetById(db: DbOrTx, id: string): Promise<AssetRow | undefined> {
+  const [row] = await db.select().from(assets).where(eq(assets.id, id));
+  return row;
+}
+
+export async function findOwnedAsset(db: DbOrTx, ownerId: string, id: string): Promise<AssetRow | undefined> {
+  const [row] = await db.select().from(assets).where(and(eq(assets.id, id), eq(assets.ownerId, ownerId)));
+  return row;
+}
+
+export interface AssetFilter {
+  kind?: AssetKind | undefined;
+  favorite?: boolean | undefined;
+  collectionId?: string | undefined;
+  generationId?: string | undefined;
+  tag?: string | undefined;
+}
+
+export async function listAssets(db: DbOrTx, ownerId: string, filter: AssetFilter, cursor: Cursor | undefined, limit: number): Promise<AssetRow[]> {
+  const where: Array<SQL | undefined> = [eq(assets.ownerId, ownerId), afterCursor(assets.createdAt, assets.id, cursor)];
+  if (filter.kind) where.push(eq(assets.kind, filter.kind));
+  if (filter.favorite !== undefined) where.push(eq(assets.isFavorite, filter.favorite));
+  if (filter.generationId) where.push(eq(assets.generationId, filter.generationId));
+  if (filter.tag) where.push(arrayContains(assets.tags, [filter.tag]));
+  if (filter.collectionId) {
+    where.push(
+      sql`exists (select 1 from ${collectionItems} where ${collectionItems.assetId} = ${assets.id} and ${collectionItems.collectionId} = ${filter.collectionId})`,
+    );
+  }
+  return db
+    .select()
+    .from(assets)
+    .where(and(...where))
+    .orderBy(desc(assets.createdAt), desc(assets.id))
+    .limit(limit + 1);
+}
+
+export async function updateOwnedAsset(db: DbOrTx, ownerId: string, id: string, patch: Partial<NewAsset>): Promise<AssetRow | undefined> {
+  const [row] = await db
+    .update(assets)
+    .set(patch)
+    .where(and(eq(assets.id, id), eq(assets.ownerId, ownerId)))
+    .returning();
+  return row;
+}
+
+export async function deleteOwnedAsset(db: DbOrTx, ownerId: string, id: string): Promise<AssetRow | undefined> {
+  const [row] = await db
+    .delete(assets)
+    .where(and(eq(assets.id, id), eq(assets.ownerId, ownerId)))
+    .returning();
+  return row;
+}
+
+export async function incrementDownloads(db: DbOrTx, id: string): Promise<void> {
+  await db
+    .update(assets)
+    .set({ downloadCount: sql`${assets.downloadCount} + 1` })
+    .where(eq(assets.id, id));
+}
+
+export async function findExpiredAssetIds(db: DbOrTx, now: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: assets.id })
+    .from(assets)
+    .where(lte(assets.expiresAt, now))
+    .orderBy(asc(assets.expiresAt))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/** Locks the asset if it is (still) expired, so the sweeper and a user's delete cannot both act on it. */
+export async function lockExpiredAsset(tx: DbOrTx, id: string, now: Date): Promise<boolean> {
+  const rows = await tx
+    .select({ id: assets.id })
+    .from(assets)
+    .where(and(eq(assets.id, id), lte(assets.expiresAt, now)))
+    .for('update');
+  return rows.length > 0;
+}
+
+export async function deleteAssetById(tx: DbOrTx, id: string): Promise<AssetRow | undefined> {
+  const [row] = await tx.delete(assets).where(eq(assets.id, id)).returning();
+  return row;
+}

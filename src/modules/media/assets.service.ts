@@ -1,0 +1,156 @@
+/** Uploading, listing, editing and deleting a user's assets; serving their bytes. */
+import { randomUUID } from 'node:crypto';
+import { errors } from '../../platform/http/errors.ts';
+import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import type { ByteRange } from '../../platform/storage/index.ts';
+import { createAssetLinks } from './asset-view.ts';
+import * as aq from './assets.queries.ts';
+import { removeAssetFromAll } from './collections.queries.ts';
+import type { MediaDeps } from './context.ts';
+import { processImage, sanitizeFilename } from './image.ts';
+import type { TAsset, TAssetListQuery, TPatchAssetBody, UploadPurpose } from './media.dto.ts';
+import { verifyLink, type Variant } from './signing.ts';
+
+const DAY = 86_400_000;
+
+export interface UploadInput {
+  data: Buffer;
+  filename: string | undefined;
+  purpose: UploadPurpose;
+  tags: string[];
+}
+
+/** Who may read an asset's bytes: its owner, anyone for a public asset, or a valid signed link. */
+export interface ContentAccess {
+  userId: string | undefined;
+  expires: number | undefined;
+  sig: string | undefined;
+}
+
+export function createAssetsService(deps: MediaDeps) {
+  const links = createAssetLinks(deps);
+
+  async function upload(ownerId: string, input: UploadInput): Promise<TAsset> {
+    const image = await processImage(input.data, { maxPixels: deps.config.uploads.maxPixels });
+    const id = randomUUID();
+    const storageKey = `assets/${ownerId}/${id}/original.${image.extension}`;
+    const thumbnailKey = `assets/${ownerId}/${id}/thumb.webp`;
+    const now = deps.clock.now();
+    const days = await deps.limits.retentionDays(ownerId, input.purpose);
+    // Files first, row last; if anything fails the files are removed, so a failed upload leaves
+    // neither a row nor a file.
+    try {
+      await deps.storage.put(storageKey, image.data, { contentType: image.mimeType });
+      await deps.storage.put(thumbnailKey, image.thumbnail, { contentType: 'image/webp' });
+      const row = await aq.insertAsset(deps.db, {
+        id,
+        ownerId,
+        kind: input.purpose,
+        storageKey,
+        thumbnailKey,
+        filename: sanitizeFilename(input.filename, image.extension),
+        mimeType: image.mimeType,
+        sizeBytes: image.data.length,
+        width: image.width,
+        height: image.height,
+        sha256: image.sha256,
+        tags: input.tags,
+        metadata: { source: image.source },
+        expiresAt: days === null ? null : new Date(now.getTime() + days * DAY),
+        createdAt: now,
+        updatedAt: now,
+      });
+      return links.view(row);
+    } catch (err) {
+      await Promise.allSettled([deps.storage.delete(storageKey), deps.storage.delete(thumbnailKey)]);
+      throw err;
+    }
+  }
+
+  async function list(ownerId: string, q: TAssetListQuery) {
+    const rows = await aq.listAssets(
+      deps.db,
+      ownerId,
+      { kind: q.kind, favorite: q.favorite, collectionId: q.collection_id, generationId: q.generation_id, tag: q.tag },
+      decodeCursor(q.cursor),
+      q.limit,
+    );
+    const page = toPage(rows, q.limit, (r) => r);
+    return { data: await Promise.all(page.data.map(links.view)), next_cursor: page.next_cursor };
+  }
+
+  async function owned(ownerId: string, id: string): Promise<aq.AssetRow> {
+    const row = await aq.findOwnedAsset(deps.db, ownerId, id);
+    if (!row) throw errors.notFound('Asset');
+    return row;
+  }
+
+  async function get(ownerId: string, id: string): Promise<TAsset> {
+    return links.view(await owned(ownerId, id));
+  }
+
+  async function update(ownerId: string, id: string, body: TPatchAssetBody): Promise<TAsset> {
+    const patch: Partial<aq.NewAsset> = { updatedAt: deps.clock.now() };
+    if (body.is_favorite !== undefined) patch.isFavorite = body.is_favorite;
+    if (body.rating !== undefined) patch.rating = body.rating;
+    if (body.notes !== undefined) patch.notes = body.notes;
+    if (body.tags !== undefined) patch.tags = [...new Set(body.tags)];
+    if (body.is_public !== undefined) patch.isPublic = body.is_public;
+    if (body.is_selected !== undefined) patch.isSelected = body.is_selected;
+    const row = await aq.updateOwnedAsset(deps.db, ownerId, id, patch);
+    if (!row) throw errors.notFound('Asset');
+    return links.view(row);
+  }
+
+  /** Row first (so nobody is served a file about to go), then the files. */
+  async function remove(ownerId: string, id: string): Promise<void> {
+    const now = deps.clock.now();
+    const row = await deps.db.transaction(async (tx) => {
+      if (!(await aq.findOwnedAsset(tx, ownerId, id))) return undefined;
+      await removeAssetFromAll(tx, id, now);
+      return aq.deleteOwnedAsset(tx, ownerId, id);
+    });
+    if (!row) throw errors.notFound('Asset');
+    await deleteFiles(row);
+  }
+
+  async function deleteFiles(row: Pick<aq.AssetRow, 'storageKey' | 'thumbnailKey' | 'id'>): Promise<void> {
+    const keys = [row.storageKey, row.thumbnailKey].filter((k): k is string => Boolean(k));
+    const results = await Promise.allSettled(keys.map((k) => deps.storage.delete(k)));
+    for (const r of results) if (r.status === 'rejected') deps.log.warn({ err: r.reason, assetId: row.id }, 'media: file left behind after delete');
+  }
+
+  /** The bytes of an asset or its thumbnail, for the content routes. */
+  async function open(id: string, variant: Variant, access: ContentAccess, range: (size: number) => ByteRange | null, download: boolean) {
+    const row = await aq.findAssetById(deps.db, id);
+    const signed =
+      access.sig !== undefined && access.expires !== undefined && verifyLink(deps.secret, id, variant, access.expires, access.sig, deps.clock.now());
+    if (!row || !(signed || row.isPublic || row.ownerId === access.userId)) {
+      if (access.userId === undefined && access.sig === undefined) throw errors.unauthorized();
+      throw errors.notFound('Asset');
+    }
+    const key = variant === 'content' ? row.storageKey : row.thumbnailKey;
+    const size = key ? await deps.storage.size(key) : null;
+    if (!key || size === null) throw errors.notFound('Asset file');
+    const r = range(size);
+    const object = await deps.storage.get(key, r ?? undefined);
+    if (!object) throw errors.notFound('Asset file');
+    if (download && variant === 'content' && (!r || r.start === 0)) await aq.incrementDownloads(deps.db, id);
+    return {
+      stream: object.stream,
+      size,
+      range: r,
+      mimeType: variant === 'content' ? row.mimeType : 'image/webp',
+      filename: variant === 'content' ? row.filename : `${row.filename.replace(/\.[^.]*$/, '')}.thumb.webp`,
+      etag: `"${row.sha256.slice(0, 32)}${variant === 'thumbnail' ? '-t' : ''}"`,
+    };
+  }
+
+  /** For other modules: does this user own this asset? */
+  async function isOwnedBy(ownerId: string, id: string): Promise<boolean> {
+    return (await aq.findOwnedAsset(deps.db, ownerId, id)) !== undefined;
+  }
+
+  return { upload, list, get, update, remove, open, isOwnedBy, deleteFiles, links };
+}
+export type AssetsService = ReturnType<typeof createAssetsService>;

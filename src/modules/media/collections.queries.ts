@@ -1,0 +1,138 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { afterCursor } from '../../platform/db/keyset.ts';
+import type { DbOrTx } from '../../platform/db/types.ts';
+import type { Cursor } from '../../platform/http/pagination.ts';
+import { assets, collectionItems, collections } from './media.tables.ts';
+import type { AssetRow } from './assets.queries.ts';
+
+export type CollectionRow = typeof collections.$inferSelect;
+export type NewCollection = typeof collections.$inferInsert;
+
+export async function insertCollection(db: DbOrTx, row: NewCollection): Promise<CollectionRow> {
+  const [created] = await db.insert(collections).values(row).returning();
+  return created!;
+}
+
+export async function findCollection(db: DbOrTx, id: string, by: { ownerId?: string; publicOnly?: boolean }): Promise<CollectionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(collections)
+    .where(
+      and(
+        eq(collections.id, id),
+        by.ownerId ? eq(collections.ownerId, by.ownerId) : undefined,
+        by.publicOnly ? eq(collections.isPublic, true) : undefined,
+      ),
+    );
+  return row;
+}
+
+export async function listCollections(db: DbOrTx, ownerId: string, opts: { publicOnly?: boolean }, cursor: Cursor | undefined, limit: number) {
+  return db
+    .select()
+    .from(collections)
+    .where(
+      and(eq(collections.ownerId, ownerId), opts.publicOnly ? eq(collections.isPublic, true) : undefined, afterCursor(collections.createdAt, collections.id, cursor)),
+    )
+    .orderBy(desc(collections.createdAt), desc(collections.id))
+    .limit(limit + 1);
+}
+
+export async function updateCollection(db: DbOrTx, ownerId: string, id: string, patch: Partial<NewCollection>) {
+  const [row] = await db
+    .update(collections)
+    .set(patch)
+    .where(and(eq(collections.id, id), eq(collections.ownerId, ownerId)))
+    .returning();
+  return row;
+}
+
+export async function deleteCollection(db: DbOrTx, ownerId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(collections)
+    .where(and(eq(collections.id, id), eq(collections.ownerId, ownerId)))
+    .returning({ id: collections.id });
+  return rows.length > 0;
+}
+
+/** Appends the asset; false when it is already there. Count and cover change in the same statement set. */
+export async function addItem(tx: DbOrTx, collectionId: string, assetId: string, now: Date): Promise<boolean> {
+  // Locks the collection row, so concurrent adds get distinct positions and an exact count.
+  await tx.update(collections).set({ updatedAt: now }).where(eq(collections.id, collectionId));
+  const nextPosition = sql`(select coalesce(max(${collectionItems.position}), -1) + 1 from ${collectionItems} where ${collectionItems.collectionId} = ${collectionId}::uuid)`;
+  const inserted = await tx
+    .insert(collectionItems)
+    .values({ collectionId, assetId, position: nextPosition, createdAt: now })
+    .onConflictDoNothing()
+    .returning({ assetId: collectionItems.assetId });
+  if (inserted.length === 0) return false;
+  await tx
+    .update(collections)
+    .set({ itemCount: sql`${collections.itemCount} + 1`, coverAssetId: sql`coalesce(${collections.coverAssetId}, ${assetId}::uuid)` })
+    .where(eq(collections.id, collectionId));
+  return true;
+}
+
+export async function removeItem(tx: DbOrTx, collectionId: string, assetId: string, now: Date): Promise<boolean> {
+  const removed = await tx
+    .delete(collectionItems)
+    .where(and(eq(collectionItems.collectionId, collectionId), eq(collectionItems.assetId, assetId)))
+    .returning({ assetId: collectionItems.assetId });
+  if (removed.length === 0) return false;
+  await tx
+    .update(collections)
+    .set({
+      itemCount: sql`${collections.itemCount} - 1`,
+      coverAssetId: sql`case when ${collections.coverAssetId} = ${assetId}::uuid then (select ${collectionItems.assetId} from ${collectionItems} where ${collectionItems.collectionId} = ${collectionId}::uuid order by ${collectionItems.position} limit 1) else ${collections.coverAssetId} end`,
+      updatedAt: now,
+    })
+    .where(eq(collections.id, collectionId));
+  return true;
+}
+
+/** Before an asset is deleted: take it out of every collection, keeping counts and covers right. */
+export async function removeAssetFromAll(tx: DbOrTx, assetId: string, now: Date): Promise<void> {
+  const rows = await tx.select({ collectionId: collectionItems.collectionId }).from(collectionItems).where(eq(collectionItems.assetId, assetId));
+  for (const r of rows) await removeItem(tx, r.collectionId, assetId, now);
+}
+
+export async function findAssetsByIds(db: DbOrTx, ids: string[]): Promise<AssetRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(assets).where(sql`${assets.id} in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`);
+}
+
+export async function listItems(db: DbOrTx, collectionId: string, limit: number): Promise<AssetRow[]> {
+  const rows = await db
+    .select({ asset: assets })
+    .from(collectionItems)
+    .innerJoin(assets, eq(assets.id, collectionItems.assetId))
+    .where(eq(collectionItems.collectionId, collectionId))
+    .orderBy(asc(collectionItems.position), asc(collectionItems.createdAt))
+    .limit(limit);
+  return rows.map((r) => r.asset);
+}
+
+/** Serialises gallery changes of one owner, so a quota check and its insert see the same count. */
+export async function lockGallery(tx: DbOrTx, ownerId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`gallery:${ownerId}`}, 0))`);
+}
+
+/** Distinct images in any of the owner's collections. */
+export async function countGalleryImages(db: DbOrTx, ownerId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(distinct ${collectionItems.assetId})::int` })
+    .from(collectionItems)
+    .innerJoin(collections, eq(collections.id, collectionItems.collectionId))
+    .where(eq(collections.ownerId, ownerId));
+  return Number(row?.n ?? 0);
+}
+
+export async function isInGallery(db: DbOrTx, ownerId: string, assetId: string): Promise<boolean> {
+  const rows = await db
+    .select({ one: sql`1` })
+    .from(collectionItems)
+    .innerJoin(collections, eq(collections.id, collectionItems.collectionId))
+    .where(and(eq(collections.ownerId, ownerId), eq(collectionItems.assetId, assetId)))
+    .limit(1);
+  return rows.length > 0;
+}

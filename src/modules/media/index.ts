@@ -1,0 +1,42 @@
+/** What other modules and the app may use of media. */
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../app.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { assetsRoutes } from './assets.routes.ts';
+import { createAssetsService, type AssetsService } from './assets.service.ts';
+import { collectionsRoutes } from './collections.routes.ts';
+import { createCollectionsService, type CollectionsService } from './collections.service.ts';
+import { defaultMediaLimits, type MediaLimits } from './limits.ts';
+import { createZipService, type ZipService } from './zip.service.ts';
+
+export type { AssetsService } from './assets.service.ts';
+export { defaultMediaLimits, type MediaLimits } from './limits.ts';
+export { retentionHandler, retentionJob, sweepExpiredAssets } from './retention.ts';
+export { assets, collections, collectionItems, type AssetKind } from './media.tables.ts';
+
+export interface MediaModule {
+  assets: AssetsService;
+  collections: CollectionsService;
+  zip: ZipService;
+}
+
+export function createMediaModule(
+  deps: Pick<AppDeps, 'database' | 'storage' | 'clock' | 'secret' | 'config'> & { log: Logger; limits?: MediaLimits },
+): MediaModule {
+  const ctx = {
+    db: deps.database.db,
+    storage: deps.storage,
+    clock: deps.clock,
+    secret: deps.secret,
+    config: deps.config,
+    log: deps.log,
+    limits: deps.limits ?? defaultMediaLimits(deps.database.db),
+  };
+  return { assets: createAssetsService(ctx), collections: createCollectionsService(ctx), zip: createZipService(ctx) };
+}
+
+export async function mediaRoutes(app: FastifyInstance, media: MediaModule, opts: { maxUploadBytes: number }): Promise<void> {
+  // Its own encapsulated plugin, so multipart parsing stays inside media's routes.
+  await app.register(async (scoped) => assetsRoutes(scoped, media.assets, media.zip, opts));
+  await collectionsRoutes(app, media.collections);
+}

@@ -1,0 +1,100 @@
+/** Storage in an S3-compatible bucket (AWS, MinIO, R2, …) through the AWS SDK. */
+import type { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { assertKey, type Storage } from './storage.ts';
+
+export interface S3Options {
+  bucket: string;
+  region: string;
+  endpoint?: string | undefined;
+  forcePathStyle: boolean;
+  accessKeyId?: string | undefined;
+  secretAccessKey?: string | undefined;
+  /** Prepended to every key, so one bucket can hold several installations. */
+  prefix?: string | undefined;
+}
+
+const isMissing = (err: unknown) =>
+  err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NotFound' || err.name === 'NoSuchKey');
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}
+
+export function createS3Storage(opts: S3Options): Storage {
+  const client = new S3Client({
+    region: opts.region,
+    forcePathStyle: opts.forcePathStyle,
+    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    ...(opts.accessKeyId && opts.secretAccessKey
+      ? { credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey } }
+      : {}),
+  });
+  const Bucket = opts.bucket;
+  const keyOf = (key: string) => {
+    assertKey(key);
+    return `${opts.prefix ?? ''}${key}`;
+  };
+
+  async function size(key: string): Promise<number | null> {
+    try {
+      const head = await client.send(new HeadObjectCommand({ Bucket, Key: keyOf(key) }));
+      return head.ContentLength ?? 0;
+    } catch (err) {
+      if (isMissing(err)) return null;
+      throw err;
+    }
+  }
+
+  return {
+    driver: 's3',
+    async put(key, body, putOpts = {}) {
+      // PutObject needs a known length; callers already cap what they store (uploads are capped by
+      // config), so the object is gathered first and sent in one request — a failed stream sends nothing.
+      const bytes = Buffer.isBuffer(body) ? body : await collect(body);
+      await client.send(new PutObjectCommand({ Bucket, Key: keyOf(key), Body: bytes, ContentLength: bytes.length, ContentType: putOpts.contentType }));
+      return bytes.length;
+    },
+    async get(key, range) {
+      try {
+        const res = await client.send(
+          new GetObjectCommand({ Bucket, Key: keyOf(key), ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }),
+        );
+        const total = range ? Number(/\/(\d+)$/.exec(res.ContentRange ?? '')?.[1] ?? res.ContentLength ?? 0) : (res.ContentLength ?? 0);
+        return { stream: res.Body as Readable, size: total };
+      } catch (err) {
+        if (isMissing(err)) return null;
+        throw err;
+      }
+    },
+    size,
+    async exists(key) {
+      return (await size(key)) !== null;
+    },
+    async delete(key) {
+      await client.send(new DeleteObjectCommand({ Bucket, Key: keyOf(key) }));
+    },
+    async presignedUrl(key, p) {
+      const disposition = p.downloadName ? `attachment; filename*=UTF-8''${encodeURIComponent(p.downloadName)}` : undefined;
+      return getSignedUrl(
+        client,
+        new GetObjectCommand({ Bucket, Key: keyOf(key), ResponseContentDisposition: disposition, ResponseContentType: p.contentType }),
+        { expiresIn: p.expiresInSec },
+      );
+    },
+    async ping() {
+      await client.send(new HeadBucketCommand({ Bucket }));
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * POST /assets against hostile input: each bad upload is a 4xx problem+json with a code, and leaves
+ * no row and no file behind; the server keeps answering afterwards.
+ * Real: app, database, multipart parsing, sharp, local-disk storage in a temp data dir.
+ * Stand-ins: images are generated here with sharp; the "40000×40000" image is a hand-made PNG
+ * header with no pixels (so reaching the decoder would answer 415, not 413).
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countRows, signUp } from '../helpers/accounts.ts';
+import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
+import { makeImage, makeNoisePng, multipart, pngHeaderOnly, upload } from '../helpers/media.ts';
+
+const MAX_BYTES = 600_000;
+let t: TestApp;
+let token: string;
+let userId: string;
+
+async function filesOnDisk(): Promise<string[]> {
+  const root = path.join(t.config.dataDir, 'files');
+  try {
+    return (await fs.readdir(root, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+  } catch {
+    return [];
+  }
+}
+
+async function expectNothingStored() {
+  expect(await countRows(t, 'select count(*) as n from assets')).toBe(0);
+  expect(await filesOnDisk()).toEqual([]);
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ env: { ATELIER_UPLOAD_MAX_BYTES: String(MAX_BYTES), ATELIER_UPLOAD_MAX_PIXELS: '4000000' } });
+  const user = await signUp(t.app);
+  token = user.access_token;
+  userId = user.user.id;
+});
+afterAll(async () => t?.close());
+
+describe('hostile uploads', () => {
+  it('refuses non-image bytes named .png with 415, whatever the part header says', async () => {
+    const res = await upload(t.app, token, { filename: 'photo.png', contentType: 'image/png', data: Buffer.from('#!/bin/sh\necho pwned\n'.repeat(20)) });
+    expect(res.statusCode).toBe(415);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.data.code).toBe('unsupported_media_type');
+    expect(res.data.detail).toMatch(/not an image/);
+    await expectNothingStored();
+  });
+
+  it('refuses a truncated JPEG with 415 saying it is damaged', async () => {
+    const jpeg = await makeImage(800, 600, 'jpeg');
+    const res = await upload(t.app, token, { filename: 'cut.jpg', data: jpeg.subarray(0, Math.floor(jpeg.length / 2)) });
+    expect(res.statusCode).toBe(415);
+    expect(res.data.code).toBe('unsupported_media_type');
+    expect(res.data.detail).toMatch(/damaged or truncated/);
+    await expectNothingStored();
+  });
+
+  it('refuses a 40000×40000 header with 413 before decoding', async () => {
+    const res = await upload(t.app, token, { filename: 'bomb.png', data: pngHeaderOnly(40_000, 40_000) });
+    expect(res.statusCode).toBe(413);
+    expect(res.data.code).toBe('payload_too_large');
+    expect(res.data.detail).toContain('40000×40000');
+    await expectNothingStored();
+  });
+
+  it('refuses an oversize body with 413 and writes nothing', async () => {
+    const big = await makeNoisePng(600, 400);
+    expect(big.length).toBeGreaterThan(MAX_BYTES);
+    const res = await upload(t.app, token, { filename: 'big.png', data: big });
+    expect(res.statusCode).toBe(413);
+    expect(res.data.code).toBe('payload_too_large');
+    await expectNothingStored();
+  });
+
+  it('refuses a request that is not multipart, and one without a file', async () => {
+    const json = await call(t.app, 'POST', '/api/v1/assets', { token, body: { file: 'x' } });
+    expect(json.statusCode).toBe(415);
+    expect(json.data.code).toBe('unsupported_media_type');
+    const { payload, headers } = multipart({ purpose: 'upload' });
+    const none = await t.app.inject({ method: 'POST', url: '/api/v1/assets', payload, headers: { ...headers, authorization: `Bearer ${token}` } });
+    expect(none.statusCode).toBe(400);
+    expect(JSON.parse(none.body).code).toBe('validation_failed');
+    await expectNothingStored();
+  });
+
+  it('refuses a bad purpose with 400 and stores nothing', async () => {
+    const res = await upload(t.app, token, { filename: 'a.png', data: await makeImage(10, 10, 'png') }, { purpose: 'result' });
+    expect(res.statusCode).toBe(400);
+    expect(res.data.code).toBe('validation_failed');
+    await expectNothingStored();
+  });
+
+  it('stores a path-traversal name safely: display name only, key made by the server', async () => {
+    const res = await upload(t.app, token, { filename: '../../../etc/passwd\u0000.png', data: await makeImage(20, 20, 'png') });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.data.filename).not.toMatch(/[/\\]/);
+    expect(res.data.filename.includes(String.fromCharCode(0))).toBe(false);
+    expect(res.data.filename).toBe('passwd_.png');
+    const [row] = await sqlRows<{ storage_key: string }>(t, `select storage_key from assets where id = '${res.data.id}'`);
+    expect(row!.storage_key).toBe(`assets/${userId}/${res.data.id}/original.png`);
+    expect((await filesOnDisk()).sort()).toEqual(['original.png', 'thumb.webp']);
+    const del = await call(t.app, 'DELETE', `/api/v1/assets/${res.data.id}`, { token });
+    expect(del.statusCode).toBe(204);
+    await expectNothingStored();
+  });
+
+  it('is still healthy after all that', async () => {
+    expect((await call(t.app, 'GET', '/readyz')).statusCode).toBe(200);
+    const ok = await upload(t.app, token, { filename: 'fine.jpg', data: await makeImage(64, 48, 'jpeg') });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.data).toMatchObject({ width: 64, height: 48, mime_type: 'image/jpeg' });
+  });
+});

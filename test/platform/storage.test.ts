@@ -1,0 +1,124 @@
+/**
+ * Both storage drivers through the same tests.
+ * Real: the local-disk driver on a temp dir; the S3 driver with the real AWS SDK against s3rver, a
+ * local stand-in for S3 that speaks its protocol on 127.0.0.1.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalStorage, createS3Storage, type Storage } from '../../src/platform/storage/index.ts';
+import { startS3rver } from '../helpers/s3.ts';
+
+async function text(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(Buffer.from(c as Uint8Array));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const drivers: Array<{ name: string; open(): Promise<{ storage: Storage; close(): Promise<void> }> }> = [
+  {
+    name: 'local disk',
+    async open() {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-storage-'));
+      return { storage: createLocalStorage(dir), close: () => fs.rm(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: 's3 (s3rver)',
+    async open() {
+      const s3 = await startS3rver();
+      return { storage: createS3Storage(s3.options), close: s3.close };
+    },
+  },
+];
+
+describe.each(drivers)('storage on $name', (driver) => {
+  let storage: Storage;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ storage, close } = await driver.open());
+  });
+  afterAll(async () => close?.());
+
+  it('puts from a stream, reads back whole and by range, and deletes', async () => {
+    const written = await storage.put('a/b/hello.txt', Readable.from([Buffer.from('hello '), Buffer.from('world')]), { contentType: 'text/plain' });
+    expect(written).toBe(11);
+    expect(await storage.exists('a/b/hello.txt')).toBe(true);
+    expect(await storage.size('a/b/hello.txt')).toBe(11);
+    const whole = await storage.get('a/b/hello.txt');
+    expect(whole!.size).toBe(11);
+    expect(await text(whole!.stream)).toBe('hello world');
+    const part = await storage.get('a/b/hello.txt', { start: 6, end: 9 });
+    expect(part!.size).toBe(11);
+    expect(await text(part!.stream)).toBe('worl');
+    await storage.delete('a/b/hello.txt');
+    expect(await storage.exists('a/b/hello.txt')).toBe(false);
+    expect(await storage.get('a/b/hello.txt')).toBeNull();
+  });
+
+  it('treats deleting a missing object as done, and answers ping', async () => {
+    await storage.delete('never/was.bin');
+    await storage.ping();
+  });
+
+  it('leaves nothing behind when the source stream fails', async () => {
+    const failing = new Readable({
+      read() {
+        this.push(Buffer.from('partial'));
+        this.destroy(new Error('client went away'));
+      },
+    });
+    await expect(storage.put('broken/file.bin', failing)).rejects.toThrow('client went away');
+    expect(await storage.exists('broken/file.bin')).toBe(false);
+  });
+
+  it('refuses keys that could escape their place', async () => {
+    for (const key of ['../etc/passwd', 'a/../../b', '/abs', 'a//b', 'a/./b', '']) {
+      await expect(storage.put(key, Buffer.from('x')), key).rejects.toThrow('invalid storage key');
+    }
+  });
+});
+
+describe('local disk specifics', () => {
+  it('writes under its root only and keeps no temp files after a failure', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-storage-'));
+    try {
+      const storage = createLocalStorage(dir);
+      await storage.put('x/y.bin', Buffer.from('data'));
+      const failing = new Readable({ read() { this.destroy(new Error('boom')); } });
+      await expect(storage.put('x/z.bin', failing)).rejects.toThrow('boom');
+      expect(await fs.readdir(path.join(dir, 'x'))).toEqual(['y.bin']);
+      expect(await storage.presignedUrl('x/y.bin', { expiresInSec: 60 })).toBeNull();
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('s3 specifics', () => {
+  it('makes a presigned URL that fetches the object without other credentials', async () => {
+    const s3 = await startS3rver();
+    try {
+      const storage = createS3Storage(s3.options);
+      await storage.put('p/q.txt', Buffer.from('signed bytes'), { contentType: 'text/plain' });
+      const url = await storage.presignedUrl('p/q.txt', { expiresInSec: 300 });
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/atelier-test\/p\/q\.txt\?.*X-Amz-Signature=/);
+      const res = await fetch(url!);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('signed bytes');
+    } finally {
+      await s3.close();
+    }
+  });
+
+  it('fails ping when the bucket does not exist', async () => {
+    const s3 = await startS3rver();
+    try {
+      await expect(createS3Storage({ ...s3.options, bucket: 'no-such-bucket' }).ping()).rejects.toThrow();
+    } finally {
+      await s3.close();
+    }
+  });
+});
