@@ -123,11 +123,12 @@ export function createLedger(deps: { clock: Clock }) {
     if (!Number.isSafeInteger(change.amount) || change.amount === 0) {
       throw new AppError('validation_failed', 'A credit change must be a non-zero whole number.');
     }
+    const now = deps.clock.now();
+    // Look the key up under the balance lock: a parallel change with the same key (same user) then
+    // waits for the first to commit and finds its row, instead of failing on the unique index.
+    await cq.lockBalance(tx, change.userId);
     const previous = await q.findTransactionByKey(tx, change.idempotencyKey);
     if (previous) return { transaction: previous, applied: false };
-
-    const now = deps.clock.now();
-    await cq.lockBalance(tx, change.userId);
     if (change.amount < 0) await expireDue(tx, change.userId, now);
     const totals = {
       purchased: change.amount > 0 && PURCHASE_TYPES.has(change.type) ? change.amount : 0,
