@@ -203,3 +203,16 @@ export const api = {
   verifyOtp: (input: Identifier & { purpose: OtpPurpose; code: string }) =>
     request<{ verified: true; purpose: OtpPurpose } | AuthResponse>('POST', '/auth/otp/verify', { body: input, cookieAuth: true }),
 };
+
+/**
+ * describeError for the sign-in and sign-up forms: the server reports "email or phone is required"
+ * on `email`; with the phone field in use, that message belongs under the phone field.
+ */
+export function describeIdentifierError(err: unknown, fields: readonly string[], channel: 'email' | 'phone') {
+  const described = describeError(err, fields);
+  if (channel === 'phone' && described.fields.email && !described.fields.phone) {
+    described.fields.phone = described.fields.email;
+    delete described.fields.email;
+  }
+  return described;
+}

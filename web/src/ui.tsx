@@ -42,12 +42,13 @@ type FieldProps = {
   hint?: ReactNode;
 } & Omit<InputHTMLAttributes<HTMLInputElement>, 'id'>;
 
-export function Field({ id, label, error, hint, className, ...input }: FieldProps) {
-  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+/** The ids of a field's hint and error, for aria-describedby. */
+const describedBy = (id: string, hint: ReactNode, error: string | undefined) =>
+  [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+
+function FieldMessages({ id, hint, error }: { id: string; hint?: ReactNode; error?: string | undefined }) {
   return (
-    <div className={`field${error ? ' has-error' : ''}${className ? ` ${className}` : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={described} {...input} />
+    <>
       {hint && (
         <p id={`${id}-hint`} className="field-hint">
           {hint}
@@ -58,6 +59,17 @@ export function Field({ id, label, error, hint, className, ...input }: FieldProp
           {error}
         </p>
       )}
+    </>
+  );
+}
+
+export function Field({ id, label, error, hint, className, ...input }: FieldProps) {
+  const described = describedBy(id, hint, error);
+  return (
+    <div className={`field${error ? ' has-error' : ''}${className ? ` ${className}` : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={described} {...input} />
+      <FieldMessages id={id} hint={hint} error={error} />
     </div>
   );
 }
@@ -66,7 +78,7 @@ export function Field({ id, label, error, hint, className, ...input }: FieldProp
 export function PasswordField(props: FieldProps) {
   const [visible, setVisible] = useState(false);
   const { id, label, error, hint, ...input } = props;
-  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  const described = describedBy(id, hint, error);
   return (
     <div className={`field${error ? ' has-error' : ''}`}>
       <label htmlFor={id}>{label}</label>
@@ -82,16 +94,7 @@ export function PasswordField(props: FieldProps) {
           {visible ? 'Hide' : 'Show'}
         </button>
       </div>
-      {hint && (
-        <p id={`${id}-hint`} className="field-hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} className="field-error" data-testid={`${id}-error`}>
-          {error}
-        </p>
-      )}
+      <FieldMessages id={id} hint={hint} error={error} />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, describeError, type User } from '../api.ts';
+import { api, describeIdentifierError, type User } from '../api.ts';
 import { Alert, AuthLayout, FormErrorAlert, IdentifierField, Link, PasswordField, useDocumentTitle, type FormError } from '../ui.tsx';
 
 const FIELDS = ['email', 'phone', 'password'] as const;
@@ -24,12 +24,7 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (user: User) => voi
       const res = await api.login(value ? { [channel]: value, password } : { password });
       onSignedIn(res.user);
     } catch (err) {
-      const described = describeError(err, FIELDS);
-      if (channel === 'phone' && described.fields.email && !described.fields.phone) {
-        described.fields.phone = described.fields.email;
-        delete described.fields.email;
-      }
-      setError(described);
+      setError(describeIdentifierError(err, FIELDS, channel));
       setBusy(false);
     }
   }

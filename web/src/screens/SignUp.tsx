@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, describeError, type RegisterInput, type User } from '../api.ts';
+import { api, describeIdentifierError, type RegisterInput, type User } from '../api.ts';
 import { AuthLayout, Field, FormErrorAlert, IdentifierField, Link, PasswordField, useDocumentTitle, type FormError } from '../ui.tsx';
 
 const FIELDS = ['email', 'phone', 'password', 'full_name', 'business_name'] as const;
@@ -31,13 +31,7 @@ export function SignUp({ onSignedIn }: { onSignedIn: (user: User) => void }) {
       const res = await api.register(body);
       onSignedIn(res.user);
     } catch (err) {
-      const described = describeError(err, FIELDS);
-      // "email or phone is required" is reported on `email`; show it on the field in use.
-      if (channel === 'phone' && described.fields.email && !described.fields.phone) {
-        described.fields.phone = described.fields.email;
-        delete described.fields.email;
-      }
-      setError(described);
+      setError(describeIdentifierError(err, FIELDS, channel));
       setBusy(false);
     }
   }
