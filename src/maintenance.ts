@@ -3,23 +3,16 @@
  * stored idempotent responses after a day, outbox messages after a week). Deleting is idempotent,
  * so a repeated or overlapping run is harmless.
  */
-import { z } from 'zod';
 import { pruneAccounts } from './modules/accounts/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/types.ts';
 import { deleteKeysOlderThan } from './platform/http/idempotency.queries.ts';
 import { deleteOutboxBefore } from './platform/mail/outbox.queries.ts';
-import type { JobDefinition, JobHandler } from './platform/queue/queue.ts';
+import { scheduledJob, type JobHandler } from './platform/queue/queue.ts';
 
 const DAY = 86_400_000;
 
-export const pruneJob = {
-  name: 'maintenance.prune',
-  schema: z.object({}).passthrough(),
-  cron: '17 * * * *',
-  options: { retryLimit: 2, expireInSeconds: 600 },
-  batchSize: 1,
-} satisfies JobDefinition;
+export const pruneJob = scheduledJob('maintenance.prune', '17 * * * *', 600);
 
 export async function prune(db: Db, now: Date) {
   return {

@@ -3,22 +3,15 @@
  * holds past theirs as `expired`. Each user is swept in a transaction of its own under the balance
  * lock, and what is already written off is not found again, so overlapping runs are harmless.
  */
-import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/types.ts';
-import type { JobDefinition, JobHandler } from '../../platform/queue/queue.ts';
+import { scheduledJob, type JobHandler } from '../../platform/queue/queue.ts';
 import * as cq from './credits.queries.ts';
 import { createLedger } from './ledger.ts';
 
 const BATCH = 500;
 
-export const expireCreditsJob = {
-  name: 'billing.expire-credits',
-  schema: z.object({}).passthrough(),
-  cron: '*/5 * * * *',
-  options: { retryLimit: 2, expireInSeconds: 600 },
-  batchSize: 1,
-} satisfies JobDefinition;
+export const expireCreditsJob = scheduledJob('billing.expire-credits', '*/5 * * * *', 600);
 
 export async function sweepExpiredCredits(deps: { db: Db; clock: Clock }) {
   const ledger = createLedger({ clock: deps.clock });

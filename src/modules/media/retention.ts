@@ -4,22 +4,15 @@
  * nothing is ever served from a deleted file; a file that fails to delete is logged. Deleting is
  * idempotent, so repeated or overlapping runs are harmless.
  */
-import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/types.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { JobDefinition, JobHandler } from '../../platform/queue/queue.ts';
+import { scheduledJob, type JobHandler } from '../../platform/queue/queue.ts';
 import type { Storage } from '../../platform/storage/index.ts';
 import { deleteAssetById, findExpiredAssetIds, lockExpiredAsset } from './assets.queries.ts';
 import { removeAssetFromAll } from './collections.queries.ts';
 
-export const retentionJob = {
-  name: 'media.retention',
-  schema: z.object({}).passthrough(),
-  cron: '*/15 * * * *',
-  options: { retryLimit: 2, expireInSeconds: 900 },
-  batchSize: 1,
-} satisfies JobDefinition;
+export const retentionJob = scheduledJob('media.retention', '*/15 * * * *', 900);
 
 const BATCH = 100;
 

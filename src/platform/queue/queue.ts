@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { PgBoss, fromDrizzle, fromPglite, type Job, type QueueOptions, type SendOptions } from 'pg-boss';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { DbOrTx } from '../db/types.ts';
 import type { Logger } from '../logger.ts';
@@ -25,6 +25,17 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   batchSize?: number;
   /** A cron expression: pg-boss sends one job per tick, once across all nodes. */
   cron?: string;
+}
+
+/** The payload of a scheduled job: pg-boss sends `{}` on each tick. */
+const ZScheduledPayload = z.object({}).passthrough();
+
+/**
+ * A job run on a cron schedule, once per tick across all nodes, one at a time, retried twice.
+ * `expireInSeconds` bounds one run.
+ */
+export function scheduledJob(name: string, cron: string, expireInSeconds: number) {
+  return { name, schema: ZScheduledPayload, cron, options: { retryLimit: 2, expireInSeconds }, batchSize: 1 } satisfies JobDefinition;
 }
 
 export interface JobHandler<S extends z.ZodType = z.ZodType> {
