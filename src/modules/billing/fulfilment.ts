@@ -52,7 +52,7 @@ export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
     const extend = current && current.planId === plan.id && current.status === 'active' && current.currentPeriodEnd && current.currentPeriodEnd > now;
     const start = extend ? current.currentPeriodEnd! : now;
     const end = addPeriod(start, plan.billingPeriod);
-    const fields = { planId: plan.id, status: 'active' as const, currentPeriodStart: start, currentPeriodEnd: end, cancelAtPeriodEnd: false, lastPaymentId: payment.id, updatedAt: now };
+    const fields = { planId: plan.id, status: 'active' as const, currentPeriodStart: start, currentPeriodEnd: end, cancelAtPeriodEnd: false, provider: payment.provider, lastPaymentId: payment.id, updatedAt: now };
     const sub = current
       ? await q.updateSubscription(tx, current.id, fields)
       : await q.insertSubscription(tx, { userId, ...fields, createdAt: now });

@@ -17,6 +17,7 @@ import { createPaymentsService } from './payments.service.ts';
 import { promotionsRoutes } from './promotions.routes.ts';
 import { createPromotionsService } from './promotions.service.ts';
 import type { Logger } from '../../platform/logger.ts';
+import type { PaymentGateways } from './gateways/gateway.ts';
 
 export { createLedger, checkCreditInvariants, type Ledger, type CreditChange, type LedgerResult, type HoldRequest, type HoldResult } from './ledger.ts';
 export { creditTransactionTypes, type CreditTransactionType } from './billing.tables.ts';
@@ -28,10 +29,12 @@ export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | '
   const ledger = createLedger({ clock: deps.clock });
   const fulfilment = createFulfilment({ clock: deps.clock, ledger });
   const promotions = createPromotionsService({ db, clock: deps.clock, ledger });
+  // External gateways register here, each only when its configuration is present.
+  const gateways: PaymentGateways = {};
   return {
     credits: createCreditsService({ db, clock: deps.clock }),
     catalogue: createCatalogueService({ db }),
-    payments: createPaymentsService({ db, clock: deps.clock, config: deps.config, fulfilment, promotions, mailer: deps.mailer, log: deps.log }),
+    payments: createPaymentsService({ db, clock: deps.clock, config: deps.config, fulfilment, gateways, promotions, mailer: deps.mailer, log: deps.log }),
     promotions,
     admin: createAdminBillingService({ db, clock: deps.clock, ledger }),
     adminCatalogue: createAdminCatalogueService({ db, clock: deps.clock }),

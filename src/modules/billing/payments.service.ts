@@ -11,10 +11,12 @@ import type { Logger } from '../../platform/logger.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage, type TListQuery } from '../../platform/http/pagination.ts';
+import { findUserById } from '../accounts/index.ts';
 import { actorTypeFor, recordAudit } from '../admin/index.ts';
 import * as cat from './catalogue.queries.ts';
 import { planView } from './catalogue.service.ts';
 import type { Fulfilment, GiftCardIssued } from './fulfilment.ts';
+import type { CheckoutItem, PaymentGateways } from './gateways/gateway.ts';
 import type { TCheckoutBody, TCheckoutResult, TPayment, TSubscription } from './payments.dto.ts';
 import * as q from './payments.queries.ts';
 import type { PromotionsService } from './promotions.service.ts';
@@ -22,8 +24,10 @@ import type { PromotionsService } from './promotions.service.ts';
 export interface PaymentsDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'payments'>;
+  config: Pick<Config, 'payments' | 'publicUrl' | 'port'>;
   fulfilment: Fulfilment;
+  /** The enabled external gateways; `manual` needs none. */
+  gateways: PaymentGateways;
   promotions: Pick<PromotionsService, 'useForCheckout'>;
   mailer: Mailer;
   log: Logger;
@@ -49,7 +53,13 @@ export async function sendGiftCardEmail(deps: { mailer: Mailer; log: Logger }, c
 export function createPaymentsService(deps: PaymentsDeps) {
   function providerEnabled(provider: TCheckoutBody['provider']): boolean {
     if (provider === 'manual') return deps.config.payments.manual;
-    return deps.config.payments[provider] !== undefined;
+    return deps.gateways[provider] !== undefined;
+  }
+
+  /** Where the buyer comes back to when the checkout did not name a return_url: the app's billing page. */
+  function defaultReturnUrl(paymentId: string): string {
+    const base = deps.config.publicUrl ?? `http://localhost:${deps.config.port}`;
+    return `${base.replace(/\/$/, '')}/billing?payment=${paymentId}`;
   }
 
   /** Runs in the caller's transaction (the Idempotency-Key's). */
@@ -57,10 +67,8 @@ export function createPaymentsService(deps: PaymentsDeps) {
     if (!providerEnabled(body.provider)) {
       throw errors.validation([{ path: 'provider', message: `the ${body.provider} provider is not enabled on this server` }]);
     }
-    if (body.provider !== 'manual') {
-      throw errors.validation([{ path: 'provider', message: `checkout with ${body.provider} is not available yet` }]);
-    }
     const now = deps.clock.now();
+    let item: CheckoutItem;
     let priced: {
       purpose: 'package' | 'plan' | 'gift_card';
       amountMinor: number;
@@ -75,12 +83,14 @@ export function createPaymentsService(deps: PaymentsDeps) {
       const pkg = await cat.findPackage(tx, packageId);
       if (!pkg || !pkg.isActive) throw errors.notFound('Package');
       priced = { purpose: 'package', amountMinor: pkg.amountMinor, currency: pkg.currency, credits: pkg.credits, packageId: pkg.id };
+      item = { kind: 'package', name: body.gift_card ? `${pkg.name} gift card` : `${pkg.name} credit package`, billingPeriod: 'none', providerPriceIds: pkg.providerPriceIds };
       if (body.gift_card) priced = { ...priced, purpose: 'gift_card', giftRecipientEmail: body.gift_card.recipient_email };
     } else {
       const plan = await cat.findPlan(tx, body.plan_id!);
       if (!plan || !plan.isActive) throw errors.notFound('Plan');
       if (plan.amountMinor === 0) throw errors.validation([{ path: 'plan_id', message: 'a free plan needs no payment' }]);
       priced = { purpose: 'plan', amountMinor: plan.amountMinor, currency: plan.currency, credits: plan.creditsPerPeriod, planId: plan.id };
+      item = { kind: 'plan', name: `${plan.displayName} plan`, billingPeriod: plan.billingPeriod, providerPriceIds: plan.providerPriceIds };
     }
     const coupon = body.coupon_code ? await deps.promotions.useForCheckout(tx, userId, body.coupon_code, priced) : undefined;
     const payment = await q.insertPayment(tx, {
@@ -95,7 +105,17 @@ export function createPaymentsService(deps: PaymentsDeps) {
       updatedAt: now,
     });
     await coupon?.record(payment.id);
-    return { payment: paymentView(payment), redirect_url: body.return_url ?? null };
+    if (body.provider === 'manual') return { payment: paymentView(payment), redirect_url: body.return_url ?? null };
+    const gateway = deps.gateways[body.provider]!;
+    const user = await findUserById(tx, userId);
+    const session = await gateway.startCheckout(tx, {
+      payment,
+      item,
+      customerEmail: user?.email ?? null,
+      returnUrl: body.return_url ?? defaultReturnUrl(payment.id),
+    });
+    const opened = await q.updatePayment(tx, payment.id, { providerPaymentId: session.providerPaymentId, updatedAt: now });
+    return { payment: paymentView(opened!), redirect_url: session.redirectUrl };
   }
 
   async function list(userId: string, query: TListQuery) {

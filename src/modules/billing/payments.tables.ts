@@ -76,13 +76,22 @@ export const subscriptions = pgTable(
     /** Null for plans without a billing period. */
     currentPeriodEnd: timestamp({ withTimezone: true, precision: 3 }),
     cancelAtPeriodEnd: boolean().notNull().default(false),
+    /**
+     * Who renews it. `stripe` subscriptions renew themselves (each paid invoice extends the period);
+     * `zarinpal` and `manual` ones cover what was paid and expire at the period's end.
+     */
+    provider: text({ enum: paymentProviders }).notNull().default('manual'),
+    /** The provider's subscription id (Stripe `sub_…`), when the provider keeps one. */
+    providerSubscriptionId: text(),
     lastPaymentId: uuid(),
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('subscriptions_user').on(t.userId),
+    uniqueIndex('subscriptions_provider_subscription_id').on(t.provider, t.providerSubscriptionId),
     check('subscriptions_status_check', sql`${t.status} in ('active','cancelled','expired')`),
+    check('subscriptions_provider_check', sql`${t.provider} in ('stripe','zarinpal','manual')`),
   ],
 );
 
