@@ -1,0 +1,124 @@
+/**
+ * What the generation engine asks of an image provider. The engine owns everything around a run —
+ * credits, retries, deadlines, storing outputs, watermarks, status — so a provider only turns inputs
+ * into image bytes and says what it cost. Providers are plain objects built from explicit
+ * dependencies (config, fetch, clock), so each can be tested against a local stand-in.
+ */
+import type { Logger } from '../../../platform/logger.ts';
+
+export const generationTypes = [
+  'model_shot',
+  'lifestyle',
+  'room_scene',
+  'upscale',
+  'background_removal',
+  'vectorize',
+  'generate',
+  'subject_training',
+  'headshot',
+  'style_conversion',
+  'ad_creative',
+] as const;
+export type GenerationType = (typeof generationTypes)[number];
+
+export const providerIds = ['local', 'gemini', 'openai', 'replicate', 'fal'] as const;
+export type ProviderId = (typeof providerIds)[number];
+
+/** One input image, already read from storage. */
+export interface ProviderImage {
+  /** Where it came from: `source`, `product`, `subject`, `template`, `style`. */
+  role: string;
+  assetId: string;
+  mimeType: string;
+  width: number;
+  height: number;
+  bytes: Buffer;
+}
+
+export interface ProviderInput {
+  generationId: string;
+  type: GenerationType;
+  /** Free text from the user, or a prompt the engine built from the type's parameters. */
+  prompt: string | null;
+  /** Already validated against the type's parameter schema. */
+  params: Record<string, unknown>;
+  numOutputs: number;
+  images: ProviderImage[];
+  /** A provider-specific model id chosen by routing (e.g. `gemini-2.5-flash-image`); undefined = the provider's default. */
+  model?: string;
+  /** Style, template or subject data the type needs (a style's prompt, a template's layout, a trained model id). */
+  context?: Record<string, unknown>;
+}
+
+export interface ProviderOutput {
+  bytes: Buffer;
+  /** image/png, image/jpeg, image/webp or image/svg+xml. */
+  mimeType: string;
+}
+
+/** Every outgoing request, recorded by the engine into `provider_calls`. */
+export interface ProviderCallRecord {
+  provider: ProviderId;
+  operation: string;
+  status: 'ok' | 'error';
+  httpStatus?: number;
+  latencyMs: number;
+  /** A short summary, never secrets or image bytes. */
+  request?: Record<string, unknown>;
+  response?: Record<string, unknown>;
+  costMicros?: number;
+}
+
+export interface ProviderResult {
+  outputs: ProviderOutput[];
+  /** The model that actually ran. */
+  model: string;
+  /** What the run cost at the provider, in millionths of a US dollar; 0 for local work. */
+  costMicros: number;
+  /** Anything beyond images, e.g. a trained model's version id for `subject_training`. */
+  artifacts?: Record<string, unknown>;
+}
+
+export interface RunContext {
+  /** Aborted at the deadline, on cancel and on shutdown: stop work and outgoing requests at once. */
+  signal: AbortSignal;
+  deadline: Date;
+  log: Logger;
+  /** Called once per outgoing request or local step worth recording. */
+  recordCall(call: ProviderCallRecord): void;
+}
+
+export const providerErrorCodes = [
+  'provider_unavailable', // not configured, or no provider can do this type
+  'provider_error', // the provider failed
+  'invalid_input', // the inputs cannot produce a result (no image, unreadable image, prompt refused)
+  'content_policy', // the provider refused the content
+  'timeout', // the deadline passed
+  'cancelled',
+] as const;
+export type ProviderErrorCode = (typeof providerErrorCodes)[number];
+
+/**
+ * The one error a provider throws. `retryable` says whether trying again later could succeed
+ * (rate limits, 5xx, connection resets); everything else fails the generation at once.
+ */
+export class ProviderError extends Error {
+  readonly code: ProviderErrorCode;
+  readonly retryable: boolean;
+  readonly httpStatus: number | undefined;
+  constructor(code: ProviderErrorCode, message: string, opts: { retryable?: boolean; httpStatus?: number; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = 'ProviderError';
+    this.code = code;
+    this.retryable = opts.retryable ?? false;
+    this.httpStatus = opts.httpStatus;
+  }
+}
+
+export interface ImageProvider {
+  readonly id: ProviderId;
+  supports(type: GenerationType): boolean;
+  run(input: ProviderInput, ctx: RunContext): Promise<ProviderResult>;
+  /** Releases what the provider holds (a loaded model, sockets). */
+  close?(): Promise<void>;
+}
