@@ -42,6 +42,19 @@ describe.each(drivers)('storage on $name', (driver) => {
   });
   afterAll(async () => close?.());
 
+  it('deletes a whole folder by prefix, and only that folder', async () => {
+    for (const key of ['u/1/a.txt', 'u/1/x/b.txt', 'u/10/c.txt', 'u/1-other/d.txt']) await storage.put(key, Buffer.from(key));
+    expect(await storage.deletePrefix('u/1/')).toBe(2);
+    expect(await storage.exists('u/1/a.txt')).toBe(false);
+    expect(await storage.exists('u/1/x/b.txt')).toBe(false);
+    expect(await storage.exists('u/10/c.txt')).toBe(true);
+    expect(await storage.exists('u/1-other/d.txt')).toBe(true);
+    expect(await storage.deletePrefix('u/1/')).toBe(0);
+    expect(await storage.deletePrefix('nothing/here/')).toBe(0);
+    await expect(storage.deletePrefix('u/1')).rejects.toThrow(/prefix/);
+    await expect(storage.deletePrefix('../')).rejects.toThrow();
+  });
+
   it('puts from a stream, reads back whole and by range, and deletes', async () => {
     const written = await storage.put('a/b/hello.txt', Readable.from([Buffer.from('hello '), Buffer.from('world')]), { contentType: 'text/plain' });
     expect(written).toBe(11);

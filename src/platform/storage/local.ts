@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { assertKey, type Storage } from './storage.ts';
+import { assertKey, assertPrefix, type Storage } from './storage.ts';
 
 export function createLocalStorage(root: string): Storage {
   const fileOf = (key: string) => {
@@ -52,6 +52,16 @@ export function createLocalStorage(root: string): Storage {
     },
     async delete(key) {
       await fs.rm(fileOf(key), { force: true });
+    },
+    async deletePrefix(prefix) {
+      assertPrefix(prefix);
+      const dir = path.join(root, ...prefix.slice(0, -1).split('/'));
+      const files = await fs.readdir(dir, { recursive: true, withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return [];
+        throw err;
+      });
+      await fs.rm(dir, { recursive: true, force: true });
+      return files.filter((f) => f.isFile()).length;
     },
     async presignedUrl() {
       return null;

@@ -5,12 +5,13 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { assertKey, type Storage } from './storage.ts';
+import { assertKey, assertPrefix, type Storage } from './storage.ts';
 
 export interface S3Options {
   bucket: string;
@@ -84,6 +85,22 @@ export function createS3Storage(opts: S3Options): Storage {
     },
     async delete(key) {
       await client.send(new DeleteObjectCommand({ Bucket, Key: keyOf(key) }));
+    },
+    async deletePrefix(prefix) {
+      assertPrefix(prefix);
+      const Prefix = `${opts.prefix ?? ''}${prefix}`;
+      let removed = 0;
+      // List a page, delete it, list again from the start: deleted keys drop out of the listing.
+      for (;;) {
+        const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix, MaxKeys: 1000 }));
+        const keys = (page.Contents ?? []).map((o) => o.Key).filter((k): k is string => Boolean(k));
+        if (keys.length === 0) return removed;
+        // One DeleteObject per key: every S3-compatible service has it (multi-object delete varies).
+        for (let i = 0; i < keys.length; i += 16) {
+          await Promise.all(keys.slice(i, i + 16).map((Key) => client.send(new DeleteObjectCommand({ Bucket, Key }))));
+        }
+        removed += keys.length;
+      }
     },
     async presignedUrl(key, p) {
       const disposition = p.downloadName ? `attachment; filename*=UTF-8''${encodeURIComponent(p.downloadName)}` : undefined;

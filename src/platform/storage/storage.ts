@@ -28,10 +28,21 @@ export interface Storage {
   exists(key: string): Promise<boolean>;
   /** Removes the object; absent objects are not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Removes every object whose key starts with `prefix` (a folder such as `assets/<user id>/`);
+   * returns how many went. Nothing there is not an error, so a repeated call is harmless.
+   */
+  deletePrefix(prefix: string): Promise<number>;
   /** A direct, expiring URL for the object when the backend can make one (S3); null for local disk. */
   presignedUrl(key: string, opts: { expiresInSec: number; downloadName?: string; contentType?: string }): Promise<string | null>;
   /** Throws when the backend is not reachable or writable. */
   ping(): Promise<void>;
+}
+
+/** A prefix is a key ending in `/`: whole folders only, never a partial name. */
+export function assertPrefix(prefix: string): void {
+  if (!prefix.endsWith('/')) throw new Error(`invalid storage prefix: ${JSON.stringify(prefix)}`);
+  assertKey(prefix.slice(0, -1));
 }
 
 const KEY = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/i;
