@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import { accountsRoutes, createAccountsModule } from './modules/accounts/index.ts';
 import { billingRoutes, createBillingModule } from './modules/billing/index.ts';
 import { createMediaModule, mediaRoutes } from './modules/media/index.ts';
+import { createPrivacyModule, privacyRoutes } from './modules/privacy/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { registerAuth } from './platform/http/auth.ts';
@@ -88,12 +89,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const accounts = createAccountsModule({ ...deps, log: app.log as Logger, ownsAsset: media.assets.isOwnedBy });
   registerAuth(app, accounts.resolvePrincipal);
   const billing = createBillingModule({ ...deps, log: app.log as Logger });
+  const privacy = createPrivacyModule({ ...deps, db: deps.database.db, log: app.log as Logger });
 
   await app.register(
     async (api) => {
       await accountsRoutes(api, accounts, { secureCookies: secureCookies(config) });
       await billingRoutes(api, billing);
       await mediaRoutes(api, media, { maxUploadBytes: config.uploads.maxBytes });
+      await privacyRoutes(api, privacy);
       if (config.devOutbox) await outboxRoutes(api, { db: deps.database.db });
     },
     { prefix: '/api/v1' },

@@ -5,14 +5,15 @@
 import { pruneHandler, pruneJob } from './maintenance.ts';
 import { expireCreditsHandler, expireCreditsJob } from './modules/billing/index.ts';
 import { retentionHandler, retentionJob } from './modules/media/index.ts';
+import { privacyHandlers, privacyJobs, type PrivacyDeps } from './modules/privacy/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/types.ts';
 import type { JobDefinition, JobHandler } from './platform/queue/queue.ts';
 import type { Storage } from './platform/storage/index.ts';
 
-export const jobDefinitions: JobDefinition[] = [pruneJob, expireCreditsJob, retentionJob];
+export const jobDefinitions: JobDefinition[] = [pruneJob, expireCreditsJob, retentionJob, ...privacyJobs];
 
 /** The handlers a worker process runs. */
-export function jobHandlers(deps: { db: Db; clock: Clock; storage: Storage }): JobHandler[] {
-  return [pruneHandler(deps) as JobHandler, expireCreditsHandler(deps) as JobHandler, retentionHandler(deps) as JobHandler];
+export function jobHandlers(deps: { db: Db; clock: Clock; storage: Storage } & PrivacyDeps): JobHandler[] {
+  return [pruneHandler(deps) as JobHandler, expireCreditsHandler(deps) as JobHandler, retentionHandler(deps) as JobHandler, ...privacyHandlers(deps)];
 }

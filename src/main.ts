@@ -42,10 +42,13 @@ function onShutdown(rt: Runtime, stop: () => Promise<void>): void {
   process.on('SIGTERM', handler);
 }
 
+/** What the job handlers are built from, out of the runtime. */
+const handlerDeps = (rt: Runtime) => ({ db: rt.database.db, clock: rt.clock, storage: rt.storage, queue: rt.queue, secret: rt.secret, config: rt.config, log: rt.log });
+
 async function serve(config: Config, withWorkers: boolean): Promise<void> {
   const rt = await openRuntime(config);
   await ensureConfiguredAdmin(rt);
-  if (withWorkers) await rt.queue.work(jobHandlers({ db: rt.database.db, clock: rt.clock, storage: rt.storage }));
+  if (withWorkers) await rt.queue.work(jobHandlers(handlerDeps(rt)));
   const app = await buildApp({ ...rt, logger: rt.log });
   const address = await app.listen({ port: config.port, host: config.host });
   const shown = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
@@ -56,7 +59,7 @@ async function serve(config: Config, withWorkers: boolean): Promise<void> {
 
 async function worker(config: Config): Promise<void> {
   const rt = await openRuntime(config);
-  await rt.queue.work(jobHandlers({ db: rt.database.db, clock: rt.clock, storage: rt.storage }));
+  await rt.queue.work(jobHandlers(handlerDeps(rt)));
   rt.log.info({ database: rt.database.kind }, 'worker started');
   onShutdown(rt, async () => {});
 }

@@ -10,6 +10,7 @@ import { meRoutes } from './me.routes.ts';
 export { createAccountsService, type AccountsService } from './accounts.service.ts';
 export { users, sessions, type UserRole } from './accounts.tables.ts';
 export { findUserById, findVendorBySlug, isVendor } from './accounts.queries.ts';
+export { verifyPassword } from './passwords.ts';
 
 /** The accounts service from the app's dependencies. */
 export function createAccountsModule(

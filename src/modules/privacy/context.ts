@@ -1,0 +1,18 @@
+/** What the privacy services are built from. */
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/types.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { Queue } from '../../platform/queue/queue.ts';
+import type { Storage } from '../../platform/storage/index.ts';
+
+export interface PrivacyDeps {
+  db: Db;
+  storage: Storage;
+  clock: Clock;
+  queue: Pick<Queue, 'send'>;
+  /** Signs download links of exports. */
+  secret: string;
+  config: Pick<Config, 'publicUrl'>;
+  log: Logger;
+}
