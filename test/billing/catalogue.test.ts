@@ -48,3 +48,17 @@ describe('GET /billing/plans', () => {
     expect(res.data.code).toBe('validation_failed');
   });
 });
+
+describe('GET /billing/providers', () => {
+  it('names the providers this server is configured for, without signing in', async () => {
+    expect((await call(t.app, 'GET', '/api/v1/billing/providers')).data).toEqual({ providers: [] });
+    const other = await createTestApp({ env: { ATELIER_PAYMENTS_MANUAL: 'on', ZARINPAL_MERCHANT_ID: '00000000-0000-0000-0000-000000000000' } });
+    try {
+      const res = await call(other.app, 'GET', '/api/v1/billing/providers');
+      expect(res.statusCode).toBe(200);
+      expect(res.data).toEqual({ providers: ['zarinpal', 'manual'] });
+    } finally {
+      await other.close();
+    }
+  });
+});

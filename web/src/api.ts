@@ -111,6 +111,9 @@ export function setSessionExpiredHandler(fn: (() => void) | null): void {
 
 interface RequestOptions {
   body?: unknown;
+  /** A multipart body (uploads); the browser sets its Content-Type with the boundary. */
+  form?: FormData;
+  headers?: Record<string, string>;
   /** Send `X-Atelier-Auth: cookie` (sign-in style requests). */
   cookieAuth?: boolean;
   /** On a 401, refresh the session once and retry (off for the auth endpoints themselves). */
@@ -118,7 +121,7 @@ interface RequestOptions {
 }
 
 async function send(method: string, path: string, opts: RequestOptions): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', ...opts.headers };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (opts.cookieAuth) headers['X-Atelier-Auth'] = 'cookie';
   if (STATE_CHANGING.has(method)) {
@@ -130,7 +133,7 @@ async function send(method: string, path: string, opts: RequestOptions): Promise
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.form ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
     });
   } catch {
     throw new ApiError(0, { code: 'network_error', detail: 'Could not reach Atelier. Check your connection and try again.' });
@@ -194,6 +197,103 @@ export interface RegisterInput {
 
 export type OtpPurpose = 'email_verify' | 'phone_verify' | 'password_reset' | 'login';
 
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+export interface Credits {
+  available: number;
+  held: number;
+  total_purchased: number;
+  total_used: number;
+  expiring: Array<{ amount: number; expires_at: string }>;
+}
+
+export interface LedgerRow {
+  id: string;
+  type: string;
+  amount: number;
+  balance_after: number;
+  description: string | null;
+  created_at: string;
+}
+
+export interface CreditPackage {
+  id: string;
+  name: string;
+  description: string | null;
+  credits: number;
+  amount_minor: number;
+  currency: string;
+  is_featured: boolean;
+}
+
+export interface Plan {
+  id: string;
+  name: string;
+  display_name: string;
+  amount_minor: number;
+  currency: string;
+  billing_period: 'none' | 'month' | 'year';
+  credits_per_period: number;
+  has_watermark: boolean;
+  features: string[];
+}
+
+export type PaymentProvider = 'stripe' | 'zarinpal' | 'manual';
+
+export interface Payment {
+  id: string;
+  purpose: 'package' | 'plan' | 'gift_card';
+  provider: PaymentProvider;
+  status: 'pending' | 'completed' | 'failed' | 'cancelled' | 'expired' | 'refunded';
+  amount_minor: number;
+  discount_minor: number;
+  currency: string;
+  credits: number;
+  created_at: string;
+}
+
+export interface Subscription {
+  id: string;
+  status: string;
+  plan: Plan;
+  current_period_end: string | null;
+  cancel_at_period_end: boolean;
+}
+
+export interface Asset {
+  id: string;
+  kind: string;
+  filename: string;
+  mime_type: string;
+  size_bytes: number;
+  width: number | null;
+  height: number | null;
+  url: string;
+  thumbnail_url: string | null;
+  is_favorite: boolean;
+  rating: number | null;
+  tags: string[];
+  created_at: string;
+  expires_at: string | null;
+}
+
+export interface AccountExport {
+  id: string;
+  status: 'pending' | 'processing' | 'completed' | 'failed';
+  size_bytes: number | null;
+  download_url: string | null;
+  error: string | null;
+  expires_at: string | null;
+}
+
+export type CheckoutInput = ({ package_id: string } | { plan_id: string }) & { provider: PaymentProvider; coupon_code?: string };
+
+/** A fresh key per user action: a double click or a retried request cannot pay twice. */
+const idempotencyKey = () => ({ 'Idempotency-Key': crypto.randomUUID() });
+
 export const api = {
   register: (input: RegisterInput) => request<AuthResponse>('POST', '/auth/register', { body: input, cookieAuth: true }),
   login: (input: { email?: string; phone?: string; password: string }) => request<AuthResponse>('POST', '/auth/login', { body: input, cookieAuth: true }),
@@ -202,7 +302,45 @@ export const api = {
   requestOtp: (input: Identifier & { purpose: OtpPurpose }) => request<{ status: 'accepted' }>('POST', '/auth/otp/request', { body: input }),
   verifyOtp: (input: Identifier & { purpose: OtpPurpose; code: string }) =>
     request<{ verified: true; purpose: OtpPurpose } | AuthResponse>('POST', '/auth/otp/verify', { body: input, cookieAuth: true }),
+
+  credits: () => request<Credits>('GET', '/credits'),
+  transactions: () => request<Page<LedgerRow>>('GET', '/credits/transactions?limit=20'),
+  packages: () => request<{ data: CreditPackage[] }>('GET', '/billing/packages'),
+  plans: () => request<{ data: Plan[] }>('GET', '/billing/plans'),
+  providers: () => request<{ providers: PaymentProvider[] }>('GET', '/billing/providers'),
+  checkout: (input: CheckoutInput) =>
+    request<{ payment: Payment; redirect_url: string | null }>('POST', '/billing/checkout', { body: input, headers: idempotencyKey() }),
+  payment: (id: string) => request<Payment>('GET', `/billing/payments/${encodeURIComponent(id)}`),
+  completeManual: (id: string) => request<Payment>('POST', `/billing/manual/${encodeURIComponent(id)}/complete`, { body: {} }),
+  subscription: () => request<{ subscription: Subscription | null }>('GET', '/billing/subscription'),
+  redeemGiftCard: (code: string) =>
+    request<{ credits_awarded: number; available: number }>('POST', '/billing/gift-cards/redeem', { body: { code }, headers: idempotencyKey() }),
+  redeemCoupon: (code: string) =>
+    request<{ credits_awarded: number; available: number }>('POST', '/billing/coupons/redeem', { body: { code }, headers: idempotencyKey() }),
+
+  assets: (query = '') => request<Page<Asset>>('GET', `/assets?limit=60${query}`),
+  upload: (file: File) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return request<Asset>('POST', '/assets', { form });
+  },
+  updateAsset: (id: string, patch: Partial<Pick<Asset, 'is_favorite' | 'rating' | 'tags'>>) =>
+    request<Asset>('PATCH', `/assets/${encodeURIComponent(id)}`, { body: patch }),
+  deleteAsset: (id: string) => request<void>('DELETE', `/assets/${encodeURIComponent(id)}`),
+
+  requestExport: () => request<AccountExport>('POST', '/me/export', { body: {} }),
+  getExport: (id: string) => request<AccountExport>('GET', `/me/exports/${encodeURIComponent(id)}`),
+  deleteAccount: (password: string) => request<{ status: 'erasing' }>('DELETE', '/me', { body: { password } }),
 };
+
+/** 1999 USD minor units → "$19.99"; currencies the browser does not know fall back to "19.99 XYZ". */
+export function formatMoney(amountMinor: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency, minimumFractionDigits: 2 }).format(amountMinor / 100);
+  } catch {
+    return `${(amountMinor / 100).toFixed(2)} ${currency}`;
+  }
+}
 
 /**
  * describeError for the sign-in and sign-up forms: the server reports "email or phone is required"

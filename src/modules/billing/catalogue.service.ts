@@ -1,11 +1,23 @@
-/** The catalogue as buyers see it: active credit packages and plans. */
+/** The catalogue as buyers see it: active credit packages and plans, and how they can pay. */
+import type { Config } from '../../config.ts';
 import type { Db } from '../../platform/db/types.ts';
 import type { TPackage, TPlan } from './catalogue.dto.ts';
 import * as q from './catalogue.queries.ts';
 import type { PlanAudience } from './catalogue.tables.ts';
+import type { PaymentProvider } from './payments.tables.ts';
 
-export function createCatalogueService(deps: { db: Db }) {
+/** The payment providers this server is configured for, in the order a checkout page offers them. */
+export function enabledProviders(payments: Config['payments']): PaymentProvider[] {
+  const out: PaymentProvider[] = [];
+  if (payments.stripe) out.push('stripe');
+  if (payments.zarinpal) out.push('zarinpal');
+  if (payments.manual) out.push('manual');
+  return out;
+}
+
+export function createCatalogueService(deps: { db: Db; config: Pick<Config, 'payments'> }) {
   return {
+    providers: (): { providers: PaymentProvider[] } => ({ providers: enabledProviders(deps.config.payments) }),
     packages: async (): Promise<{ data: TPackage[] }> => ({ data: (await q.listActivePackages(deps.db)).map(packageView) }),
     plans: async (audience?: PlanAudience): Promise<{ data: TPlan[] }> => ({ data: (await q.listActivePlans(deps.db, audience)).map(planView) }),
   };

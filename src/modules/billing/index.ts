@@ -33,7 +33,7 @@ export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | '
   const gateways: PaymentGateways = {};
   return {
     credits: createCreditsService({ db, clock: deps.clock }),
-    catalogue: createCatalogueService({ db }),
+    catalogue: createCatalogueService({ db, config: deps.config }),
     payments: createPaymentsService({ db, clock: deps.clock, config: deps.config, fulfilment, gateways, promotions, mailer: deps.mailer, log: deps.log }),
     promotions,
     admin: createAdminBillingService({ db, clock: deps.clock, ledger }),
