@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, hasSessionHint, setSessionExpiredHandler, type User } from './api.ts';
 import { isRoute, navigate, usePath } from './router.ts';
-import { Dashboard } from './screens/Dashboard.tsx';
+import { SignedIn } from './screens/SignedIn.tsx';
 import { SignIn } from './screens/SignIn.tsx';
 import { SignUp } from './screens/SignUp.tsx';
 import { Spinner } from './ui.tsx';
@@ -48,13 +48,23 @@ export function App() {
     navigate('/signin');
   }, []);
 
+  // After DELETE /me the sessions are gone already; only the local state is left to clear.
+  const erased = useCallback(async () => {
+    setUser(null);
+    setNotice('Your account has been deleted. Thank you for using Atelier.');
+    navigate('/signin');
+  }, []);
+
   switch (path) {
     case '/signin':
       return <SignIn onSignedIn={signedIn} notice={notice} />;
     case '/signup':
       return <SignUp onSignedIn={signedIn} />;
     case '/dashboard':
-      return <Dashboard user={user} onUser={setUser} onSignOut={signOut} />;
+    case '/library':
+    case '/billing':
+    case '/account':
+      return <SignedIn path={path} user={user} onUser={setUser} onSignOut={signOut} onErased={erased} />;
     default:
       return (
         <div className="center-page">

@@ -306,7 +306,7 @@ export const api = {
   credits: () => request<Credits>('GET', '/credits'),
   transactions: () => request<Page<LedgerRow>>('GET', '/credits/transactions?limit=20'),
   packages: () => request<{ data: CreditPackage[] }>('GET', '/billing/packages'),
-  plans: () => request<{ data: Plan[] }>('GET', '/billing/plans'),
+  plans: (audience: 'user' | 'vendor') => request<{ data: Plan[] }>('GET', `/billing/plans?audience=${audience}`),
   providers: () => request<{ providers: PaymentProvider[] }>('GET', '/billing/providers'),
   checkout: (input: CheckoutInput) =>
     request<{ payment: Payment; redirect_url: string | null }>('POST', '/billing/checkout', { body: input, headers: idempotencyKey() }),

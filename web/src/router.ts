@@ -1,8 +1,11 @@
 /** A tiny path router: real paths with history.pushState, so reloads and the back button work. */
 import { useEffect, useState } from 'react';
 
-export type Route = '/' | '/signin' | '/signup' | '/dashboard';
-const ROUTES: readonly Route[] = ['/', '/signin', '/signup', '/dashboard'];
+export type Route = '/' | '/signin' | '/signup' | '/dashboard' | '/library' | '/billing' | '/account';
+const ROUTES: readonly Route[] = ['/', '/signin', '/signup', '/dashboard', '/library', '/billing', '/account'];
+
+/** Screens that need a signed-in user. */
+export const SIGNED_IN_ROUTES: readonly Route[] = ['/dashboard', '/library', '/billing', '/account'];
 
 const ROUTE_CHANGE = 'atelier:navigate';
 
@@ -17,8 +20,13 @@ export function currentPath(): string {
 
 export const isRoute = (path: string): path is Route => (ROUTES as readonly string[]).includes(path);
 
+/** The current query string's value of `name` (e.g. `?payment=<id>` after a checkout). */
+export function queryParam(name: string): string | null {
+  return new URLSearchParams(window.location.search).get(name);
+}
+
 export function navigate(to: Route, opts: { replace?: boolean } = {}): void {
-  if (currentPath() !== to) {
+  if (currentPath() !== to || window.location.search) {
     if (opts.replace) window.history.replaceState(null, '', to);
     else window.history.pushState(null, '', to);
   }

@@ -1,78 +1,22 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError, describeError, type User } from '../api.ts';
-import { Alert, Brand, Field, Spinner, useDocumentTitle } from '../ui.tsx';
+import { useState, type FormEvent } from 'react';
+import { api, describeError, type User } from '../api.ts';
+import { Alert, Field, Link, useDocumentTitle } from '../ui.tsx';
 
 const ROLE_LABELS: Record<User['role'], string> = { user: 'User', vendor: 'Vendor', admin: 'Admin' };
 
 export const displayName = (u: User): string => u.full_name?.trim() || u.email || u.phone || 'there';
 
 interface DashboardProps {
-  user: User | null;
-  onUser: (user: User) => void;
-  onSignOut: () => Promise<void>;
+  user: User;
+  /** Reads the account again (after a verification, say). */
+  reload: () => Promise<void>;
 }
 
-export function Dashboard({ user, onUser, onSignOut }: DashboardProps) {
+export function Dashboard({ user, reload }: DashboardProps) {
   useDocumentTitle('Dashboard');
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [signingOut, setSigningOut] = useState(false);
-
-  async function reload(): Promise<void> {
-    try {
-      onUser(await api.me());
-      setLoadError(null);
-    } catch (err) {
-      // A 401 that could not be refreshed already sent us to sign-in.
-      if (err instanceof ApiError && err.status === 401) return;
-      setLoadError(err instanceof Error ? err.message : 'Could not load your account.');
-    }
-  }
-
-  // Always read the account fresh when the dashboard opens (balances move).
-  useEffect(() => {
-    void reload();
-  }, []);
-
-  async function signOut() {
-    setSigningOut(true);
-    await onSignOut();
-  }
-
-  if (!user) {
-    return (
-      <div className="center-page">
-        {loadError ? (
-          <div className="card narrow">
-            <Alert>{loadError}</Alert>
-            <button type="button" className="button button-primary" onClick={() => void reload()}>
-              Try again
-            </button>
-          </div>
-        ) : (
-          <Spinner label="Loading your dashboard…" />
-        )}
-      </div>
-    );
-  }
-
   const { available, held } = user.credits;
   return (
-    <div className="app-shell" data-testid="dashboard">
-      <header className="topbar">
-        <div className="topbar-inner">
-          <Brand />
-          <div className="topbar-user">
-            <span className="topbar-identity" title={user.email ?? user.phone ?? ''}>
-              {user.email ?? user.phone}
-            </span>
-            <button type="button" className="button button-secondary" onClick={() => void signOut()} disabled={signingOut} data-testid="sign-out">
-              {signingOut ? 'Signing out…' : 'Sign out'}
-            </button>
-          </div>
-        </div>
-      </header>
-
-      <main className="dashboard">
+    <>
         <section className="hero">
           <div>
             <p className="eyebrow">Dashboard</p>
@@ -85,8 +29,6 @@ export function Dashboard({ user, onUser, onSignOut }: DashboardProps) {
             </p>
           </div>
         </section>
-
-        {loadError && <Alert>{loadError}</Alert>}
 
         <div className="grid">
           <section className="card credits-card" aria-labelledby="credits-title">
@@ -103,6 +45,9 @@ export function Dashboard({ user, onUser, onSignOut }: DashboardProps) {
               </p>
             )}
             <p className="muted small">Each image generation spends credits from this balance.</p>
+            <Link to="/billing" className="button button-secondary" data-testid="buy-credits">
+              Buy credits
+            </Link>
           </section>
 
           <section className="card" aria-labelledby="verify-title" data-testid="verification">
@@ -172,8 +117,7 @@ export function Dashboard({ user, onUser, onSignOut }: DashboardProps) {
             </dl>
           </section>
         </div>
-      </main>
-    </div>
+    </>
   );
 }
 
