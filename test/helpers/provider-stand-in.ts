@@ -17,7 +17,7 @@ export interface SeenRequest {
   json: any;
 }
 
-export type StandInHandler = (req: SeenRequest, res: http.ServerResponse) => void | Promise<void>;
+export type StandInHandler = (req: SeenRequest, res: http.ServerResponse) => unknown;
 
 export interface StandIn {
   base: string;
