@@ -4,11 +4,28 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { generationTypes, type GenerationType } from './modules/generation/providers/provider.ts';
 
 const onOff = z.enum(['on', 'off']);
 // Blank variables are dropped before parsing (loadConfig), so "optional" covers `FOO=` too.
 const optionalString = z.string().optional();
 const optionalUrl = z.url().optional();
+/** `type=model` pairs, comma separated: `generate=black-forest-labs/flux-schnell,upscale=…`. */
+const modelMap = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const map: Partial<Record<GenerationType, string>> = {};
+    for (const pair of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [type, model] = pair.split('=').map((s) => s.trim());
+      if (!type || !model || !(generationTypes as readonly string[]).includes(type) || !/^[\w.:/-]+$/.test(model)) {
+        ctx.addIssue({ code: 'custom', message: `"${pair}" is not type=model with a known generation type (${generationTypes.join(', ')})` });
+        return z.NEVER;
+      }
+      map[type as GenerationType] = model;
+    }
+    return map;
+  });
 
 const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -62,6 +79,23 @@ const ZEnv = z.object({
   ATELIER_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
   /** Largest accepted image, in pixels (width × height), checked from the header before decoding. */
   ATELIER_UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1).default(100_000_000),
+  // Image providers: each is enabled by its key; `*_MODELS` overrides the model per generation type.
+  GEMINI_API_KEY: optionalString,
+  GEMINI_API_BASE: z.url().default('https://generativelanguage.googleapis.com'),
+  GEMINI_MODELS: modelMap,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_API_BASE: z.url().default('https://api.openai.com'),
+  OPENAI_ORGANIZATION: optionalString,
+  OPENAI_MODELS: modelMap,
+  OPENAI_IMAGE_QUALITY: z.enum(['low', 'medium', 'high', 'auto']).default('medium'),
+  REPLICATE_API_TOKEN: optionalString,
+  REPLICATE_API_BASE: z.url().default('https://api.replicate.com'),
+  REPLICATE_MODELS: modelMap,
+  REPLICATE_TRAINER: z.string().regex(/^[\w.-]+\/[\w.-]+:[0-9a-f]{64}$/, 'must be owner/name:version (64 hex digits)').optional(),
+  REPLICATE_TRAINING_DESTINATION: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/model').optional(),
+  FAL_KEY: optionalString,
+  FAL_API_BASE: z.url().default('https://queue.fal.run'),
+  FAL_MODELS: modelMap,
 });
 
 export type Env = z.infer<typeof ZEnv>;
@@ -109,6 +143,23 @@ export interface Config {
         };
       };
   uploads: { maxBytes: number; maxPixels: number };
+  /** External image providers; one is undefined when its key is not set. */
+  providers: {
+    gemini: { apiKey: string; apiBase: string; models: Partial<Record<GenerationType, string>> } | undefined;
+    openai:
+      | { apiKey: string; apiBase: string; organization: string | undefined; quality: Env['OPENAI_IMAGE_QUALITY']; models: Partial<Record<GenerationType, string>> }
+      | undefined;
+    replicate:
+      | {
+          apiToken: string;
+          apiBase: string;
+          models: Partial<Record<GenerationType, string>>;
+          trainer: string | undefined;
+          trainingDestination: string | undefined;
+        }
+      | undefined;
+    fal: { apiKey: string; apiBase: string; models: Partial<Record<GenerationType, string>> } | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -137,6 +188,9 @@ function crossProblems(raw: Record<string, string>): string[] {
   }
   if (raw.STRIPE_WEBHOOK_SECRET && !raw.STRIPE_SECRET_KEY) problems.push('STRIPE_SECRET_KEY: required when STRIPE_WEBHOOK_SECRET is set');
   if (raw.STORAGE_DRIVER === 's3' && !raw.S3_BUCKET) problems.push('S3_BUCKET: required when STORAGE_DRIVER=s3');
+  if (Boolean(raw.REPLICATE_TRAINER) !== Boolean(raw.REPLICATE_TRAINING_DESTINATION)) {
+    problems.push('REPLICATE_TRAINER and REPLICATE_TRAINING_DESTINATION: set both or neither');
+  }
   return problems;
 }
 
@@ -204,5 +258,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           }
         : { driver: 'local' },
     uploads: { maxBytes: e.ATELIER_UPLOAD_MAX_BYTES, maxPixels: e.ATELIER_UPLOAD_MAX_PIXELS },
+    providers: {
+      gemini: e.GEMINI_API_KEY ? { apiKey: e.GEMINI_API_KEY, apiBase: e.GEMINI_API_BASE, models: e.GEMINI_MODELS } : undefined,
+      openai: e.OPENAI_API_KEY
+        ? { apiKey: e.OPENAI_API_KEY, apiBase: e.OPENAI_API_BASE, organization: e.OPENAI_ORGANIZATION, quality: e.OPENAI_IMAGE_QUALITY, models: e.OPENAI_MODELS }
+        : undefined,
+      replicate: e.REPLICATE_API_TOKEN
+        ? {
+            apiToken: e.REPLICATE_API_TOKEN,
+            apiBase: e.REPLICATE_API_BASE,
+            models: e.REPLICATE_MODELS,
+            trainer: e.REPLICATE_TRAINER,
+            trainingDestination: e.REPLICATE_TRAINING_DESTINATION,
+          }
+        : undefined,
+      fal: e.FAL_KEY ? { apiKey: e.FAL_KEY, apiBase: e.FAL_API_BASE, models: e.FAL_MODELS } : undefined,
+    },
   };
 }

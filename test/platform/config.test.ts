@@ -140,3 +140,36 @@ describe('loadConfig', () => {
     expect(port).toBe(3000);
   });
 });
+
+describe('loadConfig: image providers', () => {
+  it('enables each external provider by its key, with documented bases and per-type model overrides', () => {
+    expect(loadConfig({}).providers).toEqual({ gemini: undefined, openai: undefined, replicate: undefined, fal: undefined });
+
+    const c = loadConfig({
+      GEMINI_API_KEY: 'g',
+      OPENAI_API_KEY: 'o',
+      OPENAI_IMAGE_QUALITY: 'high',
+      REPLICATE_API_TOKEN: 'r',
+      REPLICATE_MODELS: 'upscale=nightmareai/real-esrgan:' + 'f'.repeat(64) + ', generate=black-forest-labs/flux-dev',
+      REPLICATE_TRAINER: `replicate/fast-flux-trainer:${'a'.repeat(64)}`,
+      REPLICATE_TRAINING_DESTINATION: 'acme/subjects',
+      FAL_KEY: 'f',
+      FAL_API_BASE: 'http://127.0.0.1:9999',
+    });
+    expect(c.providers.gemini).toEqual({ apiKey: 'g', apiBase: 'https://generativelanguage.googleapis.com', models: {} });
+    expect(c.providers.openai).toMatchObject({ apiBase: 'https://api.openai.com', quality: 'high' });
+    expect(c.providers.replicate).toMatchObject({
+      apiBase: 'https://api.replicate.com',
+      models: { upscale: `nightmareai/real-esrgan:${'f'.repeat(64)}`, generate: 'black-forest-labs/flux-dev' },
+      trainingDestination: 'acme/subjects',
+    });
+    expect(c.providers.fal).toEqual({ apiKey: 'f', apiBase: 'http://127.0.0.1:9999', models: {} });
+  });
+
+  it('names a model map with an unknown type, a malformed trainer, and a trainer without a destination', () => {
+    const problems = problemsOf({ FAL_MODELS: 'sketch=fal-ai/x', REPLICATE_TRAINER: 'owner/name' });
+    expect(problems.some((p) => p.startsWith('FAL_MODELS:') && p.includes('"sketch=fal-ai/x"'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('REPLICATE_TRAINER:'))).toBe(true);
+    expect(problems).toContain('REPLICATE_TRAINER and REPLICATE_TRAINING_DESTINATION: set both or neither');
+  });
+});

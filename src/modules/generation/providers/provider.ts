@@ -106,12 +106,19 @@ export class ProviderError extends Error {
   readonly code: ProviderErrorCode;
   readonly retryable: boolean;
   readonly httpStatus: number | undefined;
-  constructor(code: ProviderErrorCode, message: string, opts: { retryable?: boolean; httpStatus?: number; cause?: unknown } = {}) {
+  /** How long the provider asked us to wait before trying again (429 Retry-After), when it said. */
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    code: ProviderErrorCode,
+    message: string,
+    opts: { retryable?: boolean; httpStatus?: number; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.name = 'ProviderError';
     this.code = code;
     this.retryable = opts.retryable ?? false;
     this.httpStatus = opts.httpStatus;
+    this.retryAfterMs = opts.retryAfterMs;
   }
 }
 
