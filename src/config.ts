@@ -125,7 +125,7 @@ export interface Config {
     | { transport: 'twilio'; accountSid: string; authToken: string; from: string; apiBase: string };
   payments: {
     manual: boolean;
-    stripe: { secretKey: string; webhookSecret: string | undefined; apiBase: string } | undefined;
+    stripe: { secretKey: string; webhookSecret: string; apiBase: string } | undefined;
     zarinpal: { merchantId: string; apiBase: string } | undefined;
   };
   storage:
@@ -187,6 +187,8 @@ function crossProblems(raw: Record<string, string>): string[] {
     problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM: all required when SMS_TRANSPORT=twilio');
   }
   if (raw.STRIPE_WEBHOOK_SECRET && !raw.STRIPE_SECRET_KEY) problems.push('STRIPE_SECRET_KEY: required when STRIPE_WEBHOOK_SECRET is set');
+  // Stripe payments complete only by verified webhooks: a key without a webhook secret could take money it never credits.
+  if (raw.STRIPE_SECRET_KEY && !raw.STRIPE_WEBHOOK_SECRET) problems.push('STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set');
   if (raw.STORAGE_DRIVER === 's3' && !raw.S3_BUCKET) problems.push('S3_BUCKET: required when STORAGE_DRIVER=s3');
   if (Boolean(raw.REPLICATE_TRAINER) !== Boolean(raw.REPLICATE_TRAINING_DESTINATION)) {
     problems.push('REPLICATE_TRAINER and REPLICATE_TRAINING_DESTINATION: set both or neither');
@@ -239,7 +241,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sms,
     payments: {
       manual: e.ATELIER_PAYMENTS_MANUAL === 'on',
-      stripe: e.STRIPE_SECRET_KEY ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE } : undefined,
+      stripe: e.STRIPE_SECRET_KEY ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, apiBase: e.STRIPE_API_BASE } : undefined,
       zarinpal: e.ZARINPAL_MERCHANT_ID ? { merchantId: e.ZARINPAL_MERCHANT_ID, apiBase: e.ZARINPAL_API_BASE } : undefined,
     },
     storage:

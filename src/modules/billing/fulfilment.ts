@@ -40,26 +40,44 @@ export interface Completion {
 export interface Settlement {
   providerReference?: string;
   gatewayCardPan?: string;
+  /**
+   * A subscription the provider renews by itself (Stripe): its id and the period this payment paid
+   * for, as the provider reports it. Without it, the period is computed here from the plan.
+   */
+  providerSubscription?: { id: string; periodStart: Date; periodEnd: Date };
 }
 
 export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
-  async function startOrExtendSubscription(tx: Tx, payment: q.PaymentRow, now: Date) {
+  async function startOrExtendSubscription(tx: Tx, payment: q.PaymentRow, now: Date, given: Settlement['providerSubscription']) {
     const plan = await cat.findPlan(tx, payment.planId!);
     if (!plan) throw new Error(`payment ${payment.id} names a plan that does not exist`);
     const userId = payment.userId!;
     const current = await q.findSubscriptionForUpdate(tx, userId);
     // The same plan still running is extended from its end; anything else starts now.
     const extend = current && current.planId === plan.id && current.status === 'active' && current.currentPeriodEnd && current.currentPeriodEnd > now;
-    const start = extend ? current.currentPeriodEnd! : now;
-    const end = addPeriod(start, plan.billingPeriod);
-    const fields = { planId: plan.id, status: 'active' as const, currentPeriodStart: start, currentPeriodEnd: end, cancelAtPeriodEnd: false, provider: payment.provider, lastPaymentId: payment.id, updatedAt: now };
+    const start = given ? given.periodStart : extend ? current.currentPeriodEnd! : now;
+    const end = given ? given.periodEnd : addPeriod(start, plan.billingPeriod);
+    const sameProviderSubscription = Boolean(given && current?.provider === payment.provider && current.providerSubscriptionId === given.id);
+    // A late event for an older period of the same provider subscription grants its credits but does not move the period back.
+    const keepPeriod = sameProviderSubscription && current!.currentPeriodEnd !== null && current!.currentPeriodEnd > end!;
+    const fields = {
+      planId: plan.id,
+      status: 'active' as const,
+      currentPeriodStart: keepPeriod ? current!.currentPeriodStart : start,
+      currentPeriodEnd: keepPeriod ? current!.currentPeriodEnd : end,
+      cancelAtPeriodEnd: keepPeriod ? current!.cancelAtPeriodEnd : false,
+      provider: payment.provider,
+      providerSubscriptionId: given?.id ?? null,
+      lastPaymentId: payment.id,
+      updatedAt: now,
+    };
     const sub = current
       ? await q.updateSubscription(tx, current.id, fields)
       : await q.insertSubscription(tx, { userId, ...fields, createdAt: now });
     await q.insertHistory(tx, {
       subscriptionId: sub.id,
       userId,
-      event: !current ? 'started' : extend ? 'renewed' : 'changed',
+      event: !current ? 'started' : (given ? sameProviderSubscription : extend) ? 'renewed' : 'changed',
       planId: plan.id,
       paymentId: payment.id,
       periodStart: start,
@@ -104,7 +122,7 @@ export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
   /** Completes a pending payment and grants what it bought; `applied` is false when it was not pending. */
   async function complete(tx: Tx, paymentId: string, settlement: Settlement = {}): Promise<Completion> {
     const now = deps.clock.now();
-    const settled = await q.settlePending(tx, paymentId, { status: 'completed', now, ...settlement });
+    const settled = await q.settlePending(tx, paymentId, { status: 'completed', now, providerReference: settlement.providerReference, gatewayCardPan: settlement.gatewayCardPan });
     if (!settled) {
       const payment = await q.findPayment(tx, paymentId);
       if (!payment) throw errors.notFound('Payment');
@@ -125,7 +143,7 @@ export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
         referenceId: settled.id,
       });
     } else {
-      await startOrExtendSubscription(tx, settled, now);
+      await startOrExtendSubscription(tx, settled, now, settlement.providerSubscription);
     }
     return { payment: settled, applied: true };
   }

@@ -18,6 +18,10 @@ import { promotionsRoutes } from './promotions.routes.ts';
 import { createPromotionsService } from './promotions.service.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { PaymentGateways } from './gateways/gateway.ts';
+import { createStripeGateway } from './gateways/stripe.ts';
+import { createStripeClient, createStripeReader } from './gateways/stripe-client.ts';
+import { createStripeWebhooks, type StripeWebhooks } from './stripe-webhooks.service.ts';
+import { stripeWebhookRoutes } from './stripe-webhooks.routes.ts';
 
 export { createLedger, checkCreditInvariants, type Ledger, type CreditChange, type LedgerResult, type HoldRequest, type HoldResult } from './ledger.ts';
 export { creditTransactionTypes, type CreditTransactionType } from './billing.tables.ts';
@@ -31,6 +35,14 @@ export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | '
   const promotions = createPromotionsService({ db, clock: deps.clock, ledger });
   // External gateways register here, each only when its configuration is present.
   const gateways: PaymentGateways = {};
+  let stripeWebhooks: StripeWebhooks | undefined;
+  const stripeConfig = deps.config.payments.stripe;
+  if (stripeConfig) {
+    const stripe = createStripeClient(stripeConfig);
+    gateways.stripe = createStripeGateway({ stripe, log: deps.log });
+    const reader = createStripeReader(stripe, deps.log);
+    stripeWebhooks = createStripeWebhooks({ db, clock: deps.clock, stripe, reader, webhookSecret: stripeConfig.webhookSecret, fulfilment, mailer: deps.mailer, log: deps.log });
+  }
   return {
     credits: createCreditsService({ db, clock: deps.clock }),
     catalogue: createCatalogueService({ db, config: deps.config }),
@@ -39,6 +51,7 @@ export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | '
     admin: createAdminBillingService({ db, clock: deps.clock, ledger }),
     adminCatalogue: createAdminCatalogueService({ db, clock: deps.clock }),
     idempotency: createIdempotency({ db, clock: deps.clock }) as Idempotency,
+    stripeWebhooks,
   };
 }
 export type BillingModule = ReturnType<typeof createBillingModule>;
@@ -50,4 +63,5 @@ export async function billingRoutes(app: FastifyInstance, billing: BillingModule
   await promotionsRoutes(app, billing.promotions, billing.idempotency);
   await adminBillingRoutes(app, billing.admin);
   await adminCatalogueRoutes(app, billing.adminCatalogue);
+  if (billing.stripeWebhooks) await stripeWebhookRoutes(app, billing.stripeWebhooks);
 }

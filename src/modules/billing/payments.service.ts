@@ -175,8 +175,17 @@ export function createPaymentsService(deps: PaymentsDeps) {
 
   const subscription = async (userId: string) => subscriptionView(await q.findSubscription(deps.db, userId));
 
-  /** Cancels at the end of the period: the plan keeps working until then. */
+  /**
+   * Cancels at the end of the period: the plan keeps working until then. A subscription the
+   * provider renews (Stripe) is told first; the local row changes only once the provider accepted.
+   */
   async function cancelSubscription(userId: string) {
+    const current = await q.findSubscription(deps.db, userId);
+    if (current?.status === 'active' && !current.cancelAtPeriodEnd && current.providerSubscriptionId) {
+      const gateway = deps.gateways[current.provider as keyof PaymentGateways];
+      if (!gateway?.cancelAtPeriodEnd) throw errors.paymentProvider(`The ${current.provider} provider is not enabled on this server, so the subscription cannot be cancelled there.`);
+      await gateway.cancelAtPeriodEnd(current.providerSubscriptionId);
+    }
     const now = deps.clock.now();
     const row = await deps.db.transaction(async (tx) => {
       const cancelled = await q.requestCancel(tx, userId, now);

@@ -9,6 +9,7 @@ export * from '../../modules/billing/credits.tables.ts';
 export * from '../../modules/billing/catalogue.tables.ts';
 export * from '../../modules/billing/payments.tables.ts';
 export * from '../../modules/billing/promotions.tables.ts';
+export * from '../../modules/billing/webhook-events.tables.ts';
 export * from '../../modules/admin/admin.tables.ts';
 export * from '../http/idempotency.tables.ts';
 export * from '../mail/outbox.tables.ts';

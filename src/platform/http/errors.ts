@@ -6,6 +6,7 @@ export const errorCodes = {
   validation_failed: 400,
   invalid_code: 400,
   bad_request: 400,
+  invalid_signature: 400,
   invalid_credentials: 401,
   unauthorized: 401,
   insufficient_credits: 402,
@@ -22,6 +23,7 @@ export const errorCodes = {
   rate_limited: 429,
   too_many_attempts: 429,
   internal_error: 500,
+  payment_provider_error: 502,
   unavailable: 503,
 } as const;
 
@@ -67,4 +69,7 @@ export const errors = {
     new AppError('rate_limited', 'Too many requests; slow down.', { headers: { 'retry-after': String(retryAfterSec) } }),
   payloadTooLarge: (message = 'The request body is too large.') => new AppError('payload_too_large', message),
   unsupportedMediaType: (message = 'This content type is not supported.') => new AppError('unsupported_media_type', message),
+  invalidSignature: (message = 'The signature is missing or does not match the body.') => new AppError('invalid_signature', message),
+  /** A payment provider refused a request or could not be reached; nothing was changed here. */
+  paymentProvider: (message: string) => new AppError('payment_provider_error', message),
 } as const;

@@ -36,6 +36,11 @@ export interface CheckoutSession {
 export interface PaymentGateway {
   readonly provider: 'stripe' | 'zarinpal';
   startCheckout(tx: Tx, request: CheckoutRequest): Promise<CheckoutSession>;
+  /**
+   * For providers that renew subscriptions themselves: stop renewing at the end of the current
+   * period. Throws when the provider refuses or cannot be reached, before anything changes here.
+   */
+  cancelAtPeriodEnd?(providerSubscriptionId: string): Promise<void>;
 }
 
 export type PaymentGateways = Partial<Record<PaymentGateway['provider'], PaymentGateway>>;

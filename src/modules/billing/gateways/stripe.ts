@@ -1,0 +1,84 @@
+/**
+ * Stripe Checkout as a PaymentGateway. A package, a gift card or a one-off plan opens a `payment`
+ * mode session; a plan with a month or year period opens a `subscription` mode session, which
+ * Stripe then renews by itself. The payment id travels as `client_reference_id` and in the
+ * metadata of the session, its payment intent and its subscription, so every later event leads
+ * back to it. Completion arrives by webhook (stripe-webhooks.service.ts), never here.
+ */
+import type Stripe from 'stripe';
+import type { Logger } from '../../../platform/logger.ts';
+import type { CheckoutRequest, CheckoutSession, PaymentGateway } from './gateway.ts';
+import { stripeFailure } from './stripe-client.ts';
+
+type SessionParams = Stripe.Checkout.SessionCreateParams;
+
+function lineItem(request: CheckoutRequest, recurring: boolean): Stripe.Checkout.SessionCreateParams.LineItem {
+  const { payment, item } = request;
+  const priceId = item.providerPriceIds.stripe;
+  if (priceId) return { price: priceId, quantity: 1 };
+  // The list price, like a configured price id would be: a coupon's discount is a Stripe coupon on top (see discounts()).
+  const listPrice = payment.amountMinor + payment.discountMinor;
+  return {
+    quantity: 1,
+    price_data: {
+      currency: payment.currency.toLowerCase(),
+      unit_amount: listPrice,
+      product_data: { name: item.name },
+      ...(recurring ? { recurring: { interval: item.billingPeriod as 'month' | 'year' } } : {}),
+    },
+  };
+}
+
+export function createStripeGateway(deps: { stripe: Stripe; log: Logger }): PaymentGateway {
+  const { stripe, log } = deps;
+
+  /**
+   * Our coupon's discount as a one-off Stripe coupon: in `subscription` mode it then applies to the
+   * first invoice only (`duration: once`), as our coupon applies to this payment only.
+   */
+  async function discounts(request: CheckoutRequest): Promise<Stripe.Checkout.SessionCreateParams.Discount[] | undefined> {
+    const { payment } = request;
+    if (payment.discountMinor === 0) return undefined;
+    const coupon = await stripe.coupons.create(
+      { amount_off: payment.discountMinor, currency: payment.currency.toLowerCase(), duration: 'once', max_redemptions: 1, metadata: { payment_id: payment.id } },
+      { idempotencyKey: `atelier-coupon-${payment.id}` },
+    );
+    return [{ coupon: coupon.id }];
+  }
+
+  async function startCheckout(_tx: unknown, request: CheckoutRequest): Promise<CheckoutSession> {
+    const { payment, item } = request;
+    const recurring = item.kind === 'plan' && item.billingPeriod !== 'none';
+    const metadata = { payment_id: payment.id };
+    try {
+      const params: SessionParams = {
+        mode: recurring ? 'subscription' : 'payment',
+        line_items: [lineItem(request, recurring)],
+        success_url: request.returnUrl,
+        cancel_url: request.returnUrl,
+        client_reference_id: payment.id,
+        metadata,
+        ...(request.customerEmail ? { customer_email: request.customerEmail } : {}),
+        ...(recurring ? { subscription_data: { metadata } } : { payment_intent_data: { metadata } }),
+      };
+      const discount = await discounts(request);
+      if (discount) params.discounts = discount;
+      // The payment id is new for every checkout, so the key only guards the SDK's own retry.
+      const session = await stripe.checkout.sessions.create(params, { idempotencyKey: `atelier-checkout-${payment.id}` });
+      if (!session.url) throw new Error('Stripe returned a checkout session without a url');
+      return { providerPaymentId: session.id, redirectUrl: session.url };
+    } catch (err) {
+      throw stripeFailure(err, 'open the checkout', log);
+    }
+  }
+
+  async function cancelAtPeriodEnd(providerSubscriptionId: string): Promise<void> {
+    try {
+      await stripe.subscriptions.update(providerSubscriptionId, { cancel_at_period_end: true });
+    } catch (err) {
+      throw stripeFailure(err, 'cancel the subscription', log);
+    }
+  }
+
+  return { provider: 'stripe', startCheckout, cancelAtPeriodEnd };
+}

@@ -1,0 +1,102 @@
+/**
+ * Receives Stripe webhooks: verifies the signature over the exact bytes, then records and
+ * processes each event id once. The event's effects and its `webhook_events` row commit in one
+ * transaction, so a crash in between leaves neither and Stripe's retry does the work again; a
+ * repeated or concurrent delivery of a done event changes nothing.
+ */
+import type Stripe from 'stripe';
+import { z } from 'zod';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/types.ts';
+import { errors, isAppError } from '../../platform/http/errors.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { Fulfilment } from './fulfilment.ts';
+import type { StripeReader } from './gateways/stripe-client.ts';
+import { sendGiftCardEmail } from './payments.service.ts';
+import { createStripeEventHandlers, type EventOutcome, type PreparedEvent } from './stripe-events.ts';
+import * as wq from './webhook-events.queries.ts';
+
+const ZStripeEvent = z.object({
+  id: z.string().min(1).max(255),
+  type: z.string().min(1).max(255),
+  livemode: z.boolean().optional(),
+  data: z.object({ object: z.object({ id: z.string().min(1).max(255), object: z.string().max(100) }) }),
+});
+
+export type WebhookOutcome = 'processed' | 'ignored' | 'duplicate';
+
+export interface StripeWebhooksDeps {
+  db: Db;
+  clock: Clock;
+  stripe: Stripe;
+  reader: StripeReader;
+  webhookSecret: string;
+  fulfilment: Fulfilment;
+  mailer: Mailer;
+  log: Logger;
+}
+
+export function createStripeWebhooks(deps: StripeWebhooksDeps) {
+  const handlers = createStripeEventHandlers(deps);
+
+  function verify(raw: Buffer, signature: string | undefined): z.infer<typeof ZStripeEvent> {
+    if (!signature) throw errors.invalidSignature('The Stripe-Signature header is missing.');
+    let event: unknown;
+    try {
+      event = deps.stripe.webhooks.constructEvent(raw, signature, deps.webhookSecret);
+    } catch {
+      throw errors.invalidSignature('The Stripe-Signature header does not match the body (or is too old).');
+    }
+    const parsed = ZStripeEvent.safeParse(event);
+    if (!parsed.success) throw errors.badRequest('The body is not a Stripe event.');
+    return parsed.data;
+  }
+
+  async function receive(raw: Buffer, signature: string | undefined): Promise<{ received: true; outcome: WebhookOutcome }> {
+    const event = verify(raw, signature);
+    const record: wq.WebhookEventRecord = {
+      provider: 'stripe',
+      eventId: event.id,
+      type: event.type,
+      summary: { object: event.data.object.object, object_id: event.data.object.id, livemode: event.livemode ?? null },
+      now: deps.clock.now(),
+    };
+    const seen = await wq.findWebhookEvent(deps.db, 'stripe', event.id);
+    if (seen && seen.status !== 'failed') return { received: true, outcome: 'duplicate' };
+
+    const handler = handlers.get(event.type);
+    let outcome: EventOutcome | undefined;
+    try {
+      const prepared: PreparedEvent = handler ? await handler(event.data.object.id) : { status: 'ignored', note: 'event type not handled' };
+      outcome = await deps.db.transaction(async (tx) => {
+        const claim = await wq.claimWebhookEvent(tx, { ...record, ...('apply' in prepared ? { status: 'processed' } : prepared) });
+        if (!claim) return undefined; // another delivery got there first
+        if (!('apply' in prepared)) return prepared;
+        const result = await prepared.apply(tx);
+        if (result.status !== 'processed' || result.note) await wq.setWebhookEventOutcome(tx, claim.id, result.status, result.note ?? null);
+        return result;
+      });
+    } catch (err) {
+      await recordFailure(record, err);
+      throw err;
+    }
+    if (!outcome) return { received: true, outcome: 'duplicate' };
+    if (outcome.giftCard) await sendGiftCardEmail(deps, outcome.giftCard);
+    return { received: true, outcome: outcome.status };
+  }
+
+  /** Leaves a `failed` row for operators; the answer (5xx) makes Stripe deliver the event again. */
+  async function recordFailure(record: wq.WebhookEventRecord, err: unknown): Promise<void> {
+    if (!isAppError(err)) deps.log.error({ err, eventId: record.eventId, type: record.type }, 'stripe webhook: processing failed');
+    try {
+      await wq.recordWebhookFailure(deps.db, { ...record, note: isAppError(err) ? err.message : 'internal error (see the log)' });
+    } catch (recordErr) {
+      deps.log.error({ err: recordErr, eventId: record.eventId }, 'stripe webhook: could not record the failure');
+    }
+  }
+
+  return { receive };
+}
+
+export type StripeWebhooks = ReturnType<typeof createStripeWebhooks>;
