@@ -269,7 +269,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
         _interval: session._interval,
       };
       subscriptions.set(sub.id, sub);
-      const invoice = newInvoice(sub, 'subscription_create', now, sub.items.data[0].current_period_end, session.amount_total, session.currency);
+      const invoice = newInvoice(sub, 'subscription_create', now, sub.items.data[0]!.current_period_end, session.amount_total, session.currency);
       session.subscription = sub.id;
       session.invoice = invoice.id;
       return { session, subscription: sub, invoice };

@@ -110,6 +110,10 @@ describe('loadConfig', () => {
     expect(problemsOf({ NODE_ENV: 'production' }).join('\n')).toContain('ATELIER_SECRET');
     expect(problemsOf({ MAIL_TRANSPORT: 'smtp' }).join('\n')).toContain('SMTP_URL');
     expect(problemsOf({ SMS_TRANSPORT: 'twilio', TWILIO_ACCOUNT_SID: 'AC1' }).join('\n')).toContain('TWILIO_AUTH_TOKEN');
+    // Stripe payments complete only by verified webhooks: the key needs the webhook secret, and the reverse.
+    expect(problemsOf({ STRIPE_SECRET_KEY: 'sk_test_1' }).join('\n')).toContain('STRIPE_WEBHOOK_SECRET');
+    expect(problemsOf({ STRIPE_WEBHOOK_SECRET: 'whsec_1' }).join('\n')).toContain('STRIPE_SECRET_KEY');
+    expect(loadConfig({ STRIPE_SECRET_KEY: 'sk_test_1', STRIPE_WEBHOOK_SECRET: 'whsec_1' }).payments.stripe).toEqual({ secretKey: 'sk_test_1', webhookSecret: 'whsec_1', apiBase: 'https://api.stripe.com' });
     // Several at once are all named.
     const many = problemsOf({ NODE_ENV: 'production', ATELIER_ADMIN_EMAIL: 'admin@example.com', MAIL_TRANSPORT: 'smtp' });
     expect(many).toHaveLength(3);
