@@ -144,6 +144,14 @@ describe('POST /billing/checkout with provider stripe', () => {
   });
 });
 
+describe('the webhook route', () => {
+  it('is published in the OpenAPI document when Stripe is configured', async () => {
+    const doc = await call(t.app, 'GET', '/api/openapi.json');
+    expect(doc.statusCode).toBe(200);
+    expect(Object.keys(doc.data.paths)).toContain('/api/v1/billing/webhooks/stripe');
+  });
+});
+
 describe('without Stripe configured', () => {
   it('has no webhook route and refuses stripe checkouts', async () => {
     const plain = await createTestApp();

@@ -128,6 +128,10 @@ describe('POST /billing/webhooks/stripe', () => {
     expect(await eventRow(ev.id)).toMatchObject({ status: 'ignored', type: 'customer.created', summary: { object: 'customer', object_id: 'cus_test_someone' } });
     expect(JSON.stringify(await eventRow(ev.id))).not.toContain('x@example.com');
     expect((await deliver(ev)).data.outcome).toBe('duplicate');
+    // An object without an id (Stripe's balance) is answered and recorded all the same.
+    const balanceEvent = stripe.event('balance.available', { object: 'balance', available: [] });
+    expect((await deliver(balanceEvent)).data.outcome).toBe('ignored');
+    expect(await eventRow(balanceEvent.id)).toMatchObject({ status: 'ignored', summary: { object: 'balance', object_id: null } });
   });
 
   it('trusts Stripe, not the event body: a session Stripe says is unpaid grants nothing', async () => {

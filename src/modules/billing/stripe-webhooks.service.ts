@@ -21,7 +21,8 @@ const ZStripeEvent = z.object({
   id: z.string().min(1).max(255),
   type: z.string().min(1).max(255),
   livemode: z.boolean().optional(),
-  data: z.object({ object: z.object({ id: z.string().min(1).max(255), object: z.string().max(100) }) }),
+  // Some objects (e.g. `balance`) have no id: such events are still answered and recorded.
+  data: z.object({ object: z.object({ id: z.string().min(1).max(255).optional(), object: z.string().max(100).optional() }) }),
 });
 
 export type WebhookOutcome = 'processed' | 'ignored' | 'duplicate';
@@ -59,16 +60,21 @@ export function createStripeWebhooks(deps: StripeWebhooksDeps) {
       provider: 'stripe',
       eventId: event.id,
       type: event.type,
-      summary: { object: event.data.object.object, object_id: event.data.object.id, livemode: event.livemode ?? null },
+      summary: { object: event.data.object.object ?? null, object_id: event.data.object.id ?? null, livemode: event.livemode ?? null },
       now: deps.clock.now(),
     };
     const seen = await wq.findWebhookEvent(deps.db, 'stripe', event.id);
     if (seen && seen.status !== 'failed') return { received: true, outcome: 'duplicate' };
 
     const handler = handlers.get(event.type);
+    const objectId = event.data.object.id;
     let outcome: EventOutcome | undefined;
     try {
-      const prepared: PreparedEvent = handler ? await handler(event.data.object.id) : { status: 'ignored', note: 'event type not handled' };
+      const prepared: PreparedEvent = !handler
+        ? { status: 'ignored', note: 'event type not handled' }
+        : objectId
+          ? await handler(objectId)
+          : { status: 'ignored', note: 'the event names no object' };
       outcome = await deps.db.transaction(async (tx) => {
         const claim = await wq.claimWebhookEvent(tx, { ...record, ...('apply' in prepared ? { status: 'processed' } : prepared) });
         if (!claim) return undefined; // another delivery got there first
