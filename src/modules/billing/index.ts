@@ -18,6 +18,10 @@ import { promotionsRoutes } from './promotions.routes.ts';
 import { createPromotionsService } from './promotions.service.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { PaymentGateways } from './gateways/gateway.ts';
+import { createZarinpalGateway } from './gateways/zarinpal.ts';
+import { zarinpalRoutes } from './zarinpal.routes.ts';
+import { createZarinpalService } from './zarinpal.service.ts';
+import { appBaseUrl } from './payments.service.ts';
 
 export { createLedger, checkCreditInvariants, type Ledger, type CreditChange, type LedgerResult, type HoldRequest, type HoldResult } from './ledger.ts';
 export { creditTransactionTypes, type CreditTransactionType } from './billing.tables.ts';
@@ -31,11 +35,17 @@ export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | '
   const promotions = createPromotionsService({ db, clock: deps.clock, ledger });
   // External gateways register here, each only when its configuration is present.
   const gateways: PaymentGateways = {};
+  const zp = deps.config.payments.zarinpal;
+  const zarinpalGateway = zp
+    ? createZarinpalGateway({ ...zp, callbackUrl: `${appBaseUrl(deps.config)}/api/v1/billing/zarinpal/callback` })
+    : undefined;
+  if (zarinpalGateway) gateways.zarinpal = zarinpalGateway;
   return {
     credits: createCreditsService({ db, clock: deps.clock }),
     catalogue: createCatalogueService({ db, config: deps.config }),
     payments: createPaymentsService({ db, clock: deps.clock, config: deps.config, fulfilment, gateways, promotions, mailer: deps.mailer, log: deps.log }),
     promotions,
+    zarinpal: createZarinpalService({ db, config: deps.config, fulfilment, gateway: zarinpalGateway, mailer: deps.mailer, log: deps.log }),
     admin: createAdminBillingService({ db, clock: deps.clock, ledger }),
     adminCatalogue: createAdminCatalogueService({ db, clock: deps.clock }),
     idempotency: createIdempotency({ db, clock: deps.clock }) as Idempotency,
@@ -48,6 +58,7 @@ export async function billingRoutes(app: FastifyInstance, billing: BillingModule
   await catalogueRoutes(app, billing.catalogue);
   await paymentsRoutes(app, billing.payments, billing.idempotency);
   await promotionsRoutes(app, billing.promotions, billing.idempotency);
+  await zarinpalRoutes(app, billing.zarinpal);
   await adminBillingRoutes(app, billing.admin);
   await adminCatalogueRoutes(app, billing.adminCatalogue);
 }

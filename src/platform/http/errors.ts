@@ -22,6 +22,7 @@ export const errorCodes = {
   rate_limited: 429,
   too_many_attempts: 429,
   internal_error: 500,
+  payment_provider_error: 502,
   unavailable: 503,
 } as const;
 
@@ -67,4 +68,6 @@ export const errors = {
     new AppError('rate_limited', 'Too many requests; slow down.', { headers: { 'retry-after': String(retryAfterSec) } }),
   payloadTooLarge: (message = 'The request body is too large.') => new AppError('payload_too_large', message),
   unsupportedMediaType: (message = 'This content type is not supported.') => new AppError('unsupported_media_type', message),
+  /** A payment provider refused or could not be reached; nothing was charged or changed here. */
+  paymentProvider: (message: string) => new AppError('payment_provider_error', message),
 } as const;
