@@ -33,16 +33,11 @@ const MAX_DESCRIPTION = 500;
  * than rounded: the books must say exactly what the buyer paid.
  */
 export function rialsFromMinor(amountMinor: number, currency: string): number {
-  if (currency !== 'IRR') {
-    throw errors.validation([{ path: 'provider', message: `ZarinPal takes payments in IRR only; this item is priced in ${currency}` }]);
-  }
-  if (!Number.isSafeInteger(amountMinor) || amountMinor % 100 !== 0) {
-    throw errors.validation([{ path: 'provider', message: 'ZarinPal takes whole rials; this price has a fraction of a rial' }]);
-  }
+  const refuse = (message: string) => errors.validation([{ path: 'provider', message }], message);
+  if (currency !== 'IRR') throw refuse(`ZarinPal takes payments in IRR only; this item is priced in ${currency}.`);
+  if (!Number.isSafeInteger(amountMinor) || amountMinor % 100 !== 0) throw refuse('ZarinPal takes whole rials; this price has a fraction of a rial.');
   const rials = amountMinor / 100;
-  if (rials < ZARINPAL_MIN_RIALS) {
-    throw errors.validation([{ path: 'provider', message: `ZarinPal takes payments of at least ${ZARINPAL_MIN_RIALS} rials` }]);
-  }
+  if (rials < ZARINPAL_MIN_RIALS) throw refuse(`ZarinPal takes payments of at least ${ZARINPAL_MIN_RIALS} rials.`);
   return rials;
 }
 
