@@ -107,6 +107,14 @@ describe('checkout through ZarinPal', () => {
       expect(res.data.code).toBe('payment_provider_error');
     }
     expect(await countRows(t, `select count(*) as n from payments where user_id = '${u.user.id}'`)).toBe(0);
+    // A 502 is not stored under the Idempotency-Key: the same request may be retried.
+    const keyed = () => call(t.app, 'POST', '/api/v1/billing/checkout', { token: u.access_token, body: { provider: 'zarinpal', package_id: rialPack }, headers: { 'idempotency-key': 'zp-retry' } });
+    stand.mode = 'down';
+    expect((await keyed()).statusCode).toBe(502);
+    stand.mode = 'normal';
+    const retried = await keyed();
+    expect(retried.statusCode, retried.body).toBe(201);
+    expect(await countRows(t, `select count(*) as n from payments where user_id = '${u.user.id}'`)).toBe(1);
   });
 });
 
