@@ -22,6 +22,10 @@ import { createStripeGateway } from './gateways/stripe.ts';
 import { createStripeClient, createStripeReader } from './gateways/stripe-client.ts';
 import { createStripeWebhooks, type StripeWebhooks } from './stripe-webhooks.service.ts';
 import { stripeWebhookRoutes } from './stripe-webhooks.routes.ts';
+import { createZarinpalGateway } from './gateways/zarinpal.ts';
+import { zarinpalRoutes } from './zarinpal.routes.ts';
+import { createZarinpalService } from './zarinpal.service.ts';
+import { appBaseUrl } from './payments.service.ts';
 
 export { createLedger, checkCreditInvariants, type Ledger, type CreditChange, type LedgerResult, type HoldRequest, type HoldResult } from './ledger.ts';
 export { creditTransactionTypes, type CreditTransactionType } from './billing.tables.ts';
@@ -43,11 +47,17 @@ export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | '
     const reader = createStripeReader(stripe, deps.log);
     stripeWebhooks = createStripeWebhooks({ db, clock: deps.clock, stripe, reader, webhookSecret: stripeConfig.webhookSecret, fulfilment, mailer: deps.mailer, log: deps.log });
   }
+  const zp = deps.config.payments.zarinpal;
+  const zarinpalGateway = zp
+    ? createZarinpalGateway({ ...zp, callbackUrl: `${appBaseUrl(deps.config)}/api/v1/billing/zarinpal/callback` })
+    : undefined;
+  if (zarinpalGateway) gateways.zarinpal = zarinpalGateway;
   return {
     credits: createCreditsService({ db, clock: deps.clock }),
     catalogue: createCatalogueService({ db, config: deps.config }),
     payments: createPaymentsService({ db, clock: deps.clock, config: deps.config, fulfilment, gateways, promotions, mailer: deps.mailer, log: deps.log }),
     promotions,
+    zarinpal: createZarinpalService({ db, config: deps.config, fulfilment, gateway: zarinpalGateway, mailer: deps.mailer, log: deps.log }),
     admin: createAdminBillingService({ db, clock: deps.clock, ledger }),
     adminCatalogue: createAdminCatalogueService({ db, clock: deps.clock }),
     idempotency: createIdempotency({ db, clock: deps.clock }) as Idempotency,
@@ -61,6 +71,7 @@ export async function billingRoutes(app: FastifyInstance, billing: BillingModule
   await catalogueRoutes(app, billing.catalogue);
   await paymentsRoutes(app, billing.payments, billing.idempotency);
   await promotionsRoutes(app, billing.promotions, billing.idempotency);
+  await zarinpalRoutes(app, billing.zarinpal);
   await adminBillingRoutes(app, billing.admin);
   await adminCatalogueRoutes(app, billing.adminCatalogue);
   if (billing.stripeWebhooks) await stripeWebhookRoutes(app, billing.stripeWebhooks);

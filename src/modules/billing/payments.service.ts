@@ -50,17 +50,19 @@ export async function sendGiftCardEmail(deps: { mailer: Mailer; log: Logger }, c
   }
 }
 
+/** This server's own address: ATELIER_PUBLIC_URL, or localhost on its port. */
+export const appBaseUrl = (config: Pick<Config, 'publicUrl' | 'port'>): string => (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
+
+/** Where the buyer comes back to when the checkout did not name a return_url: the app's billing page. */
+export const appReturnUrl = (config: Pick<Config, 'publicUrl' | 'port'>, paymentId: string): string => `${appBaseUrl(config)}/billing?payment=${paymentId}`;
+
 export function createPaymentsService(deps: PaymentsDeps) {
   function providerEnabled(provider: TCheckoutBody['provider']): boolean {
     if (provider === 'manual') return deps.config.payments.manual;
     return deps.gateways[provider] !== undefined;
   }
 
-  /** Where the buyer comes back to when the checkout did not name a return_url: the app's billing page. */
-  function defaultReturnUrl(paymentId: string): string {
-    const base = deps.config.publicUrl ?? `http://localhost:${deps.config.port}`;
-    return `${base.replace(/\/$/, '')}/billing?payment=${paymentId}`;
-  }
+  const defaultReturnUrl = (paymentId: string) => appReturnUrl(deps.config, paymentId);
 
   /** Runs in the caller's transaction (the Idempotency-Key's). */
   async function checkout(tx: Tx, userId: string, body: TCheckoutBody): Promise<TCheckoutResult> {

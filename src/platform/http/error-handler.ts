@@ -22,6 +22,7 @@ const titles: Partial<Record<ErrorCode, string>> = {
   invalid_code: 'Invalid code',
   account_disabled: 'Account disabled',
   internal_error: 'Internal server error',
+  payment_provider_error: 'Payment provider error',
 };
 
 export interface Problem {

@@ -1,0 +1,20 @@
+/** GET /billing/zarinpal/callback: where ZarinPal sends the buyer's browser back (no credentials). */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ZZarinpalCallbackQuery } from './zarinpal.dto.ts';
+import type { ZarinpalService } from './zarinpal.service.ts';
+
+export async function zarinpalRoutes(app: FastifyInstance, zarinpal: ZarinpalService): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/billing/zarinpal/callback',
+    {
+      schema: {
+        tags: ['billing'],
+        summary: 'ZarinPal returns the buyer here; the payment is verified with ZarinPal, then 302 to its return url with payment and status',
+        querystring: ZZarinpalCallbackQuery,
+      },
+    },
+    async (request, reply) => reply.redirect(await zarinpal.callback(request.query), 302),
+  );
+}
