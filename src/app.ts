@@ -84,10 +84,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMetrics(app, metrics);
   await registerOpenApi(app, { version: VERSION });
 
-  const media = createMediaModule({ ...deps, log: app.log as Logger });
-  const accounts = createAccountsModule({ ...deps, log: app.log as Logger, ownsAsset: media.assets.isOwnedBy });
-  registerAuth(app, accounts.resolvePrincipal);
+  // Billing imports accounts; what accounts and media need of billing is handed to them here.
   const billing = createBillingModule({ ...deps, log: app.log as Logger });
+  const media = createMediaModule({ ...deps, log: app.log as Logger, limits: billing.planLimits });
+  const accounts = createAccountsModule({ ...deps, log: app.log as Logger, ownsAsset: media.assets.isOwnedBy, planOf: billing.planLimits.view });
+  registerAuth(app, accounts.resolvePrincipal);
 
   await app.register(
     async (api) => {

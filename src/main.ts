@@ -45,7 +45,7 @@ function onShutdown(rt: Runtime, stop: () => Promise<void>): void {
 async function serve(config: Config, withWorkers: boolean): Promise<void> {
   const rt = await openRuntime(config);
   await ensureConfiguredAdmin(rt);
-  if (withWorkers) await rt.queue.work(jobHandlers({ db: rt.database.db, clock: rt.clock, storage: rt.storage }));
+  if (withWorkers) await rt.queue.work(jobHandlers({ db: rt.database.db, clock: rt.clock, storage: rt.storage, config: rt.config }));
   const app = await buildApp({ ...rt, logger: rt.log });
   const address = await app.listen({ port: config.port, host: config.host });
   const shown = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
@@ -56,7 +56,7 @@ async function serve(config: Config, withWorkers: boolean): Promise<void> {
 
 async function worker(config: Config): Promise<void> {
   const rt = await openRuntime(config);
-  await rt.queue.work(jobHandlers({ db: rt.database.db, clock: rt.clock, storage: rt.storage }));
+  await rt.queue.work(jobHandlers({ db: rt.database.db, clock: rt.clock, storage: rt.storage, config: rt.config }));
   rt.log.info({ database: rt.database.kind }, 'worker started');
   onShutdown(rt, async () => {});
 }

@@ -14,6 +14,7 @@ import { createFulfilment } from './fulfilment.ts';
 import { createLedger } from './ledger.ts';
 import { paymentsRoutes } from './payments.routes.ts';
 import { createPaymentsService } from './payments.service.ts';
+import { createPlanLimits } from './plan-limits.ts';
 import { promotionsRoutes } from './promotions.routes.ts';
 import { createPromotionsService } from './promotions.service.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -23,6 +24,9 @@ export { createLedger, checkCreditInvariants, type Ledger, type CreditChange, ty
 export { creditTransactionTypes, type CreditTransactionType } from './billing.tables.ts';
 export { getBalance, ledgerSum, type CreditBalanceRow } from './billing.queries.ts';
 export { expireCreditsJob, expireCreditsHandler, sweepExpiredCredits } from './credits.jobs.ts';
+export { expireSubscriptionsJob, expireSubscriptionsHandler, sweepEndedSubscriptions } from './subscriptions.jobs.ts';
+export { expirePaymentsJob, expirePaymentsHandler, expireStalePayments } from './payments.jobs.ts';
+export { createPlanLimits, effectivePlan, subscriptionInForce, type EffectivePlan, type PlanLimits } from './plan-limits.ts';
 
 export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'mailer'> & { log: Logger }) {
   const db = deps.database.db;
@@ -39,6 +43,8 @@ export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | '
     admin: createAdminBillingService({ db, clock: deps.clock, ledger }),
     adminCatalogue: createAdminCatalogueService({ db, clock: deps.clock }),
     idempotency: createIdempotency({ db, clock: deps.clock }) as Idempotency,
+    /** The effective plan and its limits, for the app to hand to other modules. */
+    planLimits: createPlanLimits({ db, clock: deps.clock }),
   };
 }
 export type BillingModule = ReturnType<typeof createBillingModule>;

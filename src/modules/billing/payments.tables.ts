@@ -103,7 +103,7 @@ export const subscriptionHistory = pgTable(
       .notNull()
       .references(() => subscriptions.id, { onDelete: 'cascade' }),
     userId: uuid().notNull(),
-    /** started · renewed · changed · cancel_requested · expired */
+    /** started · renewed · changed · cancel_requested · expired · cancelled */
     event: text().notNull(),
     planId: uuid().notNull(),
     paymentId: uuid(),
