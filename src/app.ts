@@ -9,7 +9,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import { accountsRoutes, createAccountsModule } from './modules/accounts/index.ts';
-import { billingRoutes, createBillingModule } from './modules/billing/index.ts';
+import { adminSystemRoutes, createSystemService } from './modules/admin/index.ts';
+import { billingRoutes, createBillingModule, creditInvariantReport } from './modules/billing/index.ts';
 import { createMediaModule, mediaRoutes } from './modules/media/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await accountsRoutes(api, accounts, { secureCookies: secureCookies(config) });
       await billingRoutes(api, billing);
       await mediaRoutes(api, media, { maxUploadBytes: config.uploads.maxBytes });
+      await adminSystemRoutes(api, createSystemService({ ...deps, version: VERSION, log: app.log as Logger, creditInvariants: () => creditInvariantReport(deps.database.db) }));
       if (config.devOutbox) await outboxRoutes(api, { db: deps.database.db });
     },
     { prefix: '/api/v1' },

@@ -6,6 +6,8 @@ import { adminBillingRoutes } from './admin-billing.routes.ts';
 import { createAdminBillingService } from './admin-billing.service.ts';
 import { adminCatalogueRoutes } from './admin-catalogue.routes.ts';
 import { createAdminCatalogueService } from './admin-catalogue.service.ts';
+import { adminGiftCardsRoutes } from './admin-gift-cards.routes.ts';
+import { createAdminGiftCardsService } from './admin-gift-cards.service.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
 import { createCatalogueService } from './catalogue.service.ts';
 import { creditsRoutes } from './credits.routes.ts';
@@ -26,6 +28,7 @@ export { getBalance, ledgerSum, type CreditBalanceRow } from './billing.queries.
 export { expireCreditsJob, expireCreditsHandler, sweepExpiredCredits } from './credits.jobs.ts';
 export { expireSubscriptionsJob, expireSubscriptionsHandler, sweepEndedSubscriptions } from './subscriptions.jobs.ts';
 export { expirePaymentsJob, expirePaymentsHandler, expireStalePayments } from './payments.jobs.ts';
+export { creditInvariantReport, type CreditInvariantReport } from './invariants.ts';
 export { createPlanLimits, effectivePlan, subscriptionInForce, type EffectivePlan, type PlanLimits } from './plan-limits.ts';
 
 export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'mailer'> & { log: Logger }) {
@@ -42,6 +45,7 @@ export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | '
     promotions,
     admin: createAdminBillingService({ db, clock: deps.clock, ledger }),
     adminCatalogue: createAdminCatalogueService({ db, clock: deps.clock }),
+    adminGiftCards: createAdminGiftCardsService({ db, clock: deps.clock, mailer: deps.mailer, log: deps.log }),
     idempotency: createIdempotency({ db, clock: deps.clock }) as Idempotency,
     /** The effective plan and its limits, for the app to hand to other modules. */
     planLimits: createPlanLimits({ db, clock: deps.clock }),
@@ -56,4 +60,5 @@ export async function billingRoutes(app: FastifyInstance, billing: BillingModule
   await promotionsRoutes(app, billing.promotions, billing.idempotency);
   await adminBillingRoutes(app, billing.admin);
   await adminCatalogueRoutes(app, billing.adminCatalogue);
+  await adminGiftCardsRoutes(app, billing.adminGiftCards);
 }
