@@ -28,6 +28,7 @@ export { getBalance, ledgerSum, type CreditBalanceRow } from './billing.queries.
 export { expireCreditsJob, expireCreditsHandler, sweepExpiredCredits } from './credits.jobs.ts';
 export { expireSubscriptionsJob, expireSubscriptionsHandler, sweepEndedSubscriptions } from './subscriptions.jobs.ts';
 export { expirePaymentsJob, expirePaymentsHandler, expireStalePayments } from './payments.jobs.ts';
+export { createFulfilment, type Fulfilment } from './fulfilment.ts';
 export { creditInvariantReport, type CreditInvariantReport } from './invariants.ts';
 export { createPlanLimits, effectivePlan, subscriptionInForce, type EffectivePlan, type PlanLimits } from './plan-limits.ts';
 
