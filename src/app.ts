@@ -9,7 +9,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import { accountsRoutes, createAccountsModule } from './modules/accounts/index.ts';
-import { billingRoutes, createBillingModule } from './modules/billing/index.ts';
+import { adminSystemRoutes, createSystemService } from './modules/admin/index.ts';
+import { billingRoutes, createBillingModule, creditInvariantReport } from './modules/billing/index.ts';
 import { createMediaModule, mediaRoutes } from './modules/media/index.ts';
 import { createPrivacyModule, privacyRoutes } from './modules/privacy/index.ts';
 import type { Clock } from './platform/clock.ts';
@@ -85,11 +86,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMetrics(app, metrics);
   await registerOpenApi(app, { version: VERSION });
 
-  const media = createMediaModule({ ...deps, log: app.log as Logger });
-  const accounts = createAccountsModule({ ...deps, log: app.log as Logger, ownsAsset: media.assets.isOwnedBy });
-  registerAuth(app, accounts.resolvePrincipal);
+  // Billing imports accounts; what accounts and media need of billing is handed to them here.
   const billing = createBillingModule({ ...deps, log: app.log as Logger });
   const privacy = createPrivacyModule({ ...deps, db: deps.database.db, log: app.log as Logger });
+  const media = createMediaModule({ ...deps, log: app.log as Logger, limits: billing.planLimits });
+  const accounts = createAccountsModule({ ...deps, log: app.log as Logger, ownsAsset: media.assets.isOwnedBy, planOf: billing.planLimits.view });
+  registerAuth(app, accounts.resolvePrincipal);
 
   await app.register(
     async (api) => {
@@ -97,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await billingRoutes(api, billing);
       await mediaRoutes(api, media, { maxUploadBytes: config.uploads.maxBytes });
       await privacyRoutes(api, privacy);
+      await adminSystemRoutes(api, createSystemService({ ...deps, version: VERSION, log: app.log as Logger, creditInvariants: () => creditInvariantReport(deps.database.db) }));
       if (config.devOutbox) await outboxRoutes(api, { db: deps.database.db });
     },
     { prefix: '/api/v1' },

@@ -67,6 +67,8 @@ const ZEnv = z.object({
   STRIPE_API_BASE: z.url().default('https://api.stripe.com'),
   ZARINPAL_MERCHANT_ID: optionalString,
   ZARINPAL_API_BASE: z.url().default('https://payment.zarinpal.com'),
+  /** Seconds a payment may stay pending before the expiry job marks it expired (and frees its coupon use). */
+  ATELIER_PAYMENT_PENDING_TTL: z.coerce.number().int().min(300).default(86_400),
   STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
   S3_BUCKET: optionalString,
   S3_REGION: z.string().default('us-east-1'),
@@ -127,6 +129,7 @@ export interface Config {
     manual: boolean;
     stripe: { secretKey: string; webhookSecret: string; apiBase: string } | undefined;
     zarinpal: { merchantId: string; apiBase: string } | undefined;
+    pendingTtlSec: number;
   };
   storage:
     | { driver: 'local' }
@@ -243,6 +246,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       manual: e.ATELIER_PAYMENTS_MANUAL === 'on',
       stripe: e.STRIPE_SECRET_KEY ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, apiBase: e.STRIPE_API_BASE } : undefined,
       zarinpal: e.ZARINPAL_MERCHANT_ID ? { merchantId: e.ZARINPAL_MERCHANT_ID, apiBase: e.ZARINPAL_API_BASE } : undefined,
+      pendingTtlSec: e.ATELIER_PAYMENT_PENDING_TTL,
     },
     storage:
       e.STORAGE_DRIVER === 's3'

@@ -16,7 +16,7 @@ describe('GET and PATCH /me', () => {
   it('returns the account with its credits and updates the profile', async () => {
     const a = await signUp(t.app, { full_name: 'Old Name' });
     const got = await call(t.app, 'GET', '/api/v1/me', { token: a.access_token });
-    expect(got.data).toMatchObject({ id: a.user.id, full_name: 'Old Name', role: 'user', credits: { available: 2, held: 0 }, plan: null });
+    expect(got.data).toMatchObject({ id: a.user.id, full_name: 'Old Name', role: 'user', credits: { available: 2, held: 0 }, plan: { name: 'free', source: 'free' } });
     const patched = await call(t.app, 'PATCH', '/api/v1/me', { token: a.access_token, body: { full_name: 'New Name', bio: 'Photographer', company: 'Studio', locale: 'fa-IR' } });
     expect(patched.statusCode).toBe(200);
     expect(patched.data).toMatchObject({ full_name: 'New Name', bio: 'Photographer', company: 'Studio', locale: 'fa-IR' });

@@ -20,7 +20,7 @@ describe('POST /auth/register', () => {
     const res = await register({ email: email.toUpperCase(), password: 'password123', full_name: 'Ada Lovelace' });
     expect(res.statusCode).toBe(201);
     expect(res.data).toMatchObject({
-      user: { email, phone: null, full_name: 'Ada Lovelace', role: 'user', is_active: true, email_verified: false, credits: { available: 2, held: 0 }, plan: null },
+      user: { email, phone: null, full_name: 'Ada Lovelace', role: 'user', is_active: true, email_verified: false, credits: { available: 2, held: 0 }, plan: { name: 'free', source: 'free' } },
       token_type: 'Bearer',
       expires_in: 900,
     });

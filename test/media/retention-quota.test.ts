@@ -1,7 +1,7 @@
 /**
- * Plan limits with today's defaults (billing's plans are not there yet): uploads and results expire
- * after 30 days and the sweeper deletes rows and files together; a vendor may show 10 images in
- * albums (403 quota_exceeded after that).
+ * Plan limits of the free plans (seeded by the migrations): uploads expire after 30 days and the
+ * sweeper deletes rows and files together; a vendor on Vendor Free may show 10 images in albums
+ * (403 quota_exceeded after that). Paid plans: test/media/plan-limits.test.ts.
  * Real: app, database, sharp, local-disk storage, the sweeper the scheduled job runs.
  * Stand-ins: a manual clock moved past the expiry; the sweeper is called directly rather than
  * waiting for its cron tick (its registration with a cron is checked).
@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobDefinitions } from '../../src/jobs.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { createPlanLimits } from '../../src/modules/billing/index.ts';
 import { sweepExpiredAssets } from '../../src/modules/media/index.ts';
 import { countRows, signUp } from '../helpers/accounts.ts';
 import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
@@ -21,7 +22,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const sweep = () => sweepExpiredAssets({ db: t.database.db, storage: t.storage, clock: t.clock, log: createLogger('silent') });
+const sweep = () =>
+  sweepExpiredAssets({ db: t.database.db, storage: t.storage, clock: t.clock, log: createLogger('silent'), limits: createPlanLimits({ db: t.database.db, clock: t.clock }) });
 
 describe('retention', () => {
   it('is scheduled', () => {

@@ -25,7 +25,7 @@ export interface User {
   email_verified: boolean;
   phone_verified: boolean;
   credits: { available: number; held: number };
-  plan: { id: string; name: string } | null;
+  plan: { id: string; name: string; display_name: string; source: 'subscription' | 'free' } | null;
   vendor_profile?: VendorProfile;
   created_at: string;
 }

@@ -90,6 +90,27 @@ export const ZVendorProfile = z.object({
   is_verified: z.boolean(),
 });
 
+/** The shape billing's effective plan takes in GET /me (billing fills it; see AccountsDeps.planOf). */
+export const ZUserPlan = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  display_name: z.string(),
+  audience: z.enum(['user', 'vendor']),
+  has_watermark: z.boolean(),
+  conversion_limit: z.number().int().nullable(),
+  gallery_limit: z.number().int().nullable(),
+  /** Days generated results are kept; null = until deleted. */
+  retention_days: z.number().int().nullable(),
+  /** Days uploads are kept; null = until deleted. */
+  upload_retention_days: z.number().int().nullable(),
+  features: z.array(z.string()),
+  /** `subscription` while a subscription is in force, else `free`. */
+  source: z.enum(['subscription', 'free']),
+  current_period_end: ZTimestamp.nullable(),
+  cancel_at_period_end: z.boolean(),
+});
+export type TUserPlan = z.infer<typeof ZUserPlan>;
+
 export const ZUser = z.object({
   id: z.uuid(),
   email: z.string().nullable(),
@@ -104,8 +125,8 @@ export const ZUser = z.object({
   email_verified: z.boolean(),
   phone_verified: z.boolean(),
   credits: z.object({ available: z.number().int(), held: z.number().int() }),
-  /** The active subscription plan; null until billing subscriptions exist for this user. */
-  plan: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  /** The plan in force: the subscription's, else the free plan of the user's audience. */
+  plan: ZUserPlan.nullable(),
   vendor_profile: ZVendorProfile.optional(),
   last_login_at: ZTimestamp.nullable(),
   created_at: ZTimestamp,

@@ -6,6 +6,7 @@ import type { Logger } from '../../platform/logger.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { SmsSender } from '../../platform/sms/sms.ts';
 import { createLedger, type Ledger } from '../billing/index.ts';
+import type { TUserPlan } from './accounts.dto.ts';
 import { createTokenService, type TokenService } from './tokens.ts';
 
 export interface AccountsDeps {
@@ -21,6 +22,11 @@ export interface AccountsDeps {
    * depends on accounts, so accounts does not import it back. Absent: no asset can be named.
    */
   ownsAsset?: (userId: string, assetId: string) => Promise<boolean>;
+  /**
+   * The plan a user is on now, for GET /me. Given by the app from billing (which imports accounts).
+   * Absent: `plan` is null.
+   */
+  planOf?: (userId: string) => Promise<TUserPlan | null>;
 }
 
 /** Who is asking, for sessions and audit rows. */

@@ -14,7 +14,7 @@ export { verifyPassword } from './passwords.ts';
 
 /** The accounts service from the app's dependencies. */
 export function createAccountsModule(
-  deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'secret' | 'mailer' | 'sms'> & { log: Logger; ownsAsset?: AccountsDeps['ownsAsset'] },
+  deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'secret' | 'mailer' | 'sms'> & { log: Logger; ownsAsset?: AccountsDeps['ownsAsset']; planOf?: AccountsDeps['planOf'] },
 ) {
   return createAccountsService({
     db: deps.database.db,
@@ -25,6 +25,7 @@ export function createAccountsModule(
     sms: deps.sms,
     log: deps.log,
     ...(deps.ownsAsset ? { ownsAsset: deps.ownsAsset } : {}),
+    ...(deps.planOf ? { planOf: deps.planOf } : {}),
   });
 }
 

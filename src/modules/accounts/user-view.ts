@@ -3,11 +3,13 @@ import type { DbOrTx } from '../../platform/db/types.ts';
 import { getBalance } from '../billing/index.ts';
 import type { TUser } from './accounts.dto.ts';
 import { findVendorProfile, type UserRow } from './accounts.queries.ts';
+import type { AccountsDeps } from './context.ts';
 
-export async function toUserView(db: DbOrTx, user: UserRow): Promise<TUser> {
-  const [balance, vendor] = await Promise.all([
+export async function toUserView(db: DbOrTx, user: UserRow, planOf?: AccountsDeps['planOf']): Promise<TUser> {
+  const [balance, vendor, plan] = await Promise.all([
     getBalance(db, user.id),
     user.role === 'vendor' ? findVendorProfile(db, user.id) : Promise.resolve(undefined),
+    planOf ? planOf(user.id) : Promise.resolve(null),
   ]);
   return {
     id: user.id,
@@ -23,7 +25,7 @@ export async function toUserView(db: DbOrTx, user: UserRow): Promise<TUser> {
     email_verified: user.emailVerifiedAt !== null,
     phone_verified: user.phoneVerifiedAt !== null,
     credits: { available: balance?.available ?? 0, held: balance?.held ?? 0 },
-    plan: null,
+    plan,
     ...(vendor
       ? {
           vendor_profile: {

@@ -40,6 +40,7 @@ function planFields(b: TPatchPlanBody & { name?: string }) {
     galleryLimit: b.gallery_limit,
     hasWatermark: b.has_watermark,
     retentionDays: b.retention_days,
+    uploadRetentionDays: b.upload_retention_days,
     features: b.features,
     providerPriceIds: b.provider_price_ids,
     isActive: b.is_active,

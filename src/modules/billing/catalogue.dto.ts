@@ -27,9 +27,31 @@ export const ZPlan = z.object({
   conversion_limit: z.number().int().nullable(),
   gallery_limit: z.number().int().nullable(),
   has_watermark: z.boolean(),
+  /** Days generated results are kept; null = until deleted. */
   retention_days: z.number().int().nullable(),
+  /** Days uploaded images are kept; null = until deleted. */
+  upload_retention_days: z.number().int().nullable(),
   features: z.array(z.string()),
 });
 export type TPlan = z.infer<typeof ZPlan>;
+
+/** The plan a user is on now (GET /me `plan`): a subscription's, or the free plan of their audience. */
+export const ZEffectivePlan = ZPlan.pick({
+  id: true,
+  name: true,
+  display_name: true,
+  audience: true,
+  has_watermark: true,
+  conversion_limit: true,
+  gallery_limit: true,
+  retention_days: true,
+  upload_retention_days: true,
+  features: true,
+}).extend({
+  source: z.enum(['subscription', 'free']),
+  current_period_end: z.string().nullable(),
+  cancel_at_period_end: z.boolean(),
+});
+export type TEffectivePlan = z.infer<typeof ZEffectivePlan>;
 
 export const ZPlansQuery = z.object({ audience: z.enum(planAudiences).optional() });

@@ -54,3 +54,9 @@ export async function updatePlan(db: DbOrTx, id: string, patch: Partial<typeof p
   const [row] = await db.update(plans).set(patch).where(eq(plans.id, id)).returning();
   return row;
 }
+
+/** A plan by its stable key (`free`, `vendor_free`, …), active or not. */
+export async function findPlanByName(db: DbOrTx, name: string): Promise<PlanRow | undefined> {
+  const [row] = await db.select().from(plans).where(eq(plans.name, name));
+  return row;
+}

@@ -52,6 +52,7 @@ export function planView(p: q.PlanRow): TPlan {
     gallery_limit: p.galleryLimit,
     has_watermark: p.hasWatermark,
     retention_days: p.retentionDays,
+    upload_retention_days: p.uploadRetentionDays,
     features: p.features,
   };
 }

@@ -53,8 +53,10 @@ export const plans = pgTable(
     conversionLimit: integer(),
     galleryLimit: integer(),
     hasWatermark: boolean().notNull().default(false),
-    /** How long results are kept; null = until deleted. */
+    /** How long generated results are kept, in days; null = until deleted. */
     retentionDays: integer(),
+    /** How long uploaded images are kept, in days; null = until deleted. */
+    uploadRetentionDays: integer(),
     features: jsonb().$type<string[]>().notNull().default([]),
     providerPriceIds: jsonb().$type<ProviderPriceIds>().notNull().default({}),
     isActive: boolean().notNull().default(true),
@@ -69,5 +71,6 @@ export const plans = pgTable(
     check('plans_amount_nonneg', sql`${t.amountMinor} >= 0`),
     check('plans_credits_nonneg', sql`${t.creditsPerPeriod} >= 0`),
     check('plans_currency_iso', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check('plans_retention_pos', sql`(${t.retentionDays} is null or ${t.retentionDays} > 0) and (${t.uploadRetentionDays} is null or ${t.uploadRetentionDays} > 0)`),
   ],
 );

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { afterCursor } from '../../platform/db/keyset.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import type { Cursor } from '../../platform/http/pagination.ts';
@@ -177,4 +177,10 @@ export async function unbalancedUsers(db: DbOrTx, userId?: string): Promise<Inva
     ) x
     where ledger_sum <> available + held or lots_remaining <> available or holds_held <> held`)) as unknown as { rows: InvariantRow[] };
   return res.rows;
+}
+
+/** How many users have a balance row (every user the invariant check looks at). */
+export async function countBalances(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(creditBalances);
+  return Number(row?.n ?? 0);
 }

@@ -148,9 +148,17 @@ export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
     return { payment: settled, applied: true };
   }
 
-  /** Ends a pending payment without granting anything (declined, cancelled, timed out). */
+  /**
+   * Ends a pending payment without granting anything (declined, cancelled, timed out); every way a
+   * payment leaves `pending` other than completing comes here. The coupon use its checkout took is
+   * given back in the same transaction, by the one caller whose conditional update won.
+   * Undefined when the payment was not pending (then nothing happens).
+   */
   async function fail(tx: Tx, paymentId: string, status: 'failed' | 'cancelled' | 'expired', reason: string) {
-    return q.settlePending(tx, paymentId, { status, now: deps.clock.now(), failureReason: reason });
+    const now = deps.clock.now();
+    const ended = await q.settlePending(tx, paymentId, { status, now, failureReason: reason });
+    if (ended?.couponId) await pq.returnCouponUse(tx, ended.id, now);
+    return ended;
   }
 
   return { complete, fail };

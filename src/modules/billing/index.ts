@@ -6,6 +6,8 @@ import { adminBillingRoutes } from './admin-billing.routes.ts';
 import { createAdminBillingService } from './admin-billing.service.ts';
 import { adminCatalogueRoutes } from './admin-catalogue.routes.ts';
 import { createAdminCatalogueService } from './admin-catalogue.service.ts';
+import { adminGiftCardsRoutes } from './admin-gift-cards.routes.ts';
+import { createAdminGiftCardsService } from './admin-gift-cards.service.ts';
 import { catalogueRoutes } from './catalogue.routes.ts';
 import { createCatalogueService } from './catalogue.service.ts';
 import { creditsRoutes } from './credits.routes.ts';
@@ -14,6 +16,7 @@ import { createFulfilment } from './fulfilment.ts';
 import { createLedger } from './ledger.ts';
 import { paymentsRoutes } from './payments.routes.ts';
 import { createPaymentsService } from './payments.service.ts';
+import { createPlanLimits } from './plan-limits.ts';
 import { promotionsRoutes } from './promotions.routes.ts';
 import { createPromotionsService } from './promotions.service.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -31,6 +34,11 @@ export { createLedger, checkCreditInvariants, type Ledger, type CreditChange, ty
 export { creditTransactionTypes, type CreditTransactionType } from './billing.tables.ts';
 export { getBalance, ledgerSum, type CreditBalanceRow } from './billing.queries.ts';
 export { expireCreditsJob, expireCreditsHandler, sweepExpiredCredits } from './credits.jobs.ts';
+export { expireSubscriptionsJob, expireSubscriptionsHandler, sweepEndedSubscriptions } from './subscriptions.jobs.ts';
+export { expirePaymentsJob, expirePaymentsHandler, expireStalePayments } from './payments.jobs.ts';
+export { createFulfilment, type Fulfilment } from './fulfilment.ts';
+export { creditInvariantReport, type CreditInvariantReport } from './invariants.ts';
+export { createPlanLimits, effectivePlan, subscriptionInForce, type EffectivePlan, type PlanLimits } from './plan-limits.ts';
 
 export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'mailer'> & { log: Logger }) {
   const db = deps.database.db;
@@ -60,8 +68,11 @@ export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | '
     zarinpal: createZarinpalService({ db, config: deps.config, fulfilment, gateway: zarinpalGateway, mailer: deps.mailer, log: deps.log }),
     admin: createAdminBillingService({ db, clock: deps.clock, ledger }),
     adminCatalogue: createAdminCatalogueService({ db, clock: deps.clock }),
+    adminGiftCards: createAdminGiftCardsService({ db, clock: deps.clock, mailer: deps.mailer, log: deps.log }),
     idempotency: createIdempotency({ db, clock: deps.clock }) as Idempotency,
     stripeWebhooks,
+    /** The effective plan and its limits, for the app to hand to other modules. */
+    planLimits: createPlanLimits({ db, clock: deps.clock }),
   };
 }
 export type BillingModule = ReturnType<typeof createBillingModule>;
@@ -75,4 +86,5 @@ export async function billingRoutes(app: FastifyInstance, billing: BillingModule
   await adminBillingRoutes(app, billing.admin);
   await adminCatalogueRoutes(app, billing.adminCatalogue);
   if (billing.stripeWebhooks) await stripeWebhookRoutes(app, billing.stripeWebhooks);
+  await adminGiftCardsRoutes(app, billing.adminGiftCards);
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import { afterCursor } from '../../platform/db/keyset.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import type { Cursor } from '../../platform/http/pagination.ts';
@@ -89,4 +89,41 @@ export async function requestCancel(db: DbOrTx, userId: string, now: Date): Prom
 
 export async function insertHistory(db: DbOrTx, row: typeof subscriptionHistory.$inferInsert): Promise<void> {
   await db.insert(subscriptionHistory).values(row);
+}
+
+/** Pending payments started before `before`, oldest first. */
+export async function findStalePendingPayments(db: DbOrTx, before: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: payments.id })
+    .from(payments)
+    .where(and(eq(payments.status, 'pending'), lte(payments.createdAt, before)))
+    .orderBy(asc(payments.createdAt))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Subscriptions whose period is over and that nothing will renew: `zarinpal` and `manual` ones (a
+ * payment covers one period), and any asked to cancel at the period's end. Stripe renews its own.
+ */
+const subscriptionDue = (now: Date) =>
+  and(
+    eq(subscriptions.status, 'active'),
+    lte(subscriptions.currentPeriodEnd, now),
+    or(inArray(subscriptions.provider, ['zarinpal', 'manual']), eq(subscriptions.cancelAtPeriodEnd, true)),
+  );
+
+/**
+ * Ends up to `limit` due subscriptions in one statement: `cancelled` if cancellation was asked,
+ * else `expired`. Rows locked by a renewal in progress are skipped (the next run sees them again),
+ * and the condition is checked again on the rows updated, so a renewal that just moved the period
+ * on is never undone.
+ */
+export async function endDueSubscriptions(db: DbOrTx, now: Date, limit: number): Promise<SubscriptionRow[]> {
+  const due = db.select({ id: subscriptions.id }).from(subscriptions).where(subscriptionDue(now)).limit(limit).for('update', { skipLocked: true });
+  return db
+    .update(subscriptions)
+    .set({ status: sql`case when ${subscriptions.cancelAtPeriodEnd} then 'cancelled' else 'expired' end`, updatedAt: now })
+    .where(and(inArray(subscriptions.id, due), subscriptionDue(now)))
+    .returning();
 }

@@ -43,6 +43,22 @@ export async function insertRedemption(db: DbOrTx, row: typeof couponRedemptions
   return inserted!;
 }
 
+/**
+ * Gives back the coupon use a payment took at checkout: its redemption row goes (freeing the
+ * per-user count) and, only if there was one, `uses_count` goes down by one. Called by the one
+ * caller that moved the payment out of `pending`, so it happens once.
+ */
+export async function returnCouponUse(db: DbOrTx, paymentId: string, now: Date): Promise<boolean> {
+  const removed = await db.delete(couponRedemptions).where(eq(couponRedemptions.paymentId, paymentId)).returning({ couponId: couponRedemptions.couponId });
+  for (const { couponId } of removed) {
+    await db
+      .update(coupons)
+      .set({ usesCount: sql`${coupons.usesCount} - 1`, updatedAt: now })
+      .where(and(eq(coupons.id, couponId), gt(coupons.usesCount, 0)));
+  }
+  return removed.length > 0;
+}
+
 export async function insertGiftCard(db: DbOrTx, row: typeof giftCards.$inferInsert): Promise<GiftCardRow | undefined> {
   const [inserted] = await db.insert(giftCards).values(row).onConflictDoNothing().returning();
   return inserted;

@@ -56,7 +56,8 @@ export const couponRedemptions = pgTable(
   (t) => [index('coupon_redemptions_coupon_user_idx').on(t.couponId, t.userId)],
 );
 
-export const giftCardStatuses = ['pending', 'active', 'redeemed', 'expired'] as const;
+/** `disabled`: switched off by an admin (and back on, while unredeemed). */
+export const giftCardStatuses = ['pending', 'active', 'redeemed', 'expired', 'disabled'] as const;
 export type GiftCardStatus = (typeof giftCardStatuses)[number];
 
 /**
@@ -84,7 +85,9 @@ export const giftCards = pgTable(
   (t) => [
     uniqueIndex('gift_cards_code_hash').on(t.codeHash),
     uniqueIndex('gift_cards_payment').on(t.paymentId),
-    check('gift_cards_status_check', sql`${t.status} in ('pending','active','redeemed','expired')`),
+    check('gift_cards_status_check', sql`${t.status} in ('pending','active','redeemed','expired','disabled')`),
+    index('gift_cards_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('gift_cards_code_last4_idx').on(t.codeLast4),
     check('gift_cards_credits_pos', sql`${t.credits} > 0`),
   ],
 );

@@ -73,14 +73,20 @@ export async function incrementDownloads(db: DbOrTx, id: string): Promise<void> 
     .where(eq(assets.id, id));
 }
 
-export async function findExpiredAssetIds(db: DbOrTx, now: Date, limit: number): Promise<string[]> {
-  const rows = await db
-    .select({ id: assets.id })
+export interface ExpiredAsset {
+  id: string;
+  ownerId: string;
+  kind: AssetKind;
+  createdAt: Date;
+}
+
+export async function findExpiredAssets(db: DbOrTx, now: Date, limit: number): Promise<ExpiredAsset[]> {
+  return db
+    .select({ id: assets.id, ownerId: assets.ownerId, kind: assets.kind, createdAt: assets.createdAt })
     .from(assets)
     .where(lte(assets.expiresAt, now))
     .orderBy(asc(assets.expiresAt))
     .limit(limit);
-  return rows.map((r) => r.id);
 }
 
 /** Locks the asset if it is (still) expired, so the sweeper and a user's delete cannot both act on it. */
@@ -90,6 +96,16 @@ export async function lockExpiredAsset(tx: DbOrTx, id: string, now: Date): Promi
     .from(assets)
     .where(and(eq(assets.id, id), lte(assets.expiresAt, now)))
     .for('update');
+  return rows.length > 0;
+}
+
+/** Gives an expired asset a new expiry (null = kept for good), if it is still expired. */
+export async function extendExpiredAsset(db: DbOrTx, id: string, now: Date, expiresAt: Date | null): Promise<boolean> {
+  const rows = await db
+    .update(assets)
+    .set({ expiresAt, updatedAt: now })
+    .where(and(eq(assets.id, id), lte(assets.expiresAt, now)))
+    .returning({ id: assets.id });
   return rows.length > 0;
 }
 

@@ -6,12 +6,12 @@ import { assetsRoutes } from './assets.routes.ts';
 import { createAssetsService, type AssetsService } from './assets.service.ts';
 import { collectionsRoutes } from './collections.routes.ts';
 import { createCollectionsService, type CollectionsService } from './collections.service.ts';
-import { defaultMediaLimits, type MediaLimits } from './limits.ts';
+import type { MediaLimits } from './limits.ts';
 import { createZipService, type ZipService } from './zip.service.ts';
 
 export type { AssetsService } from './assets.service.ts';
-export { defaultMediaLimits, type MediaLimits } from './limits.ts';
-export { retentionHandler, retentionJob, sweepExpiredAssets } from './retention.ts';
+export type { MediaLimits } from './limits.ts';
+export { retentionHandler, retentionJob, sweepExpiredAssets, type RetentionDeps } from './retention.ts';
 export { assets, collections, collectionItems, type AssetKind } from './media.tables.ts';
 
 export interface MediaModule {
@@ -21,7 +21,7 @@ export interface MediaModule {
 }
 
 export function createMediaModule(
-  deps: Pick<AppDeps, 'database' | 'storage' | 'clock' | 'secret' | 'config'> & { log: Logger; limits?: MediaLimits },
+  deps: Pick<AppDeps, 'database' | 'storage' | 'clock' | 'secret' | 'config'> & { log: Logger; limits: MediaLimits },
 ): MediaModule {
   const ctx = {
     db: deps.database.db,
@@ -30,7 +30,7 @@ export function createMediaModule(
     secret: deps.secret,
     config: deps.config,
     log: deps.log,
-    limits: deps.limits ?? defaultMediaLimits(deps.database.db),
+    limits: deps.limits,
   };
   return { assets: createAssetsService(ctx), collections: createCollectionsService(ctx), zip: createZipService(ctx) };
 }

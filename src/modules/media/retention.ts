@@ -3,42 +3,75 @@
  * small batches. Rows go first (in a transaction that also fixes collection counts and covers), so
  * nothing is ever served from a deleted file; a file that fails to delete is logged. Deleting is
  * idempotent, so repeated or overlapping runs are harmless.
+ *
+ * An expiry is set at upload from the owner's plan then. Before deleting, the sweeper asks the plan
+ * the owner is on now: if it keeps files longer (the owner has upgraded), the asset gets the later
+ * expiry instead (counted from its upload), and stays.
  */
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/types.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { scheduledJob, type JobHandler } from '../../platform/queue/queue.ts';
 import type { Storage } from '../../platform/storage/index.ts';
-import { deleteAssetById, findExpiredAssetIds, lockExpiredAsset } from './assets.queries.ts';
+import { deleteAssetById, extendExpiredAsset, findExpiredAssets, lockExpiredAsset, type ExpiredAsset } from './assets.queries.ts';
 import { removeAssetFromAll } from './collections.queries.ts';
+import type { MediaLimits } from './limits.ts';
 
 export const retentionJob = scheduledJob('media.retention', '*/15 * * * *', 900);
 
 const BATCH = 100;
+const DAY = 86_400_000;
 
-export async function sweepExpiredAssets(deps: { db: Db; storage: Storage; clock: Clock; log: Logger }, maxBatches = 50): Promise<number> {
+export interface RetentionDeps {
+  db: Db;
+  storage: Storage;
+  clock: Clock;
+  limits: MediaLimits;
+}
+
+export async function sweepExpiredAssets(deps: RetentionDeps & { log: Logger }, maxBatches = 50): Promise<number> {
   let removed = 0;
   for (let i = 0; i < maxBatches; i++) {
     const now = deps.clock.now();
-    const ids = await findExpiredAssetIds(deps.db, now, BATCH);
-    for (const id of ids) {
+    const expired = await findExpiredAssets(deps.db, now, BATCH);
+    // Asked outside the transactions below: the limits read the database on their own connection.
+    const keepUntil = await keepUntilByPlan(deps.limits, expired);
+    for (const asset of expired) {
+      const until = keepUntil.get(asset.id);
+      if (until === null || (until !== undefined && until > now)) {
+        await extendExpiredAsset(deps.db, asset.id, now, until);
+        continue;
+      }
       const row = await deps.db.transaction(async (tx) => {
-        if (!(await lockExpiredAsset(tx, id, now))) return undefined;
-        await removeAssetFromAll(tx, id, now);
-        return deleteAssetById(tx, id);
+        if (!(await lockExpiredAsset(tx, asset.id, now))) return undefined;
+        await removeAssetFromAll(tx, asset.id, now);
+        return deleteAssetById(tx, asset.id);
       });
       if (!row) continue;
       removed++;
       const keys = [row.storageKey, row.thumbnailKey].filter((k): k is string => Boolean(k));
       const results = await Promise.allSettled(keys.map((k) => deps.storage.delete(k)));
-      for (const r of results) if (r.status === 'rejected') deps.log.warn({ err: r.reason, assetId: id }, 'media: expired file left behind');
+      for (const r of results) if (r.status === 'rejected') deps.log.warn({ err: r.reason, assetId: asset.id }, 'media: expired file left behind');
     }
-    if (ids.length < BATCH) break;
+    if (expired.length < BATCH) break;
   }
   return removed;
 }
 
-export function retentionHandler(deps: { db: Db; storage: Storage; clock: Clock }): JobHandler<typeof retentionJob.schema> {
+/** When each asset's owner's current plan would let it expire (null = never), asking once per owner and kind. */
+async function keepUntilByPlan(limits: MediaLimits, expired: ExpiredAsset[]): Promise<Map<string, Date | null>> {
+  const days = new Map<string, Promise<number | null>>();
+  const out = new Map<string, Date | null>();
+  for (const a of expired) {
+    const key = `${a.ownerId}:${a.kind}`;
+    if (!days.has(key)) days.set(key, limits.retentionDays(a.ownerId, a.kind));
+    const d = await days.get(key)!;
+    out.set(a.id, d === null ? null : new Date(a.createdAt.getTime() + d * DAY));
+  }
+  return out;
+}
+
+export function retentionHandler(deps: RetentionDeps): JobHandler<typeof retentionJob.schema> {
   return {
     definition: retentionJob,
     async handle(_data, ctx) {

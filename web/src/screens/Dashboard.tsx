@@ -25,7 +25,7 @@ export function Dashboard({ user, reload }: DashboardProps) {
               <span className={`badge badge-role-${user.role}`} data-testid="role">
                 {ROLE_LABELS[user.role] ?? user.role}
               </span>{' '}
-              account{user.plan ? ` · ${user.plan.name} plan` : ''}
+              account{user.plan ? ` · ${user.plan.display_name} plan` : ''}
             </p>
           </div>
         </section>
@@ -108,7 +108,7 @@ export function Dashboard({ user, reload }: DashboardProps) {
               )}
               <div>
                 <dt>Plan</dt>
-                <dd>{user.plan?.name ?? 'Pay as you go'}</dd>
+                <dd>{user.plan?.display_name ?? 'Pay as you go'}</dd>
               </div>
               <div>
                 <dt>Member since</dt>

@@ -1,0 +1,47 @@
+/**
+ * The pending payment expiry job: a payment still `pending` after the configured age
+ * (ATELIER_PAYMENT_PENDING_TTL) becomes `expired` through `fulfilment.fail`, which grants nothing
+ * and gives back the coupon use its checkout took. Each payment ends in its own transaction with a
+ * conditional update, so a completion racing the job wins or loses cleanly and reruns change nothing.
+ */
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/types.ts';
+import { scheduledJob, type JobHandler } from '../../platform/queue/queue.ts';
+import { createFulfilment } from './fulfilment.ts';
+import { createLedger } from './ledger.ts';
+import * as q from './payments.queries.ts';
+
+const BATCH = 200;
+
+export const expirePaymentsJob = scheduledJob('billing.expire-payments', '*/10 * * * *', 600);
+
+export interface ExpirePaymentsDeps {
+  db: Db;
+  clock: Clock;
+  /** How long a payment may stay pending, in seconds. */
+  pendingTtlSec: number;
+}
+
+export async function expireStalePayments(deps: ExpirePaymentsDeps, maxBatches = 50): Promise<number> {
+  const fulfilment = createFulfilment({ clock: deps.clock, ledger: createLedger({ clock: deps.clock }) });
+  let expired = 0;
+  for (let i = 0; i < maxBatches; i++) {
+    const before = new Date(deps.clock.now().getTime() - deps.pendingTtlSec * 1000);
+    const ids = await q.findStalePendingPayments(deps.db, before, BATCH);
+    for (const id of ids) {
+      const ended = await deps.db.transaction((tx) => fulfilment.fail(tx, id, 'expired', `not completed within ${deps.pendingTtlSec} s`));
+      if (ended) expired++;
+    }
+    if (ids.length < BATCH) break;
+  }
+  return expired;
+}
+
+export function expirePaymentsHandler(deps: ExpirePaymentsDeps): JobHandler<typeof expirePaymentsJob.schema> {
+  return {
+    definition: expirePaymentsJob,
+    async handle(_data, ctx) {
+      ctx.log.info({ expired: await expireStalePayments(deps) }, 'billing: expired pending payments');
+    },
+  };
+}

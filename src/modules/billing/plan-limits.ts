@@ -1,0 +1,93 @@
+/**
+ * The effective plan of a user, and the limits other modules read from it. A subscription counts
+ * while it is in force (see subscriptionInForce); otherwise the user is on the free plan of their
+ * audience: `vendor_free` for vendors, `free` for everyone else. Other modules get these functions
+ * injected by the app, so they need not import billing.
+ */
+import type { Clock } from '../../platform/clock.ts';
+import type { DbOrTx } from '../../platform/db/types.ts';
+import { isVendor } from '../accounts/index.ts';
+import * as cat from './catalogue.queries.ts';
+import type { TEffectivePlan } from './catalogue.dto.ts';
+import * as q from './payments.queries.ts';
+
+export interface EffectivePlan {
+  /** Null only if the free plan rows were removed from the database by hand. */
+  plan: cat.PlanRow | null;
+  /** The subscription that gives the plan; null on a free plan. */
+  subscription: q.SubscriptionRow | null;
+}
+
+/**
+ * Whether a subscription still gives its plan at `now`. An `active` one does until its period ends,
+ * even before the expiry job has marked it; a Stripe one that is not being cancelled keeps going
+ * past the end, because Stripe renews it and its webhooks move it (a paid invoice extends the
+ * period, a lapse ends it). A plan without a billing period has no end.
+ */
+export function subscriptionInForce(sub: q.SubscriptionRow, now: Date): boolean {
+  if (sub.status !== 'active') return false;
+  if (sub.currentPeriodEnd === null || sub.currentPeriodEnd > now) return true;
+  return sub.provider === 'stripe' && !sub.cancelAtPeriodEnd;
+}
+
+export async function effectivePlan(db: DbOrTx, userId: string, now: Date): Promise<EffectivePlan> {
+  const sub = await q.findSubscription(db, userId);
+  if (sub && subscriptionInForce(sub, now)) {
+    const plan = await cat.findPlan(db, sub.planId);
+    if (plan) return { plan, subscription: sub };
+  }
+  const freePlan = (await isVendor(db, userId)) ? 'vendor_free' : 'free';
+  return { plan: (await cat.findPlanByName(db, freePlan)) ?? null, subscription: null };
+}
+
+export function effectivePlanView({ plan, subscription }: EffectivePlan): TEffectivePlan | null {
+  if (!plan) return null;
+  return {
+    id: plan.id,
+    name: plan.name,
+    display_name: plan.displayName,
+    audience: plan.audience,
+    has_watermark: plan.hasWatermark,
+    conversion_limit: plan.conversionLimit,
+    gallery_limit: plan.galleryLimit,
+    retention_days: plan.retentionDays,
+    upload_retention_days: plan.uploadRetentionDays,
+    features: plan.features,
+    source: subscription ? 'subscription' : 'free',
+    current_period_end: subscription?.currentPeriodEnd?.toISOString() ?? null,
+    cancel_at_period_end: subscription?.cancelAtPeriodEnd ?? false,
+  };
+}
+
+type AssetKind = 'upload' | 'result' | 'training' | 'template' | 'avatar';
+
+/**
+ * Limits by effective plan, in the shape media asks for them. Uploads follow
+ * `upload_retention_days`, generated results `retention_days`; training images, templates and
+ * avatars are kept (they are removed with what uses them). No plan at all means no limit.
+ */
+export function createPlanLimits(deps: { db: DbOrTx; clock: Clock }) {
+  const current = (userId: string) => effectivePlan(deps.db, userId, deps.clock.now());
+  return {
+    effectivePlan: current,
+    async view(userId: string): Promise<TEffectivePlan | null> {
+      return effectivePlanView(await current(userId));
+    },
+    async retentionDays(userId: string, kind: AssetKind): Promise<number | null> {
+      if (kind !== 'upload' && kind !== 'result') return null;
+      const { plan } = await current(userId);
+      if (!plan) return null;
+      return kind === 'upload' ? plan.uploadRetentionDays : plan.retentionDays;
+    },
+    /**
+     * The album quota is a vendor plan's: a user plan's `gallery_limit` is seed 003's monthly image
+     * allowance of users ("5 images" on Free), a generation limit, not a cap on albums.
+     */
+    async galleryImages(userId: string): Promise<number | null> {
+      const { plan } = await current(userId);
+      return plan?.audience === 'vendor' ? plan.galleryLimit : null;
+    },
+  };
+}
+
+export type PlanLimits = ReturnType<typeof createPlanLimits>;
