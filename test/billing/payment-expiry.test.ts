@@ -85,6 +85,22 @@ describe('pending payment expiry', () => {
     expect(await couponState(code)).toEqual({ uses_count: 1, redemptions: 1 });
   });
 
+  it('leaves a Stripe payment pending until every late webhook could have arrived, then expires it', async () => {
+    const a = await signUp(t.app);
+    const [row] = await sqlRows<{ id: string }>(
+      t,
+      `insert into payments (user_id, purpose, provider, provider_payment_id, package_id, amount_minor, currency, credits, created_at, updated_at)
+       select '${a.user.id}', 'package', 'stripe', 'cs_late_${Date.now()}', id, amount_minor, currency, credits, '${t.clock.now().toISOString()}', now()
+       from credit_packages order by sort_order limit 1 returning id`,
+    );
+    t.clock.advance(25 * HOUR);
+    await expire();
+    expect(await paymentStatus(row!.id)).toBe('pending'); // a delayed checkout.session.completed can still complete it
+    t.clock.advance(3 * 24 * HOUR);
+    expect(await expire()).toBeGreaterThanOrEqual(1);
+    expect(await paymentStatus(row!.id)).toBe('expired');
+  });
+
   it('a completed payment keeps its coupon use', async () => {
     const u = await signUp(t.app);
     const code = await coupon({ max_uses: 5 });

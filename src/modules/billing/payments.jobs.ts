@@ -13,6 +13,14 @@ import * as q from './payments.queries.ts';
 
 const BATCH = 200;
 
+/**
+ * A Stripe checkout can be paid up to its session's end (24 h at most) and Stripe retries a webhook
+ * for up to three days; expiring such a payment earlier could refuse money already taken. Stripe
+ * tells us of an unpaid session itself (`checkout.session.expired`), so this job only tidies up
+ * Stripe payments whose events never came, after every retry would have arrived.
+ */
+export const STRIPE_PENDING_FLOOR_SEC = 4 * 86_400;
+
 export const expirePaymentsJob = scheduledJob('billing.expire-payments', '*/10 * * * *', 600);
 
 export interface ExpirePaymentsDeps {
@@ -26,8 +34,10 @@ export async function expireStalePayments(deps: ExpirePaymentsDeps, maxBatches =
   const fulfilment = createFulfilment({ clock: deps.clock, ledger: createLedger({ clock: deps.clock }) });
   let expired = 0;
   for (let i = 0; i < maxBatches; i++) {
-    const before = new Date(deps.clock.now().getTime() - deps.pendingTtlSec * 1000);
-    const ids = await q.findStalePendingPayments(deps.db, before, BATCH);
+    const now = deps.clock.now().getTime();
+    const before = new Date(now - deps.pendingTtlSec * 1000);
+    const stripeBefore = new Date(now - Math.max(deps.pendingTtlSec, STRIPE_PENDING_FLOOR_SEC) * 1000);
+    const ids = await q.findStalePendingPayments(deps.db, before, BATCH, stripeBefore);
     for (const id of ids) {
       const ended = await deps.db.transaction((tx) => fulfilment.fail(tx, id, 'expired', `not completed within ${deps.pendingTtlSec} s`));
       if (ended) expired++;

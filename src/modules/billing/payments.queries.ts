@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, ne, or, sql } from 'drizzle-orm';
 import { afterCursor } from '../../platform/db/keyset.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import type { Cursor } from '../../platform/http/pagination.ts';
@@ -91,12 +91,17 @@ export async function insertHistory(db: DbOrTx, row: typeof subscriptionHistory.
   await db.insert(subscriptionHistory).values(row);
 }
 
-/** Pending payments started before `before`, oldest first. */
-export async function findStalePendingPayments(db: DbOrTx, before: Date, limit: number): Promise<string[]> {
+/** Pending payments started before `before` (Stripe ones before `stripeBefore`), oldest first. */
+export async function findStalePendingPayments(db: DbOrTx, before: Date, limit: number, stripeBefore: Date = before): Promise<string[]> {
   const rows = await db
     .select({ id: payments.id })
     .from(payments)
-    .where(and(eq(payments.status, 'pending'), lte(payments.createdAt, before)))
+    .where(
+      and(
+        eq(payments.status, 'pending'),
+        or(and(ne(payments.provider, 'stripe'), lte(payments.createdAt, before)), and(eq(payments.provider, 'stripe'), lte(payments.createdAt, stripeBefore))),
+      ),
+    )
     .orderBy(asc(payments.createdAt))
     .limit(limit);
   return rows.map((r) => r.id);
