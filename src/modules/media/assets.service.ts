@@ -2,13 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import { errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
-import type { ByteRange } from '../../platform/storage/index.ts';
 import { createAssetLinks } from './asset-view.ts';
 import * as aq from './assets.queries.ts';
 import { removeAssetFromAll } from './collections.queries.ts';
 import type { MediaDeps } from './context.ts';
 import { processImage, sanitizeFilename } from './image.ts';
 import type { TAsset, TAssetListQuery, TPatchAssetBody, UploadPurpose } from './media.dto.ts';
+import type { RangeRequest } from './range.ts';
 import { verifyLink, type Variant } from './signing.ts';
 
 const DAY = 86_400_000;
@@ -121,7 +121,7 @@ export function createAssetsService(deps: MediaDeps) {
   }
 
   /** The bytes of an asset or its thumbnail, for the content routes. */
-  async function open(id: string, variant: Variant, access: ContentAccess, range: (size: number) => ByteRange | null, download: boolean) {
+  async function open(id: string, variant: Variant, access: ContentAccess, range: (size: number) => RangeRequest, download: boolean) {
     const row = await aq.findAssetById(deps.db, id);
     const signed =
       access.sig !== undefined && access.expires !== undefined && verifyLink(deps.secret, id, variant, access.expires, access.sig, deps.clock.now());
@@ -133,6 +133,7 @@ export function createAssetsService(deps: MediaDeps) {
     const size = key ? await deps.storage.size(key) : null;
     if (!key || size === null) throw errors.notFound('Asset file');
     const r = range(size);
+    if (r === 'unsatisfiable') throw errors.rangeNotSatisfiable(size);
     const object = await deps.storage.get(key, r ?? undefined);
     if (!object) throw errors.notFound('Asset file');
     if (download && variant === 'content' && (!r || r.start === 0)) await aq.incrementDownloads(deps.db, id);

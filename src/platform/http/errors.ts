@@ -19,6 +19,7 @@ export const errorCodes = {
   idempotency_conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  range_not_satisfiable: 416,
   rate_limited: 429,
   too_many_attempts: 429,
   internal_error: 500,
@@ -67,4 +68,9 @@ export const errors = {
     new AppError('rate_limited', 'Too many requests; slow down.', { headers: { 'retry-after': String(retryAfterSec) } }),
   payloadTooLarge: (message = 'The request body is too large.') => new AppError('payload_too_large', message),
   unsupportedMediaType: (message = 'This content type is not supported.') => new AppError('unsupported_media_type', message),
+  /** RFC 9110 §15.5.17: the answer names the current size so the client can ask again. */
+  rangeNotSatisfiable: (size: number) =>
+    new AppError('range_not_satisfiable', `The requested range is outside the ${size} bytes of this file.`, {
+      headers: { 'content-range': `bytes */${size}` },
+    }),
 } as const;
