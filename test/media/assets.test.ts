@@ -51,6 +51,30 @@ describe('POST /assets', () => {
     expect(bytes.rawPayload.includes(Buffer.from('SecretModel'))).toBe(false);
     expect(createHash('sha256').update(bytes.rawPayload).digest('hex')).toBe(res.data.sha256);
     expect(Number(res.data.size_bytes)).toBe(bytes.rawPayload.length);
+    const [row] = await sqlRows<{ metadata: { source: { stored: string; orientation: number } } }>(t, `select metadata from assets where id = '${res.data.id}'`);
+    expect(row!.metadata.source).toMatchObject({ stored: 're_encoded', orientation: 6 });
+  });
+
+  it('keeps an upright JPEG’s pixels bit for bit, cutting out EXIF, GPS and what follows the image', async () => {
+    const a = await signUp(t.app);
+    const raw = Buffer.alloc(90 * 60 * 3);
+    for (let i = 0; i < raw.length; i++) raw[i] = (i * 2654435761) >>> 24;
+    const photo = await sharp(raw, { raw: { width: 90, height: 60, channels: 3 } })
+      .jpeg({ quality: 92 })
+      .withExif({ IFD0: { Make: 'TestCam', Model: 'SecretModel' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '35/1 41/1 0/1' } })
+      .toBuffer();
+    const res = await upload(t.app, a.access_token, { filename: 'upright.jpg', data: Buffer.concat([photo, Buffer.from('SecretTrailer')]) });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.data).toMatchObject({ width: 90, height: 60, mime_type: 'image/jpeg' });
+    const stored = (await getBytes(t.app, res.data.url)).rawPayload;
+    expect(stored.includes(Buffer.from('SecretModel'))).toBe(false);
+    expect(stored.includes(Buffer.from('SecretTrailer'))).toBe(false);
+    expect((await sharp(stored).metadata()).exif).toBeUndefined();
+    expect(await sharp(stored).raw().toBuffer()).toEqual(await sharp(photo).raw().toBuffer());
+    expect(createHash('sha256').update(stored).digest('hex')).toBe(res.data.sha256);
+    expect(res.data.size_bytes).toBe(stored.length);
+    const [row] = await sqlRows<{ metadata: { source: { stored: string } } }>(t, `select metadata from assets where id = '${res.data.id}'`);
+    expect(row!.metadata.source.stored).toBe('metadata_cut');
   });
 
   it('makes a WebP thumbnail no larger than 320 px', async () => {
