@@ -85,7 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerOpenApi(app, { version: VERSION });
 
   const media = createMediaModule({ ...deps, log: app.log as Logger });
-  const accounts = createAccountsModule({ ...deps, log: app.log as Logger, ownsAsset: media.assets.isOwnedBy });
+  const accounts = createAccountsModule({ ...deps, log: app.log as Logger, ownsAsset: media.assets.isOwnedBy, avatarUrl: media.assets.avatarUrl });
   registerAuth(app, accounts.resolvePrincipal);
   const billing = createBillingModule({ ...deps, log: app.log as Logger });
 

@@ -221,5 +221,36 @@ describe('PATCH /me avatar_asset_id', () => {
     expect((await call(t.app, 'GET', '/api/v1/me', { token: a.access_token })).data.avatar_asset_id).toBe(mine.id);
     const cleared = await call(t.app, 'PATCH', '/api/v1/me', { token: a.access_token, body: { avatar_asset_id: null } });
     expect(cleared.data.avatar_asset_id).toBeNull();
+    expect(cleared.data.avatar_url).toBeNull();
+  });
+
+  it('makes GET /me, PATCH /me and sign-in show an avatar_url that serves the image without a token', async () => {
+    const a = await signUp(t.app);
+    expect((await call(t.app, 'GET', '/api/v1/me', { token: a.access_token })).data.avatar_url).toBeNull();
+    const pic = (await upload(t.app, a.access_token, { filename: 'face.png', data: await makeImage(800, 800, 'png') }, { purpose: 'avatar' })).data;
+    const patched = await call(t.app, 'PATCH', '/api/v1/me', { token: a.access_token, body: { avatar_asset_id: pic.id } });
+    expect(patched.data.avatar_url).toMatch(new RegExp(`^/api/v1/assets/${pic.id}/thumbnail\\?expires=\\d+&sig=`));
+    const me = await call(t.app, 'GET', '/api/v1/me', { token: a.access_token });
+    expect(me.data.avatar_url).toBe(patched.data.avatar_url);
+    const img = await getBytes(t.app, me.data.avatar_url);
+    expect(img.statusCode).toBe(200);
+    expect(img.headers['content-type']).toBe('image/webp');
+    expect(await sharp(img.rawPayload).metadata()).toMatchObject({ width: 320, height: 320 });
+    const login = await call(t.app, 'POST', '/api/v1/auth/login', { body: { email: a.user.email, password: 'password123' } });
+    expect(login.data.user.avatar_url).toBe(me.data.avatar_url);
+
+    // The link expires like every asset link; GET /me then hands out a fresh one.
+    t.clock.advance(3 * 3600_000);
+    expect((await getBytes(t.app, me.data.avatar_url)).statusCode).toBe(404);
+    const token = (await call(t.app, 'POST', '/api/v1/auth/login', { body: { email: a.user.email, password: 'password123' } })).data.access_token;
+    const later = await call(t.app, 'GET', '/api/v1/me', { token });
+    expect(later.data.avatar_url).not.toBe(me.data.avatar_url);
+    expect((await getBytes(t.app, later.data.avatar_url)).statusCode).toBe(200);
+
+    // A deleted avatar asset shows no link rather than a broken one.
+    expect((await call(t.app, 'DELETE', `/api/v1/assets/${pic.id}`, { token })).statusCode).toBe(204);
+    const gone = await call(t.app, 'GET', '/api/v1/me', { token });
+    expect(gone.data.avatar_asset_id).toBe(pic.id);
+    expect(gone.data.avatar_url).toBeNull();
   });
 });

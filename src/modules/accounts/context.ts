@@ -21,7 +21,11 @@ export interface AccountsDeps {
    * depends on accounts, so accounts does not import it back. Absent: no asset can be named.
    */
   ownsAsset?: (userId: string, assetId: string) => Promise<boolean>;
+  /** A link to the user's avatar image (expiring, signed), or null when the asset is gone. From media too. */
+  avatarUrl?: AvatarUrl;
 }
+
+export type AvatarUrl = (userId: string, assetId: string) => Promise<string | null>;
 
 /** Who is asking, for sessions and audit rows. */
 export interface RequestMeta {

@@ -13,7 +13,7 @@ export { findUserById, findVendorBySlug, isVendor } from './accounts.queries.ts'
 
 /** The accounts service from the app's dependencies. */
 export function createAccountsModule(
-  deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'secret' | 'mailer' | 'sms'> & { log: Logger; ownsAsset?: AccountsDeps['ownsAsset'] },
+  deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'secret' | 'mailer' | 'sms'> & { log: Logger; ownsAsset?: AccountsDeps['ownsAsset']; avatarUrl?: AccountsDeps['avatarUrl'] },
 ) {
   return createAccountsService({
     db: deps.database.db,
@@ -24,6 +24,7 @@ export function createAccountsModule(
     sms: deps.sms,
     log: deps.log,
     ...(deps.ownsAsset ? { ownsAsset: deps.ownsAsset } : {}),
+    ...(deps.avatarUrl ? { avatarUrl: deps.avatarUrl } : {}),
   });
 }
 

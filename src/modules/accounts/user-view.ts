@@ -2,12 +2,18 @@
 import type { DbOrTx } from '../../platform/db/types.ts';
 import { getBalance } from '../billing/index.ts';
 import type { TUser } from './accounts.dto.ts';
+import type { AvatarUrl } from './context.ts';
 import { findVendorProfile, type UserRow } from './accounts.queries.ts';
 
-export async function toUserView(db: DbOrTx, user: UserRow): Promise<TUser> {
-  const [balance, vendor] = await Promise.all([
+/**
+ * `avatar_url` links to the avatar asset's image (signed and expiring, so it is made per response),
+ * or falls back to a stored external URL; null when neither exists (or the asset was deleted).
+ */
+export async function toUserView(db: DbOrTx, user: UserRow, avatarUrl?: AvatarUrl): Promise<TUser> {
+  const [balance, vendor, avatar] = await Promise.all([
     getBalance(db, user.id),
     user.role === 'vendor' ? findVendorProfile(db, user.id) : Promise.resolve(undefined),
+    user.avatarAssetId && avatarUrl ? avatarUrl(user.id, user.avatarAssetId) : Promise.resolve(null),
   ]);
   return {
     id: user.id,
@@ -17,6 +23,7 @@ export async function toUserView(db: DbOrTx, user: UserRow): Promise<TUser> {
     bio: user.bio,
     company: user.company,
     avatar_asset_id: user.avatarAssetId,
+    avatar_url: avatar ?? user.avatarUrl,
     locale: user.locale,
     role: user.role,
     is_active: user.isActive,

@@ -186,6 +186,13 @@ export function createAssetsService(deps: MediaDeps) {
     return (await aq.findOwnedAsset(deps.db, ownerId, id)) !== undefined;
   }
 
-  return { upload, list, get, update, remove, open, isOwnedBy, deleteFiles, links };
+  /** For the user view: a signed link to the avatar's 320 px thumbnail (or the image), null when gone. */
+  async function avatarUrl(ownerId: string, id: string): Promise<string | null> {
+    const row = await aq.findOwnedAsset(deps.db, ownerId, id);
+    if (!row) return null;
+    return (await links.link(row, 'thumbnail')) ?? links.link(row, 'content');
+  }
+
+  return { upload, list, get, update, remove, open, isOwnedBy, avatarUrl, deleteFiles, links };
 }
 export type AssetsService = ReturnType<typeof createAssetsService>;

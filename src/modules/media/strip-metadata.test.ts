@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DamagedImageError, metadataFreeRanges, type KeptRange } from './strip-metadata.ts';
 
@@ -32,7 +32,7 @@ function segment(marker: number, payload: Buffer): Buffer {
 }
 
 /** Noise, so the entropy-coded data is full of stuffed 0xFF bytes. */
-async function noise(width: number, height: number): Promise<sharp.Sharp> {
+async function noise(width: number, height: number): Promise<Sharp> {
   const raw = Buffer.alloc(width * height * 3);
   for (let i = 0; i < raw.length; i++) raw[i] = (i * 2654435761) >>> 24;
   return sharp(raw, { raw: { width, height, channels: 3 } });
