@@ -65,14 +65,16 @@ export function createAssetsService(deps: MediaDeps) {
     const thumbnailKey = `assets/${ownerId}/${id}/thumb.webp`;
     const now = deps.clock.now();
     // Files first, row last; if anything fails the files are removed, so a failed upload leaves
-    // neither a row nor a file. Both puts settle before any cleanup, so none writes after it.
+    // neither a row nor a file. The original is copied (and hashed) while the thumbnail is still
+    // being decoded; a thumbnail that fails means a damaged file, and both files go. Everything
+    // settles before any cleanup, so nothing writes after it.
     const sha = createHash('sha256');
     const puts = await Promise.allSettled([
       deps.storage.put(storageKey, readRanges(image.bytes.path, image.bytes.ranges, sha), {
         contentType: image.mimeType,
         contentLength: image.bytes.size,
       }),
-      deps.storage.put(thumbnailKey, image.thumbnail, { contentType: 'image/webp' }),
+      image.thumbnail.then((thumb) => deps.storage.put(thumbnailKey, thumb, { contentType: 'image/webp' })),
     ]);
     try {
       for (const p of puts) if (p.status === 'rejected') throw p.reason;

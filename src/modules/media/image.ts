@@ -47,7 +47,8 @@ export interface PreparedImage {
   extension: string;
   width: number;
   height: number;
-  thumbnail: Buffer;
+  /** Still being made when a kept-bytes image is returned, so storing the original overlaps it. */
+  thumbnail: Promise<Buffer>;
   /** What was learnt from the original, kept in the asset's metadata. */
   source: { type: SniffedType; width: number; height: number; orientation: number | undefined; stored: 'metadata_cut' | 're_encoded' };
 }
@@ -121,7 +122,7 @@ export async function prepareImage(file: { path: string; head: Buffer; size: num
       extension: type === 'jpeg' ? 'jpg' : 'png',
       width,
       height,
-      thumbnail: await thumbnail,
+      thumbnail,
       source: { ...source, stored: 'metadata_cut' },
     };
   }
@@ -133,14 +134,13 @@ export async function prepareImage(file: { path: string; head: Buffer; size: num
   if (written.status === 'rejected') throw written.reason;
   if (thumbDone.status === 'rejected') throw thumbDone.reason;
   const info = written.value;
-  const thumb = thumbDone.value;
   return {
     bytes: { path: outPath, ranges: [{ start: 0, end: info.size }], size: info.size },
     mimeType: out.mimeType,
     extension: out.extension,
     width: info.width,
     height: info.height,
-    thumbnail: thumb,
+    thumbnail,
     source: { ...source, stored: 're_encoded' },
   };
 }

@@ -35,17 +35,27 @@ function blockReader(fh: fs.FileHandle, size: number) {
     }
     return block.subarray(pos - blockStart, pos - blockStart + n);
   }
-  /** Position of the next 0xFF at or after `from`, or -1; searches the cached block in place. */
-  async function nextFF(from: number): Promise<number> {
-    for (let pos = from; pos < size; ) {
-      if (pos < blockStart || pos >= blockStart + block.length) await read(pos, 1);
-      const i = block.indexOf(0xff, pos - blockStart);
-      if (i >= 0) return blockStart + i;
-      pos = blockStart + block.length;
+  /**
+   * Where the entropy-coded data starting at `from` ends: the next 0xFF that is not a stuffed 0x00,
+   * a restart marker or a fill byte. Searches each block synchronously (this is the hot loop).
+   */
+  async function endOfEntropyData(from: number): Promise<number> {
+    for (let pos = from; ; ) {
+      if (pos + 1 >= size) throw new DamagedImageError('truncated');
+      if (pos < blockStart || pos + 1 >= blockStart + block.length) await read(pos, Math.min(BLOCK, size - pos));
+      const last = block.length - 1; // a marker needs its second byte in this block
+      let i = pos - blockStart;
+      for (;;) {
+        i = block.indexOf(0xff, i);
+        if (i < 0 || i >= last) break;
+        const next = block[i + 1]!;
+        if (next !== 0x00 && next !== 0xff && (next < 0xd0 || next > 0xd7)) return blockStart + i;
+        i += 1;
+      }
+      pos = blockStart + (i === last ? last : block.length);
     }
-    return -1;
   }
-  return { read, nextFF };
+  return { read, endOfEntropyData };
 }
 
 function pushRange(ranges: KeptRange[], start: number, end: number): void {
@@ -95,19 +105,9 @@ async function jpegRanges(fh: fs.FileHandle, size: number): Promise<KeptRange[]>
     if (keepJpegSegment(marker, length, payload)) pushRange(ranges, pos, end);
     pos = end;
     if (marker !== 0xda) continue;
-    // Entropy-coded data runs to the next marker: 0xFF not followed by a stuffed 0x00 or a restart.
+    // Entropy-coded data runs to the next marker.
     const scanStart = pos;
-    for (;;) {
-      const ff = await r.nextFF(pos);
-      if (ff < 0 || ff + 1 >= size) throw new DamagedImageError('truncated');
-      const next = (await r.read(ff + 1, 1))[0]!;
-      if (next === 0x00 || (next >= 0xd0 && next <= 0xd7) || next === 0xff) {
-        pos = ff + 1;
-        continue;
-      }
-      pos = ff;
-      break;
-    }
+    pos = await r.endOfEntropyData(pos);
     pushRange(ranges, scanStart, pos);
   }
 }
