@@ -90,7 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const billing = createBillingModule({ ...deps, log: app.log as Logger });
   const privacy = createPrivacyModule({ ...deps, db: deps.database.db, log: app.log as Logger });
   const media = createMediaModule({ ...deps, log: app.log as Logger, limits: billing.planLimits });
-  const accounts = createAccountsModule({ ...deps, log: app.log as Logger, ownsAsset: media.assets.isOwnedBy, planOf: billing.planLimits.view });
+  const accounts = createAccountsModule({ ...deps, log: app.log as Logger, ownsAsset: media.assets.isOwnedBy, planOf: billing.planLimits.view, avatarUrl: media.assets.avatarUrl });
   registerAuth(app, accounts.resolvePrincipal);
 
   await app.register(

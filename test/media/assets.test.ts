@@ -51,6 +51,30 @@ describe('POST /assets', () => {
     expect(bytes.rawPayload.includes(Buffer.from('SecretModel'))).toBe(false);
     expect(createHash('sha256').update(bytes.rawPayload).digest('hex')).toBe(res.data.sha256);
     expect(Number(res.data.size_bytes)).toBe(bytes.rawPayload.length);
+    const [row] = await sqlRows<{ metadata: { source: { stored: string; orientation: number } } }>(t, `select metadata from assets where id = '${res.data.id}'`);
+    expect(row!.metadata.source).toMatchObject({ stored: 're_encoded', orientation: 6 });
+  });
+
+  it('keeps an upright JPEG’s pixels bit for bit, cutting out EXIF, GPS and what follows the image', async () => {
+    const a = await signUp(t.app);
+    const raw = Buffer.alloc(90 * 60 * 3);
+    for (let i = 0; i < raw.length; i++) raw[i] = (i * 2654435761) >>> 24;
+    const photo = await sharp(raw, { raw: { width: 90, height: 60, channels: 3 } })
+      .jpeg({ quality: 92 })
+      .withExif({ IFD0: { Make: 'TestCam', Model: 'SecretModel' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '35/1 41/1 0/1' } })
+      .toBuffer();
+    const res = await upload(t.app, a.access_token, { filename: 'upright.jpg', data: Buffer.concat([photo, Buffer.from('SecretTrailer')]) });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.data).toMatchObject({ width: 90, height: 60, mime_type: 'image/jpeg' });
+    const stored = (await getBytes(t.app, res.data.url)).rawPayload;
+    expect(stored.includes(Buffer.from('SecretModel'))).toBe(false);
+    expect(stored.includes(Buffer.from('SecretTrailer'))).toBe(false);
+    expect((await sharp(stored).metadata()).exif).toBeUndefined();
+    expect(await sharp(stored).raw().toBuffer()).toEqual(await sharp(photo).raw().toBuffer());
+    expect(createHash('sha256').update(stored).digest('hex')).toBe(res.data.sha256);
+    expect(res.data.size_bytes).toBe(stored.length);
+    const [row] = await sqlRows<{ metadata: { source: { stored: string } } }>(t, `select metadata from assets where id = '${res.data.id}'`);
+    expect(row!.metadata.source.stored).toBe('metadata_cut');
   });
 
   it('makes a WebP thumbnail no larger than 320 px', async () => {
@@ -197,5 +221,36 @@ describe('PATCH /me avatar_asset_id', () => {
     expect((await call(t.app, 'GET', '/api/v1/me', { token: a.access_token })).data.avatar_asset_id).toBe(mine.id);
     const cleared = await call(t.app, 'PATCH', '/api/v1/me', { token: a.access_token, body: { avatar_asset_id: null } });
     expect(cleared.data.avatar_asset_id).toBeNull();
+    expect(cleared.data.avatar_url).toBeNull();
+  });
+
+  it('makes GET /me, PATCH /me and sign-in show an avatar_url that serves the image without a token', async () => {
+    const a = await signUp(t.app);
+    expect((await call(t.app, 'GET', '/api/v1/me', { token: a.access_token })).data.avatar_url).toBeNull();
+    const pic = (await upload(t.app, a.access_token, { filename: 'face.png', data: await makeImage(800, 800, 'png') }, { purpose: 'avatar' })).data;
+    const patched = await call(t.app, 'PATCH', '/api/v1/me', { token: a.access_token, body: { avatar_asset_id: pic.id } });
+    expect(patched.data.avatar_url).toMatch(new RegExp(`^/api/v1/assets/${pic.id}/thumbnail\\?expires=\\d+&sig=`));
+    const me = await call(t.app, 'GET', '/api/v1/me', { token: a.access_token });
+    expect(me.data.avatar_url).toBe(patched.data.avatar_url);
+    const img = await getBytes(t.app, me.data.avatar_url);
+    expect(img.statusCode).toBe(200);
+    expect(img.headers['content-type']).toBe('image/webp');
+    expect(await sharp(img.rawPayload).metadata()).toMatchObject({ width: 320, height: 320 });
+    const login = await call(t.app, 'POST', '/api/v1/auth/login', { body: { email: a.user.email, password: 'password123' } });
+    expect(login.data.user.avatar_url).toBe(me.data.avatar_url);
+
+    // The link expires like every asset link; GET /me then hands out a fresh one.
+    t.clock.advance(3 * 3600_000);
+    expect((await getBytes(t.app, me.data.avatar_url)).statusCode).toBe(404);
+    const token = (await call(t.app, 'POST', '/api/v1/auth/login', { body: { email: a.user.email, password: 'password123' } })).data.access_token;
+    const later = await call(t.app, 'GET', '/api/v1/me', { token });
+    expect(later.data.avatar_url).not.toBe(me.data.avatar_url);
+    expect((await getBytes(t.app, later.data.avatar_url)).statusCode).toBe(200);
+
+    // A deleted avatar asset shows no link rather than a broken one.
+    expect((await call(t.app, 'DELETE', `/api/v1/assets/${pic.id}`, { token })).statusCode).toBe(204);
+    const gone = await call(t.app, 'GET', '/api/v1/me', { token });
+    expect(gone.data.avatar_asset_id).toBe(pic.id);
+    expect(gone.data.avatar_url).toBeNull();
   });
 });

@@ -3,13 +3,15 @@
  * no row and no file behind; the server keeps answering afterwards.
  * Real: app, database, multipart parsing, sharp, local-disk storage in a temp data dir.
  * Stand-ins: images are generated here with sharp; the "40000×40000" image is a hand-made PNG
- * header with no pixels (so reaching the decoder would answer 415, not 413).
+ * header with no pixels (so reaching the decoder would answer 415, not 413); the HEIC file is a
+ * hand-made `ftyp heic` header (sharp's own build cannot decode HEVC, nor encode it).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRows, signUp } from '../helpers/accounts.ts';
 import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
+import { canDecodeHeic } from '../../src/modules/media/image.ts';
 import { makeImage, makeNoisePng, multipart, pngHeaderOnly, upload } from '../helpers/media.ts';
 
 const MAX_BYTES = 600_000;
@@ -26,9 +28,15 @@ async function filesOnDisk(): Promise<string[]> {
   }
 }
 
+/** Uploads wait in a temporary file on the data disk; every request removes its own. */
+async function tempFiles(): Promise<string[]> {
+  return fs.readdir(path.join(t.config.dataDir, 'tmp', 'uploads')).catch(() => []);
+}
+
 async function expectNothingStored() {
   expect(await countRows(t, 'select count(*) as n from assets')).toBe(0);
   expect(await filesOnDisk()).toEqual([]);
+  expect(await tempFiles()).toEqual([]);
 }
 
 beforeAll(async () => {
@@ -55,6 +63,27 @@ describe('hostile uploads', () => {
     expect(res.statusCode).toBe(415);
     expect(res.data.code).toBe('unsupported_media_type');
     expect(res.data.detail).toMatch(/damaged or truncated/);
+    await expectNothingStored();
+  });
+
+  it('refuses a truncated PNG, and a JPEG whose end marker is gone, with 415', async () => {
+    const png = await makeNoisePng(100, 100);
+    const jpeg = await makeImage(300, 200, 'jpeg');
+    for (const [name, data] of [['cut.png', png.subarray(0, png.length - 40)], ['cut.jpg', jpeg.subarray(0, jpeg.length - 2)]] as const) {
+      const res = await upload(t.app, token, { filename: name, data });
+      expect(res.statusCode, name).toBe(415);
+      expect(res.data.detail).toMatch(/damaged or truncated/);
+    }
+    await expectNothingStored();
+  });
+
+  it('refuses HEIC with 415 naming it, since this build has no HEVC decoder', async () => {
+    const heic = Buffer.concat([Buffer.from('0000001c6674797068656963000000006d69663168656963', 'hex'), Buffer.alloc(200, 1)]);
+    const res = await upload(t.app, token, { filename: 'IMG_0001.HEIC', contentType: 'image/heic', data: heic });
+    expect(res.statusCode).toBe(415);
+    expect(res.data.code).toBe('unsupported_media_type');
+    if (!canDecodeHeic) expect(res.data.detail).toMatch(/HEIC.*cannot be decoded/);
+    else expect(res.data.detail).toMatch(/header cannot be read/); // a sharp with libde265 reaches the header
     await expectNothingStored();
   });
 

@@ -71,6 +71,19 @@ describe.each(drivers)('storage on $name', (driver) => {
     expect(await storage.get('a/b/hello.txt')).toBeNull();
   });
 
+  it('streams a put of a known length as it is read', async () => {
+    const data = Buffer.alloc(700_000);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 31) & 0xff;
+    const chunks = async function* () {
+      for (let i = 0; i < data.length; i += 65_536) yield data.subarray(i, i + 65_536);
+    };
+    expect(await storage.put('s/streamed.bin', Readable.from(chunks()), { contentLength: data.length })).toBe(data.length);
+    const back = await storage.get('s/streamed.bin');
+    const got: Buffer[] = [];
+    for await (const c of back!.stream) got.push(Buffer.from(c as Uint8Array));
+    expect(Buffer.concat(got).equals(data)).toBe(true);
+  });
+
   it('treats deleting a missing object as done, and answers ping', async () => {
     await storage.delete('never/was.bin');
     await storage.ping();
@@ -102,6 +115,7 @@ describe('local disk specifics', () => {
       await storage.put('x/y.bin', Buffer.from('data'));
       const failing = new Readable({ read() { this.destroy(new Error('boom')); } });
       await expect(storage.put('x/z.bin', failing)).rejects.toThrow('boom');
+      await expect(storage.put('x/w.bin', Readable.from([Buffer.from('abc')]), { contentLength: 4 })).rejects.toThrow('expected 4');
       expect(await fs.readdir(path.join(dir, 'x'))).toEqual(['y.bin']);
       expect(await storage.presignedUrl('x/y.bin', { expiresInSec: 60 })).toBeNull();
     } finally {

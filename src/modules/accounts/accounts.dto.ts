@@ -119,6 +119,8 @@ export const ZUser = z.object({
   bio: z.string().nullable(),
   company: z.string().nullable(),
   avatar_asset_id: z.uuid().nullable(),
+  /** A link to the avatar image, good for about an hour; ask again for a fresh one. */
+  avatar_url: z.string().nullable(),
   locale: z.string().nullable(),
   role: z.enum(userRoles),
   is_active: z.boolean(),

@@ -33,7 +33,7 @@ export async function authRoutes(app: FastifyInstance, accounts: AccountsService
     return { user, access_token: pair.accessToken, refresh_token: pair.refreshToken, token_type: 'Bearer', expires_in: pair.expiresIn };
   }
   const signedIn = async (request: FastifyRequest, reply: FastifyReply, s: SignedIn, status: number) =>
-    respond(request, reply, await toUserView(accounts.ctx.db, s.user, accounts.ctx.planOf), s.pair, status);
+    respond(request, reply, await toUserView(accounts.ctx.db, s.user, accounts.ctx), s.pair, status);
 
   r.post(
     '/auth/register',

@@ -27,7 +27,11 @@ export interface AccountsDeps {
    * Absent: `plan` is null.
    */
   planOf?: (userId: string) => Promise<TUserPlan | null>;
+  /** A link to the user's avatar image (expiring, signed), or null when the asset is gone. From media too. */
+  avatarUrl?: AvatarUrl;
 }
+
+export type AvatarUrl = (userId: string, assetId: string) => Promise<string | null>;
 
 /** Who is asking, for sessions and audit rows. */
 export interface RequestMeta {

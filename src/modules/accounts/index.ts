@@ -14,7 +14,7 @@ export { verifyPassword } from './passwords.ts';
 
 /** The accounts service from the app's dependencies. */
 export function createAccountsModule(
-  deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'secret' | 'mailer' | 'sms'> & { log: Logger; ownsAsset?: AccountsDeps['ownsAsset']; planOf?: AccountsDeps['planOf'] },
+  deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'secret' | 'mailer' | 'sms'> & { log: Logger; ownsAsset?: AccountsDeps['ownsAsset']; planOf?: AccountsDeps['planOf']; avatarUrl?: AccountsDeps['avatarUrl'] },
 ) {
   return createAccountsService({
     db: deps.database.db,
@@ -26,6 +26,7 @@ export function createAccountsModule(
     log: deps.log,
     ...(deps.ownsAsset ? { ownsAsset: deps.ownsAsset } : {}),
     ...(deps.planOf ? { planOf: deps.planOf } : {}),
+    ...(deps.avatarUrl ? { avatarUrl: deps.avatarUrl } : {}),
   });
 }
 

@@ -17,7 +17,7 @@ export function createProfileService(ctx: AccountsContext) {
   }
 
   async function me(userId: string): Promise<TUser> {
-    return toUserView(ctx.db, await load(userId), ctx.planOf);
+    return toUserView(ctx.db, await load(userId), ctx);
   }
 
   async function update(userId: string, body: TPatchMeBody): Promise<TUser> {
@@ -31,7 +31,7 @@ export function createProfileService(ctx: AccountsContext) {
     if (body.avatar_asset_id !== undefined) patch.avatarAssetId = body.avatar_asset_id;
     const user = await uq.updateUser(ctx.db, userId, patch);
     if (!user) throw errors.notFound('User');
-    return toUserView(ctx.db, user, ctx.planOf);
+    return toUserView(ctx.db, user, ctx);
   }
 
   /** Changes the password and signs out every other session; the current one stays. */

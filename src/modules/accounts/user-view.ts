@@ -5,11 +5,17 @@ import type { TUser } from './accounts.dto.ts';
 import { findVendorProfile, type UserRow } from './accounts.queries.ts';
 import type { AccountsDeps } from './context.ts';
 
-export async function toUserView(db: DbOrTx, user: UserRow, planOf?: AccountsDeps['planOf']): Promise<TUser> {
-  const [balance, vendor, plan] = await Promise.all([
+/**
+ * `avatar_url` links to the avatar asset's image (signed and expiring, so it is made per response),
+ * or falls back to a stored external URL; null when neither exists (or the asset was deleted).
+ * `plan` comes from billing through `planOf`; without it, null.
+ */
+export async function toUserView(db: DbOrTx, user: UserRow, views: Pick<AccountsDeps, 'planOf' | 'avatarUrl'> = {}): Promise<TUser> {
+  const [balance, vendor, plan, avatar] = await Promise.all([
     getBalance(db, user.id),
     user.role === 'vendor' ? findVendorProfile(db, user.id) : Promise.resolve(undefined),
-    planOf ? planOf(user.id) : Promise.resolve(null),
+    views.planOf ? views.planOf(user.id) : Promise.resolve(null),
+    user.avatarAssetId && views.avatarUrl ? views.avatarUrl(user.id, user.avatarAssetId) : Promise.resolve(null),
   ]);
   return {
     id: user.id,
@@ -19,6 +25,7 @@ export async function toUserView(db: DbOrTx, user: UserRow, planOf?: AccountsDep
     bio: user.bio,
     company: user.company,
     avatar_asset_id: user.avatarAssetId,
+    avatar_url: avatar ?? user.avatarUrl,
     locale: user.locale,
     role: user.role,
     is_active: user.isActive,

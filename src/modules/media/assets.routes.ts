@@ -21,7 +21,7 @@ function contentDisposition(kind: 'inline' | 'attachment', filename: string): st
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
-export async function assetsRoutes(app: FastifyInstance, assets: AssetsService, zip: ZipService, opts: { maxUploadBytes: number }): Promise<void> {
+export async function assetsRoutes(app: FastifyInstance, assets: AssetsService, zip: ZipService, opts: { maxUploadBytes: number; tmpDir: string }): Promise<void> {
   // Multipart lives in this plugin only; every other route keeps JSON bodies.
   await app.register(multipart, { limits: { fileSize: opts.maxUploadBytes } });
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -38,11 +38,15 @@ export async function assetsRoutes(app: FastifyInstance, assets: AssetsService, 
       },
     },
     async (request, reply) => {
-      const upload = await readUpload(request, opts.maxUploadBytes);
-      const fields = dto.ZUploadFields.safeParse(upload.fields);
-      if (!fields.success) throw errors.validation(fields.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-      const asset = await assets.upload(principalOf(request).userId, { data: upload.data, filename: upload.filename, ...fields.data });
-      return reply.code(201).send(asset);
+      const upload = await readUpload(request, { maxBytes: opts.maxUploadBytes, tmpDir: opts.tmpDir });
+      try {
+        const fields = dto.ZUploadFields.safeParse(upload.fields);
+        if (!fields.success) throw errors.validation(fields.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+        const asset = await assets.upload(principalOf(request).userId, { file: upload.file, filename: upload.file.filename, ...fields.data });
+        return reply.code(201).send(asset);
+      } finally {
+        await upload.discard();
+      }
     },
   );
 

@@ -1,20 +1,39 @@
 /** Uploading, listing, editing and deleting a user's assets; serving their bytes. */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
-import type { ByteRange } from '../../platform/storage/index.ts';
 import { createAssetLinks } from './asset-view.ts';
 import * as aq from './assets.queries.ts';
 import { removeAssetFromAll } from './collections.queries.ts';
 import type { MediaDeps } from './context.ts';
-import { processImage, sanitizeFilename } from './image.ts';
+import { prepareImage, reencodedPath, sanitizeFilename, type PreparedImage } from './image.ts';
 import type { TAsset, TAssetListQuery, TPatchAssetBody, UploadPurpose } from './media.dto.ts';
+import type { RangeRequest } from './range.ts';
 import { verifyLink, type Variant } from './signing.ts';
+import type { KeptRange } from './strip-metadata.ts';
 
 const DAY = 86_400_000;
 
+/** The given ranges of a file as one stream, hashed on the way through. */
+function readRanges(path: string, ranges: KeptRange[], hash: Hash): Readable {
+  return Readable.from(
+    (async function* () {
+      for (const r of ranges) {
+        for await (const chunk of createReadStream(path, { start: r.start, end: r.end - 1, highWaterMark: 256 * 1024 })) {
+          hash.update(chunk as Buffer);
+          yield chunk as Buffer;
+        }
+      }
+    })(),
+  );
+}
+
 export interface UploadInput {
-  data: Buffer;
+  /** The upload as received, in a temporary file the caller removes afterwards. */
+  file: { path: string; head: Buffer; size: number };
   filename: string | undefined;
   purpose: UploadPurpose;
   tags: string[];
@@ -31,17 +50,34 @@ export function createAssetsService(deps: MediaDeps) {
   const links = createAssetLinks(deps);
 
   async function upload(ownerId: string, input: UploadInput): Promise<TAsset> {
-    const image = await processImage(input.data, { maxPixels: deps.config.uploads.maxPixels });
+    const days = await deps.limits.retentionDays(ownerId, input.purpose);
+    try {
+      const image = await prepareImage(input.file, { maxPixels: deps.config.uploads.maxPixels });
+      return await store(ownerId, input, image, days);
+    } finally {
+      await fs.rm(reencodedPath(input.file.path), { force: true });
+    }
+  }
+
+  async function store(ownerId: string, input: UploadInput, image: PreparedImage, days: number | null): Promise<TAsset> {
     const id = randomUUID();
     const storageKey = `assets/${ownerId}/${id}/original.${image.extension}`;
     const thumbnailKey = `assets/${ownerId}/${id}/thumb.webp`;
     const now = deps.clock.now();
-    const days = await deps.limits.retentionDays(ownerId, input.purpose);
     // Files first, row last; if anything fails the files are removed, so a failed upload leaves
-    // neither a row nor a file.
+    // neither a row nor a file. The original is copied (and hashed) while the thumbnail is still
+    // being decoded; a thumbnail that fails means a damaged file, and both files go. Everything
+    // settles before any cleanup, so nothing writes after it.
+    const sha = createHash('sha256');
+    const puts = await Promise.allSettled([
+      deps.storage.put(storageKey, readRanges(image.bytes.path, image.bytes.ranges, sha), {
+        contentType: image.mimeType,
+        contentLength: image.bytes.size,
+      }),
+      image.thumbnail.then((thumb) => deps.storage.put(thumbnailKey, thumb, { contentType: 'image/webp' })),
+    ]);
     try {
-      await deps.storage.put(storageKey, image.data, { contentType: image.mimeType });
-      await deps.storage.put(thumbnailKey, image.thumbnail, { contentType: 'image/webp' });
+      for (const p of puts) if (p.status === 'rejected') throw p.reason;
       const row = await aq.insertAsset(deps.db, {
         id,
         ownerId,
@@ -50,17 +86,17 @@ export function createAssetsService(deps: MediaDeps) {
         thumbnailKey,
         filename: sanitizeFilename(input.filename, image.extension),
         mimeType: image.mimeType,
-        sizeBytes: image.data.length,
+        sizeBytes: image.bytes.size,
         width: image.width,
         height: image.height,
-        sha256: image.sha256,
+        sha256: sha.digest('hex'),
         tags: input.tags,
         metadata: { source: image.source },
         expiresAt: days === null ? null : new Date(now.getTime() + days * DAY),
         createdAt: now,
         updatedAt: now,
       });
-      return links.view(row);
+      return await links.view(row);
     } catch (err) {
       await Promise.allSettled([deps.storage.delete(storageKey), deps.storage.delete(thumbnailKey)]);
       throw err;
@@ -121,7 +157,7 @@ export function createAssetsService(deps: MediaDeps) {
   }
 
   /** The bytes of an asset or its thumbnail, for the content routes. */
-  async function open(id: string, variant: Variant, access: ContentAccess, range: (size: number) => ByteRange | null, download: boolean) {
+  async function open(id: string, variant: Variant, access: ContentAccess, range: (size: number) => RangeRequest, download: boolean) {
     const row = await aq.findAssetById(deps.db, id);
     const signed =
       access.sig !== undefined && access.expires !== undefined && verifyLink(deps.secret, id, variant, access.expires, access.sig, deps.clock.now());
@@ -133,6 +169,7 @@ export function createAssetsService(deps: MediaDeps) {
     const size = key ? await deps.storage.size(key) : null;
     if (!key || size === null) throw errors.notFound('Asset file');
     const r = range(size);
+    if (r === 'unsatisfiable') throw errors.rangeNotSatisfiable(size);
     const object = await deps.storage.get(key, r ?? undefined);
     if (!object) throw errors.notFound('Asset file');
     if (download && variant === 'content' && (!r || r.start === 0)) await aq.incrementDownloads(deps.db, id);
@@ -151,6 +188,13 @@ export function createAssetsService(deps: MediaDeps) {
     return (await aq.findOwnedAsset(deps.db, ownerId, id)) !== undefined;
   }
 
-  return { upload, list, get, update, remove, open, isOwnedBy, deleteFiles, links };
+  /** For the user view: a signed link to the avatar's 320 px thumbnail (or the image), null when gone. */
+  async function avatarUrl(ownerId: string, id: string): Promise<string | null> {
+    const row = await aq.findOwnedAsset(deps.db, ownerId, id);
+    if (!row) return null;
+    return (await links.link(row, 'thumbnail')) ?? links.link(row, 'content');
+  }
+
+  return { upload, list, get, update, remove, open, isOwnedBy, avatarUrl, deleteFiles, links };
 }
 export type AssetsService = ReturnType<typeof createAssetsService>;

@@ -1,15 +1,29 @@
 /**
- * Turning untrusted bytes into a stored image. The type comes from the bytes (never the name or the
- * header); the pixel count is read from the header before anything is decoded; decoding then
- * applies the EXIF orientation and re-encodes without metadata (EXIF, GPS, XMP, ICC comments).
+ * Turning an untrusted file into a stored image. The type comes from the bytes (never the name or
+ * the header); the pixel count is read from the header before anything is decoded. JPEG and PNG
+ * without an EXIF rotation keep their bytes: metadata is cut out segment by segment
+ * (strip-metadata.ts), so the stored pixels are the uploaded ones and nothing is re-encoded. Other
+ * formats, and rotated photos, are decoded with the orientation applied and re-encoded without
+ * metadata. The thumbnail is always decoded from the file, which also proves the file decodes.
+ * sharp reads and writes files, never whole Buffers, so memory stays near the decoder's own needs.
  */
-import { createHash } from 'node:crypto';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { errors } from '../../platform/http/errors.ts';
+import { DamagedImageError, metadataFreeRanges, rangesLength, type KeptRange } from './strip-metadata.ts';
+
+// Every upload is a different image: libvips' operation cache would only hold memory.
+sharp.cache(false);
 
 export type SniffedType = 'jpeg' | 'png' | 'webp' | 'avif' | 'gif' | 'tiff' | 'heic';
 
 const HEIC_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1']);
+
+/**
+ * Whether this libvips can decode HEVC-coded HEIF. sharp's prebuilt binaries carry libheif with the
+ * AV1 decoder only (patents), and libvips lists `.heic` among heifload's suffixes only when an HEVC
+ * decoder is present; a sharp built against a system libvips with libde265 decodes HEIC.
+ */
+export const canDecodeHeic = (sharp.format.heif?.input.fileSuffix ?? []).includes('.heic');
 
 /** The image type the leading bytes announce, or null for anything else. */
 export function sniffImageType(b: Buffer): SniffedType | null {
@@ -26,16 +40,17 @@ export function sniffImageType(b: Buffer): SniffedType | null {
   return null;
 }
 
-export interface ProcessedImage {
-  data: Buffer;
+export interface PreparedImage {
+  /** The bytes to store: these ranges of this file. */
+  bytes: { path: string; ranges: KeptRange[]; size: number };
   mimeType: string;
   extension: string;
   width: number;
   height: number;
-  sha256: string;
-  thumbnail: Buffer;
+  /** Still being made when a kept-bytes image is returned, so storing the original overlaps it. */
+  thumbnail: Promise<Buffer>;
   /** What was learnt from the original, kept in the asset's metadata. */
-  source: { type: SniffedType; width: number; height: number; orientation: number | undefined };
+  source: { type: SniffedType; width: number; height: number; orientation: number | undefined; stored: 'metadata_cut' | 're_encoded' };
 }
 
 const THUMB_SIZE = 320;
@@ -58,14 +73,23 @@ function encode(pipeline: Sharp, type: SniffedType): { pipeline: Sharp; mimeType
   }
 }
 
-export async function processImage(input: Buffer, opts: { maxPixels: number }): Promise<ProcessedImage> {
-  const type = sniffImageType(input);
-  if (!type) throw errors.unsupportedMediaType('The file is not an image of a supported type (JPEG, PNG, WebP, AVIF, GIF, TIFF, HEIC).');
+const damaged = (type: SniffedType) => errors.unsupportedMediaType(`The ${type.toUpperCase()} image is damaged or truncated and cannot be decoded.`);
+
+/** Where prepareImage writes a re-encoded image: next to the upload, for the caller to remove. */
+export const reencodedPath = (uploadPath: string) => `${uploadPath}.out`;
+
+/** Checks and prepares the uploaded file; a re-encoded image goes to `reencodedPath(file.path)`. */
+export async function prepareImage(file: { path: string; head: Buffer; size: number }, opts: { maxPixels: number }): Promise<PreparedImage> {
+  const type = sniffImageType(file.head);
+  if (!type) throw errors.unsupportedMediaType('The file is not an image of a supported type (JPEG, PNG, WebP, AVIF, GIF, TIFF).');
+  if (type === 'heic' && !canDecodeHeic) {
+    throw errors.unsupportedMediaType('HEIC/HEIF (HEVC) images cannot be decoded by this server; convert the photo to JPEG and upload that.');
+  }
 
   // metadata() reads the header only: a decompression bomb is refused before any pixel is decoded.
   let meta: Metadata;
   try {
-    meta = await sharp(input, { limitInputPixels: false }).metadata();
+    meta = await sharp(file.path, { limitInputPixels: false }).metadata();
   } catch {
     throw errors.unsupportedMediaType(`The file looks like ${type.toUpperCase()} but its header cannot be read.`);
   }
@@ -76,27 +100,49 @@ export async function processImage(input: Buffer, opts: { maxPixels: number }): 
     throw errors.payloadTooLarge(`The image is ${width}×${height} pixels; the limit is ${opts.maxPixels} pixels.`);
   }
 
-  // failOn 'truncated' refuses cut-off files instead of storing a half-grey image.
-  const base = sharp(input, { limitInputPixels: opts.maxPixels, failOn: 'truncated' }).rotate();
-  const out = encode(base.clone(), type);
-  try {
-    const [main, thumbnail] = await Promise.all([
-      out.pipeline.toBuffer({ resolveWithObject: true }),
-      base.clone().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toBuffer(),
-    ]);
+  // failOn 'truncated' refuses cut-off files instead of storing a half-grey image. A decoder error
+  // means the file is damaged; file-system errors (a full disk) stay 500s.
+  const decode = () => sharp(file.path, { limitInputPixels: opts.maxPixels, failOn: 'truncated' }).rotate();
+  const decoded = <T,>(p: Promise<T>): Promise<T> =>
+    p.catch(() => {
+      throw damaged(type);
+    });
+  // JPEG and WebP shrink on load, so the thumbnail decodes a fraction of the pixels.
+  const thumbnail = decoded(decode().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toBuffer());
+  thumbnail.catch(() => {}); // awaited below; an early failure must not be an unhandled rejection meanwhile
+  const source = { type, width, height, orientation: meta.orientation };
+
+  if ((type === 'jpeg' || type === 'png') && (meta.orientation ?? 1) === 1) {
+    const ranges = await metadataFreeRanges(file.path, type).catch((err: unknown) => {
+      throw err instanceof DamagedImageError ? damaged(type) : err;
+    });
     return {
-      data: main.data,
-      mimeType: out.mimeType,
-      extension: out.extension,
-      width: main.info.width,
-      height: main.info.height,
-      sha256: createHash('sha256').update(main.data).digest('hex'),
+      bytes: { path: file.path, ranges, size: rangesLength(ranges) },
+      mimeType: `image/${type}`,
+      extension: type === 'jpeg' ? 'jpg' : 'png',
+      width,
+      height,
       thumbnail,
-      source: { type, width, height, orientation: meta.orientation },
+      source: { ...source, stored: 'metadata_cut' },
     };
-  } catch {
-    throw errors.unsupportedMediaType(`The ${type.toUpperCase()} image is damaged or truncated and cannot be decoded.`);
   }
+  const out = encode(decode(), type);
+  const outPath = reencodedPath(file.path);
+  // Both settle before anything is thrown, so no write to `outPath` is still running when the
+  // caller removes it.
+  const [written, thumbDone] = await Promise.allSettled([decoded(out.pipeline.toFile(outPath)), thumbnail]);
+  if (written.status === 'rejected') throw written.reason;
+  if (thumbDone.status === 'rejected') throw thumbDone.reason;
+  const info = written.value;
+  return {
+    bytes: { path: outPath, ranges: [{ start: 0, end: info.size }], size: info.size },
+    mimeType: out.mimeType,
+    extension: out.extension,
+    width: info.width,
+    height: info.height,
+    thumbnail,
+    source: { ...source, stored: 're_encoded' },
+  };
 }
 
 /**

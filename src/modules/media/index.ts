@@ -1,4 +1,5 @@
 /** What other modules and the app may use of media. */
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -16,6 +17,8 @@ export { assets, collections, collectionItems, type AssetKind } from './media.ta
 
 export interface MediaModule {
   assets: AssetsService;
+  /** Where uploads wait while they are checked: on the data disk, not a RAM-backed /tmp. */
+  uploadTmpDir: string;
   collections: CollectionsService;
   zip: ZipService;
 }
@@ -32,11 +35,16 @@ export function createMediaModule(
     log: deps.log,
     limits: deps.limits,
   };
-  return { assets: createAssetsService(ctx), collections: createCollectionsService(ctx), zip: createZipService(ctx) };
+  return {
+    assets: createAssetsService(ctx),
+    uploadTmpDir: path.join(deps.config.dataDir, 'tmp', 'uploads'),
+    collections: createCollectionsService(ctx),
+    zip: createZipService(ctx),
+  };
 }
 
 export async function mediaRoutes(app: FastifyInstance, media: MediaModule, opts: { maxUploadBytes: number }): Promise<void> {
   // Its own encapsulated plugin, so multipart parsing stays inside media's routes.
-  await app.register(async (scoped) => assetsRoutes(scoped, media.assets, media.zip, opts));
+  await app.register(async (scoped) => assetsRoutes(scoped, media.assets, media.zip, { ...opts, tmpDir: media.uploadTmpDir }));
   await collectionsRoutes(app, media.collections);
 }

@@ -17,6 +17,7 @@ const titles: Partial<Record<ErrorCode, string>> = {
   insufficient_credits: 'Insufficient credits',
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
+  range_not_satisfiable: 'Range not satisfiable',
   rate_limited: 'Too many requests',
   too_many_attempts: 'Too many attempts',
   invalid_code: 'Invalid code',

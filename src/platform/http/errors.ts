@@ -20,6 +20,7 @@ export const errorCodes = {
   idempotency_conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  range_not_satisfiable: 416,
   rate_limited: 429,
   too_many_attempts: 429,
   internal_error: 500,
@@ -72,4 +73,9 @@ export const errors = {
   invalidSignature: (message = 'The signature is missing or does not match the body.') => new AppError('invalid_signature', message),
   /** A payment provider refused a request or could not be reached; nothing was changed here. */
   paymentProvider: (message: string) => new AppError('payment_provider_error', message),
+  /** RFC 9110 §15.5.17: the answer names the current size so the client can ask again. */
+  rangeNotSatisfiable: (size: number) =>
+    new AppError('range_not_satisfiable', `The requested range is outside the ${size} bytes of this file.`, {
+      headers: { 'content-range': `bytes */${size}` },
+    }),
 } as const;

@@ -5,7 +5,7 @@ import { createLocalStorage } from './local.ts';
 import { createS3Storage } from './s3.ts';
 import type { Storage } from './storage.ts';
 
-export type { ByteRange, Storage, StoredObject } from './storage.ts';
+export type { ByteRange, PutOptions, Storage, StoredObject } from './storage.ts';
 export { createLocalStorage } from './local.ts';
 export { createS3Storage } from './s3.ts';
 

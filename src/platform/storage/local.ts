@@ -25,7 +25,7 @@ export function createLocalStorage(root: string): Storage {
 
   return {
     driver: 'local',
-    async put(key, body) {
+    async put(key, body, opts = {}) {
       const file = fileOf(key);
       await fs.mkdir(path.dirname(file), { recursive: true });
       // Readers never see a half-written file: the rename is atomic on one filesystem.
@@ -33,6 +33,9 @@ export function createLocalStorage(root: string): Storage {
       try {
         await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, createWriteStream(tmp, { flags: 'wx' }));
         const written = (await fs.stat(tmp)).size;
+        if (opts.contentLength !== undefined && written !== opts.contentLength) {
+          throw new Error(`storage: wrote ${written} bytes to ${key}, expected ${opts.contentLength}`);
+        }
         await fs.rename(tmp, file);
         return written;
       } catch (err) {

@@ -36,6 +36,10 @@ async function collect(stream: Readable): Promise<Buffer> {
 export function createS3Storage(opts: S3Options): Storage {
   const client = new S3Client({
     region: opts.region,
+    // Streamed bodies would otherwise be sent with aws-chunked encoding and a trailing checksum,
+    // which several S3-compatible services (and s3rver) store as part of the object. Checksums
+    // stay on for the operations that require them.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
     forcePathStyle: opts.forcePathStyle,
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
     ...(opts.accessKeyId && opts.secretAccessKey
@@ -61,8 +65,14 @@ export function createS3Storage(opts: S3Options): Storage {
   return {
     driver: 's3',
     async put(key, body, putOpts = {}) {
-      // PutObject needs a known length; callers already cap what they store (uploads are capped by
-      // config), so the object is gathered first and sent in one request — a failed stream sends nothing.
+      // PutObject needs a known length. Given one, the stream is sent as it is read: S3 stores
+      // nothing unless exactly that many bytes arrive. Otherwise the (capped) object is gathered first.
+      if (!Buffer.isBuffer(body) && putOpts.contentLength !== undefined) {
+        await client.send(
+          new PutObjectCommand({ Bucket, Key: keyOf(key), Body: body, ContentLength: putOpts.contentLength, ContentType: putOpts.contentType }),
+        );
+        return putOpts.contentLength;
+      }
       const bytes = Buffer.isBuffer(body) ? body : await collect(body);
       await client.send(new PutObjectCommand({ Bucket, Key: keyOf(key), Body: bytes, ContentLength: bytes.length, ContentType: putOpts.contentType }));
       return bytes.length;

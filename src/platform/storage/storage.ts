@@ -17,10 +17,19 @@ export interface StoredObject {
   size: number;
 }
 
+export interface PutOptions {
+  contentType?: string;
+  contentLength?: number;
+}
+
 export interface Storage {
   readonly driver: 'local' | 's3';
-  /** Writes the whole stream; on failure nothing is left under `key`. Returns the bytes written. */
-  put(key: string, body: Readable | Buffer, opts?: { contentType?: string }): Promise<number>;
+  /**
+   * Writes the whole stream; on failure nothing is left under `key`. Returns the bytes written.
+   * With `contentLength` a stream is sent as it is read (S3 needs the length up front) and a body of
+   * another length fails; without it, S3 gathers the stream first.
+   */
+  put(key: string, body: Readable | Buffer, opts?: PutOptions): Promise<number>;
   /** The object (or a byte range of it); null when it does not exist. */
   get(key: string, range?: ByteRange): Promise<StoredObject | null>;
   /** Size in bytes, or null when absent. */
