@@ -13,3 +13,4 @@ export * from '../../modules/admin/admin.tables.ts';
 export * from '../http/idempotency.tables.ts';
 export * from '../mail/outbox.tables.ts';
 export * from '../../modules/media/media.tables.ts';
+export * from '../../modules/generation/generation.tables.ts';
