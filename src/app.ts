@@ -10,6 +10,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from './config.ts';
 import { accountsRoutes, createAccountsModule } from './modules/accounts/index.ts';
 import { billingRoutes, createBillingModule } from './modules/billing/index.ts';
+import { createGenerationModule, generationRoutes, type GenerationOptions } from './modules/generation/index.ts';
 import { createMediaModule, mediaRoutes } from './modules/media/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
@@ -47,6 +48,8 @@ export interface AppDeps {
   webRoot?: string | null;
   /** A logger to use instead of one built from config (tests pass a silent one). */
   logger?: Logger;
+  /** Providers, watermark rule and catalog lookup of the generation engine (built from config when absent). */
+  generation?: GenerationOptions;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -88,12 +91,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const accounts = createAccountsModule({ ...deps, log: app.log as Logger, ownsAsset: media.assets.isOwnedBy });
   registerAuth(app, accounts.resolvePrincipal);
   const billing = createBillingModule({ ...deps, log: app.log as Logger });
+  const generation = createGenerationModule({ ...deps, ...deps.generation, log: app.log as Logger });
 
   await app.register(
     async (api) => {
       await accountsRoutes(api, accounts, { secureCookies: secureCookies(config) });
       await billingRoutes(api, billing);
       await mediaRoutes(api, media, { maxUploadBytes: config.uploads.maxBytes });
+      await generationRoutes(api, generation);
       if (config.devOutbox) await outboxRoutes(api, { db: deps.database.db });
     },
     { prefix: '/api/v1' },

@@ -6,7 +6,7 @@
  * (`insertResultAssets`), and the files removed again if that transaction does not commit.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { type Readable } from 'node:stream';
 import sharp from 'sharp';
 import type { Clock } from '../../platform/clock.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
