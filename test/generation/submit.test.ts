@@ -5,6 +5,7 @@
  * (test/helpers/stand-in-provider.ts; it never runs here), a manual clock.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { reconcileOverdue } from '../../src/modules/generation/index.ts';
 import { call, sqlRows } from '../helpers/app.ts';
 import { createGenerationTestApp, type GenerationTestApp } from '../helpers/generation.ts';
 import { createStandInProvider } from '../helpers/stand-in-provider.ts';
@@ -195,5 +196,22 @@ describe('reading, annotating and cancelling', () => {
     expect((await call(t.app, 'POST', `/api/v1/generations/${id}/cancel`, { token: u.token })).data.status).toBe('cancelled');
     const [usage] = await sqlRows<{ cancelled_generations: number }>(t, `select cancelled_generations from usage_stats where user_id = '${u.id}'`);
     expect(usage!.cancelled_generations).toBe(1);
+  });
+});
+
+describe('the reconciler', () => {
+  it('fails and releases generations left open past their deadline, and only those', async () => {
+    const u = await t.user(5);
+    const src = await t.sourceAsset(u.token);
+    const late = (await submit(u.token, { type: 'upscale', source_asset_ids: [src], num_outputs: 2 }, { 'cancel-after': '60' })).data.id;
+    const onTime = (await submit(u.token, { type: 'upscale', source_asset_ids: [src] }, { 'cancel-after': '3600' })).data.id;
+    // Stuck while running, as after a worker was killed.
+    await sqlRows(t, `update generations set status = 'processing', run_token = gen_random_uuid() where id = '${late}'`);
+    t.clock.advance(60_000 + 31_000);
+    expect(await reconcileOverdue(t.ctx)).toBe(1);
+    expect(await t.get(u.token, late)).toMatchObject({ status: 'failed', error: { code: 'timeout' }, credits_used: 0 });
+    expect((await t.get(u.token, onTime)).status).toBe('pending');
+    expect(await t.balance(u.id)).toEqual({ available: 4, held: 1 });
+    expect(await reconcileOverdue(t.ctx)).toBe(0);
   });
 });

@@ -23,10 +23,13 @@ export async function applyWatermark(image: { bytes: Buffer; mimeType: string },
   const input = sharp(image.bytes);
   const meta = await input.metadata();
   const shorter = Math.min(meta.width ?? 256, meta.height ?? 256);
-  // About three tiles across the shorter side, never tiny.
-  const size = Math.max(96, Math.round(shorter / 3));
+  // About three tiles across the shorter side, at least 96 px, but never larger than the image
+  // (sharp refuses an overlay bigger than its base).
+  const size = Math.min(shorter, Math.max(96, Math.round(shorter / 3)));
   const overlay = await sharp(Buffer.from(tileSvg(text, size))).png().toBuffer();
-  const composed = input.composite([{ input: overlay, tile: true, blend: 'over' }]);
+  const tiled = input.composite([{ input: overlay, tile: true, blend: 'over' }]);
+  // Compositing adds an alpha channel; an opaque image stays opaque.
+  const composed = meta.hasAlpha ? tiled : tiled.removeAlpha();
   const out =
     image.mimeType === 'image/jpeg'
       ? composed.jpeg({ quality: 90 })
