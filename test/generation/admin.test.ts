@@ -21,7 +21,10 @@ beforeAll(async () => {
   admin = a.access_token;
   await t.startWorkers();
 });
-afterEach(async () => t.invariants());
+afterEach(async () => {
+  standIn.reset();
+  await t.invariants();
+});
 afterAll(async () => t?.close());
 
 const final = (g: any) => ['completed', 'failed', 'cancelled'].includes(g.status);

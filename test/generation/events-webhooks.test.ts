@@ -21,7 +21,10 @@ beforeAll(async () => {
   t = await createGenerationTestApp({ generation: { providers: [standIn.provider] } });
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
 });
-afterEach(async () => t.invariants());
+afterEach(async () => {
+  standIn.reset();
+  await t.invariants();
+});
 afterAll(async () => t?.close());
 
 const final = (g: any) => ['completed', 'failed', 'cancelled'].includes(g.status);

@@ -37,7 +37,10 @@ beforeAll(async () => {
   });
   await t.startWorkers();
 });
-afterEach(async () => t.invariants());
+afterEach(async () => {
+  standIn.reset();
+  await t.invariants();
+});
 afterAll(async () => t?.close());
 
 const final = (g: any) => ['completed', 'failed', 'cancelled'].includes(g.status);

@@ -71,6 +71,10 @@ export function createStandInProvider(opts: { id?: ProviderId; types?: readonly 
     script(...next: Step[]) {
       steps.push(...next);
     },
+    /** Drops what is left of the script (a step whose run never came, e.g. cancelled before it started). */
+    reset() {
+      steps.length = 0;
+    },
     /** What runs do once the script is used up. */
     otherwise(step: Step) {
       fallback = step;
