@@ -16,6 +16,8 @@ import { makeImage, upload } from './media.ts';
 export interface GenerationTestApp extends TestApp {
   ctx: GenerationContext;
   startWorkers(): Promise<void>;
+  /** Stops this process's workers (pg-boss offWork), e.g. so another process gets the next job. */
+  stopWorkers(): Promise<void>;
   user(credits: number): Promise<{ id: string; token: string }>;
   balance(userId: string): Promise<{ available: number; held: number }>;
   get(token: string, id: string): Promise<any>;
@@ -38,6 +40,11 @@ export async function createGenerationTestApp(opts: { env?: Record<string, strin
       if (working) return;
       working = true;
       await t.queue.work(jobHandlers({ db: t.database.db, clock: t.clock, storage: t.storage }, ctx));
+    },
+    async stopWorkers() {
+      if (!working) return;
+      for (const h of jobHandlers({ db: t.database.db, clock: t.clock, storage: t.storage }, ctx)) await t.queue.boss.offWork(h.definition.name);
+      working = false;
     },
     async user(credits: number) {
       const u = await signUp(t.app);
