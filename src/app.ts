@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import { accountsRoutes, createAccountsModule } from './modules/accounts/index.ts';
 import { adminSystemRoutes, createSystemService } from './modules/admin/index.ts';
 import { billingRoutes, createBillingModule, creditInvariantReport } from './modules/billing/index.ts';
+import { createGenerationModule, generationRoutes, type GenerationOptions } from './modules/generation/index.ts';
 import { createMediaModule, mediaRoutes } from './modules/media/index.ts';
 import { createPrivacyModule, privacyRoutes } from './modules/privacy/index.ts';
 import type { Clock } from './platform/clock.ts';
@@ -49,6 +50,8 @@ export interface AppDeps {
   webRoot?: string | null;
   /** A logger to use instead of one built from config (tests pass a silent one). */
   logger?: Logger;
+  /** Providers, watermark rule and catalog lookup of the generation engine (built from config when absent). */
+  generation?: GenerationOptions;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -92,6 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const media = createMediaModule({ ...deps, log: app.log as Logger, limits: billing.planLimits });
   const accounts = createAccountsModule({ ...deps, log: app.log as Logger, ownsAsset: media.assets.isOwnedBy, planOf: billing.planLimits.view, avatarUrl: media.assets.avatarUrl });
   registerAuth(app, accounts.resolvePrincipal);
+  const generation = createGenerationModule({ ...deps, ...deps.generation, limits: billing.planLimits, log: app.log as Logger });
 
   await app.register(
     async (api) => {
@@ -100,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await mediaRoutes(api, media, { maxUploadBytes: config.uploads.maxBytes });
       await privacyRoutes(api, privacy);
       await adminSystemRoutes(api, createSystemService({ ...deps, version: VERSION, log: app.log as Logger, creditInvariants: () => creditInvariantReport(deps.database.db) }));
+      await generationRoutes(api, generation);
       if (config.devOutbox) await outboxRoutes(api, { db: deps.database.db });
     },
     { prefix: '/api/v1' },

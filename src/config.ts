@@ -98,6 +98,32 @@ const ZEnv = z.object({
   FAL_KEY: optionalString,
   FAL_API_BASE: z.url().default('https://queue.fal.run'),
   FAL_MODELS: modelMap,
+  /** Comma list of studios to offer; all when unset. */
+  ATELIER_STUDIOS: z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['product-shots', 'print-prep', 'headshots', 'style-studio', 'ad-creatives'])).min(1))
+    .optional(),
+  /** Providers tried in order for every type without its own route, e.g. `gemini,local`. */
+  ATELIER_PROVIDERS: z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['local', 'gemini', 'openai', 'replicate', 'fal'])).min(1))
+    .default(['local', 'gemini', 'openai', 'replicate', 'fal']),
+  /** Per-type routes, `type=provider,provider;type=…`, e.g. `headshot=replicate,local;upscale=local`. */
+  ATELIER_PROVIDER_ROUTES: z
+    .string()
+    .regex(/^\s*[a-z_]+=[a-z,\s]+(;\s*[a-z_]+=[a-z,\s]+)*;?\s*$/, 'type=provider,provider;type=provider')
+    .optional(),
+  /** Generations of one user that may run at the same time, across all workers. */
+  ATELIER_GENERATION_CONCURRENCY_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
+  /** Generations one worker process runs at the same time. */
+  ATELIER_GENERATION_WORKERS: z.coerce.number().int().min(1).max(64).default(4),
+  /** Retries of a transient provider failure before the generation fails. */
+  ATELIER_GENERATION_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /** On SIGTERM, how long running jobs may finish before they are aborted and handed back. */
+  ATELIER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  ATELIER_WATERMARK_TEXT: z.string().max(40).default('Atelier'),
 });
 
 export type Env = z.infer<typeof ZEnv>;
@@ -163,6 +189,17 @@ export interface Config {
       | undefined;
     fal: { apiKey: string; apiBase: string; models: Partial<Record<GenerationType, string>> } | undefined;
   };
+  generation: {
+    studios: string[];
+    defaultProviders: string[];
+    /** type → providers in order; from ATELIER_PROVIDER_ROUTES. */
+    routes: Record<string, string[]>;
+    concurrencyPerUser: number;
+    workers: number;
+    retries: number;
+    shutdownGraceSec: number;
+    watermarkText: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -196,8 +233,25 @@ function crossProblems(raw: Record<string, string>): string[] {
   if (Boolean(raw.REPLICATE_TRAINER) !== Boolean(raw.REPLICATE_TRAINING_DESTINATION)) {
     problems.push('REPLICATE_TRAINER and REPLICATE_TRAINING_DESTINATION: set both or neither');
   }
+  for (const [type, list] of Object.entries(parseRoutes(raw.ATELIER_PROVIDER_ROUTES))) {
+    if (!ROUTE_TYPES.has(type)) problems.push(`ATELIER_PROVIDER_ROUTES: unknown generation type ${type}`);
+    for (const id of list) if (!ROUTE_PROVIDERS.has(id)) problems.push(`ATELIER_PROVIDER_ROUTES: unknown provider ${id} for ${type}`);
+  }
   return problems;
 }
+
+/** `headshot=replicate,local;upscale=local` → { headshot: ['replicate','local'], upscale: ['local'] }. */
+function parseRoutes(raw: string | undefined): Record<string, string[]> {
+  const routes: Record<string, string[]> = {};
+  for (const part of (raw ?? '').split(';').map((x) => x.trim()).filter(Boolean)) {
+    const [type, list] = part.split('=') as [string, string];
+    routes[type.trim()] = list.split(',').map((x) => x.trim()).filter(Boolean);
+  }
+  return routes;
+}
+
+const ROUTE_TYPES = new Set(['model_shot', 'lifestyle', 'room_scene', 'upscale', 'background_removal', 'vectorize', 'generate', 'subject_training', 'headshot', 'style_conversion', 'ad_creative']);
+const ROUTE_PROVIDERS = new Set(['local', 'gemini', 'openai', 'replicate', 'fal']);
 
 const smsTransportOf = (raw: Record<string, string | undefined>) =>
   raw.SMS_TRANSPORT ?? (raw.KAVENEGAR_API_KEY ? 'kavenegar' : raw.TWILIO_ACCOUNT_SID ? 'twilio' : 'outbox');
@@ -279,6 +333,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           }
         : undefined,
       fal: e.FAL_KEY ? { apiKey: e.FAL_KEY, apiBase: e.FAL_API_BASE, models: e.FAL_MODELS } : undefined,
+    },
+    generation: {
+      studios: e.ATELIER_STUDIOS ?? ['product-shots', 'print-prep', 'headshots', 'style-studio', 'ad-creatives'],
+      defaultProviders: e.ATELIER_PROVIDERS,
+      routes: parseRoutes(e.ATELIER_PROVIDER_ROUTES),
+      concurrencyPerUser: e.ATELIER_GENERATION_CONCURRENCY_PER_USER,
+      workers: e.ATELIER_GENERATION_WORKERS,
+      retries: e.ATELIER_GENERATION_RETRIES,
+      shutdownGraceSec: e.ATELIER_SHUTDOWN_GRACE_SECONDS,
+      watermarkText: e.ATELIER_WATERMARK_TEXT,
     },
   };
 }

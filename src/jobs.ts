@@ -5,6 +5,7 @@
 import type { Config } from './config.ts';
 import { pruneHandler, pruneJob } from './maintenance.ts';
 import * as billing from './modules/billing/index.ts';
+import { generationJobDefinitions, generationJobHandlers, type GenerationContext } from './modules/generation/index.ts';
 import { retentionHandler, retentionJob } from './modules/media/index.ts';
 import { privacyHandlers, privacyJobs, type PrivacyDeps } from './modules/privacy/index.ts';
 import type { Clock } from './platform/clock.ts';
@@ -19,10 +20,11 @@ export const jobDefinitions: JobDefinition[] = [
   billing.expirePaymentsJob,
   retentionJob,
   ...privacyJobs,
+  ...generationJobDefinitions,
 ];
 
-/** The handlers a worker process runs. */
-export function jobHandlers(deps: { db: Db; clock: Clock; storage: Storage; config: Pick<Config, 'payments'> } & PrivacyDeps): JobHandler[] {
+/** The handlers a worker process runs; the generation engine's when its context is given. */
+export function jobHandlers(deps: { db: Db; clock: Clock; storage: Storage; config: Pick<Config, 'payments'> } & PrivacyDeps, generation?: GenerationContext): JobHandler[] {
   return [
     pruneHandler(deps) as JobHandler,
     billing.expireCreditsHandler(deps) as JobHandler,
@@ -31,5 +33,6 @@ export function jobHandlers(deps: { db: Db; clock: Clock; storage: Storage; conf
     // Media's retention follows the owner's plan, which billing knows.
     retentionHandler({ ...deps, limits: billing.createPlanLimits(deps) }) as JobHandler,
     ...privacyHandlers(deps),
+    ...(generation ? generationJobHandlers(generation) : []),
   ];
 }

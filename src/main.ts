@@ -11,11 +11,18 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { jobHandlers } from './jobs.ts';
 import { createAccountsModule } from './modules/accounts/index.ts';
+import { createGenerationContext } from './modules/generation/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
 const USAGE = `Usage: atelier <start|api|worker|migrate|admin create --email <email> --password <password>>`;
 
 const accountsOf = (rt: Runtime) => createAccountsModule(rt);
+
+/** Every queue's workers, the generation engine's included, in this process. */
+/** What the job handlers are built from, out of the runtime. */
+const handlerDeps = (rt: Runtime) => ({ db: rt.database.db, clock: rt.clock, storage: rt.storage, queue: rt.queue, secret: rt.secret, config: rt.config, log: rt.log });
+
+const startWorkers = (rt: Runtime) => rt.queue.work(jobHandlers(handlerDeps(rt), createGenerationContext({ ...rt, log: rt.log })));
 
 async function ensureConfiguredAdmin(rt: Runtime): Promise<void> {
   if (!rt.config.admin) return;
@@ -42,13 +49,10 @@ function onShutdown(rt: Runtime, stop: () => Promise<void>): void {
   process.on('SIGTERM', handler);
 }
 
-/** What the job handlers are built from, out of the runtime. */
-const handlerDeps = (rt: Runtime) => ({ db: rt.database.db, clock: rt.clock, storage: rt.storage, queue: rt.queue, secret: rt.secret, config: rt.config, log: rt.log });
-
 async function serve(config: Config, withWorkers: boolean): Promise<void> {
   const rt = await openRuntime(config);
   await ensureConfiguredAdmin(rt);
-  if (withWorkers) await rt.queue.work(jobHandlers(handlerDeps(rt)));
+  if (withWorkers) await startWorkers(rt);
   const app = await buildApp({ ...rt, logger: rt.log });
   const address = await app.listen({ port: config.port, host: config.host });
   const shown = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
@@ -59,7 +63,7 @@ async function serve(config: Config, withWorkers: boolean): Promise<void> {
 
 async function worker(config: Config): Promise<void> {
   const rt = await openRuntime(config);
-  await rt.queue.work(jobHandlers(handlerDeps(rt)));
+  await startWorkers(rt);
   rt.log.info({ database: rt.database.kind }, 'worker started');
   onShutdown(rt, async () => {});
 }

@@ -52,7 +52,8 @@ export async function openRuntime(config: Config, opts: { log?: Logger } = {}): 
       sms,
       storage: createStorage(config),
       async close() {
-        await queue.stop();
+        // Running jobs get the grace period, then are aborted and handed back for retry.
+        await queue.stop({ graceMs: config.generation.shutdownGraceSec * 1000 });
         await mailer.close();
         await database.close();
       },

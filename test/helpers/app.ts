@@ -12,6 +12,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { buildApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { jobDefinitions } from '../../src/jobs.ts';
+import type { GenerationOptions } from '../../src/modules/generation/index.ts';
 import { manualClock } from '../../src/platform/clock.ts';
 import type { Database } from '../../src/platform/db/database.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -31,7 +32,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(opts: { env?: Record<string, string>; realClock?: boolean; storage?: Storage } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { env?: Record<string, string>; realClock?: boolean; storage?: Storage; generation?: GenerationOptions } = {},
+): Promise<TestApp> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -59,6 +62,7 @@ export async function createTestApp(opts: { env?: Record<string, string>; realCl
     storage,
     webRoot: null,
     logger: log,
+    ...(opts.generation ? { generation: opts.generation } : {}),
   });
   return {
     app,

@@ -35,3 +35,4 @@ export async function accountsRoutes(app: FastifyInstance, accounts: AccountsSer
   await meRoutes(app, accounts);
 }
 export { pruneAccounts } from './prune.ts';
+export { webhookSecretOf } from './webhook-secret.ts';

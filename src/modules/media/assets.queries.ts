@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, desc, eq, lte, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { afterCursor } from '../../platform/db/keyset.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import type { Cursor } from '../../platform/http/pagination.ts';
@@ -112,4 +112,20 @@ export async function extendExpiredAsset(db: DbOrTx, id: string, now: Date, expi
 export async function deleteAssetById(tx: DbOrTx, id: string): Promise<AssetRow | undefined> {
   const [row] = await tx.delete(assets).where(eq(assets.id, id)).returning();
   return row;
+}
+
+/** Owners of these assets (for the generation engine's ownership check). */
+export async function findAssetOwners(db: DbOrTx, ids: string[]): Promise<Array<{ id: string; ownerId: string }>> {
+  if (ids.length === 0) return [];
+  return db.select({ id: assets.id, ownerId: assets.ownerId }).from(assets).where(inArray(assets.id, ids));
+}
+
+export async function insertAssets(db: DbOrTx, rows: NewAsset[]): Promise<AssetRow[]> {
+  if (rows.length === 0) return [];
+  return db.insert(assets).values(rows).returning();
+}
+
+export async function findAssetsByGenerations(db: DbOrTx, generationIds: string[]): Promise<AssetRow[]> {
+  if (generationIds.length === 0) return [];
+  return db.select().from(assets).where(inArray(assets.generationId, generationIds)).orderBy(asc(assets.createdAt), asc(assets.id));
 }

@@ -14,6 +14,11 @@ export type { AssetsService } from './assets.service.ts';
 export type { MediaLimits } from './limits.ts';
 export { retentionHandler, retentionJob, sweepExpiredAssets, type RetentionDeps } from './retention.ts';
 export { assets, collections, collectionItems, type AssetKind } from './media.tables.ts';
+export { readOwnedAsset, unownedAssetIds, writeResultFiles, insertResultAssets, deleteResultFiles, resultAssetsOf, type ResultImage, type ResultStoreDeps } from './results.ts';
+export { createAssetLinks, type AssetLinks } from './asset-view.ts';
+export type { AssetRow, NewAsset } from './assets.queries.ts';
+export type { TAsset } from './media.dto.ts';
+export { ZAsset } from './media.dto.ts';
 
 export interface MediaModule {
   assets: AssetsService;

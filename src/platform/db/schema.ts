@@ -15,3 +15,4 @@ export * from '../http/idempotency.tables.ts';
 export * from '../mail/outbox.tables.ts';
 export * from '../../modules/media/media.tables.ts';
 export * from '../../modules/privacy/privacy.tables.ts';
+export * from '../../modules/generation/generation.tables.ts';

@@ -13,6 +13,10 @@ import type { Logger } from '../logger.ts';
 export interface JobContext {
   jobId: string;
   retryCount: number;
+  /** Retries the job has in all (the queue's or the job's own retryLimit). */
+  retryLimit: number;
+  /** Aborted when the worker shuts down past its grace period or loses the job's claim. */
+  signal: AbortSignal;
   log: Logger;
 }
 
@@ -25,6 +29,10 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   batchSize?: number;
   /** A cron expression: pg-boss sends one job per tick, once across all nodes. */
   cron?: string;
+  /** Workers per process for this queue, each fetching on its own (long jobs run side by side). */
+  localConcurrency?: number;
+  /** Active jobs per group (`send(…, { group: { id } })`) across all nodes, counted by pg-boss in the database. */
+  groupConcurrency?: number;
 }
 
 /** The payload of a scheduled job: pg-boss sends `{}` on each tick. */
@@ -55,7 +63,8 @@ export interface Queue {
   /** Starts workers for these handlers in this process. */
   work(handlers: JobHandler[]): Promise<void>;
   ping(): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops fetching, lets running jobs finish within `graceMs` (30 s by default), then fails them into retry and aborts them. */
+  stop(opts?: { graceMs?: number }): Promise<void>;
   readonly boss: PgBoss;
 }
 
@@ -131,6 +140,8 @@ export function createQueue(database: Database, log: Logger): Queue {
             batchSize,
             burstWhenBatchFull: batchSize > 1,
             includeMetadata: true,
+            ...(h.definition.localConcurrency ? { localConcurrency: h.definition.localConcurrency } : {}),
+            ...(h.definition.groupConcurrency ? { groupConcurrency: h.definition.groupConcurrency } : {}),
             // NOTIFY wakes workers for new jobs only. A job failed into retry (or sent with a start
             // time) waits for the backstop poll, 30 s by default, whatever its retryDelay; pg-boss's
             // own interval without NOTIFY is 2 s.
@@ -143,10 +154,13 @@ export function createQueue(database: Database, log: Logger): Queue {
               const jlog = log.child({ job: h.definition.name, jobId: job.id });
               try {
                 const data = h.definition.schema.parse(job.data);
-                await h.handle(data, { jobId: job.id, retryCount: (job as { retryCount?: number }).retryCount ?? 0, log: jlog });
+                const meta = job as Job<object> & { retryLimit?: number };
+                await h.handle(data, { jobId: job.id, retryCount: meta.retryCount ?? 0, retryLimit: meta.retryLimit ?? 0, signal: job.signal, log: jlog });
               } catch (err) {
                 jlog.warn({ err }, 'job failed');
-                await boss.fail(h.definition.name, job.id, { message: err instanceof Error ? err.message : String(err) });
+                // The attempt, not just the id: after a shutdown has already failed this attempt into
+                // retry, a late throw must not fail the next one.
+                await boss.fail(h.definition.name, { id: job.id, retryCount: job.retryCount }, { message: err instanceof Error ? err.message : String(err) });
               }
             }
           },
@@ -156,8 +170,8 @@ export function createQueue(database: Database, log: Logger): Queue {
     async ping() {
       await boss.getQueues();
     },
-    async stop() {
-      if (started) await boss.stop({ graceful: true, timeout: 30_000 });
+    async stop(opts = {}) {
+      if (started) await boss.stop({ graceful: true, timeout: opts.graceMs ?? 30_000 });
       started = false;
     },
   };

@@ -1,0 +1,59 @@
+/** What the generation services, the worker and the jobs are built from. */
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { Db } from '../../platform/db/types.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { Queue } from '../../platform/queue/queue.ts';
+import type { Storage } from '../../platform/storage/index.ts';
+import type { Ledger } from '../billing/index.ts';
+import type { MediaLimits } from '../media/index.ts';
+import type { ImageProvider } from './providers/provider.ts';
+import type { Router } from './routing.ts';
+import type { StatusBus } from './status-bus.ts';
+import type { GenerationViews } from './view.ts';
+
+/** Whether a user's outputs get a watermark (their plan says so); billing's plan lookup plugs in here. */
+export type WatermarkFor = (userId: string) => Promise<boolean>;
+
+/**
+ * The seam for the catalog module (products, subjects, templates), which does not exist yet: until
+ * it does, no id can name anything, so every given id is 404.
+ */
+export interface CatalogLookup {
+  product(userId: string, id: string): Promise<{ imageAssetIds: string[] } | undefined>;
+  subject(userId: string, id: string): Promise<{ status: string; context: Record<string, unknown> } | undefined>;
+  template(id: string): Promise<{ context: Record<string, unknown> } | undefined>;
+}
+
+export const noCatalog: CatalogLookup = {
+  product: async () => undefined,
+  subject: async () => undefined,
+  template: async () => undefined,
+};
+
+export interface GenerationOptions {
+  providers?: ImageProvider[];
+  watermarkFor?: WatermarkFor;
+  catalog?: CatalogLookup;
+  limits?: Pick<MediaLimits, 'retentionDays'>;
+  fetch?: typeof fetch;
+}
+
+export interface GenerationContext {
+  db: Db;
+  database: Database;
+  queue: Queue;
+  clock: Clock;
+  storage: Storage;
+  config: Config;
+  log: Logger;
+  ledger: Ledger;
+  bus: StatusBus;
+  router: Router;
+  views: GenerationViews;
+  watermarkFor: WatermarkFor;
+  catalog: CatalogLookup;
+  limits: Pick<MediaLimits, 'retentionDays'>;
+  fetch?: typeof fetch;
+}

@@ -1,0 +1,151 @@
+import { and, asc, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { afterCursor } from '../../platform/db/keyset.ts';
+import type { DbOrTx } from '../../platform/db/types.ts';
+import type { Cursor } from '../../platform/http/pagination.ts';
+import { generations, providerCalls, usageStats, type GenerationStatus } from './generation.tables.ts';
+
+export type GenerationRow = typeof generations.$inferSelect;
+export type NewGeneration = typeof generations.$inferInsert;
+export type NewProviderCall = typeof providerCalls.$inferInsert;
+
+export async function insertGeneration(db: DbOrTx, row: NewGeneration): Promise<GenerationRow> {
+  const [created] = await db.insert(generations).values(row).returning();
+  return created!;
+}
+
+export async function findGeneration(db: DbOrTx, id: string): Promise<GenerationRow | undefined> {
+  const [row] = await db.select().from(generations).where(eq(generations.id, id));
+  return row;
+}
+
+export async function findOwnedGeneration(db: DbOrTx, userId: string, id: string): Promise<GenerationRow | undefined> {
+  const [row] = await db.select().from(generations).where(and(eq(generations.id, id), eq(generations.userId, userId)));
+  return row;
+}
+
+/** The row under a lock, for a state change decided on what it holds now. */
+export async function lockGeneration(tx: DbOrTx, id: string): Promise<GenerationRow | undefined> {
+  const [row] = await tx.select().from(generations).where(eq(generations.id, id)).for('update');
+  return row;
+}
+
+export interface GenerationFilter {
+  userId?: string | undefined;
+  status?: GenerationStatus | undefined;
+  type?: string | undefined;
+  productId?: string | undefined;
+  batchId?: string | undefined;
+  provider?: string | undefined;
+}
+
+export async function listGenerations(db: DbOrTx, filter: GenerationFilter, cursor: Cursor | undefined, limit: number): Promise<GenerationRow[]> {
+  const where: Array<SQL | undefined> = [afterCursor(generations.createdAt, generations.id, cursor)];
+  if (filter.userId) where.push(eq(generations.userId, filter.userId));
+  if (filter.status) where.push(eq(generations.status, filter.status));
+  if (filter.type) where.push(eq(generations.type, filter.type));
+  if (filter.productId) where.push(eq(generations.productId, filter.productId));
+  if (filter.batchId) where.push(eq(generations.batchId, filter.batchId));
+  if (filter.provider) where.push(eq(generations.provider, filter.provider));
+  return db
+    .select()
+    .from(generations)
+    .where(and(...where))
+    .orderBy(desc(generations.createdAt), desc(generations.id))
+    .limit(limit + 1);
+}
+
+export async function updateOwnedGeneration(db: DbOrTx, userId: string, id: string, patch: Partial<NewGeneration>): Promise<GenerationRow | undefined> {
+  const [row] = await db
+    .update(generations)
+    .set(patch)
+    .where(and(eq(generations.id, id), eq(generations.userId, userId)))
+    .returning();
+  return row;
+}
+
+/**
+ * Moves a generation from one of `from` to a new state. `runToken` fences a run: when given, only the
+ * row still carrying that token changes, so a run that lost its claim (cancelled, timed out,
+ * taken over after a crash) cannot finish it.
+ */
+export async function transition(
+  tx: DbOrTx,
+  id: string,
+  from: readonly GenerationStatus[],
+  patch: Partial<NewGeneration>,
+  runToken?: string,
+): Promise<GenerationRow | undefined> {
+  const where = [eq(generations.id, id), inArray(generations.status, [...from])];
+  if (runToken) where.push(eq(generations.runToken, runToken));
+  const [row] = await tx
+    .update(generations)
+    .set(patch)
+    .where(and(...where))
+    .returning();
+  return row;
+}
+
+/** Pending generations submitted before this one, plus one. */
+export async function queuePosition(db: DbOrTx, row: Pick<GenerationRow, 'createdAt' | 'id'>): Promise<number> {
+  const [r] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(generations)
+    .where(and(eq(generations.status, 'pending'), sql`(${generations.createdAt}, ${generations.id}) < (${row.createdAt.toISOString()}::timestamptz, ${row.id}::uuid)`));
+  return (r?.n ?? 0) + 1;
+}
+
+/** Open generations whose deadline passed before `before`. */
+export async function findOverdue(db: DbOrTx, before: Date, limit: number): Promise<GenerationRow[]> {
+  return db
+    .select()
+    .from(generations)
+    .where(and(inArray(generations.status, ['pending', 'processing']), lt(generations.deadlineAt, before)))
+    .orderBy(asc(generations.deadlineAt))
+    .limit(limit);
+}
+
+export interface UsageDelta {
+  total?: number;
+  successful?: number;
+  failed?: number;
+  cancelled?: number;
+  outputs?: number;
+  creditsUsed?: number;
+  costMicros?: number;
+  durationMs?: number;
+}
+
+/** Adds to the user's row of the day (UTC), creating it on first use. */
+export async function addUsage(tx: DbOrTx, userId: string, day: string, d: UsageDelta, now: Date): Promise<void> {
+  const v = {
+    totalGenerations: d.total ?? 0,
+    successfulGenerations: d.successful ?? 0,
+    failedGenerations: d.failed ?? 0,
+    cancelledGenerations: d.cancelled ?? 0,
+    outputs: d.outputs ?? 0,
+    creditsUsed: d.creditsUsed ?? 0,
+    totalCostMicros: d.costMicros ?? 0,
+    totalDurationMs: d.durationMs ?? 0,
+  };
+  await tx
+    .insert(usageStats)
+    .values({ userId, date: day, ...v, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [usageStats.userId, usageStats.date],
+      set: {
+        totalGenerations: sql`${usageStats.totalGenerations} + ${v.totalGenerations}`,
+        successfulGenerations: sql`${usageStats.successfulGenerations} + ${v.successfulGenerations}`,
+        failedGenerations: sql`${usageStats.failedGenerations} + ${v.failedGenerations}`,
+        cancelledGenerations: sql`${usageStats.cancelledGenerations} + ${v.cancelledGenerations}`,
+        outputs: sql`${usageStats.outputs} + ${v.outputs}`,
+        creditsUsed: sql`${usageStats.creditsUsed} + ${v.creditsUsed}`,
+        totalCostMicros: sql`${usageStats.totalCostMicros} + ${v.totalCostMicros}`,
+        totalDurationMs: sql`${usageStats.totalDurationMs} + ${v.totalDurationMs}`,
+        updatedAt: now,
+      },
+    });
+}
+
+export async function insertProviderCalls(tx: DbOrTx, rows: NewProviderCall[]): Promise<void> {
+  if (rows.length > 0) await tx.insert(providerCalls).values(rows);
+}

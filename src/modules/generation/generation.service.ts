@@ -1,0 +1,82 @@
+/** A user's generations: submit, read, list, annotate, cancel; the type catalogue. */
+import { errors } from '../../platform/http/errors.ts';
+import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
+import type { GenerationContext } from './context.ts';
+import type { TGeneration, TGenerationListQuery, TPatchGenerationBody } from './generation.dto.ts';
+import * as q from './generation.queries.ts';
+import { finalStatuses } from './generation.tables.ts';
+import { listPrices } from './prices.queries.ts';
+import { offeredTypes } from './registry.ts';
+import { createSettlement } from './settle.ts';
+import { createSubmit, paramsJsonSchema } from './submit.ts';
+
+export function createGenerationService(ctx: GenerationContext) {
+  const settlement = createSettlement(ctx);
+
+  async function owned(userId: string, id: string): Promise<q.GenerationRow> {
+    const row = await q.findOwnedGeneration(ctx.db, userId, id);
+    if (!row) throw errors.notFound('Generation');
+    return row;
+  }
+
+  async function types() {
+    const prices = new Map((await listPrices(ctx.db)).filter((p) => p.isActive).map((p) => [p.type, p.creditsPerOutput]));
+    return offeredTypes(ctx.config.generation.studios)
+      .filter((s) => prices.has(s.type))
+      .map((s) => ({
+        type: s.type,
+        studio: s.studio,
+        description: s.description,
+        credits_per_output: prices.get(s.type)!,
+        params_schema: paramsJsonSchema(s),
+        providers: ctx.router.candidates(s.type).map((p) => p.id),
+        ...(s.styles ? { styles: [...s.styles] } : {}),
+      }));
+  }
+
+  async function list(userId: string, query: TGenerationListQuery) {
+    const rows = await q.listGenerations(
+      ctx.db,
+      { userId, status: query.status, type: query.type, productId: query.product_id, batchId: query.batch_id },
+      decodeCursor(query.cursor),
+      query.limit,
+    );
+    const page = toPage(rows, query.limit, (r) => r);
+    return { data: await ctx.views.many(ctx.db, page.data), next_cursor: page.next_cursor };
+  }
+
+  async function get(userId: string, id: string): Promise<TGeneration> {
+    return ctx.views.one(ctx.db, await owned(userId, id));
+  }
+
+  async function patch(userId: string, id: string, body: TPatchGenerationBody): Promise<TGeneration> {
+    const change: Partial<q.NewGeneration> = { updatedAt: ctx.clock.now() };
+    if (body.is_favorited !== undefined) change.isFavorited = body.is_favorited;
+    if (body.user_rating !== undefined) change.userRating = body.user_rating;
+    if (body.user_notes !== undefined) change.userNotes = body.user_notes;
+    const row = await q.updateOwnedGeneration(ctx.db, userId, id, change);
+    if (!row) throw errors.notFound('Generation');
+    return ctx.views.one(ctx.db, row);
+  }
+
+  /**
+   * Pending or processing → cancelled with the hold released, in one transaction; a worker running
+   * it hears the change on the status bus and aborts, and its result (if any) is thrown away. A
+   * finished generation cannot be cancelled (409); cancelling twice answers the same.
+   */
+  async function cancel(userId: string, id: string): Promise<TGeneration> {
+    const outcome = await ctx.db.transaction(async (tx) => {
+      const current = await q.lockGeneration(tx, id);
+      if (!current || current.userId !== userId) throw errors.notFound('Generation');
+      if (current.status === 'cancelled') return { row: current, changed: false };
+      if (finalStatuses.has(current.status)) return { row: current, refused: true, changed: false };
+      return { row: (await settlement.cancel(tx, current))!, changed: true };
+    });
+    if ('refused' in outcome) throw errors.conflict(`The generation is already ${outcome.row.status}.`);
+    if (outcome.changed) await ctx.bus.publish({ id, status: 'cancelled' }).catch((err: unknown) => ctx.log.warn({ err }, 'generation: status push failed'));
+    return ctx.views.one(ctx.db, outcome.row);
+  }
+
+  return { submit: createSubmit(ctx), types, list, get, patch, cancel, owned };
+}
+export type GenerationService = ReturnType<typeof createGenerationService>;

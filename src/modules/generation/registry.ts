@@ -1,0 +1,84 @@
+/**
+ * The generation types: which studio each belongs to, what it needs as input, its parameter schema
+ * and how long a run may take. Prices live in `generation_prices` (admin-editable); providers are
+ * chosen by routing.ts. `ATELIER_STUDIOS` decides which studios, and so which types, are offered.
+ */
+import type { z } from 'zod';
+import { generationTypes, type GenerationType } from './providers/provider.ts';
+import * as p from './params.ts';
+
+export const studios = ['product-shots', 'print-prep', 'headshots', 'style-studio', 'ad-creatives'] as const;
+export type Studio = (typeof studios)[number];
+
+export interface TypeSpec {
+  type: GenerationType;
+  studio: Studio;
+  description: string;
+  params: z.ZodType<Record<string, unknown>>;
+  /** How many source images (own assets) the type takes, and whether a product may stand in for them. */
+  sources: { min: number; max: number; orProduct?: boolean };
+  needs?: { prompt?: boolean; subject?: boolean; style?: boolean };
+  /** Style keys the type understands; the catalog's `styles` will extend them. */
+  styles?: readonly string[];
+  /** Default time a run may take from submission, in seconds (`Cancel-After` can shorten it). */
+  deadlineSec: number;
+}
+
+export const builtInStyles = ['watercolor', 'oil_painting', 'pencil_sketch', 'anime', 'pop_art', 'vintage', 'noir', 'cyberpunk'] as const;
+
+const scene = (type: GenerationType, description: string): TypeSpec => ({
+  type,
+  studio: 'product-shots',
+  description,
+  params: p.ZSceneParams,
+  sources: { min: 1, max: 4, orProduct: true },
+  deadlineSec: 300,
+});
+
+const specs: TypeSpec[] = [
+  scene('model_shot', 'A model wearing or holding the product'),
+  scene('lifestyle', 'The product in a lifestyle scene'),
+  scene('room_scene', 'The product placed in a room (wallpaper, furniture, decor)'),
+  { type: 'upscale', studio: 'print-prep', description: 'Enlarge an image 2× or 4× for print', params: p.ZUpscaleParams, sources: { min: 1, max: 1 }, deadlineSec: 180 },
+  {
+    type: 'background_removal',
+    studio: 'print-prep',
+    description: 'Cut the subject out onto a transparent background',
+    params: p.ZBackgroundRemovalParams,
+    sources: { min: 1, max: 1 },
+    deadlineSec: 180,
+  },
+  { type: 'vectorize', studio: 'print-prep', description: 'Trace an image into SVG (mono or posterized colours)', params: p.ZVectorizeParams, sources: { min: 1, max: 1 }, deadlineSec: 180 },
+  { type: 'generate', studio: 'print-prep', description: 'Create an image from a prompt', params: p.ZGenerateParams, sources: { min: 0, max: 4 }, needs: { prompt: true }, deadlineSec: 300 },
+  {
+    type: 'subject_training',
+    studio: 'headshots',
+    description: 'Train a subject from 1–5 photos',
+    params: p.ZSubjectTrainingParams,
+    sources: { min: 0, max: 0 },
+    needs: { subject: true },
+    deadlineSec: 3600,
+  },
+  { type: 'headshot', studio: 'headshots', description: 'A professional headshot of a trained subject', params: p.ZHeadshotParams, sources: { min: 0, max: 1 }, needs: { subject: true }, deadlineSec: 600 },
+  {
+    type: 'style_conversion',
+    studio: 'style-studio',
+    description: 'Redraw a photo in a style',
+    params: p.ZStyleConversionParams,
+    sources: { min: 1, max: 1 },
+    needs: { style: true },
+    styles: builtInStyles,
+    deadlineSec: 300,
+  },
+  { type: 'ad_creative', studio: 'ad-creatives', description: 'An ad with headline, copy and call to action', params: p.ZAdCreativeParams, sources: { min: 0, max: 4 }, deadlineSec: 300 },
+];
+
+export const typeSpecs: ReadonlyMap<GenerationType, TypeSpec> = new Map(specs.map((s) => [s.type, s]));
+
+// Every type of the provider contract has a spec; checked once at load.
+for (const t of generationTypes) if (!typeSpecs.has(t)) throw new Error(`generation type ${t} has no spec`);
+
+/** The types the configured studios offer, in registry order. */
+export function offeredTypes(enabledStudios: readonly string[]): TypeSpec[] {
+  return specs.filter((s) => enabledStudios.includes(s.studio));
+}

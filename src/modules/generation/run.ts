@@ -1,0 +1,213 @@
+/**
+ * One attempt at a generation, as the `generation.run` job handler. In order:
+ * 1. a final or overdue row ends the job (delivery is at least once);
+ * 2. claim: pending|processing → processing with a new run token (a retry or a take-over after a
+ *    crash re-claims a processing row; the old run, if alive, is fenced out by the token);
+ * 3. run the provider under one AbortSignal: the deadline, a cancel (heard on the status bus) and
+ *    the worker's own shutdown;
+ * 4. watermark and write the output files, then one transaction completes the row, captures credits
+ *    for the outputs delivered and releases the rest (settle.ts); files of a run that lost its claim
+ *    are removed again.
+ * A retryable provider error with retries and time left is thrown back to pg-boss (retry with
+ * backoff); any other failure fails the generation and releases its hold. A shutdown abort hands
+ * the job back untouched: pg-boss has already failed the attempt into retry.
+ */
+import { randomUUID } from 'node:crypto';
+import type { JobContext } from '../../platform/queue/queue.ts';
+import { deleteResultFiles, readOwnedAsset, writeResultFiles, type NewAsset } from '../media/index.ts';
+import type { GenerationContext } from './context.ts';
+import { findGeneration, insertProviderCalls, lockGeneration, transition, type GenerationRow } from './generation.queries.ts';
+import { finalStatuses } from './generation.tables.ts';
+import { effectiveCost } from './prices.queries.ts';
+import { buildPrompt } from './prompt.ts';
+import { ProviderError, type GenerationType, type ProviderCallRecord, type ProviderImage, type ProviderInput, type ProviderResult } from './providers/provider.ts';
+import { createSettlement } from './settle.ts';
+import { applyWatermark } from './watermark.ts';
+import { enqueueWebhook } from './webhooks.ts';
+
+/** Why a run's signal fired. */
+type StopReason = 'deadline' | 'cancelled';
+
+/** Stops waiting when `signal` fires even if the provider ignores it. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    // The abandoned work may still settle; its outcome no longer matters.
+    work.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+export function createRunner(ctx: GenerationContext) {
+  const settlement = createSettlement(ctx);
+
+  async function publish(row: GenerationRow | undefined): Promise<void> {
+    if (row) await ctx.bus.publish({ id: row.id, status: row.status }).catch((err: unknown) => ctx.log.warn({ err }, 'generation: status push failed'));
+  }
+
+  async function claim(id: string, token: string): Promise<GenerationRow | undefined> {
+    const claimed = await ctx.db.transaction(async (tx) => {
+      const current = await lockGeneration(tx, id);
+      if (!current || finalStatuses.has(current.status)) return undefined;
+      const now = ctx.clock.now();
+      const row = (await transition(tx, id, ['pending', 'processing'], {
+        status: 'processing',
+        runToken: token,
+        attempts: current.attempts + 1,
+        startedAt: current.startedAt ?? now,
+        updatedAt: now,
+      }))!;
+      if (current.status === 'pending') await enqueueWebhook(tx, ctx.queue, row, 'generation.started', await ctx.views.one(tx, row, []), now);
+      return { row, started: current.status === 'pending' };
+    });
+    if (claimed?.started) await publish(claimed.row);
+    return claimed?.row;
+  }
+
+  async function inputOf(row: GenerationRow): Promise<ProviderInput> {
+    const images: ProviderImage[] = [];
+    for (const assetId of row.sourceAssetIds) {
+      const found = await readOwnedAsset(ctx.db, ctx.storage, row.userId, assetId);
+      if (!found) throw new ProviderError('invalid_input', `Source image ${assetId} no longer exists.`);
+      const { row: a, bytes } = found;
+      images.push({ role: 'source', assetId, mimeType: a.mimeType, width: a.width, height: a.height, bytes });
+    }
+    const context: Record<string, unknown> = {};
+    if (row.style) context.style = row.style;
+    return {
+      generationId: row.id,
+      type: row.type as GenerationType,
+      prompt: buildPrompt(row.type as GenerationType, row.prompt, row.params, row.style),
+      params: row.params,
+      numOutputs: row.numOutputs,
+      images,
+      ...(row.model ? { model: row.model } : {}),
+      ...(Object.keys(context).length > 0 ? { context } : {}),
+    };
+  }
+
+  async function costOf(row: GenerationRow, result: ProviderResult, delivered: number): Promise<number> {
+    if (result.costMicros > 0) return result.costMicros;
+    const price = await effectiveCost(ctx.db, row.provider, row.type, ctx.clock.now().toISOString().slice(0, 10));
+    return price ? price.costPerOperationMicros * delivered : 0;
+  }
+
+  async function store(row: GenerationRow, result: ProviderResult): Promise<NewAsset[]> {
+    const watermark = await ctx.watermarkFor(row.userId);
+    const written: NewAsset[] = [];
+    try {
+      for (const [i, out] of result.outputs.slice(0, row.numOutputs).entries()) {
+        const image = watermark ? await applyWatermark(out, ctx.config.generation.watermarkText) : out;
+        written.push(await writeResultFiles({ storage: ctx.storage, clock: ctx.clock, limits: ctx.limits }, row.userId, row.id, i, image));
+      }
+    } catch (err) {
+      await deleteResultFiles(ctx.storage, written);
+      throw new ProviderError('provider_error', `An output could not be stored: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    return written;
+  }
+
+  async function recordCalls(row: GenerationRow, attempt: number, calls: ProviderCallRecord[]): Promise<void> {
+    const now = ctx.clock.now();
+    await insertProviderCalls(
+      ctx.db,
+      calls.map((c) => ({
+        generationId: row.id,
+        userId: row.userId,
+        provider: c.provider,
+        operation: c.operation,
+        attempt,
+        status: c.status,
+        httpStatus: c.httpStatus,
+        latencyMs: Math.round(c.latencyMs),
+        request: c.request ?? {},
+        response: c.response ?? {},
+        costMicros: c.costMicros ?? 0,
+        createdAt: now,
+      })),
+    ).catch((err: unknown) => ctx.log.warn({ err }, 'generation: provider calls not recorded'));
+  }
+
+  async function run(generationId: string, job: JobContext): Promise<void> {
+    const found = await findGeneration(ctx.db, generationId);
+    if (!found || finalStatuses.has(found.status)) return;
+    if (ctx.clock.now() >= found.deadlineAt) {
+      await publish(await ctx.db.transaction((tx) => settlement.fail(tx, found, { code: 'timeout', message: 'The deadline passed before the generation could run.' })));
+      return;
+    }
+    const token = randomUUID();
+    const row = await claim(generationId, token);
+    if (!row) return;
+
+    const stop = new AbortController();
+    const stopWith = (reason: StopReason) => stop.abort(new ProviderError(reason === 'deadline' ? 'timeout' : 'cancelled', reason === 'deadline' ? 'The deadline passed.' : 'The generation was cancelled.'));
+    const timer = setTimeout(() => stopWith('deadline'), Math.max(0, row.deadlineAt.getTime() - ctx.clock.now().getTime()));
+    const unsubscribe = await ctx.bus.subscribe(row.id, (e) => {
+      if (finalStatuses.has(e.status)) stopWith('cancelled');
+    });
+    const signal = AbortSignal.any([stop.signal, job.signal]);
+    const calls: ProviderCallRecord[] = [];
+    const log = job.log.child({ generationId: row.id, provider: row.provider });
+
+    try {
+      const provider = ctx.router.byId(row.provider);
+      if (!provider) throw new ProviderError('provider_unavailable', `Provider ${row.provider} is not configured on this worker.`);
+      const input = await inputOf(row);
+      const result = await untilAborted(provider.run(input, { signal, deadline: row.deadlineAt, log, recordCall: (c) => calls.push(c) }), signal);
+      if (result.outputs.length === 0) throw new ProviderError('provider_error', 'The provider returned no images.');
+      // Not raced against the signal: files being written are finished, then removed below if the
+      // completion finds the run no longer holds the row.
+      const assets = await store(row, result);
+      const costMicros = await costOf(row, result, assets.length);
+      const done = await ctx.db.transaction((tx) =>
+        settlement.complete(tx, row, token, { assets, model: result.model, costMicros, ...(result.artifacts ? { artifacts: result.artifacts } : {}) }),
+      );
+      if (!done) await deleteResultFiles(ctx.storage, assets);
+      await publish(done);
+    } catch (err) {
+      if (job.signal.aborted && !stop.signal.aborted) {
+        // Shutdown past the grace period (or the claim lapsed): pg-boss has failed this attempt into
+        // retry already; the next attempt re-claims the row. Nothing is charged or released here.
+        log.warn('generation: run handed back at shutdown');
+        throw err;
+      }
+      if (stop.signal.aborted && stop.signal.reason instanceof ProviderError && stop.signal.reason.code === 'cancelled') return;
+      const e =
+        stop.signal.aborted && stop.signal.reason instanceof ProviderError
+          ? stop.signal.reason
+          : err instanceof ProviderError
+            ? err
+            : new ProviderError('provider_error', 'The generation failed unexpectedly.', { cause: err });
+      if (!(err instanceof ProviderError)) log.error({ err }, 'generation: unexpected error');
+      const timeLeft = row.deadlineAt.getTime() - ctx.clock.now().getTime();
+      if (e.retryable && job.retryCount < job.retryLimit && timeLeft > 1000) {
+        log.warn({ err: e.message, attempt: job.retryCount + 1 }, 'generation: transient provider error, retrying');
+        throw e;
+      }
+      const failed = await ctx.db.transaction(async (tx) => {
+        const current = await lockGeneration(tx, row.id);
+        return current ? settlement.fail(tx, current, { code: e.code, message: e.message }, token) : undefined;
+      });
+      await publish(failed);
+    } finally {
+      clearTimeout(timer);
+      unsubscribe();
+      await recordCalls(row, job.retryCount + 1, calls);
+    }
+  }
+
+  return { run };
+}

@@ -1,0 +1,109 @@
+/**
+ * The transactions that end a generation. Each moves the row with a conditional update (from the
+ * states it may leave, and for a run only while the row carries the run's token), and only if that
+ * update happened does it touch credits: so whichever of worker, cancel and reconciler gets there
+ * first ends the generation, and the others change nothing. Every one settles the hold in the same
+ * transaction, adds to usage_stats and enqueues the webhook event. Callers publish the new status
+ * on the bus after the commit.
+ */
+import type { Tx } from '../../platform/db/types.ts';
+import { insertResultAssets, type NewAsset } from '../media/index.ts';
+import type { GenerationContext } from './context.ts';
+import { addUsage, transition, type GenerationRow } from './generation.queries.ts';
+import type { GenerationStatus } from './generation.tables.ts';
+import { enqueueWebhook } from './webhooks.ts';
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+export interface Completion {
+  assets: NewAsset[];
+  model: string;
+  costMicros: number;
+  artifacts?: Record<string, unknown>;
+}
+
+export function createSettlement(ctx: GenerationContext) {
+  const durationOf = (row: GenerationRow, now: Date) => (row.startedAt ? now.getTime() - row.startedAt.getTime() : null);
+
+  async function release(tx: Tx, row: GenerationRow): Promise<void> {
+    if (row.holdId) await ctx.ledger.release(tx, row.holdId);
+  }
+
+  /** processing → completed: captures the outputs delivered, releases the rest. Undefined when the run lost its claim. */
+  async function complete(tx: Tx, current: GenerationRow, runToken: string, c: Completion): Promise<GenerationRow | undefined> {
+    const now = ctx.clock.now();
+    const delivered = c.assets.slice(0, current.numOutputs);
+    const creditsUsed = delivered.length * current.creditsPerOutput;
+    const row = await transition(
+      tx,
+      current.id,
+      ['processing'],
+      {
+        status: 'completed',
+        creditsUsed,
+        model: c.model,
+        apiCostMicros: c.costMicros,
+        completedAt: now,
+        generationDurationMs: durationOf(current, now),
+        errorCode: null,
+        errorMessage: null,
+        metadata: c.artifacts ? { ...current.metadata, artifacts: c.artifacts } : current.metadata,
+        updatedAt: now,
+      },
+      runToken,
+    );
+    if (!row) return undefined;
+    const assets = await insertResultAssets(tx, delivered);
+    if (row.holdId) {
+      const captured = creditsUsed > 0 ? await ctx.ledger.capture(tx, row.holdId, creditsUsed) : await ctx.ledger.release(tx, row.holdId);
+      // The hold outlives the deadline by an hour, so only a clock far off could have ended it.
+      if (!captured.applied) ctx.log.error({ generationId: row.id, holdId: row.holdId }, 'generation completed but its credit hold had already ended');
+    }
+    await addUsage(
+      tx,
+      row.userId,
+      day(now),
+      { total: 1, successful: 1, outputs: delivered.length, creditsUsed, costMicros: c.costMicros, durationMs: row.generationDurationMs ?? 0 },
+      now,
+    );
+    await enqueueWebhook(tx, ctx.queue, row, 'generation.completed', await ctx.views.one(tx, row, assets), now);
+    return row;
+  }
+
+  /** pending|processing → failed, releasing the hold. With `runToken`, only the run holding the row may fail it. */
+  async function fail(tx: Tx, current: GenerationRow, error: { code: string; message: string }, runToken?: string): Promise<GenerationRow | undefined> {
+    const now = ctx.clock.now();
+    const from: GenerationStatus[] = runToken ? ['processing'] : ['pending', 'processing'];
+    const row = await transition(
+      tx,
+      current.id,
+      from,
+      { status: 'failed', errorCode: error.code, errorMessage: error.message.slice(0, 1000), completedAt: now, generationDurationMs: durationOf(current, now), updatedAt: now },
+      runToken,
+    );
+    if (!row) return undefined;
+    await release(tx, row);
+    await addUsage(tx, row.userId, day(now), { total: 1, failed: 1, durationMs: row.generationDurationMs ?? 0 }, now);
+    await enqueueWebhook(tx, ctx.queue, row, 'generation.failed', await ctx.views.one(tx, row, []), now);
+    return row;
+  }
+
+  /** pending|processing → cancelled, releasing the hold; a running job sees the change and stops. */
+  async function cancel(tx: Tx, current: GenerationRow): Promise<GenerationRow | undefined> {
+    const now = ctx.clock.now();
+    const row = await transition(tx, current.id, ['pending', 'processing'], {
+      status: 'cancelled',
+      completedAt: now,
+      generationDurationMs: durationOf(current, now),
+      updatedAt: now,
+    });
+    if (!row) return undefined;
+    await release(tx, row);
+    await addUsage(tx, row.userId, day(now), { total: 1, cancelled: 1 }, now);
+    await enqueueWebhook(tx, ctx.queue, row, 'generation.cancelled', await ctx.views.one(tx, row, []), now);
+    return row;
+  }
+
+  return { complete, fail, cancel };
+}
+export type Settlement = ReturnType<typeof createSettlement>;

@@ -1,0 +1,126 @@
+/**
+ * POST /generations in one transaction (the caller's, which also holds the Idempotency-Key): check
+ * the request, hold price × num_outputs credits, insert the generation `pending` and send its job.
+ * Too few credits is a 402 from the hold, which rolls everything back: nothing is created.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Tx } from '../../platform/db/types.ts';
+import { errors, type FieldError } from '../../platform/http/errors.ts';
+import { unownedAssetIds } from '../media/index.ts';
+import type { GenerationContext } from './context.ts';
+import type { TCreateGenerationBody, TGeneration } from './generation.dto.ts';
+import { sendRunJob } from './generation.jobs.ts';
+import { insertGeneration } from './generation.queries.ts';
+import { findActivePrice } from './prices.queries.ts';
+import { offeredTypes, type TypeSpec } from './registry.ts';
+
+/** A hold outlives the generation's deadline by this much, so only the engine ends it. */
+const HOLD_MARGIN_MS = 3_600_000;
+export const MAX_DEADLINE_SEC = 86_400;
+
+export interface SubmitOptions {
+  idempotencyKey?: string | undefined;
+  /** From `Cancel-After`: seconds from now until the generation is given up. */
+  cancelAfterSec?: number | undefined;
+}
+
+function offered(ctx: GenerationContext, type: string): TypeSpec {
+  const spec = offeredTypes(ctx.config.generation.studios).find((s) => s.type === type);
+  if (!spec) throw errors.validation([{ path: 'type', message: `${type} is not offered here` }]);
+  return spec;
+}
+
+function parseParams(spec: TypeSpec, raw: Record<string, unknown> | undefined): Record<string, unknown> {
+  const parsed = spec.params.safeParse(raw ?? {});
+  if (!parsed.success) {
+    throw errors.validation(parsed.error.issues.map((i) => ({ path: ['params', ...i.path.map(String)].join('.'), message: i.message })));
+  }
+  return parsed.data;
+}
+
+export function createSubmit(ctx: GenerationContext) {
+  async function sources(tx: Tx, userId: string, spec: TypeSpec, body: TCreateGenerationBody): Promise<string[]> {
+    const problems: FieldError[] = [];
+    if (spec.needs?.prompt && !body.prompt) problems.push({ path: 'prompt', message: `${spec.type} needs a prompt` });
+    if (spec.needs?.style && !body.style) problems.push({ path: 'style', message: `${spec.type} needs a style` });
+    if (body.style && spec.styles && !spec.styles.includes(body.style)) problems.push({ path: 'style', message: `one of ${spec.styles.join(', ')}` });
+    if (spec.needs?.subject && !body.subject_id) problems.push({ path: 'subject_id', message: `${spec.type} needs a trained subject` });
+    let ids = [...new Set(body.source_asset_ids ?? [])];
+    if (ids.length > spec.sources.max) problems.push({ path: 'source_asset_ids', message: `${spec.type} takes at most ${spec.sources.max} source images` });
+    if (problems.length > 0) throw errors.validation(problems);
+
+    // Catalog references (the seam in context.ts): until the catalog exists, none resolves.
+    if (body.product_id) {
+      const product = await ctx.catalog.product(userId, body.product_id);
+      if (!product) throw errors.notFound('Product');
+      if (ids.length === 0 && spec.sources.orProduct) ids = product.imageAssetIds.slice(0, spec.sources.max);
+    }
+    if (body.subject_id && !(await ctx.catalog.subject(userId, body.subject_id))) throw errors.notFound('Subject');
+    if (body.template_id && !(await ctx.catalog.template(body.template_id))) throw errors.notFound('Template');
+
+    if (ids.length < spec.sources.min) {
+      const what = spec.sources.orProduct ? 'source images or a product' : 'source images';
+      throw errors.validation([{ path: 'source_asset_ids', message: `${spec.type} needs at least ${spec.sources.min} ${what}` }]);
+    }
+    // Another user's asset is as unknown as a missing one.
+    if ((await unownedAssetIds(tx, userId, ids)).length > 0) throw errors.notFound('Asset');
+    return ids;
+  }
+
+  return async function submit(tx: Tx, userId: string, body: TCreateGenerationBody, opts: SubmitOptions = {}): Promise<TGeneration> {
+    const spec = offered(ctx, body.type);
+    const params = parseParams(spec, body.params);
+    const sourceAssetIds = await sources(tx, userId, spec, body);
+    const price = await findActivePrice(tx, spec.type);
+    if (!price) throw errors.validation([{ path: 'type', message: `${spec.type} has no price and is not offered` }]);
+    const provider = ctx.router.choose(spec.type, body.provider);
+
+    const id = randomUUID();
+    const now = ctx.clock.now();
+    const deadlineSec = Math.min(opts.cancelAfterSec ?? spec.deadlineSec, MAX_DEADLINE_SEC);
+    const deadlineAt = new Date(now.getTime() + deadlineSec * 1000);
+    const credits = price.creditsPerOutput * body.num_outputs;
+    const hold =
+      credits > 0
+        ? await ctx.ledger.hold(tx, {
+            userId,
+            amount: credits,
+            idempotencyKey: `generation:${id}`,
+            referenceType: 'generation',
+            referenceId: id,
+            expiresAt: new Date(deadlineAt.getTime() + HOLD_MARGIN_MS),
+          })
+        : undefined;
+    const row = await insertGeneration(tx, {
+      id,
+      userId,
+      type: spec.type,
+      studio: spec.studio,
+      status: 'pending',
+      productId: body.product_id,
+      subjectId: body.subject_id,
+      templateId: body.template_id,
+      style: body.style,
+      sourceAssetIds,
+      prompt: body.prompt,
+      params,
+      numOutputs: body.num_outputs,
+      provider: provider.id,
+      creditsPerOutput: price.creditsPerOutput,
+      creditsReserved: credits,
+      holdId: hold?.hold.id,
+      idempotencyKey: opts.idempotencyKey,
+      webhookUrl: body.webhook_url,
+      webhookEvents: body.webhook_events ?? [],
+      deadlineAt,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await sendRunJob(ctx.queue, tx, { id, userId, deadlineSec }, ctx.config.generation);
+    return ctx.views.one(tx, row, []);
+  };
+}
+
+/** The published form of a type's parameter schema (what a client may send in `params`). */
+export const paramsJsonSchema = (spec: TypeSpec): Record<string, unknown> => z.toJSONSchema(spec.params, { io: 'input' }) as Record<string, unknown>;
