@@ -16,6 +16,7 @@ account/   your profile, sign-in sessions, API keys (without their secrets) and 
 credits/   your credit balance, grants (lots), holds and every ledger entry
 billing/   payments, subscriptions, coupons and gift cards
 media/     metadata of your images and collections
+generations/  what you generated: prompts, parameters, status, credits, daily usage, webhooks sent
 files/     the images themselves, named <image id>-<file name>
 
 Dates are ISO 8601 in UTC; amounts of money are in minor units of their currency.

@@ -35,9 +35,18 @@ export const exported: UserDataSource[] = [
   { file: 'billing/gift_cards_redeemed.json', table: 'gift_cards', column: 'redeemed_by_user_id', omit: ['code_hash'] },
   { file: 'media/assets.json', table: 'assets', column: 'owner_id', omit: ['storage_key', 'thumbnail_key'] },
   { file: 'media/collections.json', table: 'collections', column: 'owner_id' },
+  { file: 'generations/generations.json', table: 'generations', column: 'user_id', omit: ['run_token'] },
+  { file: 'generations/batches.json', table: 'generation_batches', column: 'user_id' },
+  { file: 'generations/daily_usage.json', table: 'usage_stats', column: 'user_id' },
+  { file: 'generations/webhook_deliveries.json', table: 'webhook_deliveries', column: 'user_id' },
 ];
 
 /** Columns pointing at users that the export leaves out on purpose. */
 export const notExported: Array<{ table: string; column: string; why: string }> = [
   { table: 'otps', column: 'user_id', why: 'one-time codes: short-lived secrets, erased with the account' },
+  {
+    table: 'provider_calls',
+    column: 'user_id',
+    why: "the operator's log of calls to AI providers (latency, cost); what the user asked for is in generations.json, and the calls go with the generations on erasure",
+  },
 ];
