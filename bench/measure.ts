@@ -37,8 +37,8 @@ export async function pairedOpsPerSec(
   baseline: () => Promise<unknown>,
   opts: { slices?: number; sliceSeconds?: number } = {},
 ): Promise<{ ops: number; baselineOps: number }> {
-  const slices = opts.slices ?? 4;
-  const seconds = opts.sliceSeconds ?? 0.4;
+  const slices = opts.slices ?? 12;
+  const seconds = opts.sliceSeconds ?? 0.15;
   await concurrentRuns(callers, baseline, 0.1); // warm-up
   await concurrentRuns(callers, fn, 0.1);
   let ops = 0;

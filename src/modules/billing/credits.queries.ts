@@ -10,6 +10,8 @@ export type CreditHoldRow = typeof creditHolds.$inferSelect;
 type CreditTransactionRow = typeof creditTransactions.$inferSelect;
 
 export interface CreditChangeParams {
+  /** Of the new ledger row: made here, so the statement need not send the row back. */
+  id: string;
   userId: string;
   type: CreditTransactionType;
   amount: number;
@@ -53,16 +55,48 @@ function transactionFromJson(j: Record<string, any>): CreditTransactionRow {
  * well as a transaction.
  */
 export async function applyCreditChange(db: DbOrTx, p: CreditChangeParams): Promise<CreditChangeOutcome> {
-  const res = (await db.execute(sql`
-    select outcome, entry from credit_apply(
-      ${p.userId}::uuid, ${p.type}::text, ${p.amount}::int, ${p.idempotencyKey}::text, ${p.expiresAt?.toISOString() ?? null}::timestamptz,
-      ${p.description}::text, ${p.referenceType}::text, ${p.referenceId}::text, ${JSON.stringify(p.metadata)}::jsonb,
-      ${p.purchased}::int, ${p.used}::int, ${p.now.toISOString()}::timestamptz)`)) as unknown as {
-    rows: { outcome: 'applied' | 'replayed' | 'insufficient'; entry: Record<string, any> | null }[];
+  // What jsonb keeps of the metadata (no undefined, dates as strings), as a read would give it.
+  const metadata = JSON.parse(JSON.stringify(p.metadata)) as Record<string, unknown>;
+  const change = JSON.stringify({
+    id: p.id,
+    user_id: p.userId,
+    type: p.type,
+    amount: p.amount,
+    idempotency_key: p.idempotencyKey,
+    expires_at: p.expiresAt?.toISOString() ?? null,
+    description: p.description,
+    reference_type: p.referenceType,
+    reference_id: p.referenceId,
+    metadata,
+    purchased: p.purchased,
+    used: p.used,
+    now: p.now.toISOString(),
+  });
+  const res = (await db.execute(sql`select outcome, balance_after, entry from credit_apply(${change}::jsonb)`)) as unknown as {
+    rows: { outcome: 'applied' | 'replayed' | 'insufficient'; balance_after: number | null; entry: Record<string, any> | null }[];
   };
   const row = res.rows[0]!;
   if (row.outcome === 'insufficient') return { outcome: 'insufficient' };
-  return { outcome: row.outcome, transaction: transactionFromJson(row.entry!) };
+  if (row.outcome === 'replayed') return { outcome: 'replayed', transaction: transactionFromJson(row.entry!) };
+  const balanceAfter = row.balance_after!;
+  return {
+    outcome: 'applied',
+    // The row as written: the statement sends back only what the database decided.
+    transaction: {
+      id: p.id,
+      userId: p.userId,
+      type: p.type,
+      amount: p.amount,
+      balanceBefore: balanceAfter - p.amount,
+      balanceAfter,
+      description: p.description,
+      referenceType: p.referenceType,
+      referenceId: p.referenceId,
+      idempotencyKey: p.idempotencyKey,
+      metadata,
+      createdAt: p.now,
+    },
+  };
 }
 
 /** Writes off the user's lots past expiry (`credit_expire_due`); the caller holds the balance lock. */

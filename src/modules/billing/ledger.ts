@@ -15,6 +15,7 @@
  * statement, so one round trip, and needs no transaction of its own; holds use the same functions
  * for expiry and lot consumption.
  */
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { DbOrTx, Tx } from '../../platform/db/types.ts';
 import { AppError, errors } from '../../platform/http/errors.ts';
@@ -89,6 +90,7 @@ export function createLedger(deps: { clock: Clock }) {
       throw new AppError('validation_failed', 'A credit change must be a non-zero whole number.');
     }
     const result = await cq.applyCreditChange(db, {
+      id: randomUUID(),
       userId: change.userId,
       type: change.type,
       amount: change.amount,
