@@ -148,11 +148,6 @@ export async function shiftBalance(
   return row;
 }
 
-export async function insertLot(db: DbOrTx, row: typeof creditLots.$inferInsert): Promise<CreditLotRow> {
-  const [inserted] = await db.insert(creditLots).values(row).returning();
-  return inserted!;
-}
-
 /** Adds `delta` (signed) to a lot's remaining; the CHECK keeps it within 0…amount. */
 export async function changeLotRemaining(db: DbOrTx, lotId: string, delta: number): Promise<void> {
   await db
