@@ -1,58 +1,52 @@
 /**
  * Benchmarks, printed as ratios against a baseline measured in the same run (absolute numbers vary
- * by machine; ratios say whether a change made a path heavier). Runs on the embedded database.
+ * by machine; ratios say whether a change made a path heavier). The app benchmarks run on the
+ * embedded database, or on PostgreSQL when TEST_DATABASE_URL is set; the credit spend benchmark
+ * runs on PGlite and, when TEST_DATABASE_URL is set, on PostgreSQL too.
  *
- *   npm run bench
+ *   npm run bench                       # everything, PGlite
+ *   TEST_DATABASE_URL=postgres://… npm run bench
+ *   npm run bench -- --ledger           # only the credit spend benchmark
  *
  * - baseline: GET /healthz through the full app (hooks, headers, metrics), no database.
  * - GET /me with a bearer token: JWT check + session lookup + user view.
  * - GET /me with an API key: key lookup + user view.
  * - ledger.apply: one credit change (conditional UPDATE + ledger row) in a transaction.
- * - ledger.spend with 1, 8 and 32 concurrent callers on one user (balance lock, lot consumption,
- *   ledger row), as a ratio to a bare conditional UPDATE of that balance row at the same
- *   concurrency; the books are checked to balance afterwards. On the embedded database (one
- *   connection) concurrent callers queue; with TEST_DATABASE_URL they run on PostgreSQL.
+ * - ledger.spend (bench/ledger.ts) with 1, 8 and 32 concurrent callers on one user, as a ratio to
+ *   a bare conditional UPDATE of that balance row at the same concurrency; the books are checked
+ *   to balance afterwards.
  * - media (bench/media.ts): uploads with thumbnails against sharp alone; RSS while uploading 25 MB.
  * - generation (bench/generation.ts): enqueue-to-start latency and no-op jobs/s through the
  *   engine's queue path against pg-boss alone, on PGlite and (with TEST_DATABASE_URL) PostgreSQL.
  */
-import { performance } from 'node:perf_hooks';
-import { sql } from 'drizzle-orm';
-import { checkCreditInvariants, createLedger } from '../src/modules/billing/index.ts';
+import { createLedger } from '../src/modules/billing/index.ts';
 import { call, createTestApp } from '../test/helpers/app.ts';
-import { prepareTemplates } from '../test/helpers/databases.ts';
+import { createTestDatabase, prepareTemplates, testDatabaseUrl } from '../test/helpers/databases.ts';
 import { generationQueueBench } from './generation.ts';
+import { ledgerBench } from './ledger.ts';
+import { opsPerSec } from './measure.ts';
 import { mediaBench } from './media.ts';
 
-async function opsPerSec(name: string, fn: () => Promise<unknown>, seconds = 2): Promise<{ name: string; ops: number }> {
-  for (let i = 0; i < 50; i++) await fn(); // warm-up
-  let n = 0;
-  const end = performance.now() + seconds * 1000;
-  while (performance.now() < end) {
-    await fn();
-    n++;
+/** The credit spend benchmark on PGlite, then on PostgreSQL when TEST_DATABASE_URL is set. */
+async function ledgerOnEachDatabase(): Promise<void> {
+  const postgres = testDatabaseUrl();
+  for (const url of postgres ? [null, postgres] : [null]) {
+    const database = await createTestDatabase(url);
+    try {
+      const { lines, ok } = await ledgerBench(database);
+      process.stdout.write(`\n${lines.join('\n')}\n`);
+      if (!ok) process.exitCode = 1;
+    } finally {
+      await database.close();
+    }
   }
-  return { name, ops: n / seconds };
-}
-
-/** Operations per second of `callers` loops running `fn` at once for `seconds`. */
-async function concurrentOpsPerSec(callers: number, fn: () => Promise<unknown>, seconds = 2): Promise<number> {
-  for (let i = 0; i < 20; i++) await fn(); // warm-up
-  let n = 0;
-  const end = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: callers }, async () => {
-      while (performance.now() < end) {
-        await fn();
-        n++;
-      }
-    }),
-  );
-  return n / seconds;
+  if (!postgres) process.stdout.write('(PostgreSQL skipped: set TEST_DATABASE_URL to measure it too)\n');
 }
 
 async function main(): Promise<void> {
   await prepareTemplates();
+  await ledgerOnEachDatabase();
+  if (process.argv.includes('--ledger')) return;
   const t = await createTestApp({ realClock: true });
   try {
     const reg = await call(t.app, 'POST', '/api/v1/auth/register', { body: { email: 'bench@example.com', password: 'password123' } });
@@ -72,24 +66,6 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${baseline.name}: ${baseline.ops.toFixed(0)} ops/s = 1.00\n`);
     for (const r of results) process.stdout.write(`${r.name}: ${r.ops.toFixed(0)} ops/s = ${(r.ops / baseline.ops).toFixed(2)} × baseline\n`);
 
-    // Credit spends under concurrency against a bare conditional UPDATE of the same row.
-    const userId: string = reg.data.user.id;
-    await t.database.db.transaction((tx) => ledger.grant(tx, { userId, type: 'bonus', amount: 100_000_000, idempotencyKey: 'bench:stock' }));
-    process.stdout.write('\n');
-    for (const callers of [1, 8, 32]) {
-      const bare = await concurrentOpsPerSec(callers, () =>
-        t.database.db.execute(sql`update credit_balances set updated_at = now() where user_id = ${userId} and available >= 1`),
-      );
-      const spends = await concurrentOpsPerSec(callers, () =>
-        t.database.db.transaction((tx) => ledger.spend(tx, { userId, amount: 1, idempotencyKey: `bench:spend:${++seq}` })),
-      );
-      process.stdout.write(
-        `ledger.spend, ${callers} caller(s): ${spends.toFixed(0)} ops/s = ${(spends / bare).toFixed(2)} × bare conditional UPDATE (${bare.toFixed(0)} ops/s)\n`,
-      );
-    }
-    const unbalanced = await checkCreditInvariants(t.database.db);
-    process.stdout.write(unbalanced.length === 0 ? 'credit invariants: hold\n' : `credit invariants BROKEN: ${JSON.stringify(unbalanced)}\n`);
-    if (unbalanced.length > 0) process.exitCode = 1;
     process.stdout.write(`\n${(await mediaBench(t, token)).join('\n')}\n`);
     process.stdout.write(`${(await generationQueueBench()).join('\n')}\n`);
   } finally {

@@ -104,6 +104,61 @@ describe('spend', () => {
   });
 });
 
+describe('spend and grant without a transaction of their own', () => {
+  it('spends standalone (one statement); 50 parallel spends of 1 against 10 credits: exactly 10 succeed', async () => {
+    const u = await userWith({ amount: 10 });
+    const results = await settle(
+      Array.from({ length: 50 }, (_, i) => ledger.spend(t.database.db, { userId: u.user.id, amount: 1, idempotencyKey: `solo:${u.user.id}:${i}` })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
+    expect(results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').every((r) => r.reason.code === 'insufficient_credits')).toBe(true);
+    expect(await balance(u.user.id)).toMatchObject({ available: 0, held: 0, totalUsed: 10 });
+    const rows = await sqlRows<{ balance_before: number; balance_after: number }>(
+      t,
+      `select balance_before, balance_after from credit_transactions where user_id = '${u.user.id}' and type = 'usage' order by balance_after desc`,
+    );
+    expect(rows.map((r) => [r.balance_before, r.balance_after])).toEqual(Array.from({ length: 10 }, (_, i) => [10 - i, 9 - i]));
+  });
+
+  it('a refused standalone spend writes nothing, not even the write-off of an expired lot', async () => {
+    const u = await userWith({ amount: 4, expiresAt: new Date(t.clock.now().getTime() + DAY) }, { amount: 2 });
+    t.clock.advance(DAY + 1);
+    await expect(ledger.spend(t.database.db, { userId: u.user.id, amount: 3, idempotencyKey: `s:${randomUUID()}` })).rejects.toMatchObject({
+      code: 'insufficient_credits',
+    });
+    expect((await balance(u.user.id)).available).toBe(6);
+    expect(await expirations(u.user.id)).toEqual([]);
+    // A spend that fits writes the expired lot off first, then spends from the live one.
+    await ledger.spend(t.database.db, { userId: u.user.id, amount: 2, idempotencyKey: `s:${randomUUID()}` });
+    expect(await balance(u.user.id)).toMatchObject({ available: 0 });
+    expect(await expirations(u.user.id)).toMatchObject([{ amount: -4, balance_before: 6, balance_after: 2 }]);
+  });
+
+  it("a refused spend leaves the caller's transaction usable", async () => {
+    const u = await userWith({ amount: 1 });
+    const key = `g:${randomUUID()}`;
+    await tx(async (x) => {
+      await expect(ledger.spend(x, { userId: u.user.id, amount: 5, idempotencyKey: `s:${randomUUID()}` })).rejects.toMatchObject({ code: 'insufficient_credits' });
+      // On PostgreSQL a failed statement would abort the transaction; the refusal is an outcome.
+      await ledger.grant(x, { userId: u.user.id, type: 'bonus', amount: 4, idempotencyKey: key });
+      await ledger.spend(x, { userId: u.user.id, amount: 5, idempotencyKey: `s:${randomUUID()}` });
+    });
+    expect(await balance(u.user.id)).toMatchObject({ available: 0, totalUsed: 5 });
+  });
+
+  it('returns the ledger row as stored, and the same row when the key replays', async () => {
+    const u = await userWith({ amount: 10 });
+    const change = { userId: u.user.id, amount: 3, idempotencyKey: `s:${randomUUID()}`, description: 'Render', referenceType: 'generation', referenceId: 'g7', metadata: { n: 1, at: new Date(0), gone: undefined } };
+    const first = await ledger.spend(t.database.db, change);
+    const again = await tx((x) => ledger.spend(x, change));
+    expect(first.applied).toBe(true);
+    expect(again.applied).toBe(false);
+    expect(again.transaction).toEqual(first.transaction);
+    expect(first.transaction).toMatchObject({ type: 'usage', amount: -3, balanceBefore: 10, balanceAfter: 7, metadata: { n: 1, at: '1970-01-01T00:00:00.000Z' } });
+    expect((await balance(u.user.id)).available).toBe(7);
+  });
+});
+
 describe('holds', () => {
   it('holds without a ledger row, captures part once and releases the rest', async () => {
     const u = await userWith({ amount: 10 });

@@ -76,9 +76,11 @@ export async function dropTestDatabases(): Promise<void> {
   }
 }
 
-/** A fresh, migrated database for one test file: PGlite in memory, or a copy on the server. */
-export async function createTestDatabase(): Promise<Database> {
-  const url = testDatabaseUrl();
+/**
+ * A fresh, migrated database for one test file: PGlite in memory, or a copy on the server.
+ * `url` null asks for PGlite even when TEST_DATABASE_URL is set (the bench measures both).
+ */
+export async function createTestDatabase(url: string | null = testDatabaseUrl() ?? null): Promise<Database> {
   if (!url) {
     const dump = await fs.readFile(TEMPLATE_DUMP);
     return openDatabase({ kind: 'pglite', loadDataDir: new Blob([dump]) });

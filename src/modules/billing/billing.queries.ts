@@ -1,4 +1,4 @@
-import { and, eq, gte, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import { creditBalances, creditTransactions } from './billing.tables.ts';
 import { users } from '../accounts/accounts.tables.ts';
@@ -13,36 +13,6 @@ export async function ensureBalanceRow(db: DbOrTx, userId: string): Promise<void
 
 export async function getBalance(db: DbOrTx, userId: string): Promise<CreditBalanceRow | undefined> {
   const [row] = await db.select().from(creditBalances).where(eq(creditBalances.userId, userId));
-  return row;
-}
-
-export async function findTransactionByKey(db: DbOrTx, idempotencyKey: string): Promise<CreditTransactionRow | undefined> {
-  const [row] = await db.select().from(creditTransactions).where(eq(creditTransactions.idempotencyKey, idempotencyKey));
-  return row;
-}
-
-/**
- * Adds `delta` (signed) to `available`, but only if the result stays ≥ 0: the conditional UPDATE is
- * what keeps concurrent spends from overdrawing. Returns the row after the change, or undefined
- * when there were too few credits. The row lock it takes serialises changes of one user.
- */
-export async function changeAvailable(
-  db: DbOrTx,
-  userId: string,
-  delta: number,
-  totals: { purchased?: number; used?: number },
-  now: Date,
-): Promise<CreditBalanceRow | undefined> {
-  const [row] = await db
-    .update(creditBalances)
-    .set({
-      available: sql`${creditBalances.available} + ${delta}`,
-      totalPurchased: sql`${creditBalances.totalPurchased} + ${totals.purchased ?? 0}`,
-      totalUsed: sql`${creditBalances.totalUsed} + ${totals.used ?? 0}`,
-      updatedAt: now,
-    })
-    .where(and(eq(creditBalances.userId, userId), gte(sql`${creditBalances.available} + ${delta}`, 0)))
-    .returning();
   return row;
 }
 

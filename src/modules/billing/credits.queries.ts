@@ -1,12 +1,119 @@
-import { and, asc, count, desc, eq, gt, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNotNull, lte, sql } from 'drizzle-orm';
 import { afterCursor } from '../../platform/db/keyset.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import type { Cursor } from '../../platform/http/pagination.ts';
 import { creditBalances, creditTransactions, type CreditTransactionType } from './billing.tables.ts';
-import { creditHolds, creditLots, type CreditHoldStatus } from './credits.tables.ts';
+import { creditHolds, creditLots, type CreditHoldStatus, type LotAllocation } from './credits.tables.ts';
 
 export type CreditLotRow = typeof creditLots.$inferSelect;
 export type CreditHoldRow = typeof creditHolds.$inferSelect;
+type CreditTransactionRow = typeof creditTransactions.$inferSelect;
+
+export interface CreditChangeParams {
+  /** Of the new ledger row: made here, so the statement need not send the row back. */
+  id: string;
+  userId: string;
+  type: CreditTransactionType;
+  amount: number;
+  idempotencyKey: string;
+  expiresAt: Date | null;
+  description: string | null;
+  referenceType: string | null;
+  referenceId: string | null;
+  metadata: Record<string, unknown>;
+  /** What to add to total_purchased and total_used. */
+  purchased: number;
+  used: number;
+  now: Date;
+}
+
+export type CreditChangeOutcome =
+  | { outcome: 'applied' | 'replayed'; transaction: CreditTransactionRow }
+  | { outcome: 'insufficient' };
+
+/** A ledger row as `to_jsonb(credit_transactions)` renders it. */
+function transactionFromJson(j: Record<string, any>): CreditTransactionRow {
+  return {
+    id: j.id,
+    userId: j.user_id,
+    type: j.type,
+    amount: j.amount,
+    balanceBefore: j.balance_before,
+    balanceAfter: j.balance_after,
+    description: j.description,
+    referenceType: j.reference_type,
+    referenceId: j.reference_id,
+    idempotencyKey: j.idempotency_key,
+    metadata: j.metadata,
+    createdAt: new Date(j.created_at),
+  };
+}
+
+/**
+ * One grant or spend in one statement (the `credit_apply` function of migration 0012): balance
+ * lock, idempotency key, expiry, balance, ledger row and lots. Atomic on its own, so `db` works as
+ * well as a transaction.
+ */
+export async function applyCreditChange(db: DbOrTx, p: CreditChangeParams): Promise<CreditChangeOutcome> {
+  // What jsonb keeps of the metadata (no undefined, dates as strings), as a read would give it.
+  const metadata = JSON.parse(JSON.stringify(p.metadata)) as Record<string, unknown>;
+  const change = JSON.stringify({
+    id: p.id,
+    user_id: p.userId,
+    type: p.type,
+    amount: p.amount,
+    idempotency_key: p.idempotencyKey,
+    expires_at: p.expiresAt?.toISOString() ?? null,
+    description: p.description,
+    reference_type: p.referenceType,
+    reference_id: p.referenceId,
+    metadata,
+    purchased: p.purchased,
+    used: p.used,
+    now: p.now.toISOString(),
+  });
+  const res = (await db.execute(sql`select outcome, balance_after, entry from credit_apply(${change}::jsonb)`)) as unknown as {
+    rows: { outcome: 'applied' | 'replayed' | 'insufficient'; balance_after: number | null; entry: Record<string, any> | null }[];
+  };
+  const row = res.rows[0]!;
+  if (row.outcome === 'insufficient') return { outcome: 'insufficient' };
+  if (row.outcome === 'replayed') return { outcome: 'replayed', transaction: transactionFromJson(row.entry!) };
+  const balanceAfter = row.balance_after!;
+  return {
+    outcome: 'applied',
+    // The row as written: the statement sends back only what the database decided.
+    transaction: {
+      id: p.id,
+      userId: p.userId,
+      type: p.type,
+      amount: p.amount,
+      balanceBefore: balanceAfter - p.amount,
+      balanceAfter,
+      description: p.description,
+      referenceType: p.referenceType,
+      referenceId: p.referenceId,
+      idempotencyKey: p.idempotencyKey,
+      metadata,
+      createdAt: p.now,
+    },
+  };
+}
+
+/** Writes off the user's lots past expiry (`credit_expire_due`); the caller holds the balance lock. */
+export async function expireDueLots(db: DbOrTx, userId: string, now: Date): Promise<number> {
+  const res = (await db.execute(sql`select credit_expire_due(${userId}::uuid, ${now.toISOString()}::timestamptz) as n`)) as unknown as {
+    rows: { n: number }[];
+  };
+  return res.rows[0]!.n;
+}
+
+/** Takes `amount` from the spendable lots in order (`credit_take_from_lots`); the caller holds the balance lock. */
+export async function takeFromLots(db: DbOrTx, userId: string, amount: number, now: Date): Promise<LotAllocation[]> {
+  const res = (await db.execute(sql`select credit_take_from_lots(${userId}::uuid, ${amount}::int, ${now.toISOString()}::timestamptz) as lots`)) as unknown as {
+    rows: { lots: LotAllocation[] }[];
+  };
+  return res.rows[0]!.lots;
+}
 
 /** Takes the user's balance row lock: every change of one user's credits queues behind it. */
 export async function lockBalance(db: DbOrTx, userId: string) {
@@ -39,30 +146,6 @@ export async function shiftBalance(
     )
     .returning();
   return row;
-}
-
-export async function insertLot(db: DbOrTx, row: typeof creditLots.$inferInsert): Promise<CreditLotRow> {
-  const [inserted] = await db.insert(creditLots).values(row).returning();
-  return inserted!;
-}
-
-/** Lots that can still be spent, in spending order: soonest expiry first, never-expiring last. */
-export async function lockSpendableLots(db: DbOrTx, userId: string, now: Date): Promise<CreditLotRow[]> {
-  return db
-    .select()
-    .from(creditLots)
-    .where(and(eq(creditLots.userId, userId), gt(creditLots.remaining, 0), or(isNull(creditLots.expiresAt), gt(creditLots.expiresAt, now))))
-    .orderBy(sql`${creditLots.expiresAt} asc nulls last`, asc(creditLots.createdAt), asc(creditLots.id))
-    .for('update');
-}
-
-export async function lockDueLots(db: DbOrTx, userId: string, now: Date): Promise<CreditLotRow[]> {
-  return db
-    .select()
-    .from(creditLots)
-    .where(and(eq(creditLots.userId, userId), gt(creditLots.remaining, 0), isNotNull(creditLots.expiresAt), lte(creditLots.expiresAt, now)))
-    .orderBy(asc(creditLots.expiresAt), asc(creditLots.id))
-    .for('update');
 }
 
 /** Adds `delta` (signed) to a lot's remaining; the CHECK keeps it within 0…amount. */

@@ -10,6 +10,10 @@
  *
  * Every operation takes the user's balance row lock first, then lots, then holds: one order, so
  * concurrent changes of one user queue instead of deadlocking.
+ *
+ * The work is done by PL/pgSQL functions (migration 0012, decision 014): a grant or spend is one
+ * statement, so one round trip, and needs no transaction of its own; holds use the same functions
+ * for expiry and lot consumption.
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
@@ -66,48 +70,6 @@ function wholePositive(n: number, what: string): void {
 }
 
 export function createLedger(deps: { clock: Clock }) {
-  /** Writes off what is left of the user's lots past expiry. The caller holds the balance lock. */
-  async function expireDue(tx: Tx, userId: string, now: Date): Promise<number> {
-    let expired = 0;
-    for (const lot of await cq.lockDueLots(tx, userId, now)) {
-      const after = await q.changeAvailable(tx, userId, -lot.remaining, {}, now);
-      if (!after) throw new Error(`credit lot ${lot.id} holds more than the balance has available`);
-      await cq.changeLotRemaining(tx, lot.id, -lot.remaining);
-      const balanceAfter = after.available + after.held;
-      await q.insertTransaction(tx, {
-        userId,
-        type: 'expiration',
-        amount: -lot.remaining,
-        balanceBefore: balanceAfter + lot.remaining,
-        balanceAfter,
-        description: 'Credits expired',
-        referenceType: 'credit_lot',
-        referenceId: lot.id,
-        // A lot can expire twice when a released hold gives credits back to it after its expiry.
-        idempotencyKey: `expiration:${lot.id}:${randomUUID()}`,
-        metadata: { expires_at: lot.expiresAt?.toISOString() },
-        createdAt: now,
-      });
-      expired += lot.remaining;
-    }
-    return expired;
-  }
-
-  /** Takes `amount` from the spendable lots in order and says which gave how much. */
-  async function takeFromLots(tx: Tx, userId: string, amount: number, now: Date): Promise<LotAllocation[]> {
-    const taken: LotAllocation[] = [];
-    let left = amount;
-    for (const lot of await cq.lockSpendableLots(tx, userId, now)) {
-      if (left === 0) break;
-      const n = Math.min(left, lot.remaining);
-      await cq.changeLotRemaining(tx, lot.id, -n);
-      taken.push({ lot_id: lot.id, amount: n });
-      left -= n;
-    }
-    if (left > 0) throw new Error(`credit lots of user ${userId} hold less than the balance has available`);
-    return taken;
-  }
-
   /** Gives `amount` back to the lots a hold took from, the last taken (latest expiry) first. */
   async function returnToLots(tx: Tx, lots: LotAllocation[], amount: number): Promise<void> {
     let left = amount;
@@ -119,51 +81,31 @@ export function createLedger(deps: { clock: Clock }) {
     }
   }
 
-  async function apply(tx: Tx, change: CreditChange): Promise<LedgerResult> {
+  /**
+   * One statement (`credit_apply`, migration 0012): with a transaction it joins it; with the
+   * database it is atomic on its own and needs no BEGIN/COMMIT.
+   */
+  async function apply(db: DbOrTx, change: CreditChange): Promise<LedgerResult> {
     if (!Number.isSafeInteger(change.amount) || change.amount === 0) {
       throw new AppError('validation_failed', 'A credit change must be a non-zero whole number.');
     }
-    const now = deps.clock.now();
-    // Look the key up under the balance lock: a parallel change with the same key (same user) then
-    // waits for the first to commit and finds its row, instead of failing on the unique index.
-    await cq.lockBalance(tx, change.userId);
-    const previous = await q.findTransactionByKey(tx, change.idempotencyKey);
-    if (previous) return { transaction: previous, applied: false };
-    if (change.amount < 0) await expireDue(tx, change.userId, now);
-    const totals = {
-      purchased: change.amount > 0 && PURCHASE_TYPES.has(change.type) ? change.amount : 0,
-      used: change.amount < 0 && USAGE_TYPES.has(change.type) ? -change.amount : 0,
-    };
-    const after = await q.changeAvailable(tx, change.userId, change.amount, totals, now);
-    if (!after) throw new AppError('insufficient_credits', 'There are not enough credits for this.');
-    const balanceAfter = after.available + after.held;
-    const transaction = await q.insertTransaction(tx, {
+    const result = await cq.applyCreditChange(db, {
+      id: randomUUID(),
       userId: change.userId,
       type: change.type,
       amount: change.amount,
-      balanceBefore: balanceAfter - change.amount,
-      balanceAfter,
-      description: change.description,
-      referenceType: change.referenceType,
-      referenceId: change.referenceId,
       idempotencyKey: change.idempotencyKey,
+      expiresAt: change.amount > 0 ? (change.expiresAt ?? null) : null,
+      description: change.description ?? null,
+      referenceType: change.referenceType ?? null,
+      referenceId: change.referenceId ?? null,
       metadata: change.metadata ?? {},
-      createdAt: now,
+      purchased: change.amount > 0 && PURCHASE_TYPES.has(change.type) ? change.amount : 0,
+      used: change.amount < 0 && USAGE_TYPES.has(change.type) ? -change.amount : 0,
+      now: deps.clock.now(),
     });
-    if (change.amount > 0) {
-      await cq.insertLot(tx, {
-        userId: change.userId,
-        source: change.type,
-        amount: change.amount,
-        remaining: change.amount,
-        expiresAt: change.expiresAt ?? null,
-        transactionId: transaction.id,
-        createdAt: now,
-      });
-    } else {
-      await takeFromLots(tx, change.userId, -change.amount, now);
-    }
-    return { transaction, applied: true };
+    if (result.outcome === 'insufficient') throw new AppError('insufficient_credits', 'There are not enough credits for this.');
+    return { transaction: result.transaction, applied: result.outcome === 'applied' };
   }
 
   /** Ends a hold: `captured` of its amount becomes usage, the rest goes back to available. */
@@ -183,7 +125,7 @@ export function createLedger(deps: { clock: Clock }) {
     if (!after) throw new Error(`credit hold ${hold.id} holds more than the balance has held`);
     if (back > 0) {
       await returnToLots(tx, hold.lots, back);
-      await expireDue(tx, hold.userId, now);
+      await cq.expireDueLots(tx, hold.userId, now);
     }
     if (captured > 0) {
       const balanceAfter = after.available + after.held;
@@ -205,19 +147,22 @@ export function createLedger(deps: { clock: Clock }) {
   }
 
   return {
-    /** Applies one change inside `tx`. Throws 402 insufficient_credits if it would overdraw. */
+    /**
+     * Applies one change, inside the caller's transaction or on its own (pass the database).
+     * Throws 402 insufficient_credits if it would overdraw, having changed nothing.
+     */
     apply,
 
     /** Adds credits as a new lot; `expiresAt` bounds when they can be spent. */
-    grant: (tx: Tx, change: CreditChange): Promise<LedgerResult> => {
+    grant: (db: DbOrTx, change: CreditChange): Promise<LedgerResult> => {
       wholePositive(change.amount, 'A grant');
-      return apply(tx, change);
+      return apply(db, change);
     },
 
     /** Takes `amount` (positive) at once: one `usage` (or given type) row. 402 when too few. */
-    spend: (tx: Tx, change: Omit<CreditChange, 'type' | 'expiresAt'> & { type?: CreditTransactionType }): Promise<LedgerResult> => {
+    spend: (db: DbOrTx, change: Omit<CreditChange, 'type' | 'expiresAt'> & { type?: CreditTransactionType }): Promise<LedgerResult> => {
       wholePositive(change.amount, 'A spend');
-      return apply(tx, { ...change, type: change.type ?? 'usage', amount: -change.amount });
+      return apply(db, { ...change, type: change.type ?? 'usage', amount: -change.amount });
     },
 
     /**
@@ -239,10 +184,10 @@ export function createLedger(deps: { clock: Clock }) {
         updatedAt: now,
       });
       if (!hold) return { hold: (await cq.findHoldByKey(tx, req.idempotencyKey))!, applied: false };
-      await expireDue(tx, req.userId, now);
+      await cq.expireDueLots(tx, req.userId, now);
       const after = await cq.shiftBalance(tx, req.userId, { available: -req.amount, held: req.amount }, now);
       if (!after) throw new AppError('insufficient_credits', 'There are not enough credits for this.');
-      const lots = await takeFromLots(tx, req.userId, req.amount, now);
+      const lots = await cq.takeFromLots(tx, req.userId, req.amount, now);
       await cq.setHoldLots(tx, hold.id, lots);
       return { hold: { ...hold, lots }, applied: true };
     },
@@ -268,7 +213,7 @@ export function createLedger(deps: { clock: Clock }) {
     /** Writes off the user's lots past expiry (the sweeper calls it; spends and holds do it first). */
     async expireLots(tx: Tx, userId: string): Promise<number> {
       await cq.lockBalance(tx, userId);
-      return expireDue(tx, userId, deps.clock.now());
+      return cq.expireDueLots(tx, userId, deps.clock.now());
     },
 
     balance: (db: DbOrTx, userId: string) => q.getBalance(db, userId),
