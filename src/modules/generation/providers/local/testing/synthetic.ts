@@ -4,20 +4,9 @@
  * gradient or photo-like noisy backgrounds. Nothing here is a binary fixture.
  */
 import sharp from 'sharp';
+import { rng } from '../random.ts';
 
 export type BackgroundKind = 'plain' | 'gradient' | 'textured';
-
-/** A small deterministic PRNG (mulberry32), so generated images are the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Noise as raw RGB bytes, smoothed by sharp into blotches plus fine grain (photo-like clutter). */
 export async function noiseImage(width: number, height: number, seed: number, opts: { blur?: number; amplitude?: number; base?: [number, number, number] } = {}): Promise<Buffer> {
