@@ -6,6 +6,7 @@
 import sharp, { type OverlayOptions } from 'sharp';
 import { hex, mix, type Rgb } from './common.ts';
 import { svg } from './layers.ts';
+import { noiseLayer as noise } from './noise.ts';
 import type { Camera, Lighting, ScenePalette, Texture } from './look.ts';
 
 export interface BackdropSpec {
@@ -17,17 +18,6 @@ export interface BackdropSpec {
   /** One continuous sweep from wall to floor (a studio cyclorama) instead of a visible horizon. */
   seamless: boolean;
   random: () => number;
-}
-
-/** Grey noise centred on 128, as PNG, with the grain stretched (sx, sy) for streaky textures. */
-async function noise(width: number, height: number, random: () => number, cell: { x: number; y: number }, amplitude: number, blur = 0): Promise<Buffer> {
-  const cw = Math.max(2, Math.round(width / cell.x));
-  const ch = Math.max(2, Math.round(height / cell.y));
-  const raw = Buffer.alloc(cw * ch);
-  for (let i = 0; i < raw.length; i++) raw[i] = 128 + (random() - 0.5) * 2 * amplitude;
-  let img = sharp(raw, { raw: { width: cw, height: ch, channels: 1 } }).resize(width, height, { kernel: 'cubic', fit: 'fill' });
-  if (blur > 0.3) img = sharp(await img.png().toBuffer()).blur(blur);
-  return img.png().toBuffer();
 }
 
 /** A texture for one surface, as a soft-light overlay (mid-grey = no change). */

@@ -88,7 +88,7 @@ export async function vectorize(input: Buffer, params: VectorizeParams, signal?:
     const colors = params.colors ?? 6;
     if (!Number.isInteger(colors) || colors < 2 || colors > 16) throw new ProviderError('invalid_input', 'colors must be an integer 2–16');
     const rgb = await flat.removeAlpha().raw().toBuffer();
-    const palette = await kMeansPalette(rgb, colors);
+    const palette = kMeansPalette(rgb, colors);
     // Each pixel takes its nearest palette colour.
     const index = new Uint8Array(w * h);
     const counts = new Array<number>(palette.length).fill(0);
@@ -140,7 +140,7 @@ export async function vectorize(input: Buffer, params: VectorizeParams, signal?:
  * n colours by k-means on a sample of at most 4096 pixels, seeded deterministically (k-means++ with a
  * fixed generator), so the same image always gives the same palette.
  */
-export async function kMeansPalette(rgb: Buffer, n: number): Promise<[number, number, number][]> {
+export function kMeansPalette(rgb: Buffer, n: number): [number, number, number][] {
   const pixels = rgb.length / 3;
   const step = Math.max(1, Math.floor(pixels / 4096));
   const sample: [number, number, number][] = [];
