@@ -1,5 +1,5 @@
 /** Small sharp helpers for building composites from RGBA layers. */
-import sharp, { type OverlayOptions } from 'sharp';
+import sharp, { type OverlayOptions, type Sharp } from 'sharp';
 
 export interface Layer {
   data: Buffer;
@@ -28,12 +28,12 @@ export function alphaBounds(rgba: Layer, min = 16): { left: number; top: number;
   return x1 < 0 ? null : { left: x0, top: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
 }
 
-export async function toLayer(img: sharp.Sharp): Promise<Layer> {
+export async function toLayer(img: Sharp): Promise<Layer> {
   const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: info.channels as Layer['channels'] };
 }
 
-export const fromLayer = (l: Layer): sharp.Sharp => sharp(l.data, { raw: { width: l.width, height: l.height, channels: l.channels } });
+export const fromLayer = (l: Layer): Sharp => sharp(l.data, { raw: { width: l.width, height: l.height, channels: l.channels } });
 
 /**
  * An overlay at (left, top) on a canvas, cropped to the canvas (sharp refuses overlays that stick

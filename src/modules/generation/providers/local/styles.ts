@@ -4,7 +4,7 @@
  * and grain. Each look keeps the input's size; `random` varies a variant's details (grain, palette
  * order, stroke weight), never the look itself.
  */
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { ProviderError } from '../provider.ts';
 import { decodeRgba } from './common.ts';
 import { svg } from './layers.ts';
@@ -104,7 +104,7 @@ export async function applyStyle(input: Buffer, style: StyleName, random: () => 
     .toBuffer();
   const raw = { raw: { width: w, height: h, channels: 3 as const } };
   const short = Math.min(w, h);
-  let out: sharp.Sharp;
+  let out: Sharp;
 
   switch (style) {
     case 'sketch': {
