@@ -14,6 +14,8 @@ export interface UpscaleParams {
   scale: 2 | 4;
   /** Output format; PNG keeps alpha and is lossless, JPEG/WebP are smaller. */
   format?: 'png' | 'jpeg' | 'webp';
+  /** Multiplies the sharpening of flat areas and edges (1 = the default, mild). */
+  sharpen?: number;
 }
 
 export async function upscale(input: Buffer, params: UpscaleParams): Promise<{ bytes: Buffer; mimeType: string; width: number; height: number }> {
@@ -34,7 +36,7 @@ export async function upscale(input: Buffer, params: UpscaleParams): Promise<{ b
   let pipeline = sharp(input, { limitInputPixels: MAX_INPUT_PIXELS })
     .rotate()
     .resize(outW, outH, { kernel: 'lanczos3', fit: 'fill' })
-    .sharpen({ sigma, m1: 0.5, m2: 1.5 });
+    .sharpen({ sigma, m1: 0.5 * (params.sharpen ?? 1), m2: 1.5 * (params.sharpen ?? 1) });
   pipeline = format === 'png' ? pipeline.png({ compressionLevel: 6 }) : format === 'webp' ? pipeline.webp({ quality: 90 }) : pipeline.jpeg({ quality: 92, mozjpeg: true });
   const bytes = await pipeline.toBuffer();
   return { bytes, mimeType: `image/${format}`, width: outW, height: outH };
