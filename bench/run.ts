@@ -13,12 +13,15 @@
  *   concurrency; the books are checked to balance afterwards. On the embedded database (one
  *   connection) concurrent callers queue; with TEST_DATABASE_URL they run on PostgreSQL.
  * - media (bench/media.ts): uploads with thumbnails against sharp alone; RSS while uploading 25 MB.
+ * - local provider (bench/local-provider.ts): upscale against sharp alone; background removal
+ *   against @imgly/background-removal-node's own removeBackground, with both masks' IoU.
  */
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { checkCreditInvariants, createLedger } from '../src/modules/billing/index.ts';
 import { call, createTestApp } from '../test/helpers/app.ts';
 import { prepareTemplates } from '../test/helpers/databases.ts';
+import { localProviderBench } from './local-provider.ts';
 import { mediaBench } from './media.ts';
 
 async function opsPerSec(name: string, fn: () => Promise<unknown>, seconds = 2): Promise<{ name: string; ops: number }> {
@@ -88,6 +91,7 @@ async function main(): Promise<void> {
     process.stdout.write(unbalanced.length === 0 ? 'credit invariants: hold\n' : `credit invariants BROKEN: ${JSON.stringify(unbalanced)}\n`);
     if (unbalanced.length > 0) process.exitCode = 1;
     process.stdout.write(`\n${(await mediaBench(t, token)).join('\n')}\n`);
+    process.stdout.write(`\n${(await localProviderBench()).join('\n')}\n`);
   } finally {
     await t.close();
   }

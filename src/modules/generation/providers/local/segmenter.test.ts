@@ -18,6 +18,33 @@ describe('background removal (ISNet medium)', { timeout: 180_000 }, () => {
     });
   }
 
+  it('lands the mask on the object, not shifted, whether the photo is reduced a little or a lot', async () => {
+    const centroid = (mask: Buffer, width: number): [number, number] => {
+      let sx = 0;
+      let sy = 0;
+      let n = 0;
+      for (let i = 0; i < mask.length; i++) {
+        if (mask[i]! >= 128) {
+          sx += i % width;
+          sy += Math.floor(i / width);
+          n++;
+        }
+      }
+      return [sx / n, sy / n];
+    };
+    for (const [w, h] of [
+      [1200, 900],
+      [3001, 2003],
+    ] as const) {
+      const photo = await productPhoto('plain', w, h, 6);
+      const mask = await segmenter.mask(photo.jpeg);
+      const [mx, my] = centroid(mask.alpha, w);
+      const [tx, ty] = centroid(photo.truth, w);
+      expect(Math.abs(mx - tx)).toBeLessThan(0.6);
+      expect(Math.abs(my - ty)).toBeLessThan(0.6);
+    }
+  });
+
   it('cuts out: background pixels transparent, the object opaque with its colours', async () => {
     const photo = await productPhoto('gradient', 640, 480, 3);
     const out = await segmenter.cutout(photo.jpeg);
