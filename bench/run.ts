@@ -18,6 +18,8 @@
  * - media (bench/media.ts): uploads with thumbnails against sharp alone; RSS while uploading 25 MB.
  * - generation (bench/generation.ts): enqueue-to-start latency and no-op jobs/s through the
  *   engine's queue path against pg-boss alone, on PGlite and (with TEST_DATABASE_URL) PostgreSQL.
+ * - local provider (bench/local-provider.ts): upscale against sharp alone; background removal
+ *   against @imgly/background-removal-node's own removeBackground, with both masks' IoU.
  */
 import { createLedger } from '../src/modules/billing/index.ts';
 import { call, createTestApp } from '../test/helpers/app.ts';
@@ -25,6 +27,7 @@ import { createTestDatabase, prepareTemplates, testDatabaseUrl } from '../test/h
 import { generationQueueBench } from './generation.ts';
 import { ledgerBench } from './ledger.ts';
 import { opsPerSec } from './measure.ts';
+import { localProviderBench } from './local-provider.ts';
 import { mediaBench } from './media.ts';
 
 /** The credit spend benchmark on PGlite, then on PostgreSQL when TEST_DATABASE_URL is set. */
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
 
     process.stdout.write(`\n${(await mediaBench(t, token)).join('\n')}\n`);
     process.stdout.write(`${(await generationQueueBench()).join('\n')}\n`);
+    process.stdout.write(`\n${(await localProviderBench()).join('\n')}\n`);
   } finally {
     await t.close();
   }

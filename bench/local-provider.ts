@@ -1,0 +1,93 @@
+/**
+ * Local provider benchmarks, as ratios against a baseline measured in the same run, over several
+ * interleaved rounds (the machine is shared; a ratio from one round can be off, the range says how
+ * much):
+ * - upscale 2× of a 1 MP JPEG (Lanczos-3 + unsharp mask + JPEG) against sharp alone doing the same
+ *   Lanczos-3 resize and JPEG encode; as throughput, ours / sharp's.
+ * - background removal of a ~1 MP photo, warm, against @imgly/background-removal-node's own
+ *   removeBackground (medium model) on the same image; as time, ours / the library's. The mask IoU
+ *   of both against the photo's known object mask is printed beside it.
+ *
+ *   node bench/local-provider.ts            (also part of npm run bench)
+ *   BENCH_ROUNDS=5 node bench/local-provider.ts
+ */
+import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { removeBackground } from '@imgly/background-removal-node';
+import sharp from 'sharp';
+import { createSegmenter } from '../src/modules/generation/providers/local/segmenter.ts';
+import { maskIoU, productPhoto } from '../src/modules/generation/providers/local/testing/synthetic.ts';
+import { upscale } from '../src/modules/generation/providers/local/upscale.ts';
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+const range = (xs: number[]): string => (xs.length === 1 ? xs[0]!.toFixed(2) : `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function localProviderBench(rounds = Number(process.env.BENCH_ROUNDS ?? 3)): Promise<string[]> {
+  const lines: string[] = [];
+  const photo = await productPhoto('textured', 1200, 900, 11); // 1.08 MP
+
+  // Upscale throughput: the same number of runs of each, alternating, several times.
+  const ratios: number[] = [];
+  let lastOurs = 0;
+  let lastSharp = 0;
+  const runs = 4;
+  const sharpAlone = (): Promise<Buffer> => sharp(photo.jpeg).resize(2400, 1800, { kernel: 'lanczos3', fit: 'fill' }).jpeg({ quality: 92, mozjpeg: true }).toBuffer();
+  await sharpAlone();
+  await upscale(photo.jpeg, { scale: 2 });
+  for (let r = 0; r < rounds; r++) {
+    const tSharp = await timed(async () => {
+      for (let i = 0; i < runs; i++) await sharpAlone();
+    });
+    const tOurs = await timed(async () => {
+      for (let i = 0; i < runs; i++) await upscale(photo.jpeg, { scale: 2 });
+    });
+    lastSharp = (runs * 1000) / tSharp;
+    lastOurs = (runs * 1000) / tOurs;
+    ratios.push(lastOurs / lastSharp);
+  }
+  lines.push(`sharp alone, 1 MP JPEG → 2× Lanczos-3 JPEG (baseline): ${lastSharp.toFixed(2)} /s = 1.00`);
+  lines.push(`upscale 2× (Lanczos-3 + sharpen), same image: ${lastOurs.toFixed(2)} /s = ${range(ratios)} × baseline over ${rounds} rounds`);
+
+  // Background removal, warm.
+  const segmenter = createSegmenter();
+  const publicPath = `${pathToFileURL(dirname(fileURLToPath(import.meta.resolve('@imgly/background-removal-node')))).href}/`;
+  const config = { model: 'medium' as const, publicPath, output: { format: 'image/png' as const } };
+  const ours = async (): Promise<Buffer> => {
+    const cut = await segmenter.cutout(photo.jpeg);
+    return sharp(cut.rgba, { raw: { width: cut.width, height: cut.height, channels: 4 } }).png().toBuffer();
+  };
+  const theirs = async (): Promise<Buffer> => Buffer.from(await (await removeBackground(new Blob([photo.jpeg], { type: 'image/jpeg' }), config)).arrayBuffer());
+  const alphaOf = async (png: Buffer): Promise<Buffer> => sharp(png).ensureAlpha().extractChannel(3).raw().toBuffer();
+  // Warm both: model loaded, sessions created, first-run allocations done.
+  const oursOut = await ours();
+  const theirsOut = await theirs();
+  const timesOurs: number[] = [];
+  const timesTheirs: number[] = [];
+  const timeRatios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const a = await timed(ours);
+    const b = await timed(theirs);
+    timesOurs.push(a);
+    timesTheirs.push(b);
+    timeRatios.push(a / b);
+  }
+  await segmenter.close();
+  const iouOurs = maskIoU(await alphaOf(oursOut), photo.truth);
+  const iouTheirs = maskIoU(await alphaOf(theirsOut), photo.truth);
+  lines.push(`@imgly removeBackground (medium), 1200×900 photo, warm (baseline): ${(median(timesTheirs) / 1000).toFixed(2)} s median = 1.00, mask IoU ${iouTheirs.toFixed(4)}`);
+  lines.push(
+    `local background removal, same image, warm: ${(median(timesOurs) / 1000).toFixed(2)} s median = ${range(timeRatios)} × baseline over ${rounds} rounds, mask IoU ${iouOurs.toFixed(4)}`,
+  );
+  return lines;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.stdout.write(`${(await localProviderBench()).join('\n')}\n`);
+}

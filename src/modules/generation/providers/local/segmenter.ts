@@ -1,0 +1,198 @@
+/**
+ * Background removal: sharp resizes the image for the network and applies the mask as alpha; the
+ * network runs in one worker thread per process (segmenter.worker.ts), loaded on first use and
+ * kept. Requests are served one at a time: on a small machine two concurrent runs only slow both.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import sharp from 'sharp';
+import type { SegmentationModel } from './segmenter.model.ts';
+import type { SegmenterWorkerData } from './segmenter.worker.ts';
+
+const SIDE = 1024;
+
+export interface SegmenterOptions {
+  model?: SegmentationModel;
+  /** Threads for each operator; defaults to the machine's parallelism (at most 4). */
+  intraOpThreads?: number;
+}
+
+export interface Mask {
+  /** One byte of opacity per pixel, row-major, at the image's own size. */
+  alpha: Buffer;
+  width: number;
+  height: number;
+}
+
+export interface Segmenter {
+  /** The foreground's opacity for an image (any format sharp reads). */
+  mask(image: Buffer, signal?: AbortSignal): Promise<Mask>;
+  /** The image with its background made transparent, as raw RGBA pixels. */
+  cutout(image: Buffer, signal?: AbortSignal): Promise<{ rgba: Buffer; width: number; height: number }>;
+  /** Loads the model now instead of on first use. */
+  warm(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Pending {
+  resolve(mask: Uint8Array): void;
+  reject(err: Error): void;
+}
+
+/**
+ * Resizes with pixel centres kept aligned. sharp's resize shifts content by up to half an output
+ * pixel, depending on the ratio (measured: +0.5 px when reducing by under 2×, none from 2× up),
+ * and the network's mask must land exactly on the photo, so both directions use an affine map
+ * (libvips maps corners: out = s·in + offset; the offset 0.5·s − 0.5 aligns centres). Shrinking
+ * is preceded by a blur matched to the ratio, which an affine map does not do by itself.
+ */
+async function resample(data: Buffer, width: number, height: number, channels: 1 | 3, toWidth: number, toHeight: number): Promise<Buffer> {
+  const sx = toWidth / width;
+  const sy = toHeight / height;
+  let src = data;
+  const shrink = Math.max(1 / sx, 1 / sy);
+  if (shrink > 1.5) {
+    // (sharp writes one-channel raw input back out as three channels unless told otherwise.)
+    const blurred = sharp(data, { raw: { width, height, channels } }).blur(0.4 * shrink);
+    src = await (channels === 1 ? blurred.extractChannel(0) : blurred).raw().toBuffer();
+  }
+  const out = await sharp(src, { raw: { width, height, channels } })
+    .affine([sx, 0, 0, sy], { interpolator: 'bilinear', odx: 0.5 * sx - 0.5, ody: 0.5 * sy - 0.5 })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  // The affine output can be a pixel larger than asked (it rounds the box up); crop and keep the
+  // channel count the caller gave.
+  let img = sharp(out.data, { raw: { width: out.info.width, height: out.info.height, channels: out.info.channels as 1 | 3 | 4 } });
+  if (out.info.width !== toWidth || out.info.height !== toHeight) {
+    const w = Math.min(toWidth, out.info.width);
+    const h = Math.min(toHeight, out.info.height);
+    img = sharp(await img.extract({ left: 0, top: 0, width: w, height: h }).raw().toBuffer(), { raw: { width: w, height: h, channels: out.info.channels as 1 | 3 | 4 } }).extend({
+      right: toWidth - w,
+      bottom: toHeight - h,
+      extendWith: 'copy',
+    });
+  }
+  if (channels === 1) img = sharp(await img.raw().toBuffer(), { raw: { width: toWidth, height: toHeight, channels: out.info.channels as 1 | 3 | 4 } }).extractChannel(0);
+  return img.raw().toBuffer();
+}
+
+/** The photo as 1024×1024 RGB bytes for the network (orientation applied, alpha dropped). */
+async function toNetworkInput(image: Buffer, width: number, height: number): Promise<Buffer> {
+  const rgb = await sharp(image).rotate().toColourspace('srgb').removeAlpha().raw().toBuffer();
+  return resample(rgb, width, height, 3, SIDE, SIDE);
+}
+
+export function createSegmenter(opts: SegmenterOptions = {}): Segmenter {
+  let worker: Worker | null = null;
+  let ready: Promise<void> | null = null;
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+  // Runs are chained so the worker holds one image at a time.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  function start(): Promise<void> {
+    if (ready) return ready;
+    const data: SegmenterWorkerData = {
+      model: opts.model ?? 'medium',
+      intraOpThreads: opts.intraOpThreads ?? Math.min(4, availableParallelism()),
+    };
+    const w = new Worker(new URL('./segmenter.worker.ts', import.meta.url), { workerData: data });
+    worker = w;
+    ready = new Promise<void>((resolve, reject) => {
+      w.once('message', (msg: { ready: boolean; error?: string }) => {
+        if (msg.ready) resolve();
+        else reject(new Error(`background removal model failed to load: ${msg.error}`));
+      });
+      w.once('error', reject);
+    });
+    w.on('message', (msg: { id?: number; mask?: ArrayBuffer; error?: string }) => {
+      if (msg.id === undefined) return;
+      const p = pending.get(msg.id);
+      if (!p) return;
+      pending.delete(msg.id);
+      if (msg.mask) p.resolve(new Uint8Array(msg.mask));
+      else p.reject(new Error(msg.error ?? 'segmentation failed'));
+    });
+    w.on('error', (err) => failAll(err));
+    w.on('exit', (code) => {
+      failAll(new Error(`segmentation worker exited (${code})`));
+      worker = null;
+      ready = null;
+    });
+    // A failed load is reported to the caller; the next call starts a fresh worker.
+    ready.catch(() => void w.terminate());
+    return ready;
+  }
+
+  function failAll(err: Error): void {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  }
+
+  function infer(rgb: Buffer, signal?: AbortSignal): Promise<Uint8Array> {
+    const run = async (): Promise<Uint8Array> => {
+      signal?.throwIfAborted();
+      await start();
+      signal?.throwIfAborted();
+      const id = nextId++;
+      return new Promise<Uint8Array>((resolve, reject) => {
+        // An abort stops waiting at once; the worker's current run (native code) finishes on its
+        // own and its result is dropped.
+        const onAbort = (): void => {
+          pending.delete(id);
+          reject(signal!.reason instanceof Error ? signal!.reason : new Error('aborted'));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        pending.set(id, {
+          resolve: (m) => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve(m);
+          },
+          reject: (e) => {
+            signal?.removeEventListener('abort', onAbort);
+            reject(e);
+          },
+        });
+        // Copy into a buffer of its own so it can be transferred, not cloned.
+        const copy = new Uint8Array(rgb.length);
+        copy.set(rgb);
+        worker!.postMessage({ id, rgb: copy.buffer }, [copy.buffer]);
+      });
+    };
+    const result = queue.then(run, run);
+    queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async function mask(image: Buffer, signal?: AbortSignal): Promise<Mask> {
+    const { width, height } = (await sharp(image).metadata()).autoOrient;
+    const rgb = await toNetworkInput(image, width, height);
+    const out = await infer(rgb, signal);
+    const small = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+    const alpha = await resample(small, SIDE, SIDE, 1, width, height);
+    return { alpha, width, height };
+  }
+
+  return {
+    mask,
+    async cutout(image, signal) {
+      const m = await mask(image, signal);
+      signal?.throwIfAborted();
+      // Two pipelines: within one, sharp drops alpha after joining channels, whatever the call order.
+      const rgb = await sharp(image).rotate().toColourspace('srgb').removeAlpha().raw().toBuffer();
+      const rgba = await sharp(rgb, { raw: { width: m.width, height: m.height, channels: 3 } })
+        .joinChannel(m.alpha, { raw: { width: m.width, height: m.height, channels: 1 } })
+        .raw()
+        .toBuffer();
+      return { rgba, width: m.width, height: m.height };
+    },
+    warm: () => start(),
+    async close() {
+      failAll(new Error('segmenter closed'));
+      const w = worker;
+      worker = null;
+      ready = null;
+      if (w) await w.terminate();
+    },
+  };
+}
