@@ -21,6 +21,22 @@ export const ZSceneParams = z
   })
   .strict();
 
+/** A room wall (seed 000 room scenes): wallpaper tiled at its real repeat, or a piece of art on the wall. */
+export const ZRoomSceneParams = z
+  .object({
+    aspect_ratio: z.enum(sceneAspectRatios).default('4:3'),
+    scene_type: key.optional().describe('e.g. modern_living_room'),
+    lighting: key.optional().describe('e.g. natural_daylight'),
+    camera_angle: key.optional().describe('e.g. eye_level'),
+    style: key.optional(),
+    placement: z.enum(['wallpaper', 'artwork']).default('wallpaper'),
+    pattern_repeat: z.number().positive().max(500).optional().describe('cm: the width one repeat of the wallpaper covers'),
+    artwork_width: z.number().positive().max(1000).optional().describe('cm'),
+    wall_width: z.number().positive().max(2000).default(360).describe('cm'),
+    wall_height: z.number().positive().max(1000).default(260).describe('cm'),
+  })
+  .strict();
+
 export const ZUpscaleParams = z.object({ factor: z.union([z.literal(2), z.literal(4)]).default(2) }).strict();
 
 export const ZBackgroundRemovalParams = z.object({ format: z.enum(['png', 'webp']).default('png') }).strict();

@@ -24,7 +24,8 @@ export interface TypeSpec {
   deadlineSec: number;
 }
 
-export const builtInStyles = ['watercolor', 'oil_painting', 'pencil_sketch', 'anime', 'pop_art', 'vintage', 'noir', 'cyberpunk'] as const;
+/** The looks the local provider renders (seed 003's style names are free text; these are its offer). */
+export const builtInStyles = ['sketch', 'pencil_sketch', 'watercolor', 'vintage', 'noir', 'pop_art', 'cartoon', 'anime'] as const;
 
 const scene = (type: GenerationType, description: string): TypeSpec => ({
   type,
@@ -38,7 +39,7 @@ const scene = (type: GenerationType, description: string): TypeSpec => ({
 const specs: TypeSpec[] = [
   scene('model_shot', 'A model wearing or holding the product'),
   scene('lifestyle', 'The product in a lifestyle scene'),
-  scene('room_scene', 'The product placed in a room (wallpaper, furniture, decor)'),
+  { ...scene('room_scene', 'A pattern or product on a room wall in perspective (wallpaper repeat honoured)'), params: p.ZRoomSceneParams },
   { type: 'upscale', studio: 'print-prep', description: 'Enlarge an image 2× or 4× for print', params: p.ZUpscaleParams, sources: { min: 1, max: 1 }, deadlineSec: 180 },
   {
     type: 'background_removal',

@@ -11,7 +11,7 @@ import type { GenerationType, ImageProvider } from './providers/provider.ts';
 export interface Router {
   /** The providers that can run `type`, in routing order. */
   candidates(type: GenerationType): ImageProvider[];
-  /** The provider for a new generation; 400 when the requested one (or any) cannot do the type. */
+  /** The provider for a new generation; 400 when the requested one cannot do the type, 400 provider_unavailable when none can. */
   choose(type: GenerationType, requested: string | undefined): ImageProvider;
   byId(id: string): ImageProvider | undefined;
 }
@@ -34,7 +34,14 @@ export function createRouter(config: Pick<Config['generation'], 'defaultProvider
         return p;
       }
       const first = candidates(type)[0];
-      if (!first) throw errors.validation([{ path: 'type', message: `no configured provider can run ${type}` }]);
+      // Refused before anything is held: a type no configured provider can do fails fast.
+      if (!first) {
+        throw errors.providerUnavailable(
+          type === 'generate' || type === 'subject_training'
+            ? `${type} needs an external image provider (gemini, openai, replicate or fal); none is configured on this server`
+            : `no configured provider can run ${type}`,
+        );
+      }
       return first;
     },
   };

@@ -24,6 +24,7 @@ const titles: Partial<Record<ErrorCode, string>> = {
   account_disabled: 'Account disabled',
   internal_error: 'Internal server error',
   payment_provider_error: 'Payment provider error',
+  provider_unavailable: 'No provider available',
 };
 
 export interface Problem {

@@ -7,6 +7,8 @@ export const errorCodes = {
   invalid_code: 400,
   bad_request: 400,
   invalid_signature: 400,
+  /** No configured image provider can run the generation type (e.g. text-to-image with only `local`). */
+  provider_unavailable: 400,
   invalid_credentials: 401,
   unauthorized: 401,
   insufficient_credits: 402,
@@ -72,6 +74,7 @@ export const errors = {
   unsupportedMediaType: (message = 'This content type is not supported.') => new AppError('unsupported_media_type', message),
   invalidSignature: (message = 'The signature is missing or does not match the body.') => new AppError('invalid_signature', message),
   /** A payment provider refused a request or could not be reached; nothing was changed here. */
+  providerUnavailable: (message: string) => new AppError('provider_unavailable', message),
   paymentProvider: (message: string) => new AppError('payment_provider_error', message),
   /** RFC 9110 §15.5.17: the answer names the current size so the client can ask again. */
   rangeNotSatisfiable: (size: number) =>

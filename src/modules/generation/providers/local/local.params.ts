@@ -11,10 +11,12 @@ const colour = z.string().regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'a colour 
 const aspect = z.string().regex(/^\d{1,2}:\d{1,2}$/, 'a ratio like 16:9');
 const length = z.union([z.number().positive(), z.string().min(1).max(20)]);
 
-export const ZUpscale = z.object({
-  scale: z.union([z.literal(2), z.literal(4), z.literal('2'), z.literal('4'), z.literal('2x'), z.literal('4x')]).default(2).transform((v) => (String(v).startsWith('4') ? 4 : 2) as 2 | 4),
-  format: z.enum(['png', 'jpeg', 'webp']).optional(),
-});
+const upscaleFactor = z.union([z.literal(2), z.literal(4), z.literal('2'), z.literal('4'), z.literal('2x'), z.literal('4x')]);
+
+/** The engine's public schema says `factor`; `scale` is accepted too. */
+export const ZUpscale = z
+  .object({ factor: upscaleFactor.optional(), scale: upscaleFactor.optional(), format: z.enum(['png', 'jpeg', 'webp']).optional() })
+  .transform(({ factor, scale, format }) => ({ scale: (String(factor ?? scale ?? 2).startsWith('4') ? 4 : 2) as 2 | 4, format }));
 
 export const ZBackgroundRemoval = z.object({
   /** Colours for the extra variants (the first output is always transparent). */
@@ -22,7 +24,11 @@ export const ZBackgroundRemoval = z.object({
 });
 
 export const ZVectorize = z.object({
-  mode: z.enum(['monochrome', 'color', 'colour']).default('color').transform((m) => (m === 'colour' ? 'color' : m)),
+  // The engine's public schema says `mono` | `posterize`; the longer names are accepted too.
+  mode: z
+    .enum(['mono', 'monochrome', 'posterize', 'color', 'colour'])
+    .default('color')
+    .transform((m) => (m === 'mono' || m === 'monochrome' ? 'monochrome' : 'color')),
   colors: z.number().int().min(2).max(16).default(6),
   threshold: z.number().int().min(0).max(255).optional(),
   despeckle: z.number().int().min(0).max(100).optional(),
@@ -65,10 +71,12 @@ export const ZAdCreative = z.object({
   brand_colors: z
     .union([
       z.object({ primary: colour, secondary: colour.optional(), background: colour.optional(), text: colour.optional() }),
-      z.array(colour).min(1).max(4),
+      z.array(colour).min(1).max(5),
     ])
     .optional(),
   layout: z.enum(adLayouts).optional(),
+  /** The engine's `size`, e.g. `1080x1920`. */
+  size: z.string().regex(/^\d{3,4}x\d{3,4}$/).optional(),
   aspect_ratio: aspect.optional(),
 });
 

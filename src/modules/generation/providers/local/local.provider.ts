@@ -205,8 +205,9 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
         const colours = Array.isArray(p.brand_colors)
           ? { primary: p.brand_colors[0]!, secondary: p.brand_colors[1], background: p.brand_colors[2], text: p.brand_colors[3] }
           : (p.brand_colors ?? { primary: '#1f6feb' });
-        const width = typeof template.width === 'number' ? template.width : undefined;
-        const height = typeof template.height === 'number' ? template.height : undefined;
+        const [sizeW, sizeH] = p.size ? p.size.split('x').map(Number) : [];
+        const width = typeof template.width === 'number' ? template.width : sizeW;
+        const height = typeof template.height === 'number' ? template.height : sizeH;
         const layoutName = p.layout ?? (str(templateLayout.kind) as (typeof p)['layout']);
         const cut = await cutout(pickImage(input).bytes, signal);
         await each(async (i) => {

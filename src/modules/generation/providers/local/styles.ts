@@ -28,6 +28,7 @@ const aliases: Record<string, StyleName> = {
   posterized_cartoon: 'cartoon',
   posterised_cartoon: 'cartoon',
   toon: 'cartoon',
+  anime: 'cartoon',
 };
 
 export function styleFor(name: string): StyleName {
