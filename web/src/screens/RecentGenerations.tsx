@@ -10,6 +10,8 @@ import { paramLabel } from './ParamsForm.tsx';
 
 const POLL_MS = 2000;
 
+const credits = (n: number) => `${n} credit${n === 1 ? '' : 's'}`;
+
 const STATUS_TEXT: Record<Generation['status'], string> = {
   pending: 'Waiting',
   processing: 'Working',
@@ -138,7 +140,7 @@ function GenerationItem({ generation: g, onUpdate }: { generation: Generation; o
       </div>
       <p className="muted small">
         {g.num_outputs} output{g.num_outputs === 1 ? '' : 's'} ·{' '}
-        <span data-testid="generation-credits">{running ? `${g.credits_reserved} credits on hold` : `${g.credits_used} credits used`}</span>
+        <span data-testid="generation-credits">{running ? `${credits(g.credits_reserved)} on hold` : `${credits(g.credits_used)} used`}</span>
         {g.prompt && <> · “{g.prompt}”</>}
       </p>
       {g.status === 'failed' && g.error && (
