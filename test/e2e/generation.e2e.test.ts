@@ -168,5 +168,23 @@ if (skipReason || !hasChromium) {
       },
       STEP_TIMEOUT,
     );
+
+    it(
+      'fits a phone-sized window without sideways scrolling',
+      async () => {
+        await page.setViewportSize({ width: 360, height: 780 });
+        await page.goto(url('/studio'));
+        await page.getByTestId('studio-submit').waitFor();
+        await page.getByTestId('generation-list').or(page.getByTestId('generations-empty')).waitFor();
+        const overflow = await page.evaluate(() => {
+          const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+          return d.scrollWidth - d.clientWidth;
+        });
+        await page.screenshot({ path: path.join(ROOT, 'test-results/studio-narrow.png'), fullPage: true });
+        expect(overflow).toBeLessThanOrEqual(0);
+        expect(problems).toEqual([]);
+      },
+      STEP_TIMEOUT,
+    );
   });
 }
