@@ -7,6 +7,8 @@
  * Errors are application/problem+json and surface as `ApiError`.
  */
 
+import type { JsonSchema } from './params-schema.ts';
+
 export type Role = 'user' | 'vendor' | 'admin';
 
 export interface VendorProfile {
@@ -287,25 +289,6 @@ export interface AccountExport {
   download_url: string | null;
   error: string | null;
   expires_at: string | null;
-}
-
-/** A JSON Schema as `GET /generation-types` publishes a type's parameters (the parts a form reads). */
-export interface JsonSchema {
-  type?: string | string[];
-  enum?: unknown[];
-  const?: unknown;
-  anyOf?: JsonSchema[];
-  default?: unknown;
-  description?: string;
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  pattern?: string;
-  items?: JsonSchema;
-  maxItems?: number;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
 }
 
 export interface GenerationType {

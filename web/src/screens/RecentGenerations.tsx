@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { api, FINAL_STATUSES, generationEventsUrl, type Generation } from '../api.ts';
-import { paramLabel } from './ParamsForm.tsx';
+import { paramLabel } from '../params-schema.ts';
 
 const POLL_MS = 2000;
 

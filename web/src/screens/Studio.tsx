@@ -7,7 +7,8 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { api, ApiError, describeError, FINAL_STATUSES, type Asset, type Generation, type GenerationType, type User } from '../api.ts';
 import { Alert, Field, FormErrorAlert, Link, Spinner, useDocumentTitle, type FormError } from '../ui.tsx';
-import { defaultValues, ParamsForm, toParams, type ParamValues } from './ParamsForm.tsx';
+import { defaultValues, toParams, type ParamValues } from '../params-schema.ts';
+import { ParamsForm } from './ParamsForm.tsx';
 import { RecentGenerations } from './RecentGenerations.tsx';
 import { SourcePicker, TypePicker } from './StudioInputs.tsx';
 
@@ -215,8 +216,7 @@ export function Studio({ user, reload }: { user: User; reload: () => Promise<voi
               </p>
             </Alert>
           )}
-          {error && Object.keys(error.fields).length === 0 && <FormErrorAlert error={error} />}
-          {error && Object.keys(error.fields).length > 0 && error.other.length > 0 && <FormErrorAlert error={{ ...error, message: 'Please check the settings.' }} />}
+          <FormErrorAlert error={error} />
           {type && type.providers.length === 0 && <Alert kind="info">No provider can run {type.type.replaceAll('_', ' ')} on this server right now.</Alert>}
 
           <button type="submit" className="button button-primary" disabled={busy || !type || !countValid || type.providers.length === 0} data-testid="studio-submit">

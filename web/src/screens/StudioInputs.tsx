@@ -1,7 +1,7 @@
 /** The Studio's choosers: the generation type (grouped by studio) and the source images. */
 import { useRef, useState } from 'react';
 import { api, describeError, type Asset, type GenerationType } from '../api.ts';
-import { paramLabel } from './ParamsForm.tsx';
+import { paramLabel } from '../params-schema.ts';
 
 const STUDIO_NAMES: Record<string, string> = {
   'product-shots': 'Product shots',
