@@ -143,7 +143,7 @@ if (skipReason || !hasChromium) {
     );
 
     it(
-      'answers a request for more outputs than the balance covers with "not enough credits" and a link to billing',
+      'shows a refused setting under its field, and more outputs than the balance covers as "not enough credits" with a link to billing',
       async () => {
         if (upscaleProviders.length === 0) {
           // The API checks the provider before the price, so without one there is no 402 to see.
@@ -153,6 +153,16 @@ if (skipReason || !hasChromium) {
         }
         const balance = await available();
         const listed = (await apiGet<{ data: unknown[] }>('/generations')).data.length;
+
+        // A value the server refuses comes back under its own field (vectorize's threshold is 0–255).
+        await page.getByTestId('type-vectorize').click();
+        await page.getByLabel('Threshold (optional)').fill('300');
+        await page.getByTestId('studio-submit').click();
+        expect(await textOf(page, 'param-threshold-error')).toMatch(/255/);
+        await page.getByLabel('Threshold (optional)').fill('');
+
+        await page.getByTestId('type-upscale').click();
+        await expect.poll(() => page.getByTestId('source-option').locator('input:checked').count()).toBe(1);
         await page.getByLabel('Number of outputs').fill('5');
         expect(await textOf(page, 'studio-cost')).toBe(`Costs 5 credits · you have ${balance}.`);
         await page.getByTestId('studio-submit').click();
