@@ -9,6 +9,10 @@ import { api, FINAL_STATUSES, generationEventsUrl, type Generation } from '../ap
 import { paramLabel } from '../params-schema.ts';
 
 const POLL_MS = 2000;
+/** The stream speaks on status changes only; a waiting one's queue position is re-read this often. */
+const QUEUE_MS = 5000;
+
+const STAGE: Record<Generation['status'], number> = { pending: 0, processing: 1, completed: 2, failed: 2, cancelled: 2 };
 
 const credits = (n: number) => `${n} credit${n === 1 ? '' : 's'}`;
 
@@ -67,6 +71,18 @@ function useLive(generation: Generation, onUpdate: (g: Generation) => void): voi
       if (timer) clearTimeout(timer);
     };
   }, [generation.id, final]);
+
+  const waiting = generation.status === 'pending';
+  useEffect(() => {
+    if (!waiting) return;
+    const every = setInterval(() => {
+      api.generation(generation.id).then(
+        (g) => update.current(g),
+        () => {},
+      );
+    }, QUEUE_MS);
+    return () => clearInterval(every);
+  }, [generation.id, waiting]);
 }
 
 interface ListProps {
@@ -81,6 +97,8 @@ export function RecentGenerations({ generations, onUpdate, error }: ListProps) {
 
   const changed = (g: Generation) => {
     const before = last.current.get(g.id) ?? generations?.find((x) => x.id === g.id)?.status;
+    // Answers can cross (a slow read after a stream event): a status never moves backwards.
+    if (before && STAGE[g.status] < STAGE[before]) return;
     last.current.set(g.id, g.status);
     if (before && before !== g.status) setAnnouncement(`${paramLabel(g.type)}: ${STATUS_TEXT[g.status].toLowerCase()}.`);
     onUpdate(g);
