@@ -208,6 +208,11 @@ export function Studio({ user, reload }: { user: User; reload: () => Promise<voi
           <p className={`studio-cost${cost !== null && cost > balance ? ' over' : ''}`} data-testid="studio-cost" aria-live="polite">
             {cost === null ? 'Choose how many outputs.' : `Costs ${cost} credit${cost === 1 ? '' : 's'} · you have ${balance}.`}
           </p>
+          {cost !== null && cost > balance && !shortBy && (
+            <p className="field-hint">
+              That is more than your balance. <Link to="/billing">Get more credits</Link>
+            </p>
+          )}
 
           {shortBy && (
             <Alert testId="studio-insufficient">
