@@ -30,6 +30,9 @@ describe('GET /generation-types', () => {
     expect(upscale).toMatchObject({ studio: 'print-prep', credits_per_output: 1, providers: ['local'] });
     expect(upscale.params_schema.properties.factor.anyOf.map((a: any) => a.const)).toEqual([2, 4]);
     expect(upscale.params_schema.additionalProperties).toBe(false);
+    expect(upscale).toMatchObject({ sources: { min: 1, max: 1 }, needs: { prompt: false, subject: false, style: false } });
+    expect(res.data.find((x: any) => x.type === 'generate').needs.prompt).toBe(true);
+    expect(res.data.find((x: any) => x.type === 'style_conversion').needs.style).toBe(true);
     const headshot = res.data.find((x: any) => x.type === 'headshot');
     expect(headshot.params_schema.properties.hair_color.enum).toEqual(['default', 'black', 'brown', 'blonde', 'red']);
     expect(res.data.find((x: any) => x.type === 'style_conversion').styles).toContain('watercolor');

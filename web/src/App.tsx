@@ -61,6 +61,7 @@ export function App() {
     case '/signup':
       return <SignUp onSignedIn={signedIn} />;
     case '/dashboard':
+    case '/studio':
     case '/library':
     case '/billing':
     case '/account':

@@ -7,6 +7,8 @@
  * Errors are application/problem+json and surface as `ApiError`.
  */
 
+import type { JsonSchema } from './params-schema.ts';
+
 export type Role = 'user' | 'vendor' | 'admin';
 
 export interface VendorProfile {
@@ -289,6 +291,52 @@ export interface AccountExport {
   expires_at: string | null;
 }
 
+export interface GenerationType {
+  type: string;
+  studio: string;
+  description: string;
+  credits_per_output: number;
+  params_schema: JsonSchema;
+  providers: string[];
+  styles?: string[];
+  sources: { min: number; max: number };
+  needs: { prompt: boolean; subject: boolean; style: boolean };
+}
+
+export type GenerationStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
+
+export interface Generation {
+  id: string;
+  type: string;
+  studio: string;
+  status: GenerationStatus;
+  prompt: string | null;
+  params: Record<string, unknown>;
+  num_outputs: number;
+  provider: string;
+  credits_reserved: number;
+  credits_used: number;
+  outputs: Asset[];
+  error: { code: string; message: string } | null;
+  queue_position: number | null;
+  created_at: string;
+  completed_at: string | null;
+}
+
+export interface GenerationInput {
+  type: string;
+  source_asset_ids?: string[];
+  style?: string;
+  prompt?: string;
+  params: Record<string, unknown>;
+  num_outputs: number;
+}
+
+export const FINAL_STATUSES: ReadonlySet<GenerationStatus> = new Set(['completed', 'failed', 'cancelled']);
+
+/** The SSE stream of one generation (same origin: the session cookie goes along). */
+export const generationEventsUrl = (id: string) => `${API}/generations/${encodeURIComponent(id)}/events`;
+
 export type CheckoutInput = ({ package_id: string } | { plan_id: string }) & { provider: PaymentProvider; coupon_code?: string };
 
 /** A fresh key per user action: a double click or a retried request cannot pay twice. */
@@ -327,6 +375,12 @@ export const api = {
   updateAsset: (id: string, patch: Partial<Pick<Asset, 'is_favorite' | 'rating' | 'tags'>>) =>
     request<Asset>('PATCH', `/assets/${encodeURIComponent(id)}`, { body: patch }),
   deleteAsset: (id: string) => request<void>('DELETE', `/assets/${encodeURIComponent(id)}`),
+
+  generationTypes: () => request<GenerationType[]>('GET', '/generation-types'),
+  generations: () => request<Page<Generation>>('GET', '/generations?limit=20'),
+  generation: (id: string) => request<Generation>('GET', `/generations/${encodeURIComponent(id)}`),
+  generate: (input: GenerationInput) => request<Generation>('POST', '/generations', { body: input, headers: idempotencyKey() }),
+  cancelGeneration: (id: string) => request<Generation>('POST', `/generations/${encodeURIComponent(id)}/cancel`, { body: {} }),
 
   requestExport: () => request<AccountExport>('POST', '/me/export', { body: {} }),
   getExport: (id: string) => request<AccountExport>('GET', `/me/exports/${encodeURIComponent(id)}`),

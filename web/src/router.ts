@@ -1,11 +1,11 @@
 /** A tiny path router: real paths with history.pushState, so reloads and the back button work. */
 import { useEffect, useState } from 'react';
 
-export type Route = '/' | '/signin' | '/signup' | '/dashboard' | '/library' | '/billing' | '/account';
-const ROUTES: readonly Route[] = ['/', '/signin', '/signup', '/dashboard', '/library', '/billing', '/account'];
+export type Route = '/' | '/signin' | '/signup' | '/dashboard' | '/studio' | '/library' | '/billing' | '/account';
+const ROUTES: readonly Route[] = ['/', '/signin', '/signup', '/dashboard', '/studio', '/library', '/billing', '/account'];
 
 /** Screens that need a signed-in user. */
-export const SIGNED_IN_ROUTES: readonly Route[] = ['/dashboard', '/library', '/billing', '/account'];
+export const SIGNED_IN_ROUTES: readonly Route[] = ['/dashboard', '/studio', '/library', '/billing', '/account'];
 
 const ROUTE_CHANGE = 'atelier:navigate';
 

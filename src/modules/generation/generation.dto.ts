@@ -91,6 +91,10 @@ export const ZGenerationTypeInfo = z.object({
   params_schema: z.record(z.string(), z.unknown()),
   providers: z.array(z.string()),
   styles: z.array(z.string()).optional(),
+  /** How many of the caller's own images it takes (a form can offer the right picker). */
+  sources: z.object({ min: z.number().int(), max: z.number().int() }),
+  /** What a request must carry besides `params`: a prompt, a trained subject, a style. */
+  needs: z.object({ prompt: z.boolean(), subject: z.boolean(), style: z.boolean() }),
 });
 
 /** `Cancel-After` header: whole seconds (Replicate's form `30s`/`5m` accepted too). */

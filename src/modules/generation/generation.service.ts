@@ -31,6 +31,8 @@ export function createGenerationService(ctx: GenerationContext) {
         params_schema: paramsJsonSchema(s),
         providers: ctx.router.candidates(s.type).map((p) => p.id),
         ...(s.styles ? { styles: [...s.styles] } : {}),
+        sources: { min: s.sources.min, max: s.sources.max },
+        needs: { prompt: Boolean(s.needs?.prompt), subject: Boolean(s.needs?.subject), style: Boolean(s.needs?.style) },
       }));
   }
 

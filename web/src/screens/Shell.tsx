@@ -6,6 +6,7 @@ import { Brand, Link } from '../ui.tsx';
 
 const NAV: Array<{ to: Route; label: string }> = [
   { to: '/dashboard', label: 'Dashboard' },
+  { to: '/studio', label: 'Studio' },
   { to: '/library', label: 'Library' },
   { to: '/billing', label: 'Credits & billing' },
   { to: '/account', label: 'Account' },

@@ -8,6 +8,7 @@ import { Billing } from './Billing.tsx';
 import { Dashboard } from './Dashboard.tsx';
 import { Library } from './Library.tsx';
 import { Shell } from './Shell.tsx';
+import { Studio } from './Studio.tsx';
 
 interface SignedInProps {
   path: Route;
@@ -55,6 +56,7 @@ export function SignedIn({ path, user, onUser, onSignOut, onErased }: SignedInPr
 
   const screens: Partial<Record<Route, { testId: string; node: ReactNode }>> = {
     '/dashboard': { testId: 'dashboard', node: <Dashboard user={user} reload={reload} /> },
+    '/studio': { testId: 'studio', node: <Studio user={user} reload={reload} /> },
     '/library': { testId: 'library', node: <Library /> },
     '/billing': { testId: 'billing', node: <Billing audience={user.role === 'vendor' ? 'vendor' : 'user'} reload={reload} /> },
     '/account': { testId: 'account', node: <Account user={user} onErased={onErased} /> },

@@ -1,0 +1,200 @@
+/**
+ * Browser end-to-end test of the Studio: upload a source image, start an upscale and watch it reach
+ * a final status; ask for more outputs than the balance covers and get the "not enough credits" path.
+ *
+ * Real: the Atelier server (`node src/main.ts start`: API, pg-boss workers in-process, the built web
+ * app) on a fresh embedded database, cookie sessions with CSRF, the generation engine with credit
+ * holds, the event stream, whatever image providers this build registers (the `local` one does the
+ * upscale with sharp on this machine), and headless Chromium via playwright-core.
+ * Stand-ins: none; the source image is made with sharp.
+ *
+ * When this build registers no provider that can upscale, the Studio must say so and refuse to
+ * start one, as the API does: that is what is checked then.
+ *
+ * Skipped like the other browser tests: without Chromium outside CI, and in the PostgreSQL pass.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, ROOT, skipReason, startServer, STEP_TIMEOUT, textOf, watchForProblems, WEB_INDEX, type Server } from './harness.ts';
+
+interface ApiGeneration {
+  id: string;
+  status: string;
+  credits_used: number;
+  outputs: unknown[];
+  error: { message: string } | null;
+}
+
+if (skipReason || !hasChromium) {
+  describe.skip(`the Studio in a browser (skipped: ${skipReason ?? 'no Chromium'})`, () => {
+    it('runs a generation', () => {});
+  });
+} else {
+  describe('the Studio in a browser', () => {
+    let server: Server | undefined;
+    let browser: Browser | undefined;
+    let context: BrowserContext | undefined;
+    let page: Page;
+    const problems: string[] = [];
+    const email = `gen-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+    const url = (p: string) => `${server!.baseUrl}${p}`;
+    let upscaleProviders: string[] = [];
+
+    const apiGet = async <T,>(p: string): Promise<T> => {
+      const res = await page.request.get(url(`/api/v1${p}`));
+      expect(res.status(), await res.text()).toBe(200);
+      return (await res.json()) as T;
+    };
+    const available = async () => (await apiGet<{ available: number }>('/credits')).available;
+
+    beforeAll(async () => {
+      if (!fs.existsSync(WEB_INDEX)) throw new Error(`${WEB_INDEX} does not exist: run \`npm run build:web\` first (\`npm test\` does this)`);
+      server = await startServer();
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      page = await context.newPage();
+      page.setDefaultTimeout(30_000);
+      watchForProblems(page, problems);
+      fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+
+      await page.goto(url('/signup'));
+      await page.getByRole('textbox', { name: 'Email' }).fill(email);
+      await page.getByLabel('Password', { exact: true }).fill('correct-horse-42');
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.waitForURL('**/dashboard');
+      const types = await apiGet<Array<{ type: string; providers: string[] }>>('/generation-types');
+      upscaleProviders = types.find((t) => t.type === 'upscale')?.providers ?? [];
+    }, STEP_TIMEOUT);
+
+    afterAll(async () => {
+      await context?.close().catch(() => {});
+      await browser?.close().catch(() => {});
+      await server?.stop();
+    }, 30_000);
+
+    it(
+      'uploads a source in the Studio, starts a 2× upscale and shows the status the API has',
+      async () => {
+        await page.getByRole('link', { name: 'Studio' }).click();
+        await page.waitForURL('**/studio');
+        await page.getByTestId('generations-empty').waitFor();
+        await page.getByTestId('type-upscale').click();
+        await expect.poll(() => page.getByTestId('type-upscale').locator('input').isChecked()).toBe(true);
+
+        const png = await sharp({ create: { width: 96, height: 64, channels: 3, background: { r: 200, g: 90, b: 40 } } }).png().toBuffer();
+        await page.getByTestId('studio-upload-input').setInputFiles({ name: 'tile.png', mimeType: 'image/png', buffer: png });
+        await expect.poll(() => page.getByTestId('source-option').locator('input:checked').count()).toBe(1);
+        await page.getByRole('radio', { name: '2', exact: true }).check();
+        await page.getByLabel('Number of outputs').fill('1');
+        expect(await textOf(page, 'studio-cost')).toMatch(/^Costs 1 credit · you have 2\.$/);
+        const before = await available();
+        expect(before).toBe(2);
+
+        if (upscaleProviders.length === 0) {
+          // No provider here: the Studio says so and does not start one; the API refuses it too.
+          await page.getByTestId('type-upscale').getByText('Not available on this server').waitFor();
+          expect(await page.getByTestId('studio-submit').isDisabled()).toBe(true);
+          const csrf = (await context!.cookies()).find((c) => c.name === 'atelier_csrf')?.value ?? '';
+          const sourceId = (await apiGet<{ data: Array<{ id: string }> }>('/assets')).data[0]!.id;
+          const refused = await page.request.post(url('/api/v1/generations'), {
+            headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
+            data: { type: 'upscale', source_asset_ids: [sourceId], params: { factor: 2 } },
+          });
+          expect(refused.status()).toBe(400);
+          expect((await apiGet<{ data: unknown[] }>('/generations')).data).toEqual([]);
+          expect(await available()).toBe(before);
+          return;
+        }
+
+        await page.getByTestId('studio-submit').click();
+        const item = page.getByTestId('generation-item').first();
+        await item.waitFor();
+        const id = (await item.getAttribute('data-generation-id'))!;
+        // The list follows the event stream (or polling) to a final status.
+        await expect.poll(() => item.getAttribute('data-status'), { timeout: 60_000 }).toMatch(/^(completed|failed)$/);
+        const shown = await item.getAttribute('data-status');
+        const g = await apiGet<ApiGeneration>(`/generations/${id}`);
+        expect(shown).toBe(g.status);
+        expect(await item.getByTestId('generation-status').textContent()).toBe(g.status === 'completed' ? 'Completed' : 'Failed');
+        // The change was announced to assistive technology.
+        expect(await page.getByTestId('generation-announcer').textContent()).toMatch(/^Upscale: (completed|failed)\.$/);
+
+        if (g.status === 'completed') {
+          expect(g.outputs).toHaveLength(1);
+          const thumb = item.getByTestId('generation-output');
+          await thumb.waitFor();
+          await expect.poll(() => thumb.locator('img').evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+          const full = await page.request.get(new URL((await thumb.getAttribute('href'))!, server!.baseUrl).toString());
+          expect(full.status()).toBe(200);
+          expect((await sharp(await full.body()).metadata()).width).toBe(192);
+          expect(await available()).toBe(before - 1);
+          expect(await item.getByTestId('generation-credits').textContent()).toBe('1 credit used');
+        } else {
+          expect(await item.getByTestId('generation-error').textContent()).toBe(g.error!.message);
+          expect(await available()).toBe(before);
+        }
+        await expect.poll(() => textOf(page, 'topbar-credits')).toBe(`${await available()} credits`);
+        await page.screenshot({ path: path.join(ROOT, 'test-results/studio-generation.png'), fullPage: true });
+      },
+      STEP_TIMEOUT,
+    );
+
+    it(
+      'shows a refused setting under its field, and more outputs than the balance covers as "not enough credits" with a link to billing',
+      async () => {
+        if (upscaleProviders.length === 0) {
+          // The API checks the provider before the price, so without one there is no 402 to see.
+          expect(await page.getByTestId('studio-submit').isDisabled()).toBe(true);
+          expect(problems).toEqual([]);
+          return;
+        }
+        const balance = await available();
+        const listed = (await apiGet<{ data: unknown[] }>('/generations')).data.length;
+
+        // A value the server refuses comes back under its own field (vectorize's threshold is 0–255).
+        await page.getByTestId('type-vectorize').click();
+        await page.getByLabel('Threshold (optional)').fill('300');
+        await page.getByTestId('studio-submit').click();
+        expect(await textOf(page, 'param-threshold-error')).toMatch(/255/);
+        await page.getByLabel('Threshold (optional)').fill('');
+
+        await page.getByTestId('type-upscale').click();
+        await expect.poll(() => page.getByTestId('source-option').locator('input:checked').count()).toBe(1);
+        await page.getByLabel('Number of outputs').fill('5');
+        expect(await textOf(page, 'studio-cost')).toBe(`Costs 5 credits · you have ${balance}.`);
+        await page.getByTestId('studio-submit').click();
+        const alert = page.getByTestId('studio-insufficient');
+        expect(await textOf(page, 'studio-insufficient')).toContain('Not enough credits');
+        // Nothing was created and nothing held.
+        expect((await apiGet<{ data: unknown[] }>('/generations')).data).toHaveLength(listed);
+        expect(await available()).toBe(balance);
+        await alert.getByRole('link', { name: /Credits & billing/ }).click();
+        await page.waitForURL('**/billing');
+        expect(await textOf(page, 'billing-balance')).toBe(String(balance));
+        expect(problems).toEqual([]);
+      },
+      STEP_TIMEOUT,
+    );
+
+    it(
+      'fits a phone-sized window without sideways scrolling',
+      async () => {
+        await page.setViewportSize({ width: 360, height: 780 });
+        await page.goto(url('/studio'));
+        await page.getByTestId('studio-submit').waitFor();
+        await page.getByTestId('generation-list').or(page.getByTestId('generations-empty')).waitFor();
+        const overflow = await page.evaluate(() => {
+          const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+          return d.scrollWidth - d.clientWidth;
+        });
+        await page.screenshot({ path: path.join(ROOT, 'test-results/studio-narrow.png'), fullPage: true });
+        expect(overflow).toBeLessThanOrEqual(0);
+        expect(problems).toEqual([]);
+      },
+      STEP_TIMEOUT,
+    );
+  });
+}

@@ -1,0 +1,126 @@
+/** The Studio's choosers: the generation type (grouped by studio) and the source images. */
+import { useRef, useState } from 'react';
+import { api, describeError, type Asset, type GenerationType } from '../api.ts';
+import { paramLabel } from '../params-schema.ts';
+
+const STUDIO_NAMES: Record<string, string> = {
+  'product-shots': 'Product shots',
+  'print-prep': 'Print prep',
+  headshots: 'Headshots',
+  'style-studio': 'Style studio',
+  'ad-creatives': 'Ad creatives',
+};
+
+export const studioName = (studio: string) => STUDIO_NAMES[studio] ?? paramLabel(studio.replaceAll('-', '_'));
+
+export function TypePicker({ types, value, onChange, error }: { types: GenerationType[]; value: string; onChange: (type: string) => void; error: string | undefined }) {
+  const studios = [...new Set(types.map((t) => t.studio))];
+  return (
+    <div className="type-picker" data-testid="type-picker">
+      {studios.map((studio) => (
+        <fieldset key={studio} className="type-group">
+          <legend className="field-legend">{studioName(studio)}</legend>
+          <div className="type-options">
+            {types
+              .filter((t) => t.studio === studio)
+              .map((t) => (
+                <label key={t.type} className={`type-option${value === t.type ? ' active' : ''}`} data-testid={`type-${t.type}`}>
+                  <input type="radio" name="generation-type" value={t.type} checked={value === t.type} onChange={() => onChange(t.type)} />
+                  <span className="type-name">{paramLabel(t.type)}</span>
+                  <span className="type-price">
+                    {t.credits_per_output} credit{t.credits_per_output === 1 ? '' : 's'}
+                  </span>
+                  <span className="type-description">{t.description}</span>
+                  {t.providers.length === 0 && <span className="type-unavailable">Not available on this server</span>}
+                </label>
+              ))}
+          </div>
+        </fieldset>
+      ))}
+      {error && (
+        <p className="field-error" data-testid="type-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+interface SourcePickerProps {
+  assets: Asset[] | null;
+  onAsset: (asset: Asset) => void;
+  selected: string[];
+  onSelected: (ids: string[]) => void;
+  min: number;
+  max: number;
+  error: string | undefined;
+}
+
+/** Library images to pick (radio-like when the type takes one), and an upload that is picked at once. */
+export function SourcePicker({ assets, onAsset, selected, onSelected, min, max, error }: SourcePickerProps) {
+  const [uploading, setUploading] = useState(false);
+  const [uploadError, setUploadError] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const images = (assets ?? []).filter((a) => a.mime_type.startsWith('image/'));
+
+  const toggle = (id: string) => {
+    if (selected.includes(id)) onSelected(selected.filter((x) => x !== id));
+    else if (max === 1) onSelected([id]);
+    else if (selected.length < max) onSelected([...selected, id]);
+  };
+
+  async function upload(file: File | undefined) {
+    if (!file) return;
+    setUploading(true);
+    setUploadError(null);
+    try {
+      const asset = await api.upload(file);
+      onAsset(asset);
+      onSelected(max === 1 ? [asset.id] : [...selected, asset.id].slice(-max));
+    } catch (err) {
+      setUploadError(describeError(err, []).message);
+    } finally {
+      setUploading(false);
+      if (input.current) input.current.value = '';
+    }
+  }
+
+  const need = min === max ? `${min} image${min === 1 ? '' : 's'}` : min === 0 ? `up to ${max} images (optional)` : `${min}–${max} images`;
+  return (
+    <fieldset className={`field source-picker${error ? ' has-error' : ''}`} aria-describedby={error ? 'sources-error' : undefined}>
+      <legend className="field-legend">
+        Source {need}
+        <span className="muted small"> · {selected.length} chosen</span>
+      </legend>
+      <div className="source-actions">
+        <label className="button button-secondary button-small">
+          {uploading ? 'Uploading…' : 'Upload an image'}
+          <input ref={input} type="file" accept="image/*" className="visually-hidden" data-testid="studio-upload-input" disabled={uploading} onChange={(e) => void upload(e.target.files?.[0])} />
+        </label>
+        {images.length === 0 && assets && <span className="muted small">Your library is empty: upload an image to start.</span>}
+      </div>
+      {uploadError && <p className="field-error">{uploadError}</p>}
+      {images.length > 0 && (
+        <ul className="source-grid">
+          {images.map((a) => {
+            const on = selected.includes(a.id);
+            return (
+              <li key={a.id}>
+                <label className={`source-option${on ? ' active' : ''}`} data-testid="source-option">
+                  <input type="checkbox" checked={on} disabled={!on && max > 1 && selected.length >= max} onChange={() => toggle(a.id)} />
+                  <img src={a.thumbnail_url ?? a.url} alt="" loading="lazy" />
+                  <span className="visually-hidden">{a.filename}</span>
+                </label>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {error && (
+        <p id="sources-error" className="field-error" data-testid="sources-error">
+          {error}
+        </p>
+      )}
+    </fieldset>
+  );
+}
