@@ -136,7 +136,8 @@ if (skipReason || !hasChromium) {
           expect(await item.getByTestId('generation-error').textContent()).toBe(g.error!.message);
           expect(await available()).toBe(before);
         }
-        await expect.poll(() => textOf(page, 'topbar-credits')).toBe(`${await available()} credits`);
+        const left = await available();
+        await expect.poll(() => textOf(page, 'topbar-credits')).toBe(`${left} ${left === 1 ? 'credit' : 'credits'}`);
         await page.screenshot({ path: path.join(ROOT, 'test-results/studio-generation.png'), fullPage: true });
       },
       STEP_TIMEOUT,

@@ -33,7 +33,7 @@ export function Shell({ user, onSignOut, children, testId }: { user: User; onSig
           </nav>
           <div className="topbar-user">
             <span className="topbar-credits" data-testid="topbar-credits" title="Credits available">
-              {user.credits.available} credits
+              {user.credits.available} {user.credits.available === 1 ? 'credit' : 'credits'}
             </span>
             <span className="topbar-identity" title={user.email ?? user.phone ?? ''}>
               {user.email ?? user.phone}
