@@ -13,12 +13,11 @@
  *
  * Skipped like the other browser tests: without Chromium outside CI, and in the PostgreSQL pass.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium, ROOT, skipReason, startServer, STEP_TIMEOUT, textOf, watchForProblems, WEB_INDEX, type Server } from './harness.ts';
+import { hasChromium, openBrowserSession, ROOT, signUpInBrowser, skipReason, STEP_TIMEOUT, textOf, type BrowserSession } from './harness.ts';
 
 interface ApiGeneration {
   id: string;
@@ -34,13 +33,10 @@ if (skipReason || !hasChromium) {
   });
 } else {
   describe('the Studio in a browser', () => {
-    let server: Server | undefined;
-    let browser: Browser | undefined;
-    let context: BrowserContext | undefined;
+    let s: BrowserSession;
     let page: Page;
-    const problems: string[] = [];
     const email = `gen-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-    const url = (p: string) => `${server!.baseUrl}${p}`;
+    const url = (p: string) => s.url(p);
     let upscaleProviders: string[] = [];
 
     const apiGet = async <T,>(p: string): Promise<T> => {
@@ -51,29 +47,14 @@ if (skipReason || !hasChromium) {
     const available = async () => (await apiGet<{ available: number }>('/credits')).available;
 
     beforeAll(async () => {
-      if (!fs.existsSync(WEB_INDEX)) throw new Error(`${WEB_INDEX} does not exist: run \`npm run build:web\` first (\`npm test\` does this)`);
-      server = await startServer();
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-      context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      page = await context.newPage();
-      page.setDefaultTimeout(30_000);
-      watchForProblems(page, problems);
-      fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
-
-      await page.goto(url('/signup'));
-      await page.getByRole('textbox', { name: 'Email' }).fill(email);
-      await page.getByLabel('Password', { exact: true }).fill('correct-horse-42');
-      await page.getByRole('button', { name: 'Create account' }).click();
-      await page.waitForURL('**/dashboard');
+      s = await openBrowserSession();
+      page = s.page;
+      await signUpInBrowser(s, email, 'correct-horse-42');
       const types = await apiGet<Array<{ type: string; providers: string[] }>>('/generation-types');
       upscaleProviders = types.find((t) => t.type === 'upscale')?.providers ?? [];
     }, STEP_TIMEOUT);
 
-    afterAll(async () => {
-      await context?.close().catch(() => {});
-      await browser?.close().catch(() => {});
-      await server?.stop();
-    }, 30_000);
+    afterAll(async () => s?.close(), 30_000);
 
     it(
       'uploads a source in the Studio, starts a 2× upscale and shows the status the API has',
@@ -97,7 +78,7 @@ if (skipReason || !hasChromium) {
           // No provider here: the Studio says so and does not start one; the API refuses it too.
           await page.getByTestId('type-upscale').getByText('Not available on this server').waitFor();
           expect(await page.getByTestId('studio-submit').isDisabled()).toBe(true);
-          const csrf = (await context!.cookies()).find((c) => c.name === 'atelier_csrf')?.value ?? '';
+          const csrf = (await s.context.cookies()).find((c) => c.name === 'atelier_csrf')?.value ?? '';
           const sourceId = (await apiGet<{ data: Array<{ id: string }> }>('/assets')).data[0]!.id;
           const refused = await page.request.post(url('/api/v1/generations'), {
             headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
@@ -127,7 +108,7 @@ if (skipReason || !hasChromium) {
           const thumb = item.getByTestId('generation-output');
           await thumb.waitFor();
           await expect.poll(() => thumb.locator('img').evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
-          const full = await page.request.get(new URL((await thumb.getAttribute('href'))!, server!.baseUrl).toString());
+          const full = await page.request.get(new URL((await thumb.getAttribute('href'))!, s.server.baseUrl).toString());
           expect(full.status()).toBe(200);
           expect((await sharp(await full.body()).metadata()).width).toBe(192);
           expect(await available()).toBe(before - 1);
@@ -149,7 +130,7 @@ if (skipReason || !hasChromium) {
         if (upscaleProviders.length === 0) {
           // The API checks the provider before the price, so without one there is no 402 to see.
           expect(await page.getByTestId('studio-submit').isDisabled()).toBe(true);
-          expect(problems).toEqual([]);
+          expect(s.problems).toEqual([]);
           return;
         }
         const balance = await available();
@@ -175,7 +156,7 @@ if (skipReason || !hasChromium) {
         await alert.getByRole('link', { name: /Credits & billing/ }).click();
         await page.waitForURL('**/billing');
         expect(await textOf(page, 'billing-balance')).toBe(String(balance));
-        expect(problems).toEqual([]);
+        expect(s.problems).toEqual([]);
       },
       STEP_TIMEOUT,
     );
@@ -193,7 +174,7 @@ if (skipReason || !hasChromium) {
         });
         await page.screenshot({ path: path.join(ROOT, 'test-results/studio-narrow.png'), fullPage: true });
         expect(overflow).toBeLessThanOrEqual(0);
-        expect(problems).toEqual([]);
+        expect(s.problems).toEqual([]);
       },
       STEP_TIMEOUT,
     );

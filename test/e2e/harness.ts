@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -175,3 +175,60 @@ export function watchForProblems(page: Page, into: string[]): void {
   });
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// A browser on a fresh server
+
+export interface BrowserSession {
+  server: Server;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Page errors and CSP violations seen so far (the app must run clean). */
+  problems: string[];
+  url(path: string): string;
+  close(): Promise<void>;
+}
+
+/** Starts the server (with `extraEnv`) and a headless Chromium page on it, watched for problems. */
+export async function openBrowserSession(extraEnv: Record<string, string> = {}): Promise<BrowserSession> {
+  if (!fs.existsSync(WEB_INDEX)) throw new Error(`${WEB_INDEX} does not exist: run \`npm run build:web\` first (\`npm test\` does this)`);
+  const server = await startServer(extraEnv);
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    const problems: string[] = [];
+    watchForProblems(page, problems);
+    fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+    const opened = browser;
+    return {
+      server,
+      browser: opened,
+      context,
+      page,
+      problems,
+      url: (p) => `${server.baseUrl}${p}`,
+      async close() {
+        await context.close().catch(() => {});
+        await opened.close().catch(() => {});
+        await server.stop();
+      },
+    };
+  } catch (err) {
+    await browser?.close().catch(() => {});
+    await server.stop();
+    throw err;
+  }
+}
+
+/** Signs a new email account up through the sign-up screen and waits for the dashboard. */
+export async function signUpInBrowser(s: BrowserSession, email: string, password: string): Promise<void> {
+  await s.page.goto(s.url('/signup'));
+  await s.page.getByRole('textbox', { name: 'Email' }).fill(email);
+  await s.page.getByLabel('Password', { exact: true }).fill(password);
+  await s.page.getByRole('button', { name: 'Create account' }).click();
+  await s.page.waitForURL('**/dashboard');
+}

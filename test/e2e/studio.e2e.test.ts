@@ -10,12 +10,11 @@
  *
  * Skipped like the sign-up test: without Chromium outside CI, and in the PostgreSQL pass.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium, ROOT, skipReason, startServer, STEP_TIMEOUT, textOf, watchForProblems, WEB_INDEX, type Server } from './harness.ts';
+import { hasChromium, openBrowserSession, ROOT, signUpInBrowser, skipReason, STEP_TIMEOUT, textOf, type BrowserSession } from './harness.ts';
 
 if (skipReason || !hasChromium) {
   describe.skip(`signed-in screens in a browser (skipped: ${skipReason ?? 'no Chromium'})`, () => {
@@ -23,37 +22,18 @@ if (skipReason || !hasChromium) {
   });
 } else {
   describe('signed-in screens in a browser', () => {
-    let server: Server | undefined;
-    let browser: Browser | undefined;
-    let context: BrowserContext | undefined;
+    let s: BrowserSession;
     let page: Page;
-    const problems: string[] = [];
     const email = `studio-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
     const password = 'correct-horse-42';
-    const url = (p: string) => `${server!.baseUrl}${p}`;
 
     beforeAll(async () => {
-      if (!fs.existsSync(WEB_INDEX)) throw new Error(`${WEB_INDEX} does not exist: run \`npm run build:web\` first (\`npm test\` does this)`);
-      server = await startServer({ ATELIER_PAYMENTS_MANUAL: 'on' });
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-      context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      page = await context.newPage();
-      page.setDefaultTimeout(30_000);
-      watchForProblems(page, problems);
-      fs.mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
-
-      await page.goto(url('/signup'));
-      await page.getByRole('textbox', { name: 'Email' }).fill(email);
-      await page.getByLabel('Password', { exact: true }).fill(password);
-      await page.getByRole('button', { name: 'Create account' }).click();
-      await page.waitForURL('**/dashboard');
+      s = await openBrowserSession({ ATELIER_PAYMENTS_MANUAL: 'on' });
+      page = s.page;
+      await signUpInBrowser(s, email, password);
     }, STEP_TIMEOUT);
 
-    afterAll(async () => {
-      await context?.close().catch(() => {});
-      await browser?.close().catch(() => {});
-      await server?.stop();
-    }, 30_000);
+    afterAll(async () => s?.close(), 30_000);
 
     it(
       'buys a credit package and sees the balance and the ledger move',
@@ -107,7 +87,7 @@ if (skipReason || !hasChromium) {
         const link = page.getByTestId('export-download');
         await link.waitFor({ timeout: 60_000 });
         const href = await link.getAttribute('href');
-        const res = await page.request.get(new URL(href!, server!.baseUrl).toString());
+        const res = await page.request.get(new URL(href!, s.server.baseUrl).toString());
         expect(res.status()).toBe(200);
         expect(res.headers()['content-type']).toBe('application/zip');
         const body = await res.body();
@@ -133,7 +113,7 @@ if (skipReason || !hasChromium) {
         await page.getByLabel('Password', { exact: true }).fill(password);
         await page.getByRole('button', { name: 'Sign in' }).click();
         await page.getByTestId('form-error').waitFor();
-        expect(problems).toEqual([]);
+        expect(s.problems).toEqual([]);
       },
       STEP_TIMEOUT,
     );
