@@ -16,9 +16,9 @@ import { recordAudit } from '../admin/index.ts';
 import * as gq from './admin-gift-cards.queries.ts';
 import type { TAdminGiftCard, TCreateGiftCardBody, TGiftCardListQuery, TIssuedGiftCard, TPatchGiftCardBody } from './admin-gift-cards.dto.ts';
 import type { AdminMeta } from './admin-billing.service.ts';
-import { hashGiftCode, newGiftCode, normaliseGiftCode } from './gift-code.ts';
+import { hashGiftCode, insertWithFreshCode, normaliseGiftCode } from './gift-code.ts';
 import { sendGiftCardEmail } from './payments.service.ts';
-import * as pq from './promotions.queries.ts';
+import type * as pq from './promotions.queries.ts';
 
 const CODE_LENGTH = 16;
 
@@ -76,28 +76,21 @@ export function createAdminGiftCardsService(deps: { db: Db; clock: Clock; mailer
     assertFuture(body.expires_at);
     const now = deps.clock.now();
     const issued = await deps.db.transaction(async (tx) => {
-      for (;;) {
-        const code = newGiftCode();
-        const card = await pq.insertGiftCard(tx, {
-          codeHash: hashGiftCode(code),
-          codeLast4: code.slice(-4),
-          status: 'active',
-          credits: body.credits,
-          recipientEmail: body.recipient_email,
-          expiresAt: body.expires_at,
-          createdAt: now,
-          updatedAt: now,
-        });
-        // A clash of 79-bit codes will not happen; if it did, draw another.
-        if (!card) continue;
-        await audit(tx, admin, meta, 'billing.gift_card.issue', card.id, {
-          credits: card.credits,
-          expires_at: card.expiresAt?.toISOString() ?? null,
-          recipient_email: card.recipientEmail,
-          code_last4: card.codeLast4,
-        });
-        return { card, code };
-      }
+      const { card, code } = await insertWithFreshCode(tx, {
+        status: 'active',
+        credits: body.credits,
+        recipientEmail: body.recipient_email,
+        expiresAt: body.expires_at,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await audit(tx, admin, meta, 'billing.gift_card.issue', card.id, {
+        credits: card.credits,
+        expires_at: card.expiresAt?.toISOString() ?? null,
+        recipient_email: card.recipientEmail,
+        code_last4: card.codeLast4,
+      });
+      return { card, code };
     });
     if (issued.card.recipientEmail) await sendGiftCardEmail(deps, { code: issued.code, credits: issued.card.credits, recipientEmail: issued.card.recipientEmail });
     return { ...giftCardView(issued.card, now), code: issued.code };

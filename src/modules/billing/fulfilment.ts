@@ -10,7 +10,7 @@ import { errors } from '../../platform/http/errors.ts';
 import * as cat from './catalogue.queries.ts';
 import type { BillingPeriod } from './catalogue.tables.ts';
 import type { Ledger } from './ledger.ts';
-import { hashGiftCode, newGiftCode } from './gift-code.ts';
+import { insertWithFreshCode } from './gift-code.ts';
 import * as q from './payments.queries.ts';
 import * as pq from './promotions.queries.ts';
 
@@ -100,23 +100,17 @@ export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
 
   /** A paid gift card: active at once; its code leaves only in the result, for the recipient's email. */
   async function issueGiftCard(tx: Tx, payment: q.PaymentRow, now: Date): Promise<GiftCardIssued> {
-    for (;;) {
-      const code = newGiftCode();
-      const card = await pq.insertGiftCard(tx, {
-        codeHash: hashGiftCode(code),
-        codeLast4: code.slice(-4),
-        status: 'active',
-        credits: payment.credits,
-        buyerUserId: payment.userId,
-        recipientEmail: payment.giftRecipientEmail,
-        packageId: payment.packageId,
-        paymentId: payment.id,
-        createdAt: now,
-        updatedAt: now,
-      });
-      // A clash of 79-bit codes will not happen, but a clash must not fail a paid order either.
-      if (card) return { code, credits: card.credits, recipientEmail: payment.giftRecipientEmail! };
-    }
+    const { code, card } = await insertWithFreshCode(tx, {
+      status: 'active',
+      credits: payment.credits,
+      buyerUserId: payment.userId,
+      recipientEmail: payment.giftRecipientEmail,
+      packageId: payment.packageId,
+      paymentId: payment.id,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return { code, credits: card.credits, recipientEmail: payment.giftRecipientEmail! };
   }
 
   /** Completes a pending payment and grants what it bought; `applied` is false when it was not pending. */
