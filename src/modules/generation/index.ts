@@ -11,6 +11,7 @@ import { createLedger, createPlanLimits } from '../billing/index.ts';
 import { createAssetLinks } from '../media/index.ts';
 import { generationAdminRoutes } from './admin.routes.ts';
 import { createGenerationAdminService } from './admin.service.ts';
+import { subjectCatalog } from '../catalog/index.ts';
 import { noCatalog, type GenerationContext, type GenerationOptions } from './context.ts';
 import { createEventStreams } from './events.ts';
 import { generationRoutes as userRoutes } from './generation.routes.ts';
@@ -20,7 +21,7 @@ import { createRouter } from './routing.ts';
 import { statusBusFor } from './status-bus.ts';
 import { createGenerationViews } from './view.ts';
 
-export type { GenerationContext, GenerationOptions, WatermarkFor, CatalogLookup } from './context.ts';
+export type { GenerationContext, GenerationOptions, WatermarkFor, CatalogLookup, SettledGeneration, SubjectForEngine } from './context.ts';
 export { generationJobDefinitions, generationJobHandlers, runJob, reconcileJob } from './generation.jobs.ts';
 export { webhookJob, signWebhook } from './webhooks.ts';
 export { reconcileOverdue } from './reconcile.ts';
@@ -59,7 +60,8 @@ export function createGenerationContext(deps: GenerationDeps): GenerationContext
     router: createRouter(deps.config.generation, providers),
     views: createGenerationViews(createAssetLinks({ storage: deps.storage, clock: deps.clock, secret: deps.secret, config: deps.config })),
     watermarkFor: deps.watermarkFor ?? plans.hasWatermark,
-    catalog: deps.catalog ?? noCatalog,
+    // The catalog's subjects answer subject ids; products and templates are not there yet.
+    catalog: deps.catalog ?? { ...noCatalog, ...subjectCatalog({ db, clock: deps.clock }) },
     limits: deps.limits ?? plans,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   };
