@@ -10,6 +10,8 @@ import type { Storage } from '../../platform/storage/index.ts';
 import { createLedger, createPlanLimits } from '../billing/index.ts';
 import { createAssetLinks } from '../media/index.ts';
 import { generationAdminRoutes } from './admin.routes.ts';
+import { batchesRoutes } from './batches.routes.ts';
+import { createBatchesService } from './batches.service.ts';
 import { createGenerationAdminService } from './admin.service.ts';
 import { subjectCatalog } from '../catalog/index.ts';
 import { noCatalog, type GenerationContext, type GenerationOptions } from './context.ts';
@@ -72,6 +74,7 @@ export function createGenerationModule(deps: GenerationDeps) {
   return {
     context,
     service: createGenerationService(context),
+    batches: createBatchesService(context),
     admin: createGenerationAdminService(context),
     streams: createEventStreams(context),
     idempotency: createIdempotency({ db: context.db, clock: context.clock }),
@@ -81,6 +84,7 @@ export type GenerationModule = ReturnType<typeof createGenerationModule>;
 
 export async function generationRoutes(app: FastifyInstance, generation: GenerationModule): Promise<void> {
   await userRoutes(app, generation.service, generation.streams, generation.idempotency);
+  await batchesRoutes(app, generation.batches, generation.idempotency);
   await generationAdminRoutes(app, generation.admin);
   // Open event streams end at shutdown instead of holding the server open until their generation ends.
   app.addHook('preClose', async () => generation.streams.closeAll());

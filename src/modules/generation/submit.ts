@@ -23,6 +23,8 @@ export interface SubmitOptions {
   idempotencyKey?: string | undefined;
   /** From `Cancel-After`: seconds from now until the generation is given up. */
   cancelAfterSec?: number | undefined;
+  /** The batch (POST /generation-batches) this generation is one of. */
+  batchId?: string | undefined;
 }
 
 function offered(ctx: GenerationContext, type: string): TypeSpec {
@@ -109,6 +111,7 @@ export function createSubmit(ctx: GenerationContext) {
       templateId: body.template_id,
       style: body.style,
       sourceAssetIds,
+      batchId: opts.batchId,
       prompt: body.prompt,
       params,
       numOutputs: body.num_outputs,
