@@ -2,7 +2,7 @@
 import type { Config } from '../../config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
-import type { Db } from '../../platform/db/types.ts';
+import type { Db, DbOrTx, Tx } from '../../platform/db/types.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Queue } from '../../platform/queue/queue.ts';
 import type { Storage } from '../../platform/storage/index.ts';
@@ -16,14 +16,37 @@ import type { GenerationViews } from './view.ts';
 /** Whether a user's outputs get a watermark (their plan says so); billing's plan lookup plugs in here. */
 export type WatermarkFor = (userId: string) => Promise<boolean>;
 
+/** A generation that has just ended, as the catalog hears of it (inside the ending transaction). */
+export interface SettledGeneration {
+  id: string;
+  userId: string;
+  type: string;
+  subjectId: string | null;
+  status: 'completed' | 'failed' | 'cancelled';
+  artifacts?: Record<string, unknown> | undefined;
+  outputAssetIds: string[];
+  error?: { code: string; message: string } | undefined;
+}
+
+/** A subject as the engine sees it: its photos (the owner's assets, in order) and provider context. */
+export interface SubjectForEngine {
+  status: string;
+  imageAssetIds: string[];
+  /** trainedModel / triggerWord (decision 018) once trained; gender. */
+  context: Record<string, unknown>;
+}
+
 /**
- * The seam for the catalog module (products, subjects, templates), which does not exist yet: until
- * it does, no id can name anything, so every given id is 404.
+ * The seam for the catalog module (products, subjects, templates). `noCatalog` names nothing, so
+ * every given id is 404. A lookup made while submitting gets the submitting transaction as `db`
+ * (on PGlite the only connection is held by it). `settled` runs in the transaction that ends a
+ * generation, so a subject's training ends with it.
  */
 export interface CatalogLookup {
   product(userId: string, id: string): Promise<{ imageAssetIds: string[] } | undefined>;
-  subject(userId: string, id: string): Promise<{ status: string; context: Record<string, unknown> } | undefined>;
+  subject(userId: string, id: string, db?: DbOrTx): Promise<SubjectForEngine | undefined>;
   template(id: string): Promise<{ context: Record<string, unknown> } | undefined>;
+  settled?(tx: Tx, generation: SettledGeneration): Promise<void>;
 }
 
 export const noCatalog: CatalogLookup = {

@@ -10,7 +10,10 @@ import type { Storage } from '../../platform/storage/index.ts';
 import { createLedger, createPlanLimits } from '../billing/index.ts';
 import { createAssetLinks } from '../media/index.ts';
 import { generationAdminRoutes } from './admin.routes.ts';
+import { batchesRoutes } from './batches.routes.ts';
+import { createBatchesService } from './batches.service.ts';
 import { createGenerationAdminService } from './admin.service.ts';
+import { subjectCatalog } from '../catalog/index.ts';
 import { noCatalog, type GenerationContext, type GenerationOptions } from './context.ts';
 import { createEventStreams } from './events.ts';
 import { generationRoutes as userRoutes } from './generation.routes.ts';
@@ -20,7 +23,7 @@ import { createRouter } from './routing.ts';
 import { statusBusFor } from './status-bus.ts';
 import { createGenerationViews } from './view.ts';
 
-export type { GenerationContext, GenerationOptions, WatermarkFor, CatalogLookup } from './context.ts';
+export type { GenerationContext, GenerationOptions, WatermarkFor, CatalogLookup, SettledGeneration, SubjectForEngine } from './context.ts';
 export { generationJobDefinitions, generationJobHandlers, runJob, reconcileJob } from './generation.jobs.ts';
 export { webhookJob, signWebhook } from './webhooks.ts';
 export { reconcileOverdue } from './reconcile.ts';
@@ -59,7 +62,8 @@ export function createGenerationContext(deps: GenerationDeps): GenerationContext
     router: createRouter(deps.config.generation, providers),
     views: createGenerationViews(createAssetLinks({ storage: deps.storage, clock: deps.clock, secret: deps.secret, config: deps.config })),
     watermarkFor: deps.watermarkFor ?? plans.hasWatermark,
-    catalog: deps.catalog ?? noCatalog,
+    // The catalog's subjects answer subject ids; products and templates are not there yet.
+    catalog: deps.catalog ?? { ...noCatalog, ...subjectCatalog({ db, clock: deps.clock }) },
     limits: deps.limits ?? plans,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   };
@@ -70,6 +74,7 @@ export function createGenerationModule(deps: GenerationDeps) {
   return {
     context,
     service: createGenerationService(context),
+    batches: createBatchesService(context),
     admin: createGenerationAdminService(context),
     streams: createEventStreams(context),
     idempotency: createIdempotency({ db: context.db, clock: context.clock }),
@@ -79,6 +84,7 @@ export type GenerationModule = ReturnType<typeof createGenerationModule>;
 
 export async function generationRoutes(app: FastifyInstance, generation: GenerationModule): Promise<void> {
   await userRoutes(app, generation.service, generation.streams, generation.idempotency);
+  await batchesRoutes(app, generation.batches, generation.idempotency);
   await generationAdminRoutes(app, generation.admin);
   // Open event streams end at shutdown instead of holding the server open until their generation ends.
   app.addHook('preClose', async () => generation.streams.closeAll());

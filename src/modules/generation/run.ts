@@ -87,6 +87,17 @@ export function createRunner(ctx: GenerationContext) {
     }
     const context: Record<string, unknown> = {};
     if (row.style) context.style = row.style;
+    if (row.subjectId) {
+      // The subject's photos are the training set, and the person a local headshot cuts out.
+      const subject = await ctx.catalog.subject(row.userId, row.subjectId);
+      if (!subject) throw new ProviderError('invalid_input', `Subject ${row.subjectId} no longer exists.`);
+      Object.assign(context, subject.context);
+      for (const assetId of subject.imageAssetIds) {
+        const found = await readOwnedAsset(ctx.db, ctx.storage, row.userId, assetId);
+        if (!found) throw new ProviderError('invalid_input', `Subject photo ${assetId} no longer exists.`);
+        images.push({ role: 'subject', assetId, mimeType: found.row.mimeType, width: found.row.width, height: found.row.height, bytes: found.bytes });
+      }
+    }
     return {
       generationId: row.id,
       type: row.type as GenerationType,
@@ -167,7 +178,7 @@ export function createRunner(ctx: GenerationContext) {
       if (!provider) throw new ProviderError('provider_unavailable', `Provider ${row.provider} is not configured on this worker.`);
       const input = await inputOf(row);
       const result = await untilAborted(provider.run(input, { signal, deadline: row.deadlineAt, log, recordCall: (c) => calls.push(c) }), signal);
-      if (result.outputs.length === 0) throw new ProviderError('provider_error', 'The provider returned no images.');
+      if (result.outputs.length === 0 && !result.artifacts) throw new ProviderError('provider_error', 'The provider returned no images.');
       // Not raced against the signal: files being written are finished, then removed below if the
       // completion finds the run no longer holds the row.
       const assets = await store(row, result);

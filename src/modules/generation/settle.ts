@@ -8,12 +8,20 @@
  */
 import type { Tx } from '../../platform/db/types.ts';
 import { insertResultAssets, type NewAsset } from '../media/index.ts';
-import type { GenerationContext } from './context.ts';
+import type { GenerationContext, SettledGeneration } from './context.ts';
 import { addUsage, transition, type GenerationRow } from './generation.queries.ts';
 import type { GenerationStatus } from './generation.tables.ts';
 import { enqueueWebhook } from './webhooks.ts';
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
+const settledOf = (row: GenerationRow, status: SettledGeneration['status']): SettledGeneration => ({
+  id: row.id,
+  userId: row.userId,
+  type: row.type,
+  subjectId: row.subjectId,
+  status,
+  outputAssetIds: [],
+});
 
 export interface Completion {
   assets: NewAsset[];
@@ -33,7 +41,9 @@ export function createSettlement(ctx: GenerationContext) {
   async function complete(tx: Tx, current: GenerationRow, runToken: string, c: Completion): Promise<GenerationRow | undefined> {
     const now = ctx.clock.now();
     const delivered = c.assets.slice(0, current.numOutputs);
-    const creditsUsed = delivered.length * current.creditsPerOutput;
+    // A training delivers artifacts (a trained model), not images: what was asked for was delivered.
+    const charged = delivered.length === 0 && c.artifacts ? current.numOutputs : delivered.length;
+    const creditsUsed = charged * current.creditsPerOutput;
     const row = await transition(
       tx,
       current.id,
@@ -67,6 +77,7 @@ export function createSettlement(ctx: GenerationContext) {
       now,
     );
     await enqueueWebhook(tx, ctx.queue, row, 'generation.completed', await ctx.views.one(tx, row, assets), now);
+    await ctx.catalog.settled?.(tx, { ...settledOf(row, 'completed'), artifacts: c.artifacts, outputAssetIds: assets.map((a) => a.id) });
     return row;
   }
 
@@ -85,6 +96,7 @@ export function createSettlement(ctx: GenerationContext) {
     await release(tx, row);
     await addUsage(tx, row.userId, day(now), { total: 1, failed: 1, durationMs: row.generationDurationMs ?? 0 }, now);
     await enqueueWebhook(tx, ctx.queue, row, 'generation.failed', await ctx.views.one(tx, row, []), now);
+    await ctx.catalog.settled?.(tx, { ...settledOf(row, 'failed'), error });
     return row;
   }
 
@@ -101,6 +113,7 @@ export function createSettlement(ctx: GenerationContext) {
     await release(tx, row);
     await addUsage(tx, row.userId, day(now), { total: 1, cancelled: 1 }, now);
     await enqueueWebhook(tx, ctx.queue, row, 'generation.cancelled', await ctx.views.one(tx, row, []), now);
+    await ctx.catalog.settled?.(tx, settledOf(row, 'cancelled'));
     return row;
   }
 

@@ -23,6 +23,8 @@ export interface SubmitOptions {
   idempotencyKey?: string | undefined;
   /** From `Cancel-After`: seconds from now until the generation is given up. */
   cancelAfterSec?: number | undefined;
+  /** The batch (POST /generation-batches) this generation is one of. */
+  batchId?: string | undefined;
 }
 
 function offered(ctx: GenerationContext, type: string): TypeSpec {
@@ -56,7 +58,13 @@ export function createSubmit(ctx: GenerationContext) {
       if (!product) throw errors.notFound('Product');
       if (ids.length === 0 && spec.sources.orProduct) ids = product.imageAssetIds.slice(0, spec.sources.max);
     }
-    if (body.subject_id && !(await ctx.catalog.subject(userId, body.subject_id))) throw errors.notFound('Subject');
+    if (body.subject_id) {
+      const subject = await ctx.catalog.subject(userId, body.subject_id, tx);
+      if (!subject) throw errors.notFound('Subject');
+      // A training runs on a subject being trained; everything else needs a trained one.
+      const wanted = spec.type === 'subject_training' ? 'training' : 'ready';
+      if (subject.status !== wanted) throw errors.conflict(`The subject is ${subject.status}, not ${wanted}.`);
+    }
     if (body.template_id && !(await ctx.catalog.template(body.template_id))) throw errors.notFound('Template');
 
     if (ids.length < spec.sources.min) {
@@ -103,6 +111,7 @@ export function createSubmit(ctx: GenerationContext) {
       templateId: body.template_id,
       style: body.style,
       sourceAssetIds,
+      batchId: opts.batchId,
       prompt: body.prompt,
       params,
       numOutputs: body.num_outputs,

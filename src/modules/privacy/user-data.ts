@@ -36,6 +36,7 @@ export const exported: UserDataSource[] = [
   { file: 'media/assets.json', table: 'assets', column: 'owner_id', omit: ['storage_key', 'thumbnail_key'] },
   { file: 'media/collections.json', table: 'collections', column: 'owner_id' },
   { file: 'generations/generations.json', table: 'generations', column: 'user_id', omit: ['run_token'] },
+  { file: 'catalog/subjects.json', table: 'subjects', column: 'user_id' },
   { file: 'generations/batches.json', table: 'generation_batches', column: 'user_id' },
   { file: 'generations/daily_usage.json', table: 'usage_stats', column: 'user_id' },
   { file: 'generations/webhook_deliveries.json', table: 'webhook_deliveries', column: 'user_id' },

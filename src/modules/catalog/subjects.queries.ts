@@ -1,0 +1,49 @@
+import { and, asc, desc, eq } from 'drizzle-orm';
+import type { DbOrTx } from '../../platform/db/types.ts';
+import { subjectImages, subjects } from './subjects.tables.ts';
+
+export type SubjectRow = typeof subjects.$inferSelect;
+export type NewSubject = typeof subjects.$inferInsert;
+
+export async function insertSubject(db: DbOrTx, row: NewSubject, imageAssetIds: string[]): Promise<SubjectRow> {
+  const [created] = await db.insert(subjects).values(row).returning();
+  await db.insert(subjectImages).values(imageAssetIds.map((assetId, position) => ({ subjectId: created!.id, assetId, position })));
+  return created!;
+}
+
+export async function findOwnedSubject(db: DbOrTx, userId: string, id: string): Promise<SubjectRow | undefined> {
+  const [row] = await db.select().from(subjects).where(and(eq(subjects.id, id), eq(subjects.userId, userId)));
+  return row;
+}
+
+export async function listOwnedSubjects(db: DbOrTx, userId: string): Promise<SubjectRow[]> {
+  return db.select().from(subjects).where(eq(subjects.userId, userId)).orderBy(desc(subjects.createdAt), desc(subjects.id));
+}
+
+export async function subjectImageIds(db: DbOrTx, subjectId: string): Promise<string[]> {
+  const rows = await db.select({ assetId: subjectImages.assetId }).from(subjectImages).where(eq(subjectImages.subjectId, subjectId)).orderBy(asc(subjectImages.position));
+  return rows.map((r) => r.assetId);
+}
+
+export async function updateSubject(db: DbOrTx, id: string, patch: Partial<NewSubject>): Promise<SubjectRow | undefined> {
+  const [row] = await db.update(subjects).set(patch).where(eq(subjects.id, id)).returning();
+  return row;
+}
+
+/** Moves the subject trained by this generation out of `training`; a deleted subject changes nothing. */
+export async function settleTraining(db: DbOrTx, generationId: string, patch: Partial<NewSubject>): Promise<SubjectRow | undefined> {
+  const [row] = await db
+    .update(subjects)
+    .set(patch)
+    .where(and(eq(subjects.trainingGenerationId, generationId), eq(subjects.status, 'training')))
+    .returning();
+  return row;
+}
+
+export async function deleteOwnedSubject(db: DbOrTx, userId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(subjects)
+    .where(and(eq(subjects.id, id), eq(subjects.userId, userId)))
+    .returning({ id: subjects.id });
+  return rows.length > 0;
+}
