@@ -16,3 +16,4 @@ export * from '../mail/outbox.tables.ts';
 export * from '../../modules/media/media.tables.ts';
 export * from '../../modules/privacy/privacy.tables.ts';
 export * from '../../modules/generation/generation.tables.ts';
+export * from '../../modules/catalog/catalog.tables.ts';
