@@ -17,13 +17,15 @@ import type { GenerationViews } from './view.ts';
 export type WatermarkFor = (userId: string) => Promise<boolean>;
 
 /**
- * The seam for the catalog module (products, subjects, templates), which does not exist yet: until
- * it does, no id can name anything, so every given id is 404.
+ * The seam for the catalog module (products, subjects, templates, styles); `noCatalog` is for a
+ * context built without one: no id names anything, so every given id is 404.
  */
 export interface CatalogLookup {
   product(userId: string, id: string): Promise<{ imageAssetIds: string[] } | undefined>;
   subject(userId: string, id: string): Promise<{ status: string; context: Record<string, unknown> } | undefined>;
   template(id: string): Promise<{ context: Record<string, unknown> } | undefined>;
+  /** A style, background or scene by key: its prompt and params for the provider. */
+  style?(key: string): Promise<{ context: Record<string, unknown> } | undefined>;
 }
 
 export const noCatalog: CatalogLookup = {
