@@ -7,15 +7,15 @@ import { findTemplate } from './templates.queries.ts';
 
 export function createCatalogLookup(deps: { db: Db }): CatalogLookup {
   return {
-    async product(userId, id) {
-      if (!(await findProduct(deps.db, userId, id))) return undefined;
+    async product(userId, id, db = deps.db) {
+      if (!(await findProduct(db, userId, id))) return undefined;
       // Primary first, then by position: the engine takes the first few as its sources.
-      return { imageAssetIds: (await imagesOf(deps.db, [id])).map((i) => i.asset.id) };
+      return { imageAssetIds: (await imagesOf(db, [id])).map((i) => i.asset.id) };
     },
     // Subjects arrive with subject training; until then no subject id resolves.
     subject: async () => undefined,
-    async template(id) {
-      const t = await findTemplate(deps.db, id);
+    async template(id, db = deps.db) {
+      const t = await findTemplate(db, id);
       if (!t) return undefined;
       return {
         context: {
@@ -23,8 +23,8 @@ export function createCatalogLookup(deps: { db: Db }): CatalogLookup {
         },
       };
     },
-    async style(key) {
-      const s = await findStyleByKey(deps.db, key);
+    async style(key, db = deps.db) {
+      const s = await findStyleByKey(db, key);
       return s && { context: { style_prompt: s.prompt, style_params: s.params, style_kind: s.kind } };
     },
   };

@@ -2,7 +2,7 @@
 import type { Config } from '../../config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
-import type { Db } from '../../platform/db/types.ts';
+import type { Db, DbOrTx } from '../../platform/db/types.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Queue } from '../../platform/queue/queue.ts';
 import type { Storage } from '../../platform/storage/index.ts';
@@ -21,11 +21,13 @@ export type WatermarkFor = (userId: string) => Promise<boolean>;
  * context built without one: no id names anything, so every given id is 404.
  */
 export interface CatalogLookup {
-  product(userId: string, id: string): Promise<{ imageAssetIds: string[] } | undefined>;
-  subject(userId: string, id: string): Promise<{ status: string; context: Record<string, unknown> } | undefined>;
-  template(id: string): Promise<{ context: Record<string, unknown> } | undefined>;
+  // `db` is the caller's transaction when there is one: on PGlite's single connection a query on
+  // the pool while a transaction is open would wait for itself.
+  product(userId: string, id: string, db?: DbOrTx): Promise<{ imageAssetIds: string[] } | undefined>;
+  subject(userId: string, id: string, db?: DbOrTx): Promise<{ status: string; context: Record<string, unknown> } | undefined>;
+  template(id: string, db?: DbOrTx): Promise<{ context: Record<string, unknown> } | undefined>;
   /** A style, background or scene by key: its prompt and params for the provider. */
-  style?(key: string): Promise<{ context: Record<string, unknown> } | undefined>;
+  style?(key: string, db?: DbOrTx): Promise<{ context: Record<string, unknown> } | undefined>;
 }
 
 export const noCatalog: CatalogLookup = {
