@@ -35,8 +35,9 @@ describe('products', () => {
     const id = created.data.id;
     const primaryB = await call(t.app, 'PATCH', `/api/v1/products/${id}`, { token: u.token, body: { primary_image_asset_id: b, description: 'Stoneware' } });
     expect(primaryB.statusCode, primaryB.body).toBe(200);
-    expect(primaryB.data).toMatchObject({ name: 'Mug', description: 'Stoneware', primary_image_asset_id: b, image_asset_ids: [b, a] });
-    expect(primaryB.data.images.map((i: any) => i.is_primary)).toEqual([true, false]);
+    // The images keep the owner's order; only the primary flag moves.
+    expect(primaryB.data).toMatchObject({ name: 'Mug', description: 'Stoneware', primary_image_asset_id: b, image_asset_ids: [a, b] });
+    expect(primaryB.data.images.map((i: any) => i.is_primary)).toEqual([false, true]);
 
     const dropB = await call(t.app, 'PATCH', `/api/v1/products/${id}`, { token: u.token, body: { image_asset_ids: [a] } });
     expect(dropB.data).toMatchObject({ image_asset_ids: [a], primary_image_asset_id: a });
@@ -87,6 +88,18 @@ describe('products', () => {
       expect(res.data.code).toBe('validation_failed');
     }
     expect(await sqlRows(t, `select 1 from products where owner_id = '${u.id}'`)).toEqual([]);
+  });
+
+  it('parallel image changes to one product leave exactly one of them, with one primary', async () => {
+    const u = await t.user(0);
+    const ids = await Promise.all([0, 1, 2, 3].map(() => t.sourceAsset(u.token)));
+    const p = (await post(u.token, { name: 'Chair', image_asset_ids: ids })).data;
+    const sets = [[ids[0]!, ids[1]!], [ids[2]!, ids[3]!], [ids[3]!, ids[0]!], [ids[1]!]];
+    const results = await Promise.all(sets.map((set) => call(t.app, 'PATCH', `/api/v1/products/${p.id}`, { token: u.token, body: { image_asset_ids: set } })));
+    expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);
+    const after = (await call(t.app, 'GET', `/api/v1/products/${p.id}`, { token: u.token })).data;
+    expect(sets.map((s) => JSON.stringify(s))).toContain(JSON.stringify(after.image_asset_ids));
+    expect(after.images.filter((i: any) => i.is_primary)).toHaveLength(1);
   });
 
   it('filters by tag, sku and text and pages with a cursor', async () => {

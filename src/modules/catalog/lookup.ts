@@ -10,7 +10,8 @@ export function createCatalogLookup(deps: { db: Db }): CatalogLookup {
     async product(userId, id, db = deps.db) {
       if (!(await findProduct(db, userId, id))) return undefined;
       // Primary first, then by position: the engine takes the first few as its sources.
-      return { imageAssetIds: (await imagesOf(db, [id])).map((i) => i.asset.id) };
+      const images = await imagesOf(db, [id]);
+      return { imageAssetIds: [...images.filter((i) => i.image.isPrimary), ...images.filter((i) => !i.image.isPrimary)].map((i) => i.asset.id) };
     },
     // Subjects arrive with subject training; until then no subject id resolves.
     subject: async () => undefined,

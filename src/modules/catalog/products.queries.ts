@@ -75,5 +75,5 @@ export async function imagesOf(db: DbOrTx, productIds: string[]): Promise<Array<
     .from(productImages)
     .innerJoin(assets, eq(assets.id, productImages.assetId))
     .where(inArray(productImages.productId, productIds))
-    .orderBy(asc(productImages.productId), desc(productImages.isPrimary), asc(productImages.position));
+    .orderBy(asc(productImages.productId), asc(productImages.position));
 }

@@ -102,13 +102,6 @@ export function createProductsService(deps: ProductsDeps) {
     async remove(userId: string, id: string): Promise<void> {
       if (!(await q.deleteProduct(deps.db, userId, id))) throw errors.notFound('Product');
     },
-
-    /** For the generation engine: the product's image asset ids, primary first. */
-    async imageAssetIds(db: DbOrTx, userId: string, id: string): Promise<string[] | undefined> {
-      const row = await q.findProduct(db, userId, id);
-      if (!row) return undefined;
-      return (await q.imagesOf(db, [id])).map((i) => i.asset.id);
-    },
   };
 }
 export type ProductsService = ReturnType<typeof createProductsService>;
