@@ -11,9 +11,9 @@ import type { Config } from './config.ts';
 import { accountsRoutes, createAccountsModule } from './modules/accounts/index.ts';
 import { adminSystemRoutes, createSystemService } from './modules/admin/index.ts';
 import { billingRoutes, createBillingModule, creditInvariantReport } from './modules/billing/index.ts';
-import { createSubjectsService, subjectsRoutes } from './modules/catalog/index.ts';
+import { catalogRoutes, createCatalogLookup, createCatalogModule, createSubjectsService, subjectsRoutes } from './modules/catalog/index.ts';
 import { createGenerationModule, generationRoutes, type GenerationOptions } from './modules/generation/index.ts';
-import { createMediaModule, mediaRoutes } from './modules/media/index.ts';
+import { createAssetLinks, createMediaModule, mediaRoutes } from './modules/media/index.ts';
 import { createPrivacyModule, privacyRoutes } from './modules/privacy/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
@@ -96,7 +96,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const media = createMediaModule({ ...deps, log: app.log as Logger, limits: billing.planLimits });
   const accounts = createAccountsModule({ ...deps, log: app.log as Logger, ownsAsset: media.assets.isOwnedBy, planOf: billing.planLimits.view, avatarUrl: media.assets.avatarUrl });
   registerAuth(app, accounts.resolvePrincipal);
-  const generation = createGenerationModule({ ...deps, ...deps.generation, limits: billing.planLimits, log: app.log as Logger });
+  const catalog = createCatalogModule({ ...deps, links: createAssetLinks(deps) });
+  const generation = createGenerationModule({
+    ...deps,
+    ...deps.generation,
+    catalog: deps.generation?.catalog ?? createCatalogLookup({ db: deps.database.db, clock: deps.clock }),
+    limits: billing.planLimits,
+    log: app.log as Logger,
+  });
   // A subject's training is a generation submitted through the engine's own path.
   const subjects = createSubjectsService({ db: deps.database.db, clock: deps.clock, submit: generation.service.submit });
 
@@ -107,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await mediaRoutes(api, media, { maxUploadBytes: config.uploads.maxBytes });
       await privacyRoutes(api, privacy);
       await adminSystemRoutes(api, createSystemService({ ...deps, version: VERSION, log: app.log as Logger, creditInvariants: () => creditInvariantReport(deps.database.db) }));
+      await catalogRoutes(api, catalog);
       await generationRoutes(api, generation);
       await subjectsRoutes(api, subjects, generation.idempotency);
       if (config.devOutbox) await outboxRoutes(api, { db: deps.database.db });

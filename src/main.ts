@@ -11,6 +11,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { jobHandlers } from './jobs.ts';
 import { createAccountsModule } from './modules/accounts/index.ts';
+import { createCatalogLookup } from './modules/catalog/index.ts';
 import { createGenerationContext } from './modules/generation/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
@@ -22,7 +23,7 @@ const accountsOf = (rt: Runtime) => createAccountsModule(rt);
 /** What the job handlers are built from, out of the runtime. */
 const handlerDeps = (rt: Runtime) => ({ db: rt.database.db, clock: rt.clock, storage: rt.storage, queue: rt.queue, secret: rt.secret, config: rt.config, log: rt.log });
 
-const startWorkers = (rt: Runtime) => rt.queue.work(jobHandlers(handlerDeps(rt), createGenerationContext({ ...rt, log: rt.log })));
+const startWorkers = (rt: Runtime) => rt.queue.work(jobHandlers(handlerDeps(rt), createGenerationContext({ ...rt, log: rt.log, catalog: createCatalogLookup({ db: rt.database.db, clock: rt.clock }) })));
 
 async function ensureConfiguredAdmin(rt: Runtime): Promise<void> {
   if (!rt.config.admin) return;

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { jobHandlers } from '../../src/jobs.ts';
 import { checkCreditInvariants, createLedger } from '../../src/modules/billing/index.ts';
+import { createCatalogLookup } from '../../src/modules/catalog/index.ts';
 import { createGenerationContext, type GenerationContext, type GenerationOptions } from '../../src/modules/generation/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { call, createTestApp, sqlRows, type TestApp } from './app.ts';
@@ -30,7 +31,7 @@ export interface GenerationTestApp extends TestApp {
 export async function createGenerationTestApp(opts: { env?: Record<string, string>; generation: GenerationOptions }): Promise<GenerationTestApp> {
   const t = await createTestApp({ env: { ATELIER_SIGNUP_CREDITS: '0', ...opts.env }, generation: opts.generation });
   const log = createLogger('silent');
-  const ctx = createGenerationContext({ ...t, log, ...opts.generation });
+  const ctx = createGenerationContext({ ...t, log, catalog: createCatalogLookup({ db: t.database.db, clock: t.clock }), ...opts.generation });
   const ledger = createLedger({ clock: t.clock });
   let working = false;
 

@@ -1,4 +1,37 @@
 /** What other modules, the app and the worker may use of the catalog. */
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../platform/clock.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { AssetLinks } from '../media/index.ts';
+import { productsRoutes } from './products.routes.ts';
+import { createProductsService, type ProductsService } from './products.service.ts';
+import { createStylesService, type StylesService } from './styles.service.ts';
+import { templatesRoutes } from './templates.routes.ts';
+import { createTemplatesService, type TemplatesService } from './templates.service.ts';
+
+export { createCatalogLookup } from './lookup.ts';
+export { products, productImages, templates, categories, templateCategories, templateMetrics, styles } from './catalog.tables.ts';
+
+export interface CatalogModule {
+  products: ProductsService;
+  templates: TemplatesService;
+  styles: StylesService;
+}
+
+export function createCatalogModule(deps: { database: Database; clock: Clock; links: Pick<AssetLinks, 'link'> }): CatalogModule {
+  const db = deps.database.db;
+  return {
+    products: createProductsService({ db, clock: deps.clock, links: deps.links }),
+    templates: createTemplatesService({ db, clock: deps.clock }),
+    styles: createStylesService({ db, clock: deps.clock }),
+  };
+}
+
+export async function catalogRoutes(app: FastifyInstance, catalog: CatalogModule): Promise<void> {
+  await productsRoutes(app, catalog.products);
+  await templatesRoutes(app, catalog.templates, catalog.styles);
+}
+
 export { subjects, subjectImages } from './subjects.tables.ts';
 export { subjectCatalog, createSubjectsService, type SubjectsService, type SubmitGeneration } from './subjects.service.ts';
 export { subjectsRoutes } from './subjects.routes.ts';

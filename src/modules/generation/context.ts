@@ -37,15 +37,17 @@ export interface SubjectForEngine {
 }
 
 /**
- * The seam for the catalog module (products, subjects, templates). `noCatalog` names nothing, so
- * every given id is 404. A lookup made while submitting gets the submitting transaction as `db`
- * (on PGlite the only connection is held by it). `settled` runs in the transaction that ends a
- * generation, so a subject's training ends with it.
+ * The seam for the catalog module (products, subjects, templates, styles); `noCatalog` is for a
+ * context built without one: no id names anything, so every given id is 404. A lookup made while
+ * submitting gets the submitting transaction as `db` (on PGlite the only connection is held by it).
+ * `settled` runs in the transaction that ends a generation, so a subject's training ends with it.
  */
 export interface CatalogLookup {
-  product(userId: string, id: string): Promise<{ imageAssetIds: string[] } | undefined>;
+  product(userId: string, id: string, db?: DbOrTx): Promise<{ imageAssetIds: string[] } | undefined>;
   subject(userId: string, id: string, db?: DbOrTx): Promise<SubjectForEngine | undefined>;
-  template(id: string): Promise<{ context: Record<string, unknown> } | undefined>;
+  template(id: string, db?: DbOrTx): Promise<{ context: Record<string, unknown> } | undefined>;
+  /** A style, background or scene by key: its prompt and params for the provider. */
+  style?(key: string, db?: DbOrTx): Promise<{ context: Record<string, unknown> } | undefined>;
   settled?(tx: Tx, generation: SettledGeneration): Promise<void>;
 }
 

@@ -13,8 +13,8 @@ import { generationAdminRoutes } from './admin.routes.ts';
 import { batchesRoutes } from './batches.routes.ts';
 import { createBatchesService } from './batches.service.ts';
 import { createGenerationAdminService } from './admin.service.ts';
-import { subjectCatalog } from '../catalog/index.ts';
-import { noCatalog, type GenerationContext, type GenerationOptions } from './context.ts';
+import { createCatalogLookup } from '../catalog/index.ts';
+import type { GenerationContext, GenerationOptions } from './context.ts';
 import { createEventStreams } from './events.ts';
 import { generationRoutes as userRoutes } from './generation.routes.ts';
 import { createGenerationService } from './generation.service.ts';
@@ -62,8 +62,7 @@ export function createGenerationContext(deps: GenerationDeps): GenerationContext
     router: createRouter(deps.config.generation, providers),
     views: createGenerationViews(createAssetLinks({ storage: deps.storage, clock: deps.clock, secret: deps.secret, config: deps.config })),
     watermarkFor: deps.watermarkFor ?? plans.hasWatermark,
-    // The catalog's subjects answer subject ids; products and templates are not there yet.
-    catalog: deps.catalog ?? { ...noCatalog, ...subjectCatalog({ db, clock: deps.clock }) },
+    catalog: deps.catalog ?? createCatalogLookup({ db, clock: deps.clock }),
     limits: deps.limits ?? plans,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   };

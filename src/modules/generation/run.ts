@@ -98,6 +98,9 @@ export function createRunner(ctx: GenerationContext) {
         images.push({ role: 'subject', assetId, mimeType: found.row.mimeType, width: found.row.width, height: found.row.height, bytes: found.bytes });
       }
     }
+    // What the catalog knows of the chosen template and style (layout, a style's prompt and params).
+    if (row.templateId) Object.assign(context, (await ctx.catalog.template(row.templateId))?.context);
+    if (row.style && ctx.catalog.style) Object.assign(context, (await ctx.catalog.style(row.style))?.context);
     return {
       generationId: row.id,
       type: row.type as GenerationType,

@@ -54,7 +54,7 @@ export function createSubmit(ctx: GenerationContext) {
 
     // Catalog references (the seam in context.ts): until the catalog exists, none resolves.
     if (body.product_id) {
-      const product = await ctx.catalog.product(userId, body.product_id);
+      const product = await ctx.catalog.product(userId, body.product_id, tx);
       if (!product) throw errors.notFound('Product');
       if (ids.length === 0 && spec.sources.orProduct) ids = product.imageAssetIds.slice(0, spec.sources.max);
     }
@@ -65,7 +65,7 @@ export function createSubmit(ctx: GenerationContext) {
       const wanted = spec.type === 'subject_training' ? 'training' : 'ready';
       if (subject.status !== wanted) throw errors.conflict(`The subject is ${subject.status}, not ${wanted}.`);
     }
-    if (body.template_id && !(await ctx.catalog.template(body.template_id))) throw errors.notFound('Template');
+    if (body.template_id && !(await ctx.catalog.template(body.template_id, tx))) throw errors.notFound('Template');
 
     if (ids.length < spec.sources.min) {
       const what = spec.sources.orProduct ? 'source images or a product' : 'source images';

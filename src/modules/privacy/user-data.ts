@@ -35,6 +35,7 @@ export const exported: UserDataSource[] = [
   { file: 'billing/gift_cards_redeemed.json', table: 'gift_cards', column: 'redeemed_by_user_id', omit: ['code_hash'] },
   { file: 'media/assets.json', table: 'assets', column: 'owner_id', omit: ['storage_key', 'thumbnail_key'] },
   { file: 'media/collections.json', table: 'collections', column: 'owner_id' },
+  { file: 'catalog/products.json', table: 'products', column: 'owner_id' },
   { file: 'generations/generations.json', table: 'generations', column: 'user_id', omit: ['run_token'] },
   { file: 'catalog/subjects.json', table: 'subjects', column: 'user_id' },
   { file: 'generations/batches.json', table: 'generation_batches', column: 'user_id' },

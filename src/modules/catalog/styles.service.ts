@@ -1,0 +1,57 @@
+/** Styles, backgrounds and scenes the studios offer: public reads, admin writes (audited). */
+import type { Clock } from '../../platform/clock.ts';
+import type { Db, DbOrTx } from '../../platform/db/types.ts';
+import type { Principal } from '../../platform/http/auth.ts';
+import { errors } from '../../platform/http/errors.ts';
+import { createAdminWrite, type AdminMeta } from './admin-write.ts';
+import type { StyleKind } from './catalog.tables.ts';
+import type * as dto from './templates.dto.ts';
+import * as q from './styles.queries.ts';
+
+const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+const fields = (b: dto.TPatchStyleBody) =>
+  defined({ key: b.key, name: b.name, kind: b.kind, studio: b.studio, prompt: b.prompt, previewUrl: b.preview_url, params: b.params, sortOrder: b.sort_order, isActive: b.is_active });
+
+const view = (s: q.StyleRow) => ({
+  id: s.id,
+  key: s.key,
+  name: s.name,
+  kind: s.kind,
+  studio: s.studio,
+  prompt: s.prompt,
+  preview_url: s.previewUrl,
+  params: s.params,
+  sort_order: s.sortOrder,
+  is_active: s.isActive,
+});
+
+export function createStylesService(deps: { db: Db; clock: Clock }) {
+  const write = createAdminWrite(deps);
+  return {
+    list: async (f: { studio?: string; kind?: StyleKind; includeInactive?: boolean }) => ({ data: (await q.listStyles(deps.db, f)).map(view) }),
+    /** For the generation engine: an active style's prompt and params. */
+    async lookup(db: DbOrTx, key: string) {
+      const row = await q.findStyleByKey(db, key);
+      return row && { kind: row.kind, studio: row.studio, prompt: row.prompt, params: row.params };
+    },
+    create: (admin: Principal, body: dto.TCreateStyleBody, meta: AdminMeta) =>
+      write(admin, meta, 'catalog.style.create', 'style', body, async (tx) => {
+        const now = deps.clock.now();
+        const row = await q.insertStyle(tx, { ...fields(body), key: body.key, name: body.name, kind: body.kind, studio: body.studio, createdAt: now, updatedAt: now });
+        if (!row) throw errors.conflict('A style with this key exists.');
+        return { id: row.id, view: view(row) };
+      }),
+    update: (admin: Principal, id: string, body: dto.TPatchStyleBody, meta: AdminMeta) =>
+      write(admin, meta, 'catalog.style.update', 'style', body, async (tx) => {
+        const row = await q.updateStyle(tx, id, { ...fields(body), updatedAt: deps.clock.now() });
+        if (!row) throw errors.notFound('Style');
+        return { id, view: view(row) };
+      }),
+    remove: (admin: Principal, id: string, meta: AdminMeta) =>
+      write(admin, meta, 'catalog.style.delete', 'style', {}, async (tx) => {
+        if (!(await q.deleteStyle(tx, id))) throw errors.notFound('Style');
+        return { id, view: undefined };
+      }),
+  };
+}
+export type StylesService = ReturnType<typeof createStylesService>;
