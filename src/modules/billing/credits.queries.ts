@@ -2,12 +2,12 @@ import { and, asc, count, desc, eq, gt, isNotNull, lte, sql } from 'drizzle-orm'
 import { afterCursor } from '../../platform/db/keyset.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import type { Cursor } from '../../platform/http/pagination.ts';
+import { ensureBalanceRow, type CreditTransactionRow } from './billing.queries.ts';
 import { creditBalances, creditTransactions, type CreditTransactionType } from './billing.tables.ts';
 import { creditHolds, creditLots, type CreditHoldStatus, type LotAllocation } from './credits.tables.ts';
 
 export type CreditLotRow = typeof creditLots.$inferSelect;
 export type CreditHoldRow = typeof creditHolds.$inferSelect;
-type CreditTransactionRow = typeof creditTransactions.$inferSelect;
 
 export interface CreditChangeParams {
   /** Of the new ledger row: made here, so the statement need not send the row back. */
@@ -117,7 +117,7 @@ export async function takeFromLots(db: DbOrTx, userId: string, amount: number, n
 
 /** Takes the user's balance row lock: every change of one user's credits queues behind it. */
 export async function lockBalance(db: DbOrTx, userId: string) {
-  await db.insert(creditBalances).values({ userId }).onConflictDoNothing();
+  await ensureBalanceRow(db, userId);
   const [row] = await db.select().from(creditBalances).where(eq(creditBalances.userId, userId)).for('update');
   return row!;
 }
