@@ -108,10 +108,14 @@ export function createLedger(deps: { clock: Clock }) {
     return { transaction: result.transaction, applied: result.outcome === 'applied' };
   }
 
-  /** Ends a hold: `captured` of its amount becomes usage, the rest goes back to available. */
-  async function finish(tx: Tx, holdId: string, status: 'captured' | 'released' | 'expired', captured: number): Promise<HoldResult> {
+  /**
+   * Ends a hold: `capture` of its amount (all of it if absent) becomes usage, the rest goes back to
+   * available.
+   */
+  async function finish(tx: Tx, holdId: string, status: 'captured' | 'released' | 'expired', capture?: number): Promise<HoldResult> {
     const current = await cq.findHold(tx, holdId);
     if (!current) throw errors.notFound('Credit hold');
+    const captured = capture ?? current.amount;
     const now = deps.clock.now();
     await cq.lockBalance(tx, current.userId);
     const hold = await cq.finishHold(tx, holdId, { status, capturedAmount: captured }, now);
@@ -197,11 +201,7 @@ export function createLedger(deps: { clock: Clock }) {
       if (amount !== undefined && (!Number.isSafeInteger(amount) || amount < 0)) {
         throw errors.validation([{ path: 'amount', message: 'must be a whole number ≥ 0' }]);
       }
-      return (async () => {
-        const current = await cq.findHold(tx, holdId);
-        if (!current) throw errors.notFound('Credit hold');
-        return finish(tx, holdId, 'captured', amount ?? current.amount);
-      })();
+      return finish(tx, holdId, 'captured', amount);
     },
 
     /** Gives the whole hold back; at most once. */
