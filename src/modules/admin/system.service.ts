@@ -1,6 +1,6 @@
 /**
- * GET /admin/system: what an operator checks first. The credit invariant report comes from billing,
- * handed in by the app (billing imports this module for its audit rows).
+ * GET /admin/system: what an operator checks first. The payment providers and the credit invariant
+ * report come from billing, handed in by the app (billing imports this module for its audit rows).
  */
 import type { Config } from '../../config.ts';
 import type { Database } from '../../platform/db/database.ts';
@@ -12,7 +12,9 @@ export interface SystemDeps {
   version: string;
   database: Pick<Database, 'kind'>;
   queue: Pick<Queue, 'boss'>;
-  config: Pick<Config, 'storage' | 'payments'>;
+  config: Pick<Config, 'storage'>;
+  /** Billing's list of the providers checkout accepts (GET /billing/providers). */
+  paymentProviders: TSystemReport['payment_providers'];
   creditInvariants: () => Promise<TSystemReport['credit_invariants']>;
   log: Logger;
 }
@@ -33,11 +35,6 @@ export function createSystemService(deps: SystemDeps) {
     }
   }
 
-  function paymentProviders(): TSystemReport['payment_providers'] {
-    const p = deps.config.payments;
-    return [...(p.stripe ? ['stripe' as const] : []), ...(p.zarinpal ? ['zarinpal' as const] : []), ...(p.manual ? ['manual' as const] : [])];
-  }
-
   async function report(): Promise<TSystemReport> {
     const [queue, credits] = await Promise.all([queueState(), deps.creditInvariants()]);
     return {
@@ -47,7 +44,7 @@ export function createSystemService(deps: SystemDeps) {
       database: { kind: deps.database.kind },
       queue,
       storage: { driver: deps.config.storage.driver },
-      payment_providers: paymentProviders(),
+      payment_providers: deps.paymentProviders,
       credit_invariants: credits,
     };
   }
