@@ -16,11 +16,9 @@ import { recordAudit } from '../admin/index.ts';
 import * as gq from './admin-gift-cards.queries.ts';
 import type { TAdminGiftCard, TCreateGiftCardBody, TGiftCardListQuery, TIssuedGiftCard, TPatchGiftCardBody } from './admin-gift-cards.dto.ts';
 import type { AdminMeta } from './admin-billing.service.ts';
-import { hashGiftCode, insertWithFreshCode, normaliseGiftCode } from './gift-code.ts';
+import { GIFT_CODE_LENGTH, hashGiftCode, insertWithFreshCode, normaliseGiftCode } from './gift-code.ts';
 import { sendGiftCardEmail } from './payments.service.ts';
 import type * as pq from './promotions.queries.ts';
-
-const CODE_LENGTH = 16;
 
 export function giftCardView(c: pq.GiftCardRow, now: Date): TAdminGiftCard {
   const pastExpiry = c.status !== 'redeemed' && c.expiresAt !== null && c.expiresAt <= now;
@@ -47,7 +45,7 @@ function searchOf(q: string): gq.GiftCardSearch {
   if (q.includes('@')) return { recipientEmail: q.toLowerCase() };
   const code = normaliseGiftCode(q);
   if (!/^[A-Z0-9]+$/.test(code)) throw errors.validation([{ path: 'query.q', message: 'an email, a gift card code or its last characters' }]);
-  if (code.length === CODE_LENGTH) return { codeHash: hashGiftCode(code) };
+  if (code.length === GIFT_CODE_LENGTH) return { codeHash: hashGiftCode(code) };
   return { last4Suffix: code.slice(-4) };
 }
 

@@ -8,9 +8,11 @@ import type { Tx } from '../../platform/db/types.ts';
 import * as pq from './promotions.queries.ts';
 
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'; // 31 symbols, ~4.95 bits each
+/** Characters of a code, without its dashes. */
+export const GIFT_CODE_LENGTH = 16;
 
 export function newGiftCode(): string {
-  const chars = Array.from({ length: 16 }, () => ALPHABET[randomInt(ALPHABET.length)]);
+  const chars = Array.from({ length: GIFT_CODE_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]);
   return [0, 4, 8, 12].map((i) => chars.slice(i, i + 4).join('')).join('-');
 }
 
