@@ -12,6 +12,8 @@ import { createLedger } from './ledger.ts';
 import * as q from './payments.queries.ts';
 
 const BATCH = 200;
+/** Batches per run at most; what is left waits for the next run. */
+const MAX_BATCHES = 50;
 
 /**
  * A Stripe checkout can be paid up to its session's end (24 h at most) and Stripe retries a webhook
@@ -30,10 +32,10 @@ export interface ExpirePaymentsDeps {
   pendingTtlSec: number;
 }
 
-export async function expireStalePayments(deps: ExpirePaymentsDeps, maxBatches = 50): Promise<number> {
+export async function expireStalePayments(deps: ExpirePaymentsDeps): Promise<number> {
   const fulfilment = createFulfilment({ clock: deps.clock, ledger: createLedger({ clock: deps.clock }) });
   let expired = 0;
-  for (let i = 0; i < maxBatches; i++) {
+  for (let i = 0; i < MAX_BATCHES; i++) {
     const now = deps.clock.now().getTime();
     const before = new Date(now - deps.pendingTtlSec * 1000);
     const stripeBefore = new Date(now - Math.max(deps.pendingTtlSec, STRIPE_PENDING_FLOOR_SEC) * 1000);

@@ -92,7 +92,7 @@ export async function insertHistory(db: DbOrTx, row: typeof subscriptionHistory.
 }
 
 /** Pending payments started before `before` (Stripe ones before `stripeBefore`), oldest first. */
-export async function findStalePendingPayments(db: DbOrTx, before: Date, limit: number, stripeBefore: Date = before): Promise<string[]> {
+export async function findStalePendingPayments(db: DbOrTx, before: Date, limit: number, stripeBefore: Date): Promise<string[]> {
   const rows = await db
     .select({ id: payments.id })
     .from(payments)

@@ -11,12 +11,14 @@ import { scheduledJob, type JobHandler } from '../../platform/queue/queue.ts';
 import * as q from './payments.queries.ts';
 
 const BATCH = 200;
+/** Batches per run at most; what is left waits for the next run. */
+const MAX_BATCHES = 50;
 
 export const expireSubscriptionsJob = scheduledJob('billing.expire-subscriptions', '*/10 * * * *', 600);
 
-export async function sweepEndedSubscriptions(deps: { db: Db; clock: Clock }, maxBatches = 50): Promise<{ expired: number; cancelled: number }> {
+export async function sweepEndedSubscriptions(deps: { db: Db; clock: Clock }): Promise<{ expired: number; cancelled: number }> {
   const counts = { expired: 0, cancelled: 0 };
-  for (let i = 0; i < maxBatches; i++) {
+  for (let i = 0; i < MAX_BATCHES; i++) {
     const now = deps.clock.now();
     const ended = await deps.db.transaction(async (tx) => {
       const rows = await q.endDueSubscriptions(tx, now, BATCH);
