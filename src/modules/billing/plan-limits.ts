@@ -79,15 +79,15 @@ export function createPlanLimits(deps: { db: DbOrTx; clock: Clock }) {
       if (!plan) return null;
       return kind === 'upload' ? plan.uploadRetentionDays : plan.retentionDays;
     },
-    /**
-     * The album quota is a vendor plan's: a user plan's `gallery_limit` is seed 003's monthly image
-     * allowance of users ("5 images" on Free), a generation limit, not a cap on albums.
-     */
     /** Whether the user's generated images carry a watermark (Free and Vendor Free do). */
     async hasWatermark(userId: string): Promise<boolean> {
       const { plan } = await current(userId);
       return plan?.hasWatermark ?? false;
     },
+    /**
+     * The album quota is a vendor plan's: a user plan's `gallery_limit` is seed 003's monthly image
+     * allowance of users ("5 images" on Free), a generation limit, not a cap on albums.
+     */
     async galleryImages(userId: string): Promise<number | null> {
       const { plan } = await current(userId);
       return plan?.audience === 'vendor' ? plan.galleryLimit : null;
