@@ -15,14 +15,12 @@ import * as q from './generation.queries.ts';
 import * as pq from './prices.queries.ts';
 import type { GenerationType } from './providers/provider.ts';
 import { typeSpecs } from './registry.ts';
-import { MAX_DEADLINE_SEC } from './submit.ts';
+import { holdCredits, MAX_DEADLINE_SEC } from './submit.ts';
 
 export interface AdminMeta {
   ip?: string;
   userAgent?: string;
 }
-
-const HOLD_MARGIN_MS = 3_600_000;
 
 const priceView = (p: pq.PriceRow) => ({
   id: p.id,
@@ -89,17 +87,13 @@ export function createGenerationAdminService(ctx: GenerationContext) {
       const now = ctx.clock.now();
       const deadlineSec = Math.min(spec.deadlineSec, MAX_DEADLINE_SEC);
       const deadlineAt = new Date(now.getTime() + deadlineSec * 1000);
-      const hold =
-        current.creditsReserved > 0
-          ? await ctx.ledger.hold(tx, {
-              userId: current.userId,
-              amount: current.creditsReserved,
-              idempotencyKey: `generation:${id}:retry:${randomUUID()}`,
-              referenceType: 'generation',
-              referenceId: id,
-              expiresAt: new Date(deadlineAt.getTime() + HOLD_MARGIN_MS),
-            })
-          : undefined;
+      const hold = await holdCredits(ctx, tx, {
+        generationId: id,
+        userId: current.userId,
+        amount: current.creditsReserved,
+        deadlineAt,
+        idempotencyKey: `generation:${id}:retry:${randomUUID()}`,
+      });
       const row = (await q.transition(tx, id, ['failed'], {
         status: 'pending',
         holdId: hold?.hold.id ?? null,
