@@ -44,6 +44,9 @@ const costView = (c: pq.ApiCostRow) => ({
   updated_at: c.updatedAt.toISOString(),
 });
 
+/** What an admin sees of a generation beyond the owner's view. */
+const adminFields = (row: q.GenerationRow) => ({ user_id: row.userId, error_code: row.errorCode, api_cost_micros: row.apiCostMicros });
+
 const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 export function createGenerationAdminService(ctx: GenerationContext) {
@@ -55,12 +58,7 @@ export function createGenerationAdminService(ctx: GenerationContext) {
     });
   }
 
-  const adminView = async (tx: Parameters<typeof ctx.views.one>[0], row: q.GenerationRow) => ({
-    ...(await ctx.views.one(tx, row)),
-    user_id: row.userId,
-    error_code: row.errorCode,
-    api_cost_micros: row.apiCostMicros,
-  });
+  const adminView = async (tx: Parameters<typeof ctx.views.one>[0], row: q.GenerationRow) => ({ ...(await ctx.views.one(tx, row)), ...adminFields(row) });
 
   async function listGenerations(query: TAdminGenerationQuery) {
     const rows = await q.listGenerations(
@@ -72,7 +70,7 @@ export function createGenerationAdminService(ctx: GenerationContext) {
     const page = toPage(rows, query.limit, (r) => r);
     const views = await ctx.views.many(ctx.db, page.data);
     return {
-      data: views.map((v, i) => ({ ...v, user_id: page.data[i]!.userId, error_code: page.data[i]!.errorCode, api_cost_micros: page.data[i]!.apiCostMicros })),
+      data: views.map((v, i) => ({ ...v, ...adminFields(page.data[i]!) })),
       next_cursor: page.next_cursor,
     };
   }
