@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, sqlRows } from '../helpers/app.ts';
 import { signUp } from '../helpers/accounts.ts';
-import { createGenerationTestApp, type GenerationTestApp } from '../helpers/generation.ts';
+import { createGenerationTestApp, final, type GenerationTestApp } from '../helpers/generation.ts';
 import { createStandInProvider } from '../helpers/stand-in-provider.ts';
 
 let t: GenerationTestApp;
@@ -27,7 +27,6 @@ afterEach(async () => {
 });
 afterAll(async () => t?.close());
 
-const final = (g: any) => ['completed', 'failed', 'cancelled'].includes(g.status);
 const audits = (action: string) => sqlRows<{ target_id: string }>(t, `select target_id from audit_logs where action = '${action}'`);
 
 describe('admin generations', () => {

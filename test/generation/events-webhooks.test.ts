@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, sqlRows } from '../helpers/app.ts';
-import { createGenerationTestApp, type GenerationTestApp } from '../helpers/generation.ts';
+import { createGenerationTestApp, final, type GenerationTestApp } from '../helpers/generation.ts';
 import { createStandInProvider } from '../helpers/stand-in-provider.ts';
 
 let t: GenerationTestApp;
@@ -26,8 +26,6 @@ afterEach(async () => {
   await t.invariants();
 });
 afterAll(async () => t?.close());
-
-const final = (g: any) => ['completed', 'failed', 'cancelled'].includes(g.status);
 
 /** Reads SSE events from a fetch body as they arrive. */
 function sseReader(body: ReadableStream<Uint8Array>) {

@@ -9,7 +9,7 @@
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, sqlRows } from '../helpers/app.ts';
-import { createGenerationTestApp, usageRows, type GenerationTestApp } from '../helpers/generation.ts';
+import { createGenerationTestApp, final, usageRows, type GenerationTestApp } from '../helpers/generation.ts';
 import { createStandInProvider } from '../helpers/stand-in-provider.ts';
 
 let t: GenerationTestApp;
@@ -43,7 +43,6 @@ afterEach(async () => {
 });
 afterAll(async () => t?.close());
 
-const final = (g: any) => ['completed', 'failed', 'cancelled'].includes(g.status);
 async function start(u: { token: string }, body: Record<string, unknown>, headers: Record<string, string> = {}) {
   const src = await t.sourceAsset(u.token);
   const res = await call(t.app, 'POST', '/api/v1/generations', { token: u.token, body: { type: 'upscale', source_asset_ids: [src], ...body }, headers });

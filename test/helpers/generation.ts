@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { jobHandlers } from '../../src/jobs.ts';
 import { checkCreditInvariants, createLedger } from '../../src/modules/billing/index.ts';
-import { createCatalogLookup } from '../../src/modules/catalog/index.ts';
 import { createGenerationContext, type GenerationContext, type GenerationOptions } from '../../src/modules/generation/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { call, createTestApp, sqlRows, type TestApp } from './app.ts';
@@ -31,8 +30,10 @@ export interface GenerationTestApp extends TestApp {
 export async function createGenerationTestApp(opts: { env?: Record<string, string>; generation: GenerationOptions }): Promise<GenerationTestApp> {
   const t = await createTestApp({ env: { ATELIER_SIGNUP_CREDITS: '0', ...opts.env }, generation: opts.generation });
   const log = createLogger('silent');
-  const ctx = createGenerationContext({ ...t, log, catalog: createCatalogLookup({ db: t.database.db, clock: t.clock }), ...opts.generation });
+  const ctx = createGenerationContext({ ...t, log, ...opts.generation });
   const ledger = createLedger({ clock: t.clock });
+  // The engine's handlers and every other queue's, as a worker process runs them.
+  const handlers = jobHandlers({ db: t.database.db, clock: t.clock, storage: t.storage, queue: t.queue, secret: t.secret, config: t.config, log }, ctx);
   let working = false;
 
   const g: GenerationTestApp = Object.assign(t, {
@@ -40,11 +41,11 @@ export async function createGenerationTestApp(opts: { env?: Record<string, strin
     async startWorkers() {
       if (working) return;
       working = true;
-      await t.queue.work(jobHandlers({ db: t.database.db, clock: t.clock, storage: t.storage, queue: t.queue, secret: t.secret, config: t.config, log }, ctx));
+      await t.queue.work(handlers);
     },
     async stopWorkers() {
       if (!working) return;
-      for (const h of jobHandlers({ db: t.database.db, clock: t.clock, storage: t.storage, queue: t.queue, secret: t.secret, config: t.config, log }, ctx)) await t.queue.boss.offWork(h.definition.name);
+      for (const h of handlers) await t.queue.boss.offWork(h.definition.name);
       working = false;
     },
     async user(credits: number) {
@@ -83,6 +84,9 @@ export async function createGenerationTestApp(opts: { env?: Record<string, strin
   });
   return g;
 }
+
+/** Whether a generation has ended (what `until` waits for in most tests). */
+export const final = (g: any) => ['completed', 'failed', 'cancelled'].includes(g.status);
 
 export const usageRows = (t: TestApp, userId: string) =>
   sqlRows<{ type: string; amount: number }>(t, `select type, amount from credit_transactions where user_id = '${userId}' and type = 'usage'`);

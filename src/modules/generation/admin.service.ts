@@ -15,14 +15,12 @@ import * as q from './generation.queries.ts';
 import * as pq from './prices.queries.ts';
 import type { GenerationType } from './providers/provider.ts';
 import { typeSpecs } from './registry.ts';
-import { MAX_DEADLINE_SEC } from './submit.ts';
+import { holdCredits, MAX_DEADLINE_SEC } from './submit.ts';
 
 export interface AdminMeta {
   ip?: string;
   userAgent?: string;
 }
-
-const HOLD_MARGIN_MS = 3_600_000;
 
 const priceView = (p: pq.PriceRow) => ({
   id: p.id,
@@ -46,6 +44,9 @@ const costView = (c: pq.ApiCostRow) => ({
   updated_at: c.updatedAt.toISOString(),
 });
 
+/** What an admin sees of a generation beyond the owner's view. */
+const adminFields = (row: q.GenerationRow) => ({ user_id: row.userId, error_code: row.errorCode, api_cost_micros: row.apiCostMicros });
+
 const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 export function createGenerationAdminService(ctx: GenerationContext) {
@@ -57,12 +58,7 @@ export function createGenerationAdminService(ctx: GenerationContext) {
     });
   }
 
-  const adminView = async (tx: Parameters<typeof ctx.views.one>[0], row: q.GenerationRow) => ({
-    ...(await ctx.views.one(tx, row)),
-    user_id: row.userId,
-    error_code: row.errorCode,
-    api_cost_micros: row.apiCostMicros,
-  });
+  const adminView = async (tx: Parameters<typeof ctx.views.one>[0], row: q.GenerationRow) => ({ ...(await ctx.views.one(tx, row)), ...adminFields(row) });
 
   async function listGenerations(query: TAdminGenerationQuery) {
     const rows = await q.listGenerations(
@@ -74,7 +70,7 @@ export function createGenerationAdminService(ctx: GenerationContext) {
     const page = toPage(rows, query.limit, (r) => r);
     const views = await ctx.views.many(ctx.db, page.data);
     return {
-      data: views.map((v, i) => ({ ...v, user_id: page.data[i]!.userId, error_code: page.data[i]!.errorCode, api_cost_micros: page.data[i]!.apiCostMicros })),
+      data: views.map((v, i) => ({ ...v, ...adminFields(page.data[i]!) })),
       next_cursor: page.next_cursor,
     };
   }
@@ -89,17 +85,13 @@ export function createGenerationAdminService(ctx: GenerationContext) {
       const now = ctx.clock.now();
       const deadlineSec = Math.min(spec.deadlineSec, MAX_DEADLINE_SEC);
       const deadlineAt = new Date(now.getTime() + deadlineSec * 1000);
-      const hold =
-        current.creditsReserved > 0
-          ? await ctx.ledger.hold(tx, {
-              userId: current.userId,
-              amount: current.creditsReserved,
-              idempotencyKey: `generation:${id}:retry:${randomUUID()}`,
-              referenceType: 'generation',
-              referenceId: id,
-              expiresAt: new Date(deadlineAt.getTime() + HOLD_MARGIN_MS),
-            })
-          : undefined;
+      const hold = await holdCredits(ctx, tx, {
+        generationId: id,
+        userId: current.userId,
+        amount: current.creditsReserved,
+        deadlineAt,
+        idempotencyKey: `generation:${id}:retry:${randomUUID()}`,
+      });
       const row = (await q.transition(tx, id, ['failed'], {
         status: 'pending',
         holdId: hold?.hold.id ?? null,

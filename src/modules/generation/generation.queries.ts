@@ -85,13 +85,18 @@ export async function transition(
   return row;
 }
 
-/** Pending generations submitted before this one, plus one. */
-export async function queuePosition(db: DbOrTx, row: Pick<GenerationRow, 'createdAt' | 'id'>): Promise<number> {
-  const [r] = await db
-    .select({ n: sql<number>`count(*)::int` })
+/** For each of these generations: the pending generations submitted before it, plus one; one query for all. */
+export async function queuePositions(db: DbOrTx, ids: string[]): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  // Drizzle leaves columns of a one-table select unqualified, so the correlated count names them itself.
+  const rows = await db
+    .select({
+      id: generations.id,
+      n: sql<number>`(select count(*)::int from ${generations} ahead where ahead.status = 'pending' and (ahead.created_at, ahead.id) < (generations.created_at, generations.id))`,
+    })
     .from(generations)
-    .where(and(eq(generations.status, 'pending'), sql`(${generations.createdAt}, ${generations.id}) < (${row.createdAt.toISOString()}::timestamptz, ${row.id}::uuid)`));
-  return (r?.n ?? 0) + 1;
+    .where(inArray(generations.id, ids));
+  return new Map(rows.map((r) => [r.id, r.n + 1]));
 }
 
 /** Open generations whose deadline passed before `before`. */

@@ -77,14 +77,16 @@ export function createRunner(ctx: GenerationContext) {
     return claimed?.row;
   }
 
+  /** One of the owner's images for the provider; gone since submission is the input's fault. */
+  async function imageOf(userId: string, assetId: string, role: 'source' | 'subject'): Promise<ProviderImage> {
+    const found = await readOwnedAsset(ctx.db, ctx.storage, userId, assetId);
+    if (!found) throw new ProviderError('invalid_input', `${role === 'source' ? 'Source image' : 'Subject photo'} ${assetId} no longer exists.`);
+    return { role, assetId, mimeType: found.row.mimeType, width: found.row.width, height: found.row.height, bytes: found.bytes };
+  }
+
   async function inputOf(row: GenerationRow): Promise<ProviderInput> {
     const images: ProviderImage[] = [];
-    for (const assetId of row.sourceAssetIds) {
-      const found = await readOwnedAsset(ctx.db, ctx.storage, row.userId, assetId);
-      if (!found) throw new ProviderError('invalid_input', `Source image ${assetId} no longer exists.`);
-      const { row: a, bytes } = found;
-      images.push({ role: 'source', assetId, mimeType: a.mimeType, width: a.width, height: a.height, bytes });
-    }
+    for (const assetId of row.sourceAssetIds) images.push(await imageOf(row.userId, assetId, 'source'));
     const context: Record<string, unknown> = {};
     if (row.style) context.style = row.style;
     if (row.subjectId) {
@@ -92,11 +94,7 @@ export function createRunner(ctx: GenerationContext) {
       const subject = await ctx.catalog.subject(row.userId, row.subjectId);
       if (!subject) throw new ProviderError('invalid_input', `Subject ${row.subjectId} no longer exists.`);
       Object.assign(context, subject.context);
-      for (const assetId of subject.imageAssetIds) {
-        const found = await readOwnedAsset(ctx.db, ctx.storage, row.userId, assetId);
-        if (!found) throw new ProviderError('invalid_input', `Subject photo ${assetId} no longer exists.`);
-        images.push({ role: 'subject', assetId, mimeType: found.row.mimeType, width: found.row.width, height: found.row.height, bytes: found.bytes });
-      }
+      for (const assetId of subject.imageAssetIds) images.push(await imageOf(row.userId, assetId, 'subject'));
     }
     // What the catalog knows of the chosen template and style (layout, a style's prompt and params).
     if (row.templateId) Object.assign(context, (await ctx.catalog.template(row.templateId))?.context);

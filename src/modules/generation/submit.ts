@@ -27,6 +27,23 @@ export interface SubmitOptions {
   batchId?: string | undefined;
 }
 
+/** Holds a generation's credits until a while past its deadline; a free generation holds nothing. */
+export async function holdCredits(
+  ctx: GenerationContext,
+  tx: Tx,
+  g: { generationId: string; userId: string; amount: number; deadlineAt: Date; idempotencyKey: string },
+) {
+  if (g.amount <= 0) return undefined;
+  return ctx.ledger.hold(tx, {
+    userId: g.userId,
+    amount: g.amount,
+    idempotencyKey: g.idempotencyKey,
+    referenceType: 'generation',
+    referenceId: g.generationId,
+    expiresAt: new Date(g.deadlineAt.getTime() + HOLD_MARGIN_MS),
+  });
+}
+
 function offered(ctx: GenerationContext, type: string): TypeSpec {
   const spec = offeredTypes(ctx.config.generation.studios).find((s) => s.type === type);
   if (!spec) throw errors.validation([{ path: 'type', message: `${type} is not offered here` }]);
@@ -89,17 +106,7 @@ export function createSubmit(ctx: GenerationContext) {
     const deadlineSec = Math.min(opts.cancelAfterSec ?? spec.deadlineSec, MAX_DEADLINE_SEC);
     const deadlineAt = new Date(now.getTime() + deadlineSec * 1000);
     const credits = price.creditsPerOutput * body.num_outputs;
-    const hold =
-      credits > 0
-        ? await ctx.ledger.hold(tx, {
-            userId,
-            amount: credits,
-            idempotencyKey: `generation:${id}`,
-            referenceType: 'generation',
-            referenceId: id,
-            expiresAt: new Date(deadlineAt.getTime() + HOLD_MARGIN_MS),
-          })
-        : undefined;
+    const hold = await holdCredits(ctx, tx, { generationId: id, userId, amount: credits, deadlineAt, idempotencyKey: `generation:${id}` });
     const row = await insertGeneration(tx, {
       id,
       userId,

@@ -2,7 +2,7 @@
 import type { DbOrTx } from '../../platform/db/types.ts';
 import { resultAssetsOf, type AssetLinks, type AssetRow } from '../media/index.ts';
 import type { TGeneration } from './generation.dto.ts';
-import { queuePosition, type GenerationRow } from './generation.queries.ts';
+import { queuePositions, type GenerationRow } from './generation.queries.ts';
 import type { GenerationType } from './providers/provider.ts';
 
 export function generationView(row: GenerationRow, outputs: TGeneration['outputs'], position: number | null): TGeneration {
@@ -42,14 +42,15 @@ export function generationView(row: GenerationRow, outputs: TGeneration['outputs
 }
 
 export function createGenerationViews(links: AssetLinks) {
-  /** Views of several rows with one query for all their outputs. */
+  /** Views of several rows with one query for all their outputs and one for the queue positions of the pending ones. */
   async function many(db: DbOrTx, rows: GenerationRow[], known: AssetRow[] | undefined = undefined): Promise<TGeneration[]> {
     const assets = known ?? (await resultAssetsOf(db, rows.map((r) => r.id)));
     const byGeneration = new Map<string, AssetRow[]>();
     for (const a of assets) byGeneration.set(a.generationId!, [...(byGeneration.get(a.generationId!) ?? []), a]);
+    const positions = await queuePositions(db, rows.filter((r) => r.status === 'pending').map((r) => r.id));
     return Promise.all(
       rows.map(async (r) =>
-        generationView(r, await Promise.all((byGeneration.get(r.id) ?? []).map(links.view)), r.status === 'pending' ? await queuePosition(db, r) : null),
+        generationView(r, await Promise.all((byGeneration.get(r.id) ?? []).map(links.view)), positions.get(r.id) ?? null),
       ),
     );
   }

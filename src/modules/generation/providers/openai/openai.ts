@@ -14,7 +14,7 @@ import { systemClock, type Clock } from '../../../../platform/clock.ts';
 import { ProviderError, type GenerationType, type ImageProvider, type ProviderInput, type RunContext } from '../provider.ts';
 import { priceFor, priceUsage, type PriceTable } from '../shared/costs.ts';
 import { bearer, createHttp, type ServiceError } from '../shared/http.ts';
-import { aspectRatioOf, maskOf, orderedImages, orientationOf, toOutput } from '../shared/images.ts';
+import { aspectRatioOf, extensionOf, maskOf, orderedImages, orientationOf, toOutput } from '../shared/images.ts';
 import { buildPrompt } from '../shared/prompts.ts';
 
 export const OPENAI_DEFAULT_MODEL = 'gpt-image-1';
@@ -136,9 +136,9 @@ export function createOpenaiProvider(opts: OpenaiOptions): ImageProvider {
     form.set('quality', quality);
     form.set('output_format', 'png');
     if (input.type === 'background_removal') form.set('background', 'transparent');
-    images.forEach((img, i) => form.append('image[]', new Blob([new Uint8Array(img.bytes)], { type: img.mimeType }), `${img.role}-${i + 1}.${extensionOf(img.mimeType)}`));
+    images.forEach((img, i) => form.append('image[]', new Blob([new Uint8Array(img.bytes)], { type: img.mimeType }), `${img.role}-${i + 1}.${extensionOf(img.mimeType, 'png')}`));
     const mask = maskOf(input.images);
-    if (mask) form.set('mask', new Blob([new Uint8Array(mask.bytes)], { type: mask.mimeType }), `mask.${extensionOf(mask.mimeType)}`);
+    if (mask) form.set('mask', new Blob([new Uint8Array(mask.bytes)], { type: mask.mimeType }), `mask.${extensionOf(mask.mimeType, 'png')}`);
     const { data } = await http.json(
       { operation: 'edit', method: 'POST', url: `${base}/v1/images/edits`, headers, form, summary: { ...summary, mask: Boolean(mask) } },
       ctx,
@@ -168,5 +168,3 @@ export function createOpenaiProvider(opts: OpenaiOptions): ImageProvider {
     },
   };
 }
-
-const extensionOf = (mimeType: string) => ({ 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' })[mimeType] ?? 'png';

@@ -18,6 +18,9 @@ export function toOutput(bytes: Buffer, provider: string): ProviderOutput {
   return { bytes, mimeType };
 }
 
+/** A file-name extension for an input image sent as a file (multipart part, zip entry). */
+export const extensionOf = (mimeType: string, fallback: string) => ({ 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' })[mimeType] ?? fallback;
+
 export const dataUri = (mimeType: string, bytes: Buffer) => `data:${mimeType};base64,${bytes.toString('base64')}`;
 
 /** Input images in the order a single-image model should see them: what the user works on first. */

@@ -1,12 +1,11 @@
 /** Training photos travel to the trainers as one zip, the input both Replicate's and fal's trainers take. */
 import yazl from 'yazl';
 import type { ProviderImage } from '../provider.ts';
-
-const extensionOf = (mimeType: string) => ({ 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' })[mimeType] ?? 'img';
+import { extensionOf } from './images.ts';
 
 export function zipImages(images: ProviderImage[], mtime: Date): Promise<Buffer> {
   const zip = new yazl.ZipFile();
-  images.forEach((img, i) => zip.addBuffer(img.bytes, `${String(i + 1).padStart(2, '0')}.${extensionOf(img.mimeType)}`, { mtime }));
+  images.forEach((img, i) => zip.addBuffer(img.bytes, `${String(i + 1).padStart(2, '0')}.${extensionOf(img.mimeType, 'img')}`, { mtime }));
   zip.end();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
