@@ -19,7 +19,6 @@ import type { GenerationContext } from './context.ts';
 import { findGeneration, insertProviderCalls, lockGeneration, transition, type GenerationRow } from './generation.queries.ts';
 import { finalStatuses } from './generation.tables.ts';
 import { effectiveCost } from './prices.queries.ts';
-import { buildPrompt } from './prompt.ts';
 import { ProviderError, type GenerationType, type ProviderCallRecord, type ProviderImage, type ProviderInput, type ProviderResult } from './providers/provider.ts';
 import { createSettlement } from './settle.ts';
 import { applyWatermark } from './watermark.ts';
@@ -102,7 +101,7 @@ export function createRunner(ctx: GenerationContext) {
     return {
       generationId: row.id,
       type: row.type as GenerationType,
-      prompt: buildPrompt(row.type as GenerationType, row.prompt, row.params, row.style),
+      prompt: row.prompt,
       params: row.params,
       numOutputs: row.numOutputs,
       images,

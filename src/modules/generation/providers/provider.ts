@@ -38,7 +38,10 @@ export interface ProviderImage {
 export interface ProviderInput {
   generationId: string;
   type: GenerationType;
-  /** Free text from the user, or a prompt the engine built from the type's parameters. */
+  /**
+   * The user's own text, or null. A provider that needs a model prompt builds it from the type,
+   * params and context (the external adapters: shared/prompts.ts), adding this as extra direction.
+   */
   prompt: string | null;
   /** Already validated against the type's parameter schema. */
   params: Record<string, unknown>;
