@@ -6,7 +6,7 @@
  * (`insertResultAssets`), and the files removed again if that transaction does not commit.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { type Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import sharp from 'sharp';
 import type { Clock } from '../../platform/clock.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
@@ -23,19 +23,13 @@ export interface OwnedImage {
   bytes: Buffer;
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array));
-  return Buffer.concat(chunks);
-}
-
 /** The asset row and bytes when `ownerId` owns it; undefined otherwise (or when the file is gone). */
 export async function readOwnedAsset(db: DbOrTx, storage: Storage, ownerId: string, assetId: string): Promise<OwnedImage | undefined> {
   const row = await aq.findOwnedAsset(db, ownerId, assetId);
   if (!row) return undefined;
   const object = await storage.get(row.storageKey);
   if (!object) return undefined;
-  return { row, bytes: await readAll(object.stream) };
+  return { row, bytes: await buffer(object.stream) };
 }
 
 /** Ids among `ids` that `ownerId` does not own (or that do not exist). */
