@@ -12,10 +12,9 @@ import type { Clock } from '../../platform/clock.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import type { Storage } from '../../platform/storage/index.ts';
 import * as aq from './assets.queries.ts';
+import { assetKeys, deleteAssetFiles, expiryAfter, thumbnailOf } from './files.ts';
 import type { MediaLimits } from './limits.ts';
 
-const DAY = 86_400_000;
-const THUMB_SIZE = 320;
 const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/svg+xml': 'svg' };
 
 export interface OwnedImage {
@@ -57,10 +56,9 @@ export async function writeResultFiles(deps: ResultStoreDeps, ownerId: string, g
   if (!extension) throw new Error(`result of type ${image.mimeType} cannot be stored`);
   const decoded = sharp(image.bytes, { failOn: 'truncated' });
   const meta = await decoded.metadata();
-  const thumbnail = await decoded.clone().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toBuffer();
+  const thumbnail = await thumbnailOf(decoded.clone());
   const id = randomUUID();
-  const storageKey = `assets/${ownerId}/${id}/original.${extension}`;
-  const thumbnailKey = `assets/${ownerId}/${id}/thumb.webp`;
+  const { storageKey, thumbnailKey } = assetKeys(ownerId, id, extension);
   await deps.storage.put(storageKey, image.bytes, { contentType: image.mimeType });
   await deps.storage.put(thumbnailKey, thumbnail, { contentType: 'image/webp' });
   const now = deps.clock.now();
@@ -79,7 +77,7 @@ export async function writeResultFiles(deps: ResultStoreDeps, ownerId: string, g
     sha256: createHash('sha256').update(image.bytes).digest('hex'),
     generationId,
     metadata: { output_index: index },
-    expiresAt: days === null ? null : new Date(now.getTime() + days * DAY),
+    expiresAt: expiryAfter(now, days),
     createdAt: now,
     updatedAt: now,
   };
@@ -89,8 +87,7 @@ export const insertResultAssets = (tx: DbOrTx, rows: aq.NewAsset[]): Promise<aq.
 
 /** Removes the files of rows that were written but never committed. */
 export async function deleteResultFiles(storage: Storage, rows: Array<Pick<aq.NewAsset, 'storageKey' | 'thumbnailKey'>>): Promise<void> {
-  const keys = rows.flatMap((r) => [r.storageKey, r.thumbnailKey]).filter((k): k is string => Boolean(k));
-  await Promise.allSettled(keys.map((k) => storage.delete(k)));
+  await Promise.all(rows.map((r) => deleteAssetFiles(storage, r)));
 }
 
 /** The result assets of these generations, oldest first. */
