@@ -9,13 +9,12 @@ import { createAssetLinks } from './asset-view.ts';
 import * as aq from './assets.queries.ts';
 import { removeAssetFromAll } from './collections.queries.ts';
 import type { MediaDeps } from './context.ts';
+import { assetKeys, deleteAssetFiles, expiryAfter } from './files.ts';
 import { prepareImage, reencodedPath, sanitizeFilename, type PreparedImage } from './image.ts';
 import type { TAsset, TAssetListQuery, TPatchAssetBody, UploadPurpose } from './media.dto.ts';
 import type { RangeRequest } from './range.ts';
 import { verifyLink, type Variant } from './signing.ts';
 import type { KeptRange } from './strip-metadata.ts';
-
-const DAY = 86_400_000;
 
 /** The given ranges of a file as one stream, hashed on the way through. */
 function readRanges(path: string, ranges: KeptRange[], hash: Hash): Readable {
@@ -61,8 +60,7 @@ export function createAssetsService(deps: MediaDeps) {
 
   async function store(ownerId: string, input: UploadInput, image: PreparedImage, days: number | null): Promise<TAsset> {
     const id = randomUUID();
-    const storageKey = `assets/${ownerId}/${id}/original.${image.extension}`;
-    const thumbnailKey = `assets/${ownerId}/${id}/thumb.webp`;
+    const { storageKey, thumbnailKey } = assetKeys(ownerId, id, image.extension);
     const now = deps.clock.now();
     // Files first, row last; if anything fails the files are removed, so a failed upload leaves
     // neither a row nor a file. The original is copied (and hashed) while the thumbnail is still
@@ -92,13 +90,13 @@ export function createAssetsService(deps: MediaDeps) {
         sha256: sha.digest('hex'),
         tags: input.tags,
         metadata: { source: image.source },
-        expiresAt: days === null ? null : new Date(now.getTime() + days * DAY),
+        expiresAt: expiryAfter(now, days),
         createdAt: now,
         updatedAt: now,
       });
       return await links.view(row);
     } catch (err) {
-      await Promise.allSettled([deps.storage.delete(storageKey), deps.storage.delete(thumbnailKey)]);
+      await deleteAssetFiles(deps.storage, { storageKey, thumbnailKey });
       throw err;
     }
   }
@@ -151,9 +149,7 @@ export function createAssetsService(deps: MediaDeps) {
   }
 
   async function deleteFiles(row: Pick<aq.AssetRow, 'storageKey' | 'thumbnailKey' | 'id'>): Promise<void> {
-    const keys = [row.storageKey, row.thumbnailKey].filter((k): k is string => Boolean(k));
-    const results = await Promise.allSettled(keys.map((k) => deps.storage.delete(k)));
-    for (const r of results) if (r.status === 'rejected') deps.log.warn({ err: r.reason, assetId: row.id }, 'media: file left behind after delete');
+    for (const err of await deleteAssetFiles(deps.storage, row)) deps.log.warn({ err, assetId: row.id }, 'media: file left behind after delete');
   }
 
   /** The bytes of an asset or its thumbnail, for the content routes. */

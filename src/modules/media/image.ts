@@ -9,6 +9,7 @@
  */
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { errors } from '../../platform/http/errors.ts';
+import { thumbnailOf } from './files.ts';
 import { DamagedImageError, metadataFreeRanges, rangesLength, type KeptRange } from './strip-metadata.ts';
 
 // Every upload is a different image: libvips' operation cache would only hold memory.
@@ -52,8 +53,6 @@ export interface PreparedImage {
   /** What was learnt from the original, kept in the asset's metadata. */
   source: { type: SniffedType; width: number; height: number; orientation: number | undefined; stored: 'metadata_cut' | 're_encoded' };
 }
-
-const THUMB_SIZE = 320;
 
 /** Output encoding per input type: same format where sharp writes it; HEIC becomes JPEG. */
 function encode(pipeline: Sharp, type: SniffedType): { pipeline: Sharp; mimeType: string; extension: string } {
@@ -108,7 +107,7 @@ export async function prepareImage(file: { path: string; head: Buffer; size: num
       throw damaged(type);
     });
   // JPEG and WebP shrink on load, so the thumbnail decodes a fraction of the pixels.
-  const thumbnail = decoded(decode().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toBuffer());
+  const thumbnail = decoded(thumbnailOf(decode()));
   thumbnail.catch(() => {}); // awaited below; an early failure must not be an unhandled rejection meanwhile
   const source = { type, width, height, orientation: meta.orientation };
 

@@ -6,27 +6,20 @@
  * (`insertResultAssets`), and the files removed again if that transaction does not commit.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { type Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import sharp from 'sharp';
 import type { Clock } from '../../platform/clock.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import type { Storage } from '../../platform/storage/index.ts';
 import * as aq from './assets.queries.ts';
+import { assetKeys, deleteAssetFiles, expiryAfter, thumbnailOf } from './files.ts';
 import type { MediaLimits } from './limits.ts';
 
-const DAY = 86_400_000;
-const THUMB_SIZE = 320;
 const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/svg+xml': 'svg' };
 
 export interface OwnedImage {
   row: aq.AssetRow;
   bytes: Buffer;
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array));
-  return Buffer.concat(chunks);
 }
 
 /** The asset row and bytes when `ownerId` owns it; undefined otherwise (or when the file is gone). */
@@ -35,7 +28,7 @@ export async function readOwnedAsset(db: DbOrTx, storage: Storage, ownerId: stri
   if (!row) return undefined;
   const object = await storage.get(row.storageKey);
   if (!object) return undefined;
-  return { row, bytes: await readAll(object.stream) };
+  return { row, bytes: await buffer(object.stream) };
 }
 
 /** Ids among `ids` that `ownerId` does not own (or that do not exist). */
@@ -63,10 +56,9 @@ export async function writeResultFiles(deps: ResultStoreDeps, ownerId: string, g
   if (!extension) throw new Error(`result of type ${image.mimeType} cannot be stored`);
   const decoded = sharp(image.bytes, { failOn: 'truncated' });
   const meta = await decoded.metadata();
-  const thumbnail = await decoded.clone().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 75 }).toBuffer();
+  const thumbnail = await thumbnailOf(decoded.clone());
   const id = randomUUID();
-  const storageKey = `assets/${ownerId}/${id}/original.${extension}`;
-  const thumbnailKey = `assets/${ownerId}/${id}/thumb.webp`;
+  const { storageKey, thumbnailKey } = assetKeys(ownerId, id, extension);
   await deps.storage.put(storageKey, image.bytes, { contentType: image.mimeType });
   await deps.storage.put(thumbnailKey, thumbnail, { contentType: 'image/webp' });
   const now = deps.clock.now();
@@ -85,7 +77,7 @@ export async function writeResultFiles(deps: ResultStoreDeps, ownerId: string, g
     sha256: createHash('sha256').update(image.bytes).digest('hex'),
     generationId,
     metadata: { output_index: index },
-    expiresAt: days === null ? null : new Date(now.getTime() + days * DAY),
+    expiresAt: expiryAfter(now, days),
     createdAt: now,
     updatedAt: now,
   };
@@ -95,8 +87,7 @@ export const insertResultAssets = (tx: DbOrTx, rows: aq.NewAsset[]): Promise<aq.
 
 /** Removes the files of rows that were written but never committed. */
 export async function deleteResultFiles(storage: Storage, rows: Array<Pick<aq.NewAsset, 'storageKey' | 'thumbnailKey'>>): Promise<void> {
-  const keys = rows.flatMap((r) => [r.storageKey, r.thumbnailKey]).filter((k): k is string => Boolean(k));
-  await Promise.allSettled(keys.map((k) => storage.delete(k)));
+  await Promise.all(rows.map((r) => deleteAssetFiles(storage, r)));
 }
 
 /** The result assets of these generations, oldest first. */

@@ -15,12 +15,12 @@ import { scheduledJob, type JobHandler } from '../../platform/queue/queue.ts';
 import type { Storage } from '../../platform/storage/index.ts';
 import { deleteAssetById, extendExpiredAsset, findExpiredAssets, lockExpiredAsset, type ExpiredAsset } from './assets.queries.ts';
 import { removeAssetFromAll } from './collections.queries.ts';
+import { deleteAssetFiles, expiryAfter } from './files.ts';
 import type { MediaLimits } from './limits.ts';
 
 export const retentionJob = scheduledJob('media.retention', '*/15 * * * *', 900);
 
 const BATCH = 100;
-const DAY = 86_400_000;
 
 export interface RetentionDeps {
   db: Db;
@@ -49,9 +49,7 @@ export async function sweepExpiredAssets(deps: RetentionDeps & { log: Logger }, 
       });
       if (!row) continue;
       removed++;
-      const keys = [row.storageKey, row.thumbnailKey].filter((k): k is string => Boolean(k));
-      const results = await Promise.allSettled(keys.map((k) => deps.storage.delete(k)));
-      for (const r of results) if (r.status === 'rejected') deps.log.warn({ err: r.reason, assetId: asset.id }, 'media: expired file left behind');
+      for (const err of await deleteAssetFiles(deps.storage, row)) deps.log.warn({ err, assetId: asset.id }, 'media: expired file left behind');
     }
     if (expired.length < BATCH) break;
   }
@@ -66,7 +64,7 @@ async function keepUntilByPlan(limits: MediaLimits, expired: ExpiredAsset[]): Pr
     const key = `${a.ownerId}:${a.kind}`;
     if (!days.has(key)) days.set(key, limits.retentionDays(a.ownerId, a.kind));
     const d = await days.get(key)!;
-    out.set(a.id, d === null ? null : new Date(a.createdAt.getTime() + d * DAY));
+    out.set(a.id, expiryAfter(a.createdAt, d));
   }
   return out;
 }

@@ -3,9 +3,10 @@
  * metadata.json describing them. Files are opened one at a time as the zip reaches them, and
  * images are stored without recompression (they are compressed already).
  */
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import yazl from 'yazl';
 import { errors } from '../../platform/http/errors.ts';
+import { addStoredFile, zipOutput } from '../../platform/storage/index.ts';
 import type { AssetRow } from './assets.queries.ts';
 import { findAssetsByIds, findCollection, listItems } from './collections.queries.ts';
 import type { MediaDeps } from './context.ts';
@@ -45,12 +46,7 @@ export function createZipService(deps: MediaDeps) {
     const used = new Set<string>(['metadata.json']);
     const entries = rows.map((row) => ({ row, name: uniqueName(used, row.filename) }));
     for (const { row, name } of entries) {
-      zip.addReadStreamLazy(name, { compress: false, mtime: row.createdAt, size: row.sizeBytes }, (cb) => {
-        deps.storage.get(row.storageKey).then(
-          (obj) => (obj ? cb(null, obj.stream) : cb(new Error(`file missing for asset ${row.id}`), new PassThrough())),
-          (err: unknown) => cb(err, new PassThrough()),
-        );
-      });
+      addStoredFile(zip, deps.storage, name, { key: row.storageKey, size: row.sizeBytes, mtime: row.createdAt, assetId: row.id });
     }
     const metadata = entries.map(({ row, name }) => ({
       file: name,
@@ -70,15 +66,8 @@ export function createZipService(deps: MediaDeps) {
       created_at: row.createdAt.toISOString(),
     }));
     zip.addBuffer(Buffer.from(JSON.stringify({ assets: metadata }, null, 2)), 'metadata.json', { mtime: deps.clock.now() });
-    zip.end();
-    const out = new PassThrough();
-    zip.outputStream.on('error', (err) => out.destroy(err as Error));
-    zip.on('error', (err: Error) => {
-      deps.log.warn({ err }, 'media: zip aborted');
-      out.destroy(err);
-    });
-    zip.outputStream.pipe(out);
-    return { stream: out, count: rows.length, name: `assets-${deps.clock.now().getTime()}.zip` };
+    const stream = zipOutput(zip, (err) => deps.log.warn({ err }, 'media: zip aborted'));
+    return { stream, count: rows.length, name: `assets-${deps.clock.now().getTime()}.zip` };
   }
 
   return { build };

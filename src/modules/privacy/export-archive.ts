@@ -3,10 +3,10 @@
  * items, and every original file they uploaded or generated under `files/`. Files are streamed
  * from storage one at a time as the zip reaches them, stored without recompression.
  */
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import yazl from 'yazl';
 import type { DbOrTx } from '../../platform/db/types.ts';
-import type { Storage } from '../../platform/storage/index.ts';
+import { addStoredFile, zipOutput, type Storage } from '../../platform/storage/index.ts';
 import * as q from './privacy.queries.ts';
 import { exported } from './user-data.ts';
 
@@ -38,17 +38,7 @@ export async function buildExportArchive(deps: { db: DbOrTx; storage: Storage; n
   const files = await q.selectUserFiles(deps.db, userId);
   for (const f of files) {
     const name = `files/${f.id}-${f.filename.replace(/[/\\]/g, '_')}`;
-    zip.addReadStreamLazy(name, { compress: false, mtime: f.created_at, size: f.size_bytes }, (cb) => {
-      deps.storage.get(f.storage_key).then(
-        (obj) => (obj ? cb(null, obj.stream) : cb(new Error(`file missing for asset ${f.id}`), new PassThrough())),
-        (err: unknown) => cb(err, new PassThrough()),
-      );
-    });
+    addStoredFile(zip, deps.storage, name, { key: f.storage_key, size: f.size_bytes, mtime: f.created_at, assetId: f.id });
   }
-  zip.end();
-  const out = new PassThrough();
-  zip.outputStream.on('error', (err) => out.destroy(err as Error));
-  zip.on('error', (err: Error) => out.destroy(err));
-  zip.outputStream.pipe(out);
-  return { stream: out, files: files.length };
+  return { stream: zipOutput(zip), files: files.length };
 }

@@ -8,6 +8,7 @@ import type { Storage } from './storage.ts';
 export type { ByteRange, PutOptions, Storage, StoredObject } from './storage.ts';
 export { createLocalStorage } from './local.ts';
 export { createS3Storage } from './s3.ts';
+export { addStoredFile, zipOutput } from './zip.ts';
 
 export function createStorage(config: Pick<Config, 'dataDir' | 'storage'>): Storage {
   const s = config.storage;

@@ -1,5 +1,6 @@
 /** Storage in an S3-compatible bucket (AWS, MinIO, R2, …) through the AWS SDK. */
 import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -26,12 +27,6 @@ export interface S3Options {
 
 const isMissing = (err: unknown) =>
   err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NotFound' || err.name === 'NoSuchKey');
-
-async function collect(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks);
-}
 
 export function createS3Storage(opts: S3Options): Storage {
   const client = new S3Client({
@@ -73,7 +68,7 @@ export function createS3Storage(opts: S3Options): Storage {
         );
         return putOpts.contentLength;
       }
-      const bytes = Buffer.isBuffer(body) ? body : await collect(body);
+      const bytes = Buffer.isBuffer(body) ? body : await buffer(body);
       await client.send(new PutObjectCommand({ Bucket, Key: keyOf(key), Body: bytes, ContentLength: bytes.length, ContentType: putOpts.contentType }));
       return bytes.length;
     },

@@ -1,29 +1,20 @@
 /** Helpers every local image function shares: input checks, seeded randomness, sizes, colours. */
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { ProviderError } from '../provider.ts';
+import { toLayer, type Layer } from './layers.ts';
 import { rng } from './random.ts';
 
 /** Decoding larger inputs than this is refused (uploads are capped well below it). */
 export const MAX_INPUT_PIXELS = 50_000_000;
 
-export interface RawImage {
-  data: Buffer;
-  width: number;
-  height: number;
-  channels: 1 | 2 | 3 | 4;
-}
+/** An input image as sRGB with alpha, orientation applied, ready to be read as raw RGBA. */
+export const rgbaPipeline = (bytes: Buffer): Sharp => sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).rotate().toColourspace('srgb').ensureAlpha();
 
 /** Decodes to raw RGBA (orientation applied), or fails with `invalid_input`. */
-export async function decodeRgba(bytes: Buffer): Promise<RawImage> {
+export async function decodeRgba(bytes: Buffer): Promise<Layer> {
   try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS })
-      .rotate()
-      .toColourspace('srgb')
-      .ensureAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { data, width: info.width, height: info.height, channels: 4 };
+    return await toLayer(rgbaPipeline(bytes));
   } catch (err) {
     throw new ProviderError('invalid_input', `the input image cannot be read: ${(err as Error).message}`, { cause: err });
   }
@@ -38,8 +29,9 @@ export async function imageSize(bytes: Buffer): Promise<{ width: number; height:
   }
 }
 
-export function rawInput(img: RawImage): { raw: { width: number; height: number; channels: 1 | 2 | 3 | 4 } } {
-  return { raw: { width: img.width, height: img.height, channels: img.channels } };
+/** Whether an image with an alpha channel really uses it (some pixel is not fully opaque). */
+export async function usesAlpha(bytes: Buffer, hasAlpha: boolean): Promise<boolean> {
+  return hasAlpha && !(await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).stats()).isOpaque;
 }
 
 /** A random source that is the same for the same generation and output index, and differs between them. */
@@ -51,8 +43,6 @@ export function variantRandom(generationId: string, index: number): () => number
 export function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length) % items.length]!;
 }
-
-export const aspectRatios = ['1:1', '4:5', '5:4', '3:4', '4:3', '2:3', '3:2', '9:16', '16:9'] as const;
 
 /** A canvas of about `megapixels` for an aspect ratio like `16:9` (sides even, long side ≤ 2048). */
 export function canvasFor(aspectRatio: string, megapixels = 1.2): { width: number; height: number } {

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { ProviderError, type GenerationType, type ImageProvider, type ProviderImage, type ProviderInput, type ProviderOutput, type ProviderResult, type RunContext } from '../provider.ts';
 import { renderAd } from './ad-creative.ts';
-import { checkAbort, imageSize, MAX_INPUT_PIXELS, variantRandom } from './common.ts';
+import { checkAbort, imageSize, rgbaPipeline, usesAlpha, variantRandom } from './common.ts';
 import { composeHeadshot } from './headshot.ts';
 import { toLayer, type Layer } from './layers.ts';
 import { parseParams, ZAdCreative, ZBackgroundRemoval, ZHeadshot, ZRoomScene, ZScene, ZStyle, ZUpscale, ZVectorize } from './local.params.ts';
@@ -65,8 +65,8 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
   /** The subject or product with a transparent background: its own alpha if it has one, else the model's. */
   async function cutout(bytes: Buffer, signal: AbortSignal): Promise<{ layer: Layer; usedModel: boolean }> {
     const { hasAlpha } = await imageSize(bytes);
-    if (hasAlpha && !(await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).stats()).isOpaque) {
-      return { layer: await toLayer(sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).rotate().toColourspace('srgb').ensureAlpha()), usedModel: false };
+    if (await usesAlpha(bytes, hasAlpha)) {
+      return { layer: await toLayer(rgbaPipeline(bytes)), usedModel: false };
     }
     const out = await getSegmenter().cutout(bytes, signal);
     return { layer: { data: out.rgba, width: out.width, height: out.height, channels: 4 }, usedModel: true };
@@ -146,7 +146,7 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
         let usedModel = false;
         if (p.placement === 'wallpaper') {
           // A wallpaper swatch is used whole: its background is part of the pattern.
-          layer = await toLayer(sharp(image.bytes, { limitInputPixels: MAX_INPUT_PIXELS }).rotate().toColourspace('srgb').ensureAlpha());
+          layer = await toLayer(rgbaPipeline(image.bytes));
         } else {
           const cut = await cutout(image.bytes, signal);
           layer = cut.layer;

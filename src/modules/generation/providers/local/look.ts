@@ -4,7 +4,7 @@
  * so a studio that adds its own scene names still gets a consistent backdrop.
  */
 import { createHash } from 'node:crypto';
-import type { Rgb } from './common.ts';
+import { parseColour, type Rgb } from './common.ts';
 
 export type Texture = 'none' | 'plaster' | 'wood' | 'tile' | 'sand' | 'grass' | 'concrete' | 'fabric' | 'marble';
 
@@ -19,7 +19,7 @@ export interface ScenePalette {
   gloss: number;
 }
 
-const c = (hex: string): Rgb => ({ r: parseInt(hex.slice(1, 3), 16), g: parseInt(hex.slice(3, 5), 16), b: parseInt(hex.slice(5, 7), 16) });
+const c = (hex: string): Rgb => parseColour(hex, 'a scene colour');
 
 export const scenes: Record<string, ScenePalette> = {
   studio: { wallTop: c('#f4f4f2'), wallBottom: c('#dcdcd8'), floorFar: c('#d8d8d4'), floorNear: c('#ecece8'), wallTexture: 'none', floorTexture: 'none', gloss: 0.55 },

@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
+import { joinAlpha } from './layers.ts';
 import type { SegmentationModel } from './segmenter.model.ts';
 import type { SegmenterWorkerData } from './segmenter.worker.ts';
 
@@ -76,10 +77,10 @@ async function resample(data: Buffer, width: number, height: number, channels: 1
   return img.raw().toBuffer();
 }
 
-/** The photo as 1024×1024 RGB bytes for the network (orientation applied, alpha dropped). */
-async function toNetworkInput(image: Buffer, width: number, height: number): Promise<Buffer> {
-  const rgb = await sharp(image).rotate().toColourspace('srgb').removeAlpha().raw().toBuffer();
-  return resample(rgb, width, height, 3, SIDE, SIDE);
+/** The photo as RGB bytes (orientation applied, alpha dropped): the network's input and the cut-out's colours. */
+async function decodeRgb(image: Buffer): Promise<{ rgb: Buffer; width: number; height: number }> {
+  const { data, info } = await sharp(image).rotate().toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { rgb: data, width: info.width, height: info.height };
 }
 
 export function createSegmenter(opts: SegmenterOptions = {}): Segmenter {
@@ -164,26 +165,21 @@ export function createSegmenter(opts: SegmenterOptions = {}): Segmenter {
     return result;
   }
 
-  async function mask(image: Buffer, signal?: AbortSignal): Promise<Mask> {
-    const { width, height } = (await sharp(image).metadata()).autoOrient;
-    const rgb = await toNetworkInput(image, width, height);
-    const out = await infer(rgb, signal);
+  async function maskOf({ rgb, width, height }: { rgb: Buffer; width: number; height: number }, signal?: AbortSignal): Promise<Mask> {
+    const out = await infer(await resample(rgb, width, height, 3, SIDE, SIDE), signal);
     const small = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
     const alpha = await resample(small, SIDE, SIDE, 1, width, height);
     return { alpha, width, height };
   }
 
   return {
-    mask,
+    mask: async (image, signal) => maskOf(await decodeRgb(image), signal),
     async cutout(image, signal) {
-      const m = await mask(image, signal);
+      // Decoded once: the same pixels feed the network and get the mask as alpha.
+      const photo = await decodeRgb(image);
+      const m = await maskOf(photo, signal);
       signal?.throwIfAborted();
-      // Two pipelines: within one, sharp drops alpha after joining channels, whatever the call order.
-      const rgb = await sharp(image).rotate().toColourspace('srgb').removeAlpha().raw().toBuffer();
-      const rgba = await sharp(rgb, { raw: { width: m.width, height: m.height, channels: 3 } })
-        .joinChannel(m.alpha, { raw: { width: m.width, height: m.height, channels: 1 } })
-        .raw()
-        .toBuffer();
+      const { data: rgba } = await joinAlpha(photo.rgb, m.alpha, m.width, m.height);
       return { rgba, width: m.width, height: m.height };
     },
     warm: () => start(),

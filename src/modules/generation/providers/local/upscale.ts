@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import { ProviderError } from '../provider.ts';
-import { imageSize, MAX_INPUT_PIXELS } from './common.ts';
+import { imageSize, MAX_INPUT_PIXELS, usesAlpha } from './common.ts';
 
 export const MAX_OUTPUT_SIDE = 8192;
 export const MAX_OUTPUT_PIXELS = 40_000_000;
@@ -29,7 +29,7 @@ export async function upscale(input: Buffer, params: UpscaleParams): Promise<{ b
     );
   }
   // Transparency that is really used needs PNG; an alpha channel that is all opaque does not.
-  const transparent = hasAlpha && !(await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS }).stats()).isOpaque;
+  const transparent = await usesAlpha(input, hasAlpha);
   const format = params.format ?? (transparent ? 'png' : 'jpeg');
   // Sharpening grows with the factor: a 4× enlargement spreads each edge over more pixels.
   const sigma = params.scale === 4 ? 1.2 : 0.8;
