@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { generationTypes, type GenerationType } from './modules/generation/providers/provider.ts';
+import { generationTypes, providerIds, type GenerationType } from './modules/generation/providers/provider.ts';
 
 const onOff = z.enum(['on', 'off']);
 // Blank variables are dropped before parsing (loadConfig), so "optional" covers `FOO=` too.
@@ -108,8 +108,8 @@ const ZEnv = z.object({
   ATELIER_PROVIDERS: z
     .string()
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(['local', 'gemini', 'openai', 'replicate', 'fal'])).min(1))
-    .default(['local', 'gemini', 'openai', 'replicate', 'fal']),
+    .pipe(z.array(z.enum(providerIds)).min(1))
+    .default([...providerIds]),
   /** Per-type routes, `type=provider,provider;type=…`, e.g. `headshot=replicate,local;upscale=local`. */
   ATELIER_PROVIDER_ROUTES: z
     .string()
@@ -250,8 +250,8 @@ function parseRoutes(raw: string | undefined): Record<string, string[]> {
   return routes;
 }
 
-const ROUTE_TYPES = new Set(['model_shot', 'lifestyle', 'room_scene', 'upscale', 'background_removal', 'vectorize', 'generate', 'subject_training', 'headshot', 'style_conversion', 'ad_creative']);
-const ROUTE_PROVIDERS = new Set(['local', 'gemini', 'openai', 'replicate', 'fal']);
+const ROUTE_TYPES = new Set<string>(generationTypes);
+const ROUTE_PROVIDERS = new Set<string>(providerIds);
 
 const smsTransportOf = (raw: Record<string, string | undefined>) =>
   raw.SMS_TRANSPORT ?? (raw.KAVENEGAR_API_KEY ? 'kavenegar' : raw.TWILIO_ACCOUNT_SID ? 'twilio' : 'outbox');

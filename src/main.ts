@@ -19,10 +19,10 @@ const USAGE = `Usage: atelier <start|api|worker|migrate|admin create --email <em
 
 const accountsOf = (rt: Runtime) => createAccountsModule(rt);
 
-/** Every queue's workers, the generation engine's included, in this process. */
 /** What the job handlers are built from, out of the runtime. */
 const handlerDeps = (rt: Runtime) => ({ db: rt.database.db, clock: rt.clock, storage: rt.storage, queue: rt.queue, secret: rt.secret, config: rt.config, log: rt.log });
 
+/** Every queue's workers, the generation engine's included, in this process. */
 const startWorkers = (rt: Runtime) => rt.queue.work(jobHandlers(handlerDeps(rt), createGenerationContext({ ...rt, log: rt.log, catalog: createCatalogLookup({ db: rt.database.db, clock: rt.clock }) })));
 
 async function ensureConfiguredAdmin(rt: Runtime): Promise<void> {

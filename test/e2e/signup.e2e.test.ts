@@ -13,11 +13,10 @@
  * tests only.
  */
 import path from 'node:path';
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium, latestCode, ROOT, skipReason, startServer, STEP_TIMEOUT, textOf, watchForProblems, WEB_INDEX, type Server } from './harness.ts';
+import { CHROMIUM, hasChromium, latestCode, openBrowserSession, ROOT, skipReason, STEP_TIMEOUT, textOf, watchForProblems, type BrowserSession } from './harness.ts';
 
 const SCREENSHOT = path.join(ROOT, 'test-results/dashboard.png');
 
@@ -36,34 +35,20 @@ if (skipReason) {
   });
 } else {
   describe('web app in a browser', () => {
-    let server: Server | undefined;
-    let browser: Browser | undefined;
-    let context: BrowserContext | undefined;
+    let s: BrowserSession;
     let page: Page;
-    const problems: string[] = [];
 
     const email = `e2e-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
     const password = 'correct-horse-42';
     const fullName = 'Ada Lovelace';
-    const url = (p: string) => `${server!.baseUrl}${p}`;
+    const url = (p: string) => s.url(p);
 
     beforeAll(async () => {
-      if (!fs.existsSync(WEB_INDEX)) {
-        throw new Error(`${WEB_INDEX} does not exist: build the web app first with \`npm run build:web\` (\`npm test\` does this)`);
-      }
-      server = await startServer();
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-      context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      page = await context.newPage();
-      page.setDefaultTimeout(30_000);
-      watchForProblems(page, problems);
+      s = await openBrowserSession();
+      page = s.page;
     }, STEP_TIMEOUT);
 
-    afterAll(async () => {
-      await context?.close().catch(() => {});
-      await browser?.close().catch(() => {});
-      await server?.stop();
-    }, 30_000);
+    afterAll(async () => s?.close(), 30_000);
 
     it(
       'signs up a new email user and lands on the dashboard with the sign-up credits',
@@ -103,11 +88,11 @@ if (skipReason) {
         expect(visible).not.toContain('atelier_refresh');
 
         // Without the access cookie (as when it expires), /me answers 401 and the app refreshes once.
-        await context!.clearCookies({ name: 'atelier_access' });
+        await s.context.clearCookies({ name: 'atelier_access' });
         await page.reload();
         await page.waitForURL('**/dashboard');
         expect(await textOf(page, 'credit-balance')).toBe('2');
-        const names = (await context!.cookies()).map((c) => c.name);
+        const names = (await s.context.cookies()).map((c) => c.name);
         expect(names).toContain('atelier_access');
       },
       STEP_TIMEOUT,
@@ -121,7 +106,7 @@ if (skipReason) {
         const codeInput = row.getByRole('textbox', { name: 'Verification code' });
         await codeInput.waitFor({ state: 'visible' });
 
-        const code = await latestCode(server!.baseUrl, email);
+        const code = await latestCode(s.server.baseUrl, email);
         expect(code).toMatch(/^\d{6}$/);
         await codeInput.fill(code);
         await row.getByRole('button', { name: 'Verify', exact: true }).click();
@@ -160,11 +145,11 @@ if (skipReason) {
       'shows errors: a wrong password, a short password, a taken email',
       async () => {
         // A fresh context is a fresh browser profile: no session.
-        const other = await browser!.newContext();
+        const other = await s.browser.newContext();
         try {
           const p = await other.newPage();
           p.setDefaultTimeout(30_000);
-          watchForProblems(p, problems);
+          watchForProblems(p, s.problems);
 
           await p.goto(url('/signin'));
           await p.getByRole('textbox', { name: 'Email' }).fill(email);
@@ -197,7 +182,7 @@ if (skipReason) {
     it(
       'ran without page errors or CSP violations, and the dashboard is still signed in',
       async () => {
-        expect(problems).toEqual([]);
+        expect(s.problems).toEqual([]);
         await page.reload();
         await page.waitForURL('**/dashboard');
         expect(await textOf(page, 'credit-balance')).toBe('2');

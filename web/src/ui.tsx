@@ -43,10 +43,11 @@ type FieldProps = {
 } & Omit<InputHTMLAttributes<HTMLInputElement>, 'id'>;
 
 /** The ids of a field's hint and error, for aria-describedby. */
-const describedBy = (id: string, hint: ReactNode, error: string | undefined) =>
+export const describedBy = (id: string, hint: ReactNode, error: string | undefined) =>
   [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
 
-function FieldMessages({ id, hint, error }: { id: string; hint?: ReactNode; error?: string | undefined }) {
+/** A field's hint and error lines, with the ids `describedBy` names. */
+export function FieldMessages({ id, hint, error }: { id: string; hint?: ReactNode; error?: string | undefined }) {
   return (
     <>
       {hint && (

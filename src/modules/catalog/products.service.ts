@@ -43,14 +43,13 @@ export function createProductsService(deps: ProductsDeps) {
     };
   }
 
-  const viewOne = async (db: DbOrTx, row: q.ProductRow) => view(row, await q.imagesOf(db, [row.id]));
-
   /**
    * Sets the images when the body names them or a new primary. The primary must be one of the images;
    * without one named, the current primary stays if still there, else the first image is primary.
+   * Returns the product's images afterwards (`current` when the body leaves them alone).
    */
-  async function setImages(tx: DbOrTx, userId: string, productId: string, body: TPatchProductBody, current: Images, now: Date) {
-    if (body.image_asset_ids === undefined && body.primary_image_asset_id === undefined) return;
+  async function setImages(tx: DbOrTx, userId: string, productId: string, body: TPatchProductBody, current: Images, now: Date): Promise<Images> {
+    if (body.image_asset_ids === undefined && body.primary_image_asset_id === undefined) return current;
     const ids = [...new Set(body.image_asset_ids ?? current.map((i) => i.asset.id))];
     const named = body.primary_image_asset_id;
     if (named && !ids.includes(named)) throw errors.validation([{ path: 'primary_image_asset_id', message: 'must be one of the product images' }]);
@@ -59,6 +58,7 @@ export function createProductsService(deps: ProductsDeps) {
     const kept = current.find((i) => i.image.isPrimary && ids.includes(i.asset.id))?.asset.id;
     const primary = named === null ? undefined : (named ?? kept ?? ids[0]);
     await q.replaceImages(tx, productId, ids, primary, now);
+    return q.imagesOf(tx, [productId]);
   }
 
   const fields = (b: TPatchProductBody) =>
@@ -79,15 +79,14 @@ export function createProductsService(deps: ProductsDeps) {
     async get(userId: string, id: string): Promise<TProduct> {
       const row = await q.findProduct(deps.db, userId, id);
       if (!row) throw errors.notFound('Product');
-      return viewOne(deps.db, row);
+      return view(row, await q.imagesOf(deps.db, [id]));
     },
 
     create: (userId: string, body: TCreateProductBody): Promise<TProduct> =>
       deps.db.transaction(async (tx) => {
         const now = deps.clock.now();
         const row = await q.insertProduct(tx, { ownerId: userId, name: body.name, ...fields(body), createdAt: now, updatedAt: now });
-        await setImages(tx, userId, row.id, body, [], now);
-        return viewOne(tx, row);
+        return view(row, await setImages(tx, userId, row.id, body, [], now));
       }),
 
     update: (userId: string, id: string, body: TPatchProductBody): Promise<TProduct> =>
@@ -95,8 +94,7 @@ export function createProductsService(deps: ProductsDeps) {
         const now = deps.clock.now();
         const row = await q.updateProduct(tx, userId, id, { ...fields(body), updatedAt: now });
         if (!row) throw errors.notFound('Product');
-        await setImages(tx, userId, id, body, await q.imagesOf(tx, [id]), now);
-        return viewOne(tx, row);
+        return view(row, await setImages(tx, userId, id, body, await q.imagesOf(tx, [id]), now));
       }),
 
     async remove(userId: string, id: string): Promise<void> {

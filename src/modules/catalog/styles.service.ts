@@ -1,6 +1,6 @@
 /** Styles, backgrounds and scenes the studios offer: public reads, admin writes (audited). */
 import type { Clock } from '../../platform/clock.ts';
-import type { Db, DbOrTx } from '../../platform/db/types.ts';
+import type { Db } from '../../platform/db/types.ts';
 import type { Principal } from '../../platform/http/auth.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { createAdminWrite, type AdminMeta } from './admin-write.ts';
@@ -29,11 +29,6 @@ export function createStylesService(deps: { db: Db; clock: Clock }) {
   const write = createAdminWrite(deps);
   return {
     list: async (f: { studio?: string; kind?: StyleKind; includeInactive?: boolean }) => ({ data: (await q.listStyles(deps.db, f)).map(view) }),
-    /** For the generation engine: an active style's prompt and params. */
-    async lookup(db: DbOrTx, key: string) {
-      const row = await q.findStyleByKey(db, key);
-      return row && { kind: row.kind, studio: row.studio, prompt: row.prompt, params: row.params };
-    },
     create: (admin: Principal, body: dto.TCreateStyleBody, meta: AdminMeta) =>
       write(admin, meta, 'catalog.style.create', 'style', body, async (tx) => {
         const now = deps.clock.now();

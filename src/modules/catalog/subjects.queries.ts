@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import { subjectImages, subjects } from './subjects.tables.ts';
 
@@ -20,9 +20,17 @@ export async function listOwnedSubjects(db: DbOrTx, userId: string): Promise<Sub
   return db.select().from(subjects).where(eq(subjects.userId, userId)).orderBy(desc(subjects.createdAt), desc(subjects.id));
 }
 
-export async function subjectImageIds(db: DbOrTx, subjectId: string): Promise<string[]> {
-  const rows = await db.select({ assetId: subjectImages.assetId }).from(subjectImages).where(eq(subjectImages.subjectId, subjectId)).orderBy(asc(subjectImages.position));
-  return rows.map((r) => r.assetId);
+/** Each subject's photo asset ids, in their order (one query for a whole list). */
+export async function subjectImageIds(db: DbOrTx, subjectIds: string[]): Promise<Map<string, string[]>> {
+  const byId = new Map(subjectIds.map((id): [string, string[]] => [id, []]));
+  if (subjectIds.length === 0) return byId;
+  const rows = await db
+    .select({ subjectId: subjectImages.subjectId, assetId: subjectImages.assetId })
+    .from(subjectImages)
+    .where(inArray(subjectImages.subjectId, subjectIds))
+    .orderBy(asc(subjectImages.subjectId), asc(subjectImages.position));
+  for (const r of rows) byId.get(r.subjectId)!.push(r.assetId);
+  return byId;
 }
 
 export async function updateSubject(db: DbOrTx, id: string, patch: Partial<NewSubject>): Promise<SubjectRow | undefined> {

@@ -50,7 +50,7 @@ export function subjectCatalog(deps: { db: Db; clock: Clock }) {
     const triggerWord = str(row.artifacts.trigger_word);
     if (trainedModel) context.trainedModel = trainedModel;
     if (triggerWord) context.triggerWord = triggerWord;
-    return { status: row.status, imageAssetIds: await q.subjectImageIds(db, row.id), context };
+    return { status: row.status, imageAssetIds: (await q.subjectImageIds(db, [row.id])).get(row.id)!, context };
   }
 
   /** Runs in the transaction that ends a subject_training generation: the subject ends with it. */
@@ -81,8 +81,9 @@ export function subjectCatalog(deps: { db: Db; clock: Clock }) {
 }
 
 export function createSubjectsService(deps: { db: Db; clock: Clock; submit: SubmitGeneration }) {
-  async function view(db: DbOrTx, row: q.SubjectRow): Promise<TSubject> {
-    return subjectView(row, await q.subjectImageIds(db, row.id));
+  async function views(db: DbOrTx, rows: q.SubjectRow[]): Promise<TSubject[]> {
+    const images = await q.subjectImageIds(db, rows.map((r) => r.id));
+    return rows.map((r) => subjectView(r, images.get(r.id)!));
   }
 
   /**
@@ -99,18 +100,18 @@ export function createSubjectsService(deps: { db: Db; clock: Clock; submit: Subm
     await q.insertSubject(tx, { id, userId, name: body.name, gender: body.gender, status: 'training', previewAssetId: ids[0], imagesCount: ids.length, createdAt: now, updatedAt: now }, ids);
     const training = await deps.submit(tx, userId, { type: 'subject_training', subject_id: id, num_outputs: 1 }, opts);
     const row = await q.updateSubject(tx, id, { trainingGenerationId: training.id, trainingCredits: training.credits_reserved });
-    return view(tx, row!);
+    // The photos were inserted just above, in this order.
+    return subjectView(row!, ids);
   }
 
   async function list(userId: string): Promise<TSubject[]> {
-    const rows = await q.listOwnedSubjects(deps.db, userId);
-    return Promise.all(rows.map((r) => view(deps.db, r)));
+    return views(deps.db, await q.listOwnedSubjects(deps.db, userId));
   }
 
   async function get(userId: string, id: string): Promise<TSubject> {
     const row = await q.findOwnedSubject(deps.db, userId, id);
     if (!row) throw errors.notFound('Subject');
-    return view(deps.db, row);
+    return (await views(deps.db, [row]))[0]!;
   }
 
   /** Deletes the subject and its photo links (not the photos); generations keep their results. */

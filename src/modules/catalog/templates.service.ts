@@ -91,13 +91,6 @@ export function createTemplatesService(deps: { db: Db; clock: Clock }) {
       await findOr404(deps.db, id);
       return { data: (await q.listMetrics(deps.db, id)).map(metricView) };
     },
-    /** For the generation engine: an active template's fields as provider context. */
-    async context(db: DbOrTx, id: string): Promise<Record<string, unknown> | undefined> {
-      const row = await q.findTemplate(db, id);
-      if (!row) return undefined;
-      return { template: { name: row.name, size: row.size, width: row.width, height: row.height, format: row.format, industry: row.industry, style: row.style, campaign_type: row.campaignType, layout: row.layout } };
-    },
-
     createTemplate: (admin: Principal, body: dto.TCreateTemplateBody, meta: AdminMeta) =>
       write(admin, meta, 'catalog.template.create', 'template', body, async (tx) => {
         const now = deps.clock.now();

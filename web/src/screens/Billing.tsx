@@ -53,11 +53,17 @@ export function Billing({ audience, reload }: { audience: 'user' | 'vendor'; rel
       ]);
       setData({ credits, packages: packages.data, plans: plans.data, providers: providers.providers, subscription: subscription.subscription, transactions: transactions.data });
       setProvider((p) => p ?? providers.providers[0] ?? null);
-      await reload();
     } catch (err) {
       setError(describeError(err, []).message);
     }
-  }, [audience, reload]);
+  }, [audience]);
+
+  // After a purchase or a redeemed code the balance in the top bar moves too (on opening, the
+  // signed-in shell has just read the account itself).
+  const refresh = useCallback(async () => {
+    await load();
+    await reload();
+  }, [load, reload]);
 
   useEffect(() => {
     void load();
@@ -90,7 +96,7 @@ export function Billing({ audience, reload }: { audience: 'user' | 'vendor'; rel
       const done = await api.completeManual(payment.id);
       setPending(null);
       setReturned(done);
-      await load();
+      await refresh();
     } catch (err) {
       setError(describeError(err, []).message);
     } finally {
@@ -193,8 +199,8 @@ export function Billing({ audience, reload }: { audience: 'user' | 'vendor'; rel
       </div>
 
       <div className="grid">
-        <RedeemForm title="Redeem a gift card" label="Gift card code" testId="gift-card" redeem={api.redeemGiftCard} onDone={load} />
-        <RedeemForm title="Redeem a coupon" label="Coupon code" testId="coupon" redeem={api.redeemCoupon} onDone={load} />
+        <RedeemForm title="Redeem a gift card" label="Gift card code" testId="gift-card" redeem={api.redeemGiftCard} onDone={refresh} />
+        <RedeemForm title="Redeem a coupon" label="Coupon code" testId="coupon" redeem={api.redeemCoupon} onDone={refresh} />
       </div>
 
       <h2 className="section-title">Recent activity</h2>

@@ -4,6 +4,7 @@
  * lists of strings a comma-separated text input (params-schema.ts reads the schema).
  */
 import { kindOf, paramLabel, properties, type JsonSchema, type ParamValues } from '../params-schema.ts';
+import { describedBy, Field, FieldMessages } from '../ui.tsx';
 
 interface ParamsFormProps {
   schema: JsonSchema;
@@ -40,21 +41,8 @@ function ParamField({ name, schema, required, value, onChange, error }: ParamFie
   const k = kindOf(schema);
   const label = `${paramLabel(name)}${required ? '' : k.kind === 'boolean' || k.kind === 'choice' ? '' : ' (optional)'}`;
   const hint = k.kind === 'list' ? [schema.description, 'Separate several with commas.'].filter(Boolean).join(' ') : schema.description;
-  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
-  const messages = (
-    <>
-      {hint && (
-        <p id={`${id}-hint`} className="field-hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} className="field-error" data-testid={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </>
-  );
+  const described = describedBy(id, hint, error);
+  const messages = <FieldMessages id={id} hint={hint} error={error} />;
   const text = typeof value === 'string' ? value : '';
 
   if (k.kind === 'boolean') {
@@ -105,23 +93,20 @@ function ParamField({ name, schema, required, value, onChange, error }: ParamFie
 
   const numeric = k.kind === 'number';
   return (
-    <div className={`field${error ? ' has-error' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type={numeric ? 'number' : 'text'}
-        inputMode={numeric ? (k.integer ? 'numeric' : 'decimal') : undefined}
-        min={numeric ? schema.minimum : undefined}
-        max={numeric ? schema.maximum : undefined}
-        step={numeric ? (k.integer ? 1 : 'any') : undefined}
-        maxLength={!numeric && k.kind === 'text' ? schema.maxLength : undefined}
-        required={required}
-        value={text}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={described}
-        onChange={(e) => onChange(e.target.value)}
-      />
-      {messages}
-    </div>
+    <Field
+      id={id}
+      label={label}
+      error={error}
+      hint={hint}
+      type={numeric ? 'number' : 'text'}
+      inputMode={numeric ? (k.integer ? 'numeric' : 'decimal') : undefined}
+      min={numeric ? schema.minimum : undefined}
+      max={numeric ? schema.maximum : undefined}
+      step={numeric ? (k.integer ? 1 : 'any') : undefined}
+      maxLength={!numeric && k.kind === 'text' ? schema.maxLength : undefined}
+      required={required}
+      value={text}
+      onChange={(e) => onChange(e.target.value)}
+    />
   );
 }

@@ -12,6 +12,15 @@ const POLL_MS = 2000;
 /** The stream speaks on status changes only; a waiting one's queue position is re-read this often. */
 const QUEUE_MS = 5000;
 
+/** Each status wears one of the shared badge colours. */
+const STATUS_BADGE: Record<Generation['status'], string> = {
+  pending: 'badge',
+  processing: 'badge badge-warning',
+  completed: 'badge badge-success',
+  failed: 'badge badge-danger',
+  cancelled: 'badge badge-muted',
+};
+
 const STAGE: Record<Generation['status'], number> = { pending: 0, processing: 1, completed: 2, failed: 2, cancelled: 2 };
 
 const credits = (n: number) => `${n} credit${n === 1 ? '' : 's'}`;
@@ -150,7 +159,7 @@ function GenerationItem({ generation: g, onUpdate }: { generation: Generation; o
     <li className="generation-item" data-testid="generation-item" data-generation-id={g.id} data-status={g.status}>
       <div className="generation-head">
         <strong>{paramLabel(g.type)}</strong>
-        <span className={`status-badge status-${g.status}`} data-testid="generation-status">
+        <span className={STATUS_BADGE[g.status]} data-testid="generation-status">
           {STATUS_TEXT[g.status]}
         </span>
         {g.status === 'pending' && g.queue_position !== null && <span className="muted small">#{g.queue_position} in queue</span>}
