@@ -8,15 +8,11 @@ import { rateLimit } from '../../platform/http/rate-limit.ts';
 import * as dto from './accounts.dto.ts';
 import type { AccountsService } from './accounts.service.ts';
 import { clearAuthCookies, refreshTokenOf, setAuthCookies, wantsCookies } from './cookies.ts';
-import type { RequestMeta } from './context.ts';
 import type { TokenPair } from './sessions.service.ts';
 import type { SignedIn } from './sign-up.service.ts';
 import { toUserView } from './user-view.ts';
+import { requestMeta } from '../../platform/http/request-meta.ts';
 
-export const requestMeta = (request: FastifyRequest): RequestMeta => ({
-  ip: request.ip,
-  userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : undefined,
-});
 
 
 export async function authRoutes(app: FastifyInstance, accounts: AccountsService, opts: { secureCookies: boolean }): Promise<void> {

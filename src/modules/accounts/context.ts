@@ -34,10 +34,7 @@ export interface AccountsDeps {
 export type AvatarUrl = (userId: string, assetId: string) => Promise<string | null>;
 
 /** Who is asking, for sessions and audit rows. */
-export interface RequestMeta {
-  ip?: string;
-  userAgent?: string;
-}
+export type { RequestMeta } from '../../platform/http/request-meta.ts';
 
 export interface AccountsContext extends AccountsDeps {
   tokens: TokenService;

@@ -7,7 +7,7 @@ import { ZListQuery, ZPage } from '../../platform/http/pagination.ts';
 import { ZNoContent } from '../../platform/http/schemas.ts';
 import * as dto from './accounts.dto.ts';
 import type { AccountsService } from './accounts.service.ts';
-import { requestMeta } from './auth.routes.ts';
+import { requestMeta } from '../../platform/http/request-meta.ts';
 
 const user = { auth: 'user' } as const;
 

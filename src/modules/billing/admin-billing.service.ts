@@ -12,11 +12,10 @@ import type { TAdjustCreditsBody, TCoupon, TCreateCouponBody, TPatchCouponBody }
 import * as q from './billing.queries.ts';
 import type { Ledger } from './ledger.ts';
 import * as pq from './promotions.queries.ts';
+import type { RequestMeta } from '../../platform/http/request-meta.ts';
 
-export interface AdminMeta {
-  ip?: string;
-  userAgent?: string;
-}
+/** What the audit row of an admin write records of the request. */
+export type AdminMeta = RequestMeta;
 
 export function createAdminBillingService(deps: { db: Db; clock: Clock; ledger: Ledger }) {
   const audit = (tx: Parameters<typeof recordAudit>[0], admin: Principal, meta: AdminMeta, action: string, targetType: string, targetId: string, details: Record<string, unknown>) =>

@@ -1,18 +1,14 @@
 /** /admin/packages and /admin/plans (role admin). Deactivate with `is_active: false`. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf } from '../../platform/http/auth.ts';
 import { ZIdParams } from './admin-billing.dto.ts';
 import * as dto from './admin-catalogue.dto.ts';
 import type { AdminCatalogueService } from './admin-catalogue.service.ts';
+import { requestMeta } from '../../platform/http/request-meta.ts';
 
 const admin = { auth: 'admin' } as const;
-const meta = (request: FastifyRequest) => ({
-  ip: request.ip,
-  userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : undefined,
-});
-
 export async function adminCatalogueRoutes(app: FastifyInstance, service: AdminCatalogueService): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['admin'];
@@ -23,12 +19,12 @@ export async function adminCatalogueRoutes(app: FastifyInstance, service: AdminC
   r.post(
     '/admin/packages',
     { config: admin, schema: { tags, summary: 'Create a credit package', body: dto.ZCreatePackageBody, response: { 201: dto.ZAdminPackage } } },
-    async (request, reply) => reply.code(201).send(await service.createPackage(principalOf(request), request.body, meta(request))),
+    async (request, reply) => reply.code(201).send(await service.createPackage(principalOf(request), request.body, requestMeta(request))),
   );
   r.patch(
     '/admin/packages/:id',
     { config: admin, schema: { tags, summary: 'Change a credit package', params: ZIdParams, body: dto.ZPatchPackageBody, response: { 200: dto.ZAdminPackage } } },
-    async (request) => service.patchPackage(principalOf(request), request.params.id, request.body, meta(request)),
+    async (request) => service.patchPackage(principalOf(request), request.params.id, request.body, requestMeta(request)),
   );
 
   r.get('/admin/plans', { config: admin, schema: { tags, summary: 'All plans', response: { 200: z.object({ data: z.array(dto.ZAdminPlan) }) } } }, async () =>
@@ -37,11 +33,11 @@ export async function adminCatalogueRoutes(app: FastifyInstance, service: AdminC
   r.post(
     '/admin/plans',
     { config: admin, schema: { tags, summary: 'Create a plan', body: dto.ZCreatePlanBody, response: { 201: dto.ZAdminPlan } } },
-    async (request, reply) => reply.code(201).send(await service.createPlan(principalOf(request), request.body, meta(request))),
+    async (request, reply) => reply.code(201).send(await service.createPlan(principalOf(request), request.body, requestMeta(request))),
   );
   r.patch(
     '/admin/plans/:id',
     { config: admin, schema: { tags, summary: 'Change a plan', params: ZIdParams, body: dto.ZPatchPlanBody, response: { 200: dto.ZAdminPlan } } },
-    async (request) => service.patchPlan(principalOf(request), request.params.id, request.body, meta(request)),
+    async (request) => service.patchPlan(principalOf(request), request.params.id, request.body, requestMeta(request)),
   );
 }

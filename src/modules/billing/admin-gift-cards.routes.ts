@@ -1,5 +1,5 @@
 /** /admin/gift-cards (role admin). */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { principalOf } from '../../platform/http/auth.ts';
 import { ZPage } from '../../platform/http/pagination.ts';
@@ -7,13 +7,9 @@ import { ZNoContent } from '../../platform/http/schemas.ts';
 import { ZIdParams } from './admin-billing.dto.ts';
 import * as dto from './admin-gift-cards.dto.ts';
 import type { AdminGiftCardsService } from './admin-gift-cards.service.ts';
+import { requestMeta } from '../../platform/http/request-meta.ts';
 
 const admin = { auth: 'admin' } as const;
-const meta = (request: FastifyRequest) => ({
-  ip: request.ip,
-  userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : undefined,
-});
-
 export async function adminGiftCardsRoutes(app: FastifyInstance, service: AdminGiftCardsService): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['admin'];
@@ -26,7 +22,7 @@ export async function adminGiftCardsRoutes(app: FastifyInstance, service: AdminG
   r.post(
     '/admin/gift-cards',
     { config: admin, schema: { tags, summary: 'Issue a promotional gift card (its code is in this response only)', body: dto.ZCreateGiftCardBody, response: { 201: dto.ZIssuedGiftCard } } },
-    async (request, reply) => reply.code(201).send(await service.issue(principalOf(request), request.body, meta(request))),
+    async (request, reply) => reply.code(201).send(await service.issue(principalOf(request), request.body, requestMeta(request))),
   );
   r.get(
     '/admin/gift-cards/:id',
@@ -36,13 +32,13 @@ export async function adminGiftCardsRoutes(app: FastifyInstance, service: AdminG
   r.patch(
     '/admin/gift-cards/:id',
     { config: admin, schema: { tags, summary: 'Switch an unredeemed gift card off or on, or move its expiry', params: ZIdParams, body: dto.ZPatchGiftCardBody, response: { 200: dto.ZAdminGiftCard } } },
-    async (request) => service.patch(principalOf(request), request.params.id, request.body, meta(request)),
+    async (request) => service.patch(principalOf(request), request.params.id, request.body, requestMeta(request)),
   );
   r.delete(
     '/admin/gift-cards/:id',
     { config: admin, schema: { tags, summary: 'Delete an unredeemed gift card', params: ZIdParams, response: { 204: ZNoContent } } },
     async (request, reply) => {
-      await service.remove(principalOf(request), request.params.id, meta(request));
+      await service.remove(principalOf(request), request.params.id, requestMeta(request));
       return reply.code(204).send(null);
     },
   );

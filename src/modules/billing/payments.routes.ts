@@ -1,18 +1,14 @@
 /** /billing/checkout, /billing/payments, the manual provider's completion and /billing/subscription. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { principalOf } from '../../platform/http/auth.ts';
 import { idempotencyKeyOf, sendIdempotent, type Idempotency } from '../../platform/http/idempotency.ts';
 import { ZListQuery, ZPage } from '../../platform/http/pagination.ts';
 import * as dto from './payments.dto.ts';
 import type { PaymentsService } from './payments.service.ts';
+import { requestMeta } from '../../platform/http/request-meta.ts';
 
 const user = { auth: 'user' } as const;
-const meta = (request: FastifyRequest) => ({
-  ip: request.ip,
-  userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : undefined,
-});
-
 export async function paymentsRoutes(app: FastifyInstance, payments: PaymentsService, idempotency: Idempotency): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['billing'];
@@ -51,7 +47,7 @@ export async function paymentsRoutes(app: FastifyInstance, payments: PaymentsSer
       config: user,
       schema: { tags, summary: 'Complete a manual payment as a gateway would (ATELIER_PAYMENTS_MANUAL=on; owner or admin)', params: dto.ZPaymentIdParams, response: { 200: dto.ZPayment } },
     },
-    async (request) => payments.completeManual(principalOf(request), request.params.payment_id, meta(request)),
+    async (request) => payments.completeManual(principalOf(request), request.params.payment_id, requestMeta(request)),
   );
 
   r.get(

@@ -4,11 +4,10 @@ import type { Db, Tx } from '../../platform/db/types.ts';
 import type { Principal } from '../../platform/http/auth.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { recordAudit } from '../admin/index.ts';
+import type { RequestMeta } from '../../platform/http/request-meta.ts';
 
-export interface AdminMeta {
-  ip?: string;
-  userAgent?: string;
-}
+/** What the audit row of an admin write records of the request. */
+export type AdminMeta = RequestMeta;
 
 const isUniqueViolation = (e: unknown): boolean => {
   for (let cur: unknown = e; cur && typeof cur === 'object'; cur = (cur as { cause?: unknown }).cause) {

@@ -1,5 +1,5 @@
 /** Public: /templates, /categories, /templates/{id}/metrics, /styles. Admin: their CRUD, audited. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf } from '../../platform/http/auth.ts';
@@ -7,13 +7,10 @@ import { ZNoContent } from '../../platform/http/schemas.ts';
 import type { StylesService } from './styles.service.ts';
 import * as dto from './templates.dto.ts';
 import type { TemplatesService } from './templates.service.ts';
+import { requestMeta } from '../../platform/http/request-meta.ts';
 
 const admin = { auth: 'admin' } as const;
 const ZIdParams = z.object({ id: z.uuid() });
-const meta = (request: FastifyRequest) => ({
-  ip: request.ip,
-  userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : undefined,
-});
 const list = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item) });
 
 export async function templatesRoutes(app: FastifyInstance, templates: TemplatesService, styles: StylesService): Promise<void> {
@@ -37,28 +34,28 @@ export async function templatesRoutes(app: FastifyInstance, templates: Templates
     templates.list(request.query, { includeInactive: true }),
   );
   r.post('/admin/templates', { config: admin, schema: { tags: atags, summary: 'Create a template', body: dto.ZCreateTemplateBody, response: { 201: dto.ZTemplate } } }, async (request, reply) =>
-    reply.code(201).send(await templates.createTemplate(principalOf(request), request.body, meta(request))),
+    reply.code(201).send(await templates.createTemplate(principalOf(request), request.body, requestMeta(request))),
   );
   r.patch('/admin/templates/:id', { config: admin, schema: { tags: atags, summary: 'Change a template', params: ZIdParams, body: dto.ZPatchTemplateBody, response: { 200: dto.ZTemplate } } }, async (request) =>
-    templates.updateTemplate(principalOf(request), request.params.id, request.body, meta(request)),
+    templates.updateTemplate(principalOf(request), request.params.id, request.body, requestMeta(request)),
   );
   r.delete('/admin/templates/:id', { config: admin, schema: { tags: atags, summary: 'Delete a template', params: ZIdParams, response: { 204: ZNoContent } } }, async (request, reply) => {
-    await templates.deleteTemplate(principalOf(request), request.params.id, meta(request));
+    await templates.deleteTemplate(principalOf(request), request.params.id, requestMeta(request));
     return reply.code(204).send(null);
   });
   r.post('/admin/templates/:id/metrics', { config: admin, schema: { tags: atags, summary: 'Record template performance', params: ZIdParams, body: dto.ZCreateMetricBody, response: { 201: dto.ZMetric } } }, async (request, reply) =>
-    reply.code(201).send(await templates.addMetric(principalOf(request), request.params.id, request.body, meta(request))),
+    reply.code(201).send(await templates.addMetric(principalOf(request), request.params.id, request.body, requestMeta(request))),
   );
 
   r.get('/admin/categories', { config: admin, schema: { tags: atags, summary: 'All categories', response: { 200: list(dto.ZCategory) } } }, async () => templates.categories());
   r.post('/admin/categories', { config: admin, schema: { tags: atags, summary: 'Create a category', body: dto.ZCreateCategoryBody, response: { 201: dto.ZCategory } } }, async (request, reply) =>
-    reply.code(201).send(await templates.createCategory(principalOf(request), request.body, meta(request))),
+    reply.code(201).send(await templates.createCategory(principalOf(request), request.body, requestMeta(request))),
   );
   r.patch('/admin/categories/:id', { config: admin, schema: { tags: atags, summary: 'Change a category', params: ZIdParams, body: dto.ZPatchCategoryBody, response: { 200: dto.ZCategory } } }, async (request) =>
-    templates.updateCategory(principalOf(request), request.params.id, request.body, meta(request)),
+    templates.updateCategory(principalOf(request), request.params.id, request.body, requestMeta(request)),
   );
   r.delete('/admin/categories/:id', { config: admin, schema: { tags: atags, summary: 'Delete a category', params: ZIdParams, response: { 204: ZNoContent } } }, async (request, reply) => {
-    await templates.deleteCategory(principalOf(request), request.params.id, meta(request));
+    await templates.deleteCategory(principalOf(request), request.params.id, requestMeta(request));
     return reply.code(204).send(null);
   });
 
@@ -66,13 +63,13 @@ export async function templatesRoutes(app: FastifyInstance, templates: Templates
     styles.list({ ...request.query, includeInactive: true }),
   );
   r.post('/admin/styles', { config: admin, schema: { tags: atags, summary: 'Create a style', body: dto.ZCreateStyleBody, response: { 201: dto.ZStyle } } }, async (request, reply) =>
-    reply.code(201).send(await styles.create(principalOf(request), request.body, meta(request))),
+    reply.code(201).send(await styles.create(principalOf(request), request.body, requestMeta(request))),
   );
   r.patch('/admin/styles/:id', { config: admin, schema: { tags: atags, summary: 'Change a style', params: ZIdParams, body: dto.ZPatchStyleBody, response: { 200: dto.ZStyle } } }, async (request) =>
-    styles.update(principalOf(request), request.params.id, request.body, meta(request)),
+    styles.update(principalOf(request), request.params.id, request.body, requestMeta(request)),
   );
   r.delete('/admin/styles/:id', { config: admin, schema: { tags: atags, summary: 'Delete a style', params: ZIdParams, response: { 204: ZNoContent } } }, async (request, reply) => {
-    await styles.remove(principalOf(request), request.params.id, meta(request));
+    await styles.remove(principalOf(request), request.params.id, requestMeta(request));
     return reply.code(204).send(null);
   });
 }
