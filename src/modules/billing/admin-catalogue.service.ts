@@ -8,8 +8,7 @@ import type { TCreatePackageBody, TCreatePlanBody, TPatchPackageBody, TPatchPlan
 import type { AdminMeta } from './admin-billing.service.ts';
 import * as q from './catalogue.queries.ts';
 import { packageView, planView } from './catalogue.service.ts';
-
-const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+import { defined } from '../../platform/defined.ts';
 
 function packageFields(b: TPatchPackageBody & { name?: string }) {
   return defined({

@@ -7,8 +7,8 @@ import { createAdminWrite, type AdminMeta } from './admin-write.ts';
 import type { StyleKind } from './catalog.tables.ts';
 import type * as dto from './templates.dto.ts';
 import * as q from './styles.queries.ts';
+import { defined } from '../../platform/defined.ts';
 
-const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 const fields = (b: dto.TPatchStyleBody) =>
   defined({ key: b.key, name: b.name, kind: b.kind, studio: b.studio, prompt: b.prompt, previewUrl: b.preview_url, params: b.params, sortOrder: b.sort_order, isActive: b.is_active });
 

@@ -6,8 +6,7 @@ import { errors } from '../../platform/http/errors.ts';
 import { createAdminWrite, type AdminMeta } from './admin-write.ts';
 import type * as dto from './templates.dto.ts';
 import * as q from './templates.queries.ts';
-
-const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+import { defined } from '../../platform/defined.ts';
 
 const templateFields = (b: dto.TPatchTemplateBody) =>
   defined({

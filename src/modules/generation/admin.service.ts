@@ -16,11 +16,11 @@ import * as pq from './prices.queries.ts';
 import type { GenerationType } from './providers/provider.ts';
 import { typeSpecs } from './registry.ts';
 import { holdCredits, MAX_DEADLINE_SEC } from './submit.ts';
+import type { RequestMeta } from '../../platform/http/request-meta.ts';
+import { defined } from '../../platform/defined.ts';
 
-export interface AdminMeta {
-  ip?: string;
-  userAgent?: string;
-}
+/** What the audit row of an admin write records of the request. */
+export type AdminMeta = RequestMeta;
 
 const priceView = (p: pq.PriceRow) => ({
   id: p.id,
@@ -46,8 +46,6 @@ const costView = (c: pq.ApiCostRow) => ({
 
 /** What an admin sees of a generation beyond the owner's view. */
 const adminFields = (row: q.GenerationRow) => ({ user_id: row.userId, error_code: row.errorCode, api_cost_micros: row.apiCostMicros });
-
-const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 export function createGenerationAdminService(ctx: GenerationContext) {
   async function write<T>(admin: Principal, meta: AdminMeta, action: string, targetType: string, details: Record<string, unknown>, work: (tx: Tx) => Promise<{ id: string; view: T }>) {
