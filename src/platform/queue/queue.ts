@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { DbOrTx } from '../db/types.ts';
 import type { Logger } from '../logger.ts';
+import { PreparedStatementClient } from './prepared-client.ts';
 
 export interface JobContext {
   jobId: string;
@@ -93,7 +94,8 @@ export function createQueue(database: Database, log: Logger): Queue {
   const boss = new PgBoss({
     ...(database.kind === 'pglite'
       ? { db: fromPglite(database.pglite!), backend: 'pglite' as const }
-      : { connectionString: database.connectionString!, max: 4 }),
+      : // Prepared statements for pg-boss's own queries: about a millisecond less from send to start.
+        { connectionString: database.connectionString!, max: 4, Client: PreparedStatementClient }),
     // Wakes workers on enqueue instead of waiting out a poll: ~4 ms instead of up to 2 s.
     useListenNotify: true,
     schema: 'pgboss',
