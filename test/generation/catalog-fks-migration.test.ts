@@ -1,6 +1,7 @@
 /**
  * Migration 0015 on a database written before generations had foreign keys to the catalog: rows that
- * name a deleted product, subject or template get null, and the keys can then be added.
+ * name a deleted product, subject or template get null, and the keys can then be added. And the
+ * user row's delete (account erasure), where the cascades and these SET NULL keys meet.
  * Real: the migration's SQL file, database (PGlite or PostgreSQL), app and sign-up. Stand-in: the
  * "older database" is today's schema with the four keys dropped again and orphaned rows inserted.
  */
@@ -61,5 +62,21 @@ describe('migration 0015 (generation → catalog foreign keys)', () => {
     expect(await sqlRows(t, `select product_id, subject_id, template_id from generations where id = '${orphan}'`)).toEqual([{ product_id: null, subject_id: null, template_id: null }]);
     expect(await sqlRows(t, `select product_id from generations where id = '${kept}'`)).toEqual([{ product_id: live!.id }]);
     expect(await sqlRows(t, `select subject_id from generation_batches where id = '${batch!.id}'`)).toEqual([{ subject_id: null }]);
+  });
+
+  it('deleting a user takes their products, subjects, batches and the generations naming them in one statement', async () => {
+    const u = await t.user(0);
+    const [product] = await sqlRows<{ id: string }>(t, `insert into products (owner_id, name) values ('${u.id}', 'Mug') returning id`);
+    const [subject] = await sqlRows<{ id: string }>(t, `insert into subjects (user_id, name, gender) values ('${u.id}', 'Ann', 'female') returning id`);
+    const [batch] = await sqlRows<{ id: string }>(t, `insert into generation_batches (user_id, type, subject_id) values ('${u.id}', 'headshot', '${subject!.id}') returning id`);
+    await sqlRows(
+      t,
+      `insert into generations (user_id, type, studio, provider, credits_per_output, credits_reserved, deadline_at, product_id, subject_id, batch_id)
+       values ('${u.id}', 'headshot', 'headshots', 'local', 1, 1, now(), '${product!.id}', '${subject!.id}', '${batch!.id}')`,
+    );
+    await sqlRows(t, `delete from users where id = '${u.id}'`);
+    for (const [table, column] of [['products', 'owner_id'], ['subjects', 'user_id'], ['generation_batches', 'user_id'], ['generations', 'user_id']]) {
+      expect(await sqlRows(t, `select 1 from ${table} where ${column} = '${u.id}'`), table).toEqual([]);
+    }
   });
 });
