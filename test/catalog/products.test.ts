@@ -143,4 +143,24 @@ describe('products', () => {
     expect(refused.statusCode).toBe(404);
     expect(await t.balance(other.id)).toEqual({ available: 10, held: 0 });
   }, 90_000);
+
+  it('deleting a product keeps its generations, with product_id set to null and the credits as they were', async () => {
+    const u = await t.user(10);
+    const p = (await post(u.token, { name: 'Lamp', image_asset_ids: [await t.sourceAsset(u.token)] })).data;
+    const res = await call(t.app, 'POST', '/api/v1/generations', { token: u.token, body: { type: 'model_shot', product_id: p.id, num_outputs: 1 } });
+    expect(res.statusCode, res.body).toBe(202);
+    const done = await t.until(u.token, res.data.id, (g) => ['completed', 'failed'].includes(g.status));
+    expect(done).toMatchObject({ status: 'completed', product_id: p.id });
+    const balance = await t.balance(u.id);
+
+    expect((await call(t.app, 'DELETE', `/api/v1/products/${p.id}`, { token: u.token })).statusCode).toBe(204);
+    const after = await t.get(u.token, res.data.id);
+    expect(after).toMatchObject({ status: 'completed', product_id: null, credits_used: done.credits_used });
+    expect(after.outputs).toHaveLength(done.outputs.length);
+    expect(await t.balance(u.id)).toEqual(balance);
+    // The deleted product is unknown to the engine from now on.
+    const refused = await call(t.app, 'POST', '/api/v1/generations', { token: u.token, body: { type: 'model_shot', product_id: p.id } });
+    expect(refused.statusCode).toBe(404);
+    expect(await t.balance(u.id)).toEqual(balance);
+  }, 90_000);
 });

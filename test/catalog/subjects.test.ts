@@ -113,6 +113,94 @@ describe('POST /subjects', () => {
   });
 });
 
+describe('POST /subjects with an Idempotency-Key', () => {
+  it('parallel requests with one key make one subject, one training and one hold; another body is 409', async () => {
+    const u = await t.user(20);
+    const photos = [await t.sourceAsset(u.token), await t.sourceAsset(u.token)];
+    const body = { name: 'Ida', gender: 'female', image_asset_ids: photos };
+    const headers = { 'idempotency-key': `subject-${crypto.randomUUID()}` };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => call(t.app, 'POST', '/api/v1/subjects', { token: u.token, body, headers })));
+    for (const res of answers) expect(res.statusCode, res.body).toBe(202);
+    expect(new Set(answers.map((r) => r.data.id)).size).toBe(1);
+    expect(new Set(answers.map((r) => r.data.training_generation_id)).size).toBe(1);
+    expect(answers.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(4);
+    expect(await count('subjects', u.id)).toBe(1);
+    expect(await count('generations', u.id)).toBe(1);
+    expect(await count('credit_holds', u.id)).toBe(1);
+    // The training generation carries the key, as one from POST /generations does.
+    const [training] = await sqlRows<{ id: string; idempotency_key: string }>(t, `select id, idempotency_key from generations where user_id = '${u.id}'`);
+    expect(training).toEqual({ id: answers[0]!.data.training_generation_id, idempotency_key: headers['idempotency-key'] });
+
+    const reused = await call(t.app, 'POST', '/api/v1/subjects', { token: u.token, body: { ...body, name: 'Other' }, headers });
+    expect(reused.statusCode).toBe(409);
+    expect(reused.data.code).toBe('idempotency_conflict');
+    await untilSubject(u.token, answers[0]!.data.id, (x) => x.status !== 'training');
+    expect(await count('subjects', u.id)).toBe(1);
+    expect(await t.balance(u.id)).toEqual({ available: 15, held: 0 });
+  });
+
+  it('a key whose stored answer has been pruned is refused (409), never a second training', async () => {
+    const u = await t.user(20);
+    const key = `subject-${crypto.randomUUID()}`;
+    const body = { name: 'Jo', gender: 'male', image_asset_ids: [await t.sourceAsset(u.token)] };
+    const first = await call(t.app, 'POST', '/api/v1/subjects', { token: u.token, body, headers: { 'idempotency-key': key } });
+    expect(first.statusCode, first.body).toBe(202);
+    await untilSubject(u.token, first.data.id, (x) => x.status !== 'training');
+    await sqlRows(t, `delete from idempotency_keys where scope = 'user:${u.id}'`);
+    const again = await call(t.app, 'POST', '/api/v1/subjects', { token: u.token, body, headers: { 'idempotency-key': key } });
+    expect(again.statusCode, again.body).toBe(409);
+    expect(again.data.code).toBe('idempotency_conflict');
+    expect(await count('subjects', u.id)).toBe(1);
+    expect(await count('generations', u.id)).toBe(1);
+    expect(await t.balance(u.id)).toEqual({ available: 15, held: 0 });
+  });
+});
+
+describe('deleting a subject', () => {
+  it('keeps its generations and batch with the subject set to null, credits and outputs untouched', async () => {
+    const u = await t.user(20);
+    const s = await create(u.token, { name: 'Ki', gender: 'female', image_asset_ids: [await t.sourceAsset(u.token)] });
+    await untilSubject(u.token, s.data.id, (x) => x.status === 'ready');
+    const shot = await call(t.app, 'POST', '/api/v1/generations', { token: u.token, body: { type: 'headshot', subject_id: s.data.id } });
+    expect(shot.statusCode, shot.body).toBe(202);
+    const done = await t.until(u.token, shot.data.id, (g) => g.status === 'completed');
+    const batch = await call(t.app, 'POST', '/api/v1/generation-batches', { token: u.token, body: { subject_id: s.data.id, reference_asset_ids: [await t.sourceAsset(u.token)], images_per_reference: 1 } });
+    expect(batch.statusCode, batch.body).toBe(202);
+    expect(batch.data.generation_ids).toHaveLength(1);
+    for (const id of batch.data.generation_ids) await t.until(u.token, id, (x) => x.status === 'completed');
+    const before = await t.balance(u.id);
+
+    expect((await call(t.app, 'DELETE', `/api/v1/subjects/${s.data.id}`, { token: u.token })).statusCode).toBe(204);
+    const training = await t.get(u.token, s.data.training_generation_id);
+    expect(training).toMatchObject({ status: 'completed', subject_id: null, credits_used: 5 });
+    const after = await t.get(u.token, shot.data.id);
+    expect(after).toMatchObject({ status: 'completed', subject_id: null, credits_used: done.credits_used });
+    expect(after.outputs).toHaveLength(done.outputs.length);
+    expect((await call(t.app, 'GET', `/api/v1/generation-batches/${batch.data.id}`, { token: u.token })).data).toMatchObject({ subject_id: null, status: 'completed' });
+    expect(await sqlRows(t, `select 1 from generations where subject_id = '${s.data.id}'`)).toEqual([]);
+    expect(await t.balance(u.id)).toEqual(before);
+  });
+
+  it('fails a headshot still waiting to run and releases its credits', async () => {
+    const u = await t.user(20);
+    const s = await create(u.token, { name: 'Lu', gender: 'male', image_asset_ids: [await t.sourceAsset(u.token)] });
+    await untilSubject(u.token, s.data.id, (x) => x.status === 'ready');
+    await t.stopWorkers();
+    let shotId: string;
+    try {
+      const shot = await call(t.app, 'POST', '/api/v1/generations', { token: u.token, body: { type: 'headshot', subject_id: s.data.id } });
+      expect(shot.statusCode, shot.body).toBe(202);
+      shotId = shot.data.id;
+      expect((await call(t.app, 'DELETE', `/api/v1/subjects/${s.data.id}`, { token: u.token })).statusCode).toBe(204);
+    } finally {
+      await t.startWorkers();
+    }
+    const ended = await t.until(u.token, shotId!, (g) => ['completed', 'failed', 'cancelled'].includes(g.status));
+    expect(ended).toMatchObject({ status: 'failed', subject_id: null, error: { code: 'invalid_input' } });
+    expect(await t.balance(u.id)).toEqual({ available: 15, held: 0 });
+  });
+});
+
 describe('headshots of a subject', () => {
   it('passes the subject photos and the trained model to the provider', async () => {
     const u = await t.user(20);

@@ -146,4 +146,18 @@ describe('the engine', () => {
     const styleRun = standIn.runs.find((r) => r.input.generationId === styled.data.id)!;
     expect(styleRun.input.context).toMatchObject({ style: 'watercolor', style_kind: 'style', style_prompt: expect.stringContaining('watercolour') });
   }, 90_000);
+
+  it('keeps the generations of a deleted template, with template_id set to null', async () => {
+    const u = await t.user(10);
+    const tpl = await call(t.app, 'POST', '/api/v1/admin/templates', { token: admin, body: { name: 'Short-lived', layout: { headline: { x: 0, y: 0, w: 1, h: 0.2 } } } });
+    expect(tpl.statusCode, tpl.body).toBe(201);
+    const ad = await call(t.app, 'POST', '/api/v1/generations', { token: u.token, body: { type: 'ad_creative', template_id: tpl.data.id, params: { headline: 'Sale' } } });
+    expect(ad.statusCode, ad.body).toBe(202);
+    const done = await t.until(u.token, ad.data.id, (g) => ['completed', 'failed'].includes(g.status));
+    expect(done).toMatchObject({ status: 'completed', template_id: tpl.data.id });
+    expect((await call(t.app, 'DELETE', `/api/v1/admin/templates/${tpl.data.id}`, { token: admin })).statusCode).toBe(204);
+    const after = await t.get(u.token, ad.data.id);
+    expect(after).toMatchObject({ status: 'completed', template_id: null, credits_used: done.credits_used });
+    expect(after.outputs).toHaveLength(done.outputs.length);
+  }, 90_000);
 });

@@ -24,7 +24,7 @@ export async function subjectsRoutes(app: FastifyInstance, service: SubjectsServ
       const key = idempotencyKeyOf(request);
       const result = await idempotency.run({ scope: `user:${userId}`, key, route: 'POST /api/v1/subjects', body: request.body }, async (tx) => ({
         status: 202,
-        body: await service.create(tx, userId, request.body),
+        body: await service.create(tx, userId, request.body, { idempotencyKey: key }),
       }));
       return sendIdempotent(reply, result);
     },

@@ -8,9 +8,14 @@ export type GenerationRow = typeof generations.$inferSelect;
 export type NewGeneration = typeof generations.$inferInsert;
 export type NewProviderCall = typeof providerCalls.$inferInsert;
 
-export async function insertGeneration(db: DbOrTx, row: NewGeneration): Promise<GenerationRow> {
-  const [created] = await db.insert(generations).values(row).returning();
-  return created!;
+/** Undefined when the user's Idempotency-Key already names another generation. */
+export async function insertGeneration(db: DbOrTx, row: NewGeneration): Promise<GenerationRow | undefined> {
+  const [created] = await db
+    .insert(generations)
+    .values(row)
+    .onConflictDoNothing({ target: [generations.userId, generations.idempotencyKey] })
+    .returning();
+  return created;
 }
 
 export async function findGeneration(db: DbOrTx, id: string): Promise<GenerationRow | undefined> {

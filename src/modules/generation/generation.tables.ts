@@ -6,6 +6,10 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/index.ts';
+// The tables files, not the catalog's index: the catalog module imports the engine's, and a cycle
+// through index files would reach these tables before they exist.
+import { products, templates } from '../catalog/catalog.tables.ts';
+import { subjects } from '../catalog/subjects.tables.ts';
 
 const ts = () => timestamp({ withTimezone: true, precision: 3 });
 
@@ -24,8 +28,8 @@ export const generationBatches = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     type: text().notNull(),
-    /** The catalog subject (headshots); the FK arrives with the catalog module. */
-    subjectId: uuid(),
+    /** The catalog subject (headshots); deleting it leaves the batch and its generations, unnamed. */
+    subjectId: uuid().references(() => subjects.id, { onDelete: 'set null' }),
     status: text({ enum: generationStatuses }).notNull().default('pending'),
     /** Seed 002: aspect_ratio, glasses, hair_color, hair_style, backgrounds, styles, reference ids. */
     params: jsonb().$type<Record<string, unknown>>().notNull().default({}),
@@ -51,10 +55,11 @@ export const generations = pgTable(
     type: text().notNull(),
     studio: text().notNull(),
     status: text({ enum: generationStatuses }).notNull().default('pending'),
-    // Catalog references; their FKs arrive with the catalog module.
-    productId: uuid(),
-    subjectId: uuid(),
-    templateId: uuid(),
+    // Catalog references. Deleting a product, subject or template leaves the history, its credits and
+    // outputs, with the reference set to null (decision 021); `style` is a key, kept as written.
+    productId: uuid().references(() => products.id, { onDelete: 'set null' }),
+    subjectId: uuid().references(() => subjects.id, { onDelete: 'set null' }),
+    templateId: uuid().references(() => templates.id, { onDelete: 'set null' }),
     style: text(),
     sourceAssetIds: uuid().array().notNull().default(sql`'{}'::uuid[]`),
     batchId: uuid().references(() => generationBatches.id, { onDelete: 'set null' }),

@@ -19,6 +19,7 @@ import type { GenerationContext } from './context.ts';
 import { findGeneration, insertProviderCalls, lockGeneration, transition, type GenerationRow } from './generation.queries.ts';
 import { finalStatuses } from './generation.tables.ts';
 import { effectiveCost } from './prices.queries.ts';
+import { typeSpecs } from './registry.ts';
 import { ProviderError, type GenerationType, type ProviderCallRecord, type ProviderImage, type ProviderInput, type ProviderResult } from './providers/provider.ts';
 import { createSettlement } from './settle.ts';
 import { applyWatermark } from './watermark.ts';
@@ -88,6 +89,10 @@ export function createRunner(ctx: GenerationContext) {
     for (const assetId of row.sourceAssetIds) images.push(await imageOf(row.userId, assetId, 'source'));
     const context: Record<string, unknown> = {};
     if (row.style) context.style = row.style;
+    // A subject deleted since submission leaves a null id behind (its foreign key sets null).
+    if (!row.subjectId && typeSpecs.get(row.type as GenerationType)?.needs?.subject) {
+      throw new ProviderError('invalid_input', 'The subject of this generation no longer exists.');
+    }
     if (row.subjectId) {
       // The subject's photos are the training set, and the person a local headshot cuts out.
       const subject = await ctx.catalog.subject(row.userId, row.subjectId);

@@ -133,6 +133,9 @@ export function createSubmit(ctx: GenerationContext) {
       createdAt: now,
       updatedAt: now,
     });
+    // The stored responses of keys are pruned after a day, the key on the generation stays: a key
+    // used again later is refused, never a second generation (the 409 rolls back the hold above).
+    if (!row) throw errors.idempotencyConflict();
     await sendRunJob(ctx.queue, tx, { id, userId, deadlineSec }, ctx.config.generation);
     return ctx.views.one(tx, row, []);
   };
