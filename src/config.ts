@@ -43,6 +43,8 @@ const ZEnv = z.object({
   ATELIER_ADMIN_PASSWORD: z.string().min(8).optional(),
   ATELIER_SIGNUP_CREDITS: z.coerce.number().int().min(0).default(2),
   ATELIER_DEV_OUTBOX: onOff.optional(),
+  /** Outgoing webhooks to private, local and reserved addresses: off in production unless set. */
+  ATELIER_WEBHOOKS_ALLOW_PRIVATE: onOff.optional(),
   ATELIER_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
   ATELIER_REFRESH_TOKEN_TTL: z.coerce.number().int().min(3600).default(30 * 86_400),
   ATELIER_RATE_LIMIT: onOff.default('on'),
@@ -131,6 +133,8 @@ export type Env = z.infer<typeof ZEnv>;
 export interface Config {
   env: Env['NODE_ENV'];
   isProduction: boolean;
+  /** What user-given webhook URLs may reach (src/platform/http/outbound-url.ts). */
+  webhooks: { allowPrivate: boolean };
   port: number;
   host: string;
   logLevel: Env['LOG_LEVEL'];
@@ -290,6 +294,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     admin: e.ATELIER_ADMIN_EMAIL && e.ATELIER_ADMIN_PASSWORD ? { email: e.ATELIER_ADMIN_EMAIL, password: e.ATELIER_ADMIN_PASSWORD } : undefined,
     signupCredits: e.ATELIER_SIGNUP_CREDITS,
     devOutbox: (e.ATELIER_DEV_OUTBOX ?? (isProduction ? 'off' : 'on')) === 'on',
+    webhooks: { allowPrivate: (e.ATELIER_WEBHOOKS_ALLOW_PRIVATE ?? (isProduction ? 'off' : 'on')) === 'on' },
     auth: { accessTokenTtlSec: e.ATELIER_ACCESS_TOKEN_TTL, refreshTokenTtlSec: e.ATELIER_REFRESH_TOKEN_TTL },
     rateLimit: e.ATELIER_RATE_LIMIT === 'on',
     bodyLimit: e.ATELIER_BODY_LIMIT,

@@ -58,5 +58,5 @@ export function generationJobHandlers(ctx: GenerationContext): JobHandler[] {
       if (n > 0) jobCtx.log.warn({ failed: n }, 'generation: failed and released generations past their deadline');
     },
   };
-  return [run as JobHandler, reconcile as JobHandler, webhookHandler({ db: ctx.db, clock: ctx.clock, fetch: ctx.fetch }) as JobHandler];
+  return [run as JobHandler, reconcile as JobHandler, webhookHandler({ db: ctx.db, clock: ctx.clock, policy: ctx.config.webhooks }) as JobHandler];
 }

@@ -14,6 +14,7 @@ import { sendRunJob } from './generation.jobs.ts';
 import { insertGeneration } from './generation.queries.ts';
 import { findActivePrice } from './prices.queries.ts';
 import { offeredTypes, type TypeSpec } from './registry.ts';
+import { outboundUrlProblem } from '../../platform/http/outbound-url.ts';
 
 /** A hold outlives the generation's deadline by this much, so only the engine ends it. */
 const HOLD_MARGIN_MS = 3_600_000;
@@ -64,6 +65,8 @@ export function createSubmit(ctx: GenerationContext) {
     if (spec.needs?.prompt && !body.prompt) problems.push({ path: 'prompt', message: `${spec.type} needs a prompt` });
     if (spec.needs?.style && !body.style) problems.push({ path: 'style', message: `${spec.type} needs a style` });
     if (body.style && spec.styles && !spec.styles.includes(body.style)) problems.push({ path: 'style', message: `one of ${spec.styles.join(', ')}` });
+    const webhookProblem = body.webhook_url ? outboundUrlProblem(body.webhook_url, ctx.config.webhooks) : null;
+    if (webhookProblem) problems.push({ path: 'webhook_url', message: webhookProblem });
     if (spec.needs?.subject && !body.subject_id) problems.push({ path: 'subject_id', message: `${spec.type} needs a trained subject` });
     let ids = [...new Set(body.source_asset_ids ?? [])];
     if (ids.length > spec.sources.max) problems.push({ path: 'source_asset_ids', message: `${spec.type} takes at most ${spec.sources.max} source images` });

@@ -3,11 +3,15 @@
  * the status change, with its body fixed then, so every retry sends the same `webhook-id` and body;
  * each attempt is signed afresh (`webhook-timestamp` is the attempt's time) with the user's secret,
  * recorded in `webhook_deliveries`, and a non-2xx answer or a network error retries with backoff.
+ * A URL that leads to a private, local or reserved address is refused before connecting and not
+ * retried (src/platform/http/outbound-url.ts; decision 022).
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import type { lookup } from 'node:dns';
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, DbOrTx } from '../../platform/db/types.ts';
+import { NonPublicAddressError, postOutbound, type OutboundPolicy } from '../../platform/http/outbound-url.ts';
 import type { JobDefinition, JobHandler, Queue } from '../../platform/queue/queue.ts';
 import { webhookSecretOf } from '../accounts/index.ts';
 import type { TGeneration } from './generation.dto.ts';
@@ -53,11 +57,12 @@ export async function enqueueWebhook(tx: DbOrTx, queue: Queue, row: GenerationRo
 export interface WebhookDeps {
   db: Db;
   clock: Clock;
-  fetch?: typeof fetch;
+  policy: OutboundPolicy;
+  /** Name resolution for deliveries (tests map names to addresses); dns.lookup by default. */
+  resolve?: typeof lookup;
 }
 
 export function webhookHandler(deps: WebhookDeps): JobHandler<typeof webhookJob.schema> {
-  const doFetch = deps.fetch ?? fetch;
   return {
     definition: webhookJob,
     async handle(job, ctx) {
@@ -67,25 +72,29 @@ export function webhookHandler(deps: WebhookDeps): JobHandler<typeof webhookJob.
       const started = performance.now();
       let httpStatus: number | undefined;
       let error: string | undefined;
+      let final = false;
       try {
-        const res = await doFetch(job.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Atelier-Webhooks/1',
-            'webhook-id': job.message_id,
-            'webhook-timestamp': String(timestamp),
-            'webhook-signature': signWebhook(secret, job.message_id, timestamp, job.body),
+        httpStatus = await postOutbound(
+          job.url,
+          {
+            headers: {
+              'content-type': 'application/json',
+              'user-agent': 'Atelier-Webhooks/1',
+              'webhook-id': job.message_id,
+              'webhook-timestamp': String(timestamp),
+              'webhook-signature': signWebhook(secret, job.message_id, timestamp, job.body),
+            },
+            body: job.body,
+            signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]),
           },
-          body: job.body,
-          redirect: 'manual',
-          signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]),
-        });
-        httpStatus = res.status;
-        await res.body?.cancel().catch(() => {});
-        if (res.status < 200 || res.status > 299) error = `answered ${res.status}`;
+          deps.policy,
+          deps.resolve,
+        );
+        if (httpStatus < 200 || httpStatus > 299) error = `answered ${httpStatus}`;
       } catch (err) {
         error = err instanceof Error ? err.message : String(err);
+        // Retrying cannot make a refused address acceptable.
+        final = err instanceof NonPublicAddressError;
       }
       await insertDelivery(deps.db, {
         messageId: job.message_id,
@@ -100,7 +109,8 @@ export function webhookHandler(deps: WebhookDeps): JobHandler<typeof webhookJob.
         durationMs: Math.round(performance.now() - started),
         createdAt: deps.clock.now(),
       });
-      if (error) throw new Error(`webhook ${job.message_id} to ${new URL(job.url).host}: ${error}`);
+      if (error && final) ctx.log.warn({ messageId: job.message_id }, `webhook refused: ${error}`);
+      else if (error) throw new Error(`webhook ${job.message_id} to ${new URL(job.url).host}: ${error}`);
     },
   };
 }
