@@ -18,7 +18,8 @@ export interface ProviderDeps {
 
 /**
  * One local provider per process: its background-removal model (onnxruntime's native addon, in a
- * worker thread) loads once and is shared by the API's and the workers' engine contexts.
+ * worker thread) loads once, its potrace worker starts once, and both are shared by the API's and
+ * the workers' engine contexts.
  */
 let sharedLocal: ImageProvider | undefined;
 export const localProvider = (): ImageProvider => (sharedLocal ??= createLocalProvider());

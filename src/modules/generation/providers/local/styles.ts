@@ -9,7 +9,7 @@ import { ProviderError } from '../provider.ts';
 import { decodeRgba } from './common.ts';
 import { svg } from './layers.ts';
 import { noiseLayer } from './noise.ts';
-import { kMeansPalette } from './vectorize.ts';
+import { kMeansPalette } from './vectorize.trace.ts';
 
 export const styleNames = ['sketch', 'watercolor', 'vintage', 'noir', 'pop_art', 'cartoon'] as const;
 export type StyleName = (typeof styleNames)[number];
