@@ -8,9 +8,12 @@ import type { Storage } from '../../platform/storage/index.ts';
 const DAY = 86_400_000;
 const THUMB_SIZE = 320;
 
+/** The storage folder under which every file of an owner's assets lives (account erasure empties it). */
+export const assetFolderOf = (ownerId: string): string => `assets/${ownerId}/`;
+
 export const assetKeys = (ownerId: string, id: string, extension: string) => ({
-  storageKey: `assets/${ownerId}/${id}/original.${extension}`,
-  thumbnailKey: `assets/${ownerId}/${id}/thumb.webp`,
+  storageKey: `${assetFolderOf(ownerId)}${id}/original.${extension}`,
+  thumbnailKey: `${assetFolderOf(ownerId)}${id}/thumb.webp`,
 });
 
 /** The WebP thumbnail every asset has, at most 320 px a side. */

@@ -16,6 +16,7 @@ export { retentionHandler, retentionJob, sweepExpiredAssets, type RetentionDeps 
 export { assets, collections, collectionItems, type AssetKind } from './media.tables.ts';
 export { readOwnedAsset, unownedAssetIds, writeResultFiles, insertResultAssets, deleteResultFiles, resultAssetsOf, type ResultImage, type ResultStoreDeps } from './results.ts';
 export { createAssetLinks, type AssetLinks } from './asset-view.ts';
+export { assetFolderOf } from './files.ts';
 export type { AssetRow, NewAsset } from './assets.queries.ts';
 export type { TAsset } from './media.dto.ts';
 export { ZAsset } from './media.dto.ts';

@@ -8,12 +8,14 @@
 import { errors } from '../../platform/http/errors.ts';
 import { recordAudit } from '../admin/index.ts';
 import { verifyPassword } from '../accounts/index.ts';
+import { assetFolderOf } from '../media/index.ts';
 import type { PrivacyDeps } from './context.ts';
 import * as q from './privacy.queries.ts';
 import { eraseFilesJob } from './privacy.jobs.ts';
+import { exportFolderOf } from './export.service.ts';
 
 /** Every storage folder that holds a user's files. */
-export const userFolders = (userId: string) => [`assets/${userId}/`, `exports/${userId}/`];
+export const userFolders = (userId: string) => [assetFolderOf(userId), exportFolderOf(userId)];
 
 export function createErasureService(deps: PrivacyDeps) {
   async function erase(userId: string, password: string): Promise<void> {

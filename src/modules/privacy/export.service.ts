@@ -18,6 +18,9 @@ const DAY = 86_400_000;
 export const EXPORT_KEEP_DAYS = 7;
 const LINK_TTL_SEC = 3600;
 
+/** The storage folder of a user's export archives (account erasure empties it). */
+export const exportFolderOf = (userId: string): string => `exports/${userId}/`;
+
 const sign = (secret: string, id: string, expires: number) => createHmac('sha256', secret).update(`account-export:${id}:${expires}`).digest('base64url');
 
 export function createExportService(deps: PrivacyDeps) {
@@ -78,7 +81,7 @@ export function createExportService(deps: PrivacyDeps) {
   async function run(exportId: string, ctx: Pick<JobContext, 'retryCount' | 'log'>): Promise<void> {
     const started = await q.moveExport(deps.db, exportId, ['pending', 'processing'], { status: 'processing', updatedAt: deps.clock.now() });
     if (!started) return; // finished already, or the account was erased meanwhile
-    const key = `exports/${started.userId}/${started.id}.zip`;
+    const key = `${exportFolderOf(started.userId)}${started.id}.zip`;
     try {
       const archive = await buildExportArchive({ db: deps.db, storage: deps.storage, now: deps.clock.now() }, started.userId);
       const size = await deps.storage.put(key, archive.stream, { contentType: 'application/zip' });
