@@ -97,3 +97,22 @@ export function checkAbort(signal: AbortSignal | undefined): void {
   if (reason?.name === 'TimeoutError') throw new ProviderError('timeout', 'the deadline passed', { cause: reason });
   throw new ProviderError('cancelled', 'the run was stopped', { cause: reason });
 }
+
+/**
+ * For work handed to a worker thread whose caller stops waiting when `signal` aborts: registers
+ * `onAbort` once and returns resolve/reject that take it off again when the work settles.
+ */
+export function settleOrAbort<T>(signal: AbortSignal | undefined, onAbort: () => void, resolve: (value: T) => void, reject: (err: Error) => void) {
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const detach = (): void => signal?.removeEventListener('abort', onAbort);
+  return {
+    resolve(value: T): void {
+      detach();
+      resolve(value);
+    },
+    reject(err: Error): void {
+      detach();
+      reject(err);
+    },
+  };
+}

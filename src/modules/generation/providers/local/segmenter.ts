@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
+import { settleOrAbort } from './common.ts';
 import { joinAlpha } from './layers.ts';
 import type { SegmentationModel } from './segmenter.model.ts';
 import type { SegmenterWorkerData } from './segmenter.worker.ts';
@@ -143,17 +144,7 @@ export function createSegmenter(opts: SegmenterOptions = {}): Segmenter {
           pending.delete(id);
           reject(signal!.reason instanceof Error ? signal!.reason : new Error('aborted'));
         };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        pending.set(id, {
-          resolve: (m) => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve(m);
-          },
-          reject: (e) => {
-            signal?.removeEventListener('abort', onAbort);
-            reject(e);
-          },
-        });
+        pending.set(id, settleOrAbort(signal, onAbort, resolve, reject));
         // Copy into a buffer of its own so it can be transferred, not cloned.
         const copy = new Uint8Array(rgb.length);
         copy.set(rgb);

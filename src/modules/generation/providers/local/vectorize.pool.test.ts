@@ -4,7 +4,7 @@
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ProviderError } from '../provider.ts';
-import { noiseImage, productPhoto } from './testing/synthetic.ts';
+import { noiseImage, productPhoto, shapesJpeg as shapes } from './testing/synthetic.ts';
 import { inThread, vectorize } from './vectorize.ts';
 import { createTracerPool } from './vectorize.pool.ts';
 import { traceLayers, type TraceJob } from './vectorize.trace.ts';
@@ -13,15 +13,6 @@ const pool = createTracerPool();
 const failing = createTracerPool({ workerUrl: new URL('./testing/failing-trace.worker.ts', import.meta.url) });
 afterAll(() => Promise.all([pool.close(), failing.close()]));
 
-const shapes = (): Promise<Buffer> =>
-  sharp(
-    Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200">
-      <rect width="300" height="200" fill="#ffffff"/>
-      <circle cx="80" cy="100" r="50" fill="#d02020"/>
-      <rect x="170" y="50" width="100" height="100" fill="#2040c0"/></svg>`),
-  )
-    .jpeg({ quality: 90 })
-    .toBuffer();
 
 /** A busy side×side job: blotchy noise gives potrace hundreds of shapes to trace. */
 async function bigJob(mode: 'monochrome' | 'color', side = 1024): Promise<() => TraceJob> {

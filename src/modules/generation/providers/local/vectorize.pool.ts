@@ -7,7 +7,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { ProviderError } from '../provider.ts';
-import { checkAbort } from './common.ts';
+import { checkAbort, settleOrAbort } from './common.ts';
 import type { TraceJob, TraceResult } from './vectorize.trace.ts';
 import type { TraceRequest } from './vectorize.worker.ts';
 
@@ -142,19 +142,7 @@ export function createTracerPool(opts: TracerPoolOptions = {}): Tracer {
           if (job.cancel) Atomics.store(job.cancel, 0, 1);
           reject(abortError(signal!));
         };
-        const job: Job = {
-          job: work,
-          signal,
-          resolve: (result) => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve(result);
-          },
-          reject: (err) => {
-            signal?.removeEventListener('abort', onAbort);
-            reject(err);
-          },
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
+        const job: Job = { job: work, signal, ...settleOrAbort(signal, onAbort, resolve, reject) };
         waiting.push(job);
         dispatch();
       });

@@ -2,17 +2,9 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../provider.ts';
+import { shapesJpeg as shapes } from './testing/synthetic.ts';
 import { assertSafeSvg, vectorize } from './vectorize.ts';
 
-const shapes = (): Promise<Buffer> =>
-  sharp(
-    Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200">
-      <rect width="300" height="200" fill="#ffffff"/>
-      <circle cx="80" cy="100" r="50" fill="#d02020"/>
-      <rect x="170" y="50" width="100" height="100" fill="#2040c0"/></svg>`),
-  )
-    .jpeg({ quality: 90 })
-    .toBuffer();
 
 async function pixelAt(svg: string, x: number, y: number): Promise<number[]> {
   const { data, info } = await sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).raw().toBuffer({ resolveWithObject: true });

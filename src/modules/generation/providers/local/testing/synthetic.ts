@@ -119,3 +119,14 @@ export function maskIoU(a: Buffer, b: Buffer): number {
   }
   return union === 0 ? 1 : inter / union;
 }
+
+/** A white 300×200 JPEG with a red circle and a blue square: flat colours for tracing tests. */
+export const shapesJpeg = (): Promise<Buffer> =>
+  sharp(
+    Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200">
+      <rect width="300" height="200" fill="#ffffff"/>
+      <circle cx="80" cy="100" r="50" fill="#d02020"/>
+      <rect x="170" y="50" width="100" height="100" fill="#2040c0"/></svg>`),
+  )
+    .jpeg({ quality: 90 })
+    .toBuffer();
