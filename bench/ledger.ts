@@ -15,7 +15,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../src/platform/db/database.ts';
-import { users } from '../src/platform/db/schema.ts';
+import { users } from '../src/schema.ts';
 import { checkCreditInvariants, createLedger } from '../src/modules/billing/index.ts';
 import { pairedOpsPerSec } from './measure.ts';
 

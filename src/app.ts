@@ -113,7 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await billingRoutes(api, billing);
       await mediaRoutes(api, media, { maxUploadBytes: config.uploads.maxBytes });
       await privacyRoutes(api, privacy);
-      await adminSystemRoutes(api, createSystemService({ ...deps, version: VERSION, log: app.log as Logger, paymentProviders: billing.catalogue.providers().providers, creditInvariants: () => creditInvariantReport(deps.database.db) }));
+      await adminSystemRoutes(api, createSystemService({ ...deps, version: VERSION, log: app.log as Logger, paymentProviders: billing.offers.providers().providers, creditInvariants: () => creditInvariantReport(deps.database.db) }));
       await catalogRoutes(api, catalog);
       await generationRoutes(api, generation);
       await subjectsRoutes(api, subjects, generation.idempotency);

@@ -1,5 +1,5 @@
 /** Creating administrators from the CLI and from ATELIER_ADMIN_EMAIL/PASSWORD at start. */
-import { recordAudit } from '../admin/index.ts';
+import { recordAudit } from '../../platform/audit/audit.ts';
 import * as uq from './accounts.queries.ts';
 import type { AccountsContext } from './context.ts';
 import { hashPassword } from './passwords.ts';

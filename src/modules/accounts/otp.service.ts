@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { hmacHex, randomDigits, safeEqual } from '../../platform/crypto.ts';
 import type { Tx } from '../../platform/db/types.ts';
 import { errors } from '../../platform/http/errors.ts';
-import { actorTypeFor, recordAudit } from '../admin/index.ts';
+import { actorTypeFor, recordAudit } from '../../platform/audit/audit.ts';
 import type { TOtpRequestBody, TOtpVerifyBody, TPasswordResetBody } from './accounts.dto.ts';
 import type { OtpPurpose } from './accounts.tables.ts';
 import * as uq from './accounts.queries.ts';

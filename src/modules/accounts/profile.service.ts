@@ -1,7 +1,7 @@
 /** The signed-in user's own account: profile, password, webhook secret. */
 import { randomBytes } from 'node:crypto';
 import { errors } from '../../platform/http/errors.ts';
-import { actorTypeFor, recordAudit } from '../admin/index.ts';
+import { actorTypeFor, recordAudit } from '../../platform/audit/audit.ts';
 import type { TPatchMeBody, TUser } from './accounts.dto.ts';
 import * as uq from './accounts.queries.ts';
 import type { AccountsContext, RequestMeta } from './context.ts';

@@ -7,7 +7,7 @@ import { safeEqual } from '../../platform/crypto.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage, type TListQuery } from '../../platform/http/pagination.ts';
-import { recordAudit } from '../admin/index.ts';
+import { recordAudit } from '../../platform/audit/audit.ts';
 import type { UserRow } from './accounts.queries.ts';
 import type { AccountsContext, RequestMeta } from './context.ts';
 import * as sq from './sessions.queries.ts';

@@ -8,7 +8,7 @@
 import { randomToken } from '../../platform/crypto.ts';
 import type { Tx } from '../../platform/db/types.ts';
 import { errors } from '../../platform/http/errors.ts';
-import { actorTypeFor, recordAudit } from '../admin/index.ts';
+import { actorTypeFor, recordAudit } from '../../platform/audit/audit.ts';
 import type { TLoginBody, TRegisterBody } from './accounts.dto.ts';
 import * as uq from './accounts.queries.ts';
 import type { AccountsContext, RequestMeta } from './context.ts';

@@ -12,7 +12,7 @@ import { errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
-import { recordAudit } from '../admin/index.ts';
+import { recordAudit } from '../../platform/audit/audit.ts';
 import * as gq from './admin-gift-cards.queries.ts';
 import type { TAdminGiftCard, TCreateGiftCardBody, TGiftCardListQuery, TIssuedGiftCard, TPatchGiftCardBody } from './admin-gift-cards.dto.ts';
 import type { AdminMeta } from './admin-billing.service.ts';

@@ -1,7 +1,7 @@
 /** Request and response schemas of the credit endpoints (Z… schemas, T… types). */
 import { z } from 'zod';
 import { ZListQuery } from '../../platform/http/pagination.ts';
-import { creditTransactionTypes } from './billing.tables.ts';
+import { creditTransactionTypes } from './credits.tables.ts';
 
 const ZTimestamp = z.iso.datetime();
 

@@ -2,9 +2,41 @@ import { and, asc, count, desc, eq, gt, isNotNull, lte, sql } from 'drizzle-orm'
 import { afterCursor } from '../../platform/db/keyset.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import type { Cursor } from '../../platform/http/pagination.ts';
-import { ensureBalanceRow, type CreditTransactionRow } from './billing.queries.ts';
-import { creditBalances, creditTransactions, type CreditTransactionType } from './billing.tables.ts';
-import { creditHolds, creditLots, type CreditHoldStatus, type LotAllocation } from './credits.tables.ts';
+import { users } from '../accounts/accounts.tables.ts';
+import { creditBalances, creditHolds, creditLots, creditTransactions, type CreditHoldStatus, type CreditTransactionType, type LotAllocation } from './credits.tables.ts';
+
+export type CreditBalanceRow = typeof creditBalances.$inferSelect;
+export type CreditTransactionRow = typeof creditTransactions.$inferSelect;
+export type NewCreditTransaction = typeof creditTransactions.$inferInsert;
+
+export async function ensureBalanceRow(db: DbOrTx, userId: string): Promise<void> {
+  await db.insert(creditBalances).values({ userId }).onConflictDoNothing();
+}
+
+export async function getBalance(db: DbOrTx, userId: string): Promise<CreditBalanceRow | undefined> {
+  const [row] = await db.select().from(creditBalances).where(eq(creditBalances.userId, userId));
+  return row;
+}
+
+export async function insertTransaction(db: DbOrTx, row: NewCreditTransaction): Promise<CreditTransactionRow> {
+  const [inserted] = await db.insert(creditTransactions).values(row).returning();
+  return inserted!;
+}
+
+/** Sum of a user's ledger; equals available + held when the books balance. */
+export async function ledgerSum(db: DbOrTx, userId: string): Promise<number> {
+  const [row] = await db
+    .select({ total: sql<string>`coalesce(sum(${creditTransactions.amount}), 0)` })
+    .from(creditTransactions)
+    .where(eq(creditTransactions.userId, userId));
+  return Number(row?.total ?? 0);
+}
+
+export async function userExists(db: DbOrTx, userId: string): Promise<boolean> {
+  const rows = await db.select({ id: users.id }).from(users).where(eq(users.id, userId));
+  return rows.length > 0;
+}
+
 
 export type CreditLotRow = typeof creditLots.$inferSelect;
 export type CreditHoldRow = typeof creditHolds.$inferSelect;

@@ -2,7 +2,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
-import * as q from './billing.queries.ts';
+import * as q from './credits.queries.ts';
 import type { TCredits, TCreditTransaction, TTransactionsQuery } from './credits.dto.ts';
 import * as cq from './credits.queries.ts';
 

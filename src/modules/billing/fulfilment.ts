@@ -7,8 +7,8 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Tx } from '../../platform/db/types.ts';
 import { errors } from '../../platform/http/errors.ts';
-import * as cat from './catalogue.queries.ts';
-import type { BillingPeriod } from './catalogue.tables.ts';
+import * as cat from './offers.queries.ts';
+import type { BillingPeriod } from './offers.tables.ts';
 import type { Ledger } from './ledger.ts';
 import { insertWithFreshCode } from './gift-code.ts';
 import * as q from './payments.queries.ts';
@@ -30,14 +30,14 @@ export interface GiftCardIssued {
   recipientEmail: string;
 }
 
-export interface Completion {
+export interface PaymentCompletion {
   payment: q.PaymentRow;
   applied: boolean;
   /** Set when this completion issued a gift card: its code is to be emailed after the commit. */
   giftCard?: GiftCardIssued;
 }
 
-export interface Settlement {
+export interface GatewaySettlement {
   providerReference?: string;
   gatewayCardPan?: string;
   /**
@@ -48,7 +48,7 @@ export interface Settlement {
 }
 
 export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
-  async function startOrExtendSubscription(tx: Tx, payment: q.PaymentRow, now: Date, given: Settlement['providerSubscription']) {
+  async function startOrExtendSubscription(tx: Tx, payment: q.PaymentRow, now: Date, given: GatewaySettlement['providerSubscription']) {
     const plan = await cat.findPlan(tx, payment.planId!);
     if (!plan) throw new Error(`payment ${payment.id} names a plan that does not exist`);
     const userId = payment.userId!;
@@ -114,7 +114,7 @@ export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
   }
 
   /** Completes a pending payment and grants what it bought; `applied` is false when it was not pending. */
-  async function complete(tx: Tx, paymentId: string, settlement: Settlement = {}): Promise<Completion> {
+  async function complete(tx: Tx, paymentId: string, settlement: GatewaySettlement = {}): Promise<PaymentCompletion> {
     const now = deps.clock.now();
     const settled = await q.settlePending(tx, paymentId, { status: 'completed', now, providerReference: settlement.providerReference, gatewayCardPan: settlement.gatewayCardPan });
     if (!settled) {

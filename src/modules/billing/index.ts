@@ -4,12 +4,12 @@ import type { AppDeps } from '../../app.ts';
 import { createIdempotency, type Idempotency } from '../../platform/http/idempotency.ts';
 import { adminBillingRoutes } from './admin-billing.routes.ts';
 import { createAdminBillingService } from './admin-billing.service.ts';
-import { adminCatalogueRoutes } from './admin-catalogue.routes.ts';
-import { createAdminCatalogueService } from './admin-catalogue.service.ts';
+import { adminOffersRoutes } from './admin-offers.routes.ts';
+import { createAdminOffersService } from './admin-offers.service.ts';
 import { adminGiftCardsRoutes } from './admin-gift-cards.routes.ts';
 import { createAdminGiftCardsService } from './admin-gift-cards.service.ts';
-import { catalogueRoutes } from './catalogue.routes.ts';
-import { createCatalogueService } from './catalogue.service.ts';
+import { offersRoutes } from './offers.routes.ts';
+import { createOffersService } from './offers.service.ts';
 import { creditsRoutes } from './credits.routes.ts';
 import { createCreditsService } from './credits.service.ts';
 import { createFulfilment } from './fulfilment.ts';
@@ -31,8 +31,8 @@ import { createZarinpalService } from './zarinpal.service.ts';
 import { appBaseUrl } from './payments.service.ts';
 
 export { createLedger, checkCreditInvariants, type Ledger, type CreditChange, type LedgerResult, type HoldRequest, type HoldResult } from './ledger.ts';
-export { creditTransactionTypes, type CreditTransactionType } from './billing.tables.ts';
-export { getBalance, ledgerSum, type CreditBalanceRow } from './billing.queries.ts';
+export { creditTransactionTypes, type CreditTransactionType } from './credits.tables.ts';
+export { getBalance, ledgerSum, type CreditBalanceRow } from './credits.queries.ts';
 export { expireCreditsJob, expireCreditsHandler, sweepExpiredCredits } from './credits.jobs.ts';
 export { expireSubscriptionsJob, expireSubscriptionsHandler, sweepEndedSubscriptions } from './subscriptions.jobs.ts';
 export { expirePaymentsJob, expirePaymentsHandler, expireStalePayments } from './payments.jobs.ts';
@@ -62,12 +62,12 @@ export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | '
   if (zarinpalGateway) gateways.zarinpal = zarinpalGateway;
   return {
     credits: createCreditsService({ db, clock: deps.clock }),
-    catalogue: createCatalogueService({ db, config: deps.config }),
+    offers: createOffersService({ db, config: deps.config }),
     payments: createPaymentsService({ db, clock: deps.clock, config: deps.config, fulfilment, gateways, promotions, mailer: deps.mailer, log: deps.log }),
     promotions,
     zarinpal: createZarinpalService({ db, config: deps.config, fulfilment, gateway: zarinpalGateway, mailer: deps.mailer, log: deps.log }),
     admin: createAdminBillingService({ db, clock: deps.clock, ledger }),
-    adminCatalogue: createAdminCatalogueService({ db, clock: deps.clock }),
+    adminOffers: createAdminOffersService({ db, clock: deps.clock }),
     adminGiftCards: createAdminGiftCardsService({ db, clock: deps.clock, mailer: deps.mailer, log: deps.log }),
     idempotency: createIdempotency({ db, clock: deps.clock }) as Idempotency,
     stripeWebhooks,
@@ -79,12 +79,12 @@ export type BillingModule = ReturnType<typeof createBillingModule>;
 
 export async function billingRoutes(app: FastifyInstance, billing: BillingModule): Promise<void> {
   await creditsRoutes(app, billing.credits);
-  await catalogueRoutes(app, billing.catalogue);
+  await offersRoutes(app, billing.offers);
   await paymentsRoutes(app, billing.payments, billing.idempotency);
   await promotionsRoutes(app, billing.promotions, billing.idempotency);
   await zarinpalRoutes(app, billing.zarinpal);
   await adminBillingRoutes(app, billing.admin);
-  await adminCatalogueRoutes(app, billing.adminCatalogue);
+  await adminOffersRoutes(app, billing.adminOffers);
   if (billing.stripeWebhooks) await stripeWebhookRoutes(app, billing.stripeWebhooks);
   await adminGiftCardsRoutes(app, billing.adminGiftCards);
 }

@@ -19,8 +19,8 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { DbOrTx, Tx } from '../../platform/db/types.ts';
 import { AppError, errors } from '../../platform/http/errors.ts';
-import type { CreditTransactionType } from './billing.tables.ts';
-import * as q from './billing.queries.ts';
+import type { CreditTransactionType } from './credits.tables.ts';
+import * as q from './credits.queries.ts';
 import * as cq from './credits.queries.ts';
 import type { LotAllocation } from './credits.tables.ts';
 

@@ -1,6 +1,6 @@
 /** Schemas of checkout, payments and subscriptions. */
 import { z } from 'zod';
-import { ZPlan } from './catalogue.dto.ts';
+import { ZPlan } from './offers.dto.ts';
 import { paymentProviders, paymentPurposes, paymentStatuses, subscriptionStatuses } from './payments.tables.ts';
 
 const ZTimestamp = z.iso.datetime();

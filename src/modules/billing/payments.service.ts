@@ -1,5 +1,5 @@
 /**
- * Checkout and the user's payments. Checkout creates a `pending` payment priced from the catalogue;
+ * Checkout and the user's payments. Checkout creates a `pending` payment priced from billing's offers;
  * the provider then completes it (here: the `manual` provider, by a request of the owner or an
  * admin). Another user's payment is 404.
  */
@@ -12,9 +12,9 @@ import type { Mailer } from '../../platform/mail/mailer.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage, type TListQuery } from '../../platform/http/pagination.ts';
 import { findUserById } from '../accounts/index.ts';
-import { actorTypeFor, recordAudit } from '../admin/index.ts';
-import * as cat from './catalogue.queries.ts';
-import { planView } from './catalogue.service.ts';
+import { actorTypeFor, recordAudit } from '../../platform/audit/audit.ts';
+import * as cat from './offers.queries.ts';
+import { planView } from './offers.service.ts';
 import type { Fulfilment, GiftCardIssued } from './fulfilment.ts';
 import type { CheckoutItem, PaymentGateways } from './gateways/gateway.ts';
 import type { TCheckoutBody, TCheckoutResult, TPayment, TSubscription } from './payments.dto.ts';

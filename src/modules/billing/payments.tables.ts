@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.ts';
-import { creditPackages, plans } from './catalogue.tables.ts';
+import { creditPackages, plans } from './offers.tables.ts';
 
 export const paymentPurposes = ['package', 'plan', 'gift_card'] as const;
 export type PaymentPurpose = (typeof paymentPurposes)[number];

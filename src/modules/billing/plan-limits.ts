@@ -7,8 +7,8 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import { isVendor } from '../accounts/index.ts';
-import * as cat from './catalogue.queries.ts';
-import type { TEffectivePlan } from './catalogue.dto.ts';
+import * as cat from './offers.queries.ts';
+import type { TEffectivePlan } from './offers.dto.ts';
 import * as q from './payments.queries.ts';
 
 export interface EffectivePlan {

@@ -6,8 +6,8 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db/types.ts';
 import { AppError, errors } from '../../platform/http/errors.ts';
-import * as q from './billing.queries.ts';
-import * as cat from './catalogue.queries.ts';
+import * as q from './credits.queries.ts';
+import * as cat from './offers.queries.ts';
 import { hashGiftCode } from './gift-code.ts';
 import type { Ledger } from './ledger.ts';
 import type { TCouponValidateBody, TCouponValidation, TRedeemResult } from './promotions.dto.ts';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.ts';
-import { creditPackages } from './catalogue.tables.ts';
+import { creditPackages } from './offers.tables.ts';
 
 export const couponTypes = ['percentage', 'fixed_amount', 'credits'] as const;
 export type CouponType = (typeof couponTypes)[number];

@@ -12,8 +12,8 @@
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Tx } from '../../platform/db/types.ts';
-import * as cat from './catalogue.queries.ts';
-import type { Completion, Fulfilment, GiftCardIssued, Settlement } from './fulfilment.ts';
+import * as cat from './offers.queries.ts';
+import type { PaymentCompletion, Fulfilment, GiftCardIssued, GatewaySettlement } from './fulfilment.ts';
 import { fromUnix, type StripeReader, type TCheckoutSession, type TSubscription } from './gateways/stripe-client.ts';
 import * as q from './payments.queries.ts';
 import type { SubscriptionStatus } from './payments.tables.ts';
@@ -31,14 +31,14 @@ export type StripeEventHandler = (objectId: string) => Promise<PreparedEvent>;
 
 const ignored = (note: string): EventOutcome => ({ status: 'ignored', note });
 const processed = (note?: string): EventOutcome => ({ status: 'processed', note });
-const completed = (done: Completion): EventOutcome =>
+const completed = (done: PaymentCompletion): EventOutcome =>
   done.applied ? { status: 'processed', giftCard: done.giftCard } : processed(`the payment was already ${done.payment.status}`);
 
 const isUuid = (v: string | null | undefined): v is string => z.uuid().safeParse(v).success;
 
 const isPaid = (s: TCheckoutSession) => s.status === 'complete' && (s.payment_status === 'paid' || s.payment_status === 'no_payment_required');
 
-function periodOf(sub: TSubscription): Settlement['providerSubscription'] {
+function periodOf(sub: TSubscription): GatewaySettlement['providerSubscription'] {
   const item = sub.items.data[0];
   return item ? { id: sub.id, periodStart: fromUnix(item.current_period_start), periodEnd: fromUnix(item.current_period_end) } : undefined;
 }

@@ -7,7 +7,7 @@ import type { Tx } from '../../platform/db/types.ts';
 import type { Principal } from '../../platform/http/auth.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
-import { recordAudit } from '../admin/index.ts';
+import { recordAudit } from '../../platform/audit/audit.ts';
 import type { TAdminGenerationQuery, TCreateApiCostBody, TCreatePriceBody, TPatchApiCostBody, TPatchPriceBody } from './admin.dto.ts';
 import type { GenerationContext } from './context.ts';
 import { sendRunJob } from './generation.jobs.ts';

@@ -9,7 +9,7 @@ import type { Storage } from '../../platform/storage/index.ts';
 import type { Ledger } from '../billing/index.ts';
 import type { MediaLimits } from '../media/index.ts';
 import type { ImageProvider } from './providers/provider.ts';
-import type { Router } from './routing.ts';
+import type { ProviderChoice } from './provider-choice.ts';
 import type { StatusBus } from './status-bus.ts';
 import type { GenerationViews } from './view.ts';
 
@@ -75,7 +75,7 @@ export interface GenerationContext {
   log: Logger;
   ledger: Ledger;
   bus: StatusBus;
-  router: Router;
+  providerChoice: ProviderChoice;
   views: GenerationViews;
   watermarkFor: WatermarkFor;
   catalog: CatalogLookup;

@@ -1,4 +1,4 @@
-/** A user's generations: submit, read, list, annotate, cancel; the type catalogue. */
+/** A user's generations: submit, read, list, annotate, cancel; the type list. */
 import { errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { GenerationContext } from './context.ts';
@@ -29,7 +29,7 @@ export function createGenerationService(ctx: GenerationContext) {
         description: s.description,
         credits_per_output: prices.get(s.type)!,
         params_schema: paramsJsonSchema(s),
-        providers: ctx.router.candidates(s.type).map((p) => p.id),
+        providers: ctx.providerChoice.candidates(s.type).map((p) => p.id),
         ...(s.styles ? { styles: [...s.styles] } : {}),
         sources: { min: s.sources.min, max: s.sources.max },
         needs: { prompt: Boolean(s.needs?.prompt), subject: Boolean(s.needs?.subject), style: Boolean(s.needs?.style) },

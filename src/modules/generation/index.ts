@@ -19,7 +19,7 @@ import { createEventStreams } from './events.ts';
 import { generationRoutes as userRoutes } from './generation.routes.ts';
 import { createGenerationService } from './generation.service.ts';
 import { createProviders } from './providers/index.ts';
-import { createRouter } from './routing.ts';
+import { createProviderChoice } from './provider-choice.ts';
 import { statusBusFor } from './status-bus.ts';
 import { createGenerationViews } from './view.ts';
 
@@ -59,7 +59,7 @@ export function createGenerationContext(deps: GenerationDeps): GenerationContext
     log: deps.log,
     ledger: createLedger({ clock: deps.clock }),
     bus: statusBusFor(deps.database, deps.log),
-    router: createRouter(deps.config.generation, providers),
+    providerChoice: createProviderChoice(deps.config.generation, providers),
     views: createGenerationViews(createAssetLinks({ storage: deps.storage, clock: deps.clock, secret: deps.secret, config: deps.config })),
     watermarkFor: deps.watermarkFor ?? plans.hasWatermark,
     catalog: deps.catalog ?? createCatalogLookup({ db, clock: deps.clock }),

@@ -179,7 +179,7 @@ export function createRunner(ctx: GenerationContext) {
     const log = job.log.child({ generationId: row.id, provider: row.provider });
 
     try {
-      const provider = ctx.router.byId(row.provider);
+      const provider = ctx.providerChoice.byId(row.provider);
       if (!provider) throw new ProviderError('provider_unavailable', `Provider ${row.provider} is not configured on this worker.`);
       const input = await inputOf(row);
       const result = await untilAborted(provider.run(input, { signal, deadline: row.deadlineAt, log, recordCall: (c) => calls.push(c) }), signal);

@@ -23,7 +23,7 @@ const settledOf = (row: GenerationRow, status: SettledGeneration['status']): Set
   outputAssetIds: [],
 });
 
-export interface Completion {
+export interface DeliveredRun {
   assets: NewAsset[];
   model: string;
   costMicros: number;
@@ -38,7 +38,7 @@ export function createSettlement(ctx: GenerationContext) {
   }
 
   /** processing → completed: captures the outputs delivered, releases the rest. Undefined when the run lost its claim. */
-  async function complete(tx: Tx, current: GenerationRow, runToken: string, c: Completion): Promise<GenerationRow | undefined> {
+  async function complete(tx: Tx, current: GenerationRow, runToken: string, c: DeliveredRun): Promise<GenerationRow | undefined> {
     const now = ctx.clock.now();
     const delivered = c.assets.slice(0, current.numOutputs);
     // A training delivers artifacts (a trained model), not images: what was asked for was delivered.
@@ -119,4 +119,4 @@ export function createSettlement(ctx: GenerationContext) {
 
   return { complete, fail, cancel };
 }
-export type Settlement = ReturnType<typeof createSettlement>;
+export type GenerationSettlement = ReturnType<typeof createSettlement>;

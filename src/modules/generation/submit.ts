@@ -102,7 +102,7 @@ export function createSubmit(ctx: GenerationContext) {
     const sourceAssetIds = await sources(tx, userId, spec, body);
     const price = await findActivePrice(tx, spec.type);
     if (!price) throw errors.validation([{ path: 'type', message: `${spec.type} has no price and is not offered` }]);
-    const provider = ctx.router.choose(spec.type, body.provider);
+    const provider = ctx.providerChoice.choose(spec.type, body.provider);
 
     const id = randomUUID();
     const now = ctx.clock.now();

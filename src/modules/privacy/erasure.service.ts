@@ -6,7 +6,7 @@
  * job: a storage hiccup cannot undo an erasure, and a rolled-back erasure deletes no file.
  */
 import { errors } from '../../platform/http/errors.ts';
-import { recordAudit } from '../admin/index.ts';
+import { recordAudit } from '../../platform/audit/audit.ts';
 import { verifyPassword } from '../accounts/index.ts';
 import { assetFolderOf } from '../media/index.ts';
 import type { PrivacyDeps } from './context.ts';

@@ -1,14 +1,14 @@
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgTransaction } from 'drizzle-orm/pg-core';
-import type * as schema from './schema.ts';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
 
-export type Schema = typeof schema;
+type NoSchema = Record<string, never>;
 
 /**
  * What every `*.queries.ts` function takes first: the database or an open transaction. Both the
  * embedded (PGlite) and the server (node-postgres) drivers satisfy it, so queries are written once.
+ * No relational schema is attached: queries name their tables, so the platform need not know them.
  */
-export type Db = PgDatabase<PgQueryResultHKT, Schema>;
-export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Db = PgDatabase<PgQueryResultHKT, NoSchema>;
+export type Tx = PgTransaction<PgQueryResultHKT, NoSchema, ExtractTablesWithRelations<NoSchema>>;
 export type DbOrTx = Db | Tx;

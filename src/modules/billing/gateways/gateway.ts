@@ -7,7 +7,7 @@
  * reached it throws, the transaction rolls back and no pending payment is left behind.
  */
 import type { Tx } from '../../../platform/db/types.ts';
-import type { BillingPeriod, ProviderPriceIds } from '../catalogue.tables.ts';
+import type { BillingPeriod, ProviderPriceIds } from '../offers.tables.ts';
 import type { PaymentRow } from '../payments.queries.ts';
 
 export interface CheckoutItem {

@@ -1,6 +1,6 @@
+/** The audit trail's table: who did what to which target, written in the transaction of the change. */
 import { sql } from 'drizzle-orm';
 import { check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../accounts/accounts.tables.ts';
 
 export const auditActorTypes = ['system', 'user', 'vendor', 'admin'] as const;
 export type AuditActorType = (typeof auditActorTypes)[number];
@@ -10,7 +10,8 @@ export const auditLogs = pgTable(
   {
     id: uuid().primaryKey().defaultRandom(),
     actorType: text({ enum: auditActorTypes }).notNull(),
-    actorId: uuid().references(() => users.id, { onDelete: 'set null' }),
+    // No foreign key: the platform knows no module's tables. Erasure nulls it (privacy's scrubPersonalTraces).
+    actorId: uuid(),
     action: text().notNull(),
     targetType: text(),
     targetId: text(),

@@ -1,5 +1,5 @@
 /**
- * The catalogue: default packages and plans created by the migrations, and the public lists.
+ * The offers: default packages and plans created by the migrations, and the public lists.
  * Real: app, database with its migrations. Stand-ins: none needed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 /** Schemas of /admin/packages and /admin/plans. */
 import { z } from 'zod';
-import { ZPackage, ZPlan } from './catalogue.dto.ts';
-import { billingPeriods, planAudiences } from './catalogue.tables.ts';
+import { ZPackage, ZPlan } from './offers.dto.ts';
+import { billingPeriods, planAudiences } from './offers.tables.ts';
 
 const ZCurrency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD');
 const ZMinor = z.number().int().min(0).max(2_000_000_000);

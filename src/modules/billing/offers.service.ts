@@ -1,9 +1,9 @@
-/** The catalogue as buyers see it: active credit packages and plans, and how they can pay. */
+/** Billing's offers as buyers see them: active credit packages and plans, and how they can pay. */
 import type { Config } from '../../config.ts';
 import type { Db } from '../../platform/db/types.ts';
-import type { TPackage, TPlan } from './catalogue.dto.ts';
-import * as q from './catalogue.queries.ts';
-import type { PlanAudience } from './catalogue.tables.ts';
+import type { TPackage, TPlan } from './offers.dto.ts';
+import * as q from './offers.queries.ts';
+import type { PlanAudience } from './offers.tables.ts';
 import type { PaymentProvider } from './payments.tables.ts';
 
 /** The payment providers this server is configured for, in the order a checkout page offers them. */
@@ -15,14 +15,14 @@ export function enabledProviders(payments: Config['payments']): PaymentProvider[
   return out;
 }
 
-export function createCatalogueService(deps: { db: Db; config: Pick<Config, 'payments'> }) {
+export function createOffersService(deps: { db: Db; config: Pick<Config, 'payments'> }) {
   return {
     providers: (): { providers: PaymentProvider[] } => ({ providers: enabledProviders(deps.config.payments) }),
     packages: async (): Promise<{ data: TPackage[] }> => ({ data: (await q.listActivePackages(deps.db)).map(packageView) }),
     plans: async (audience?: PlanAudience): Promise<{ data: TPlan[] }> => ({ data: (await q.listActivePlans(deps.db, audience)).map(planView) }),
   };
 }
-export type CatalogueService = ReturnType<typeof createCatalogueService>;
+export type OffersService = ReturnType<typeof createOffersService>;
 
 export function packageView(p: q.CreditPackageRow): TPackage {
   return {

@@ -1,5 +1,5 @@
-import type { DbOrTx } from '../../platform/db/types.ts';
-import { auditLogs } from './admin.tables.ts';
+import type { DbOrTx } from '../db/types.ts';
+import { auditLogs } from './audit.tables.ts';
 
 export type NewAuditLog = typeof auditLogs.$inferInsert;
 

@@ -2,11 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import * as dto from './catalogue.dto.ts';
+import * as dto from './offers.dto.ts';
 import { paymentProviders } from './payments.tables.ts';
-import type { CatalogueService } from './catalogue.service.ts';
+import type { OffersService } from './offers.service.ts';
 
-export async function catalogueRoutes(app: FastifyInstance, catalogue: CatalogueService): Promise<void> {
+export async function offersRoutes(app: FastifyInstance, offers: OffersService): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['billing'];
 
@@ -19,16 +19,16 @@ export async function catalogueRoutes(app: FastifyInstance, catalogue: Catalogue
         response: { 200: z.object({ providers: z.array(z.enum(paymentProviders)) }) },
       },
     },
-    async () => catalogue.providers(),
+    async () => offers.providers(),
   );
 
   r.get('/billing/packages', { schema: { tags, summary: 'Active credit packages', response: { 200: z.object({ data: z.array(dto.ZPackage) }) } } }, async () =>
-    catalogue.packages(),
+    offers.packages(),
   );
 
   r.get(
     '/billing/plans',
     { schema: { tags, summary: 'Active plans, for users or vendors', querystring: dto.ZPlansQuery, response: { 200: z.object({ data: z.array(dto.ZPlan) }) } } },
-    async (request) => catalogue.plans(request.query.audience),
+    async (request) => offers.plans(request.query.audience),
   );
 }

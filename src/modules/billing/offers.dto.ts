@@ -1,6 +1,6 @@
-/** Schemas of the catalogue: credit packages and plans. */
+/** Schemas of the offers: credit packages and plans. */
 import { z } from 'zod';
-import { billingPeriods, planAudiences } from './catalogue.tables.ts';
+import { billingPeriods, planAudiences } from './offers.tables.ts';
 
 export const ZPackage = z.object({
   id: z.uuid(),

@@ -8,7 +8,7 @@ import type { Config } from '../../config.ts';
 import { errors } from '../../platform/http/errors.ts';
 import type { GenerationType, ImageProvider } from './providers/provider.ts';
 
-export interface Router {
+export interface ProviderChoice {
   /** The providers that can run `type`, in routing order. */
   candidates(type: GenerationType): ImageProvider[];
   /** The provider for a new generation; 400 when the requested one cannot do the type, 400 provider_unavailable when none can. */
@@ -16,7 +16,7 @@ export interface Router {
   byId(id: string): ImageProvider | undefined;
 }
 
-export function createRouter(config: Pick<Config['generation'], 'defaultProviders' | 'routes'>, providers: readonly ImageProvider[]): Router {
+export function createProviderChoice(config: Pick<Config['generation'], 'defaultProviders' | 'routes'>, providers: readonly ImageProvider[]): ProviderChoice {
   const byId = new Map(providers.map((p) => [p.id as string, p]));
 
   function candidates(type: GenerationType): ImageProvider[] {

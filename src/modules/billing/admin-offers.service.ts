@@ -3,11 +3,11 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/types.ts';
 import type { Principal } from '../../platform/http/auth.ts';
 import { errors } from '../../platform/http/errors.ts';
-import { recordAudit } from '../admin/index.ts';
-import type { TCreatePackageBody, TCreatePlanBody, TPatchPackageBody, TPatchPlanBody } from './admin-catalogue.dto.ts';
+import { recordAudit } from '../../platform/audit/audit.ts';
+import type { TCreatePackageBody, TCreatePlanBody, TPatchPackageBody, TPatchPlanBody } from './admin-offers.dto.ts';
 import type { AdminMeta } from './admin-billing.service.ts';
-import * as q from './catalogue.queries.ts';
-import { packageView, planView } from './catalogue.service.ts';
+import * as q from './offers.queries.ts';
+import { packageView, planView } from './offers.service.ts';
 import { defined } from '../../platform/defined.ts';
 
 function packageFields(b: TPatchPackageBody & { name?: string }) {
@@ -50,7 +50,7 @@ function planFields(b: TPatchPlanBody & { name?: string }) {
 const adminPackage = (p: q.CreditPackageRow) => ({ ...packageView(p), is_active: p.isActive, sort_order: p.sortOrder, provider_price_ids: p.providerPriceIds as Record<string, string> });
 const adminPlan = (p: q.PlanRow) => ({ ...planView(p), is_active: p.isActive, sort_order: p.sortOrder, provider_price_ids: p.providerPriceIds as Record<string, string> });
 
-export function createAdminCatalogueService(deps: { db: Db; clock: Clock }) {
+export function createAdminOffersService(deps: { db: Db; clock: Clock }) {
   async function write<T>(admin: Principal, meta: AdminMeta, action: string, targetType: string, work: (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => Promise<{ id: string; view: T }>, details: Record<string, unknown>) {
     return deps.db.transaction(async (tx) => {
       const { id, view } = await work(tx);
@@ -95,4 +95,4 @@ export function createAdminCatalogueService(deps: { db: Db; clock: Clock }) {
   };
 }
 
-export type AdminCatalogueService = ReturnType<typeof createAdminCatalogueService>;
+export type AdminOffersService = ReturnType<typeof createAdminOffersService>;

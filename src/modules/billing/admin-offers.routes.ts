@@ -4,12 +4,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf } from '../../platform/http/auth.ts';
 import { ZIdParams } from './admin-billing.dto.ts';
-import * as dto from './admin-catalogue.dto.ts';
-import type { AdminCatalogueService } from './admin-catalogue.service.ts';
+import * as dto from './admin-offers.dto.ts';
+import type { AdminOffersService } from './admin-offers.service.ts';
 import { requestMeta } from '../../platform/http/request-meta.ts';
 
 const admin = { auth: 'admin' } as const;
-export async function adminCatalogueRoutes(app: FastifyInstance, service: AdminCatalogueService): Promise<void> {
+export async function adminOffersRoutes(app: FastifyInstance, service: AdminOffersService): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['admin'];
 

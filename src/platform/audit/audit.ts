@@ -2,9 +2,9 @@
  * The audit trail. Rows are written in the same transaction as the change they describe, so the
  * log never claims something that was rolled back (a failed login is its own small write).
  */
-import type { DbOrTx } from '../../platform/db/types.ts';
-import type { AuditActorType } from './admin.tables.ts';
-import { insertAuditLog } from './admin.queries.ts';
+import type { DbOrTx } from '../db/types.ts';
+import type { AuditActorType } from './audit.tables.ts';
+import { insertAuditLog } from './audit.queries.ts';
 
 export interface AuditEntry {
   actorType: AuditActorType;

@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/types.ts';
-import { creditPackages, plans, type PlanAudience } from './catalogue.tables.ts';
+import { creditPackages, plans, type PlanAudience } from './offers.tables.ts';
 
 export type CreditPackageRow = typeof creditPackages.$inferSelect;
 export type PlanRow = typeof plans.$inferSelect;
