@@ -8,26 +8,18 @@
  */
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
+import { composeModules, type Modules } from './compose.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { jobHandlers } from './jobs.ts';
-import { createAccountsModule } from './modules/accounts/index.ts';
-import { createCatalogLookup } from './modules/catalog/index.ts';
-import { createGenerationContext } from './modules/generation/index.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
 const USAGE = `Usage: atelier <start|api|worker|migrate|admin create --email <email> --password <password>>`;
 
-const accountsOf = (rt: Runtime) => createAccountsModule(rt);
-
-/** What the job handlers are built from, out of the runtime. */
-const handlerDeps = (rt: Runtime) => ({ db: rt.database.db, clock: rt.clock, storage: rt.storage, queue: rt.queue, secret: rt.secret, config: rt.config, log: rt.log });
-
 /** Every queue's workers, the generation engine's included, in this process. */
-const startWorkers = (rt: Runtime) => rt.queue.work(jobHandlers(handlerDeps(rt), createGenerationContext({ ...rt, log: rt.log, catalog: createCatalogLookup({ db: rt.database.db, clock: rt.clock }) })));
+const startWorkers = (rt: Runtime, modules: Modules) => rt.queue.work(modules.jobHandlers);
 
-async function ensureConfiguredAdmin(rt: Runtime): Promise<void> {
+async function ensureConfiguredAdmin(rt: Runtime, modules: Modules): Promise<void> {
   if (!rt.config.admin) return;
-  const result = await accountsOf(rt).admins.createAdmin(rt.config.admin);
+  const result = await modules.accounts.admins.createAdmin(rt.config.admin);
   if (result.created) rt.log.info({ email: rt.config.admin.email }, 'created the configured administrator');
 }
 
@@ -52,9 +44,11 @@ function onShutdown(rt: Runtime, stop: () => Promise<void>): void {
 
 async function serve(config: Config, withWorkers: boolean): Promise<void> {
   const rt = await openRuntime(config);
-  await ensureConfiguredAdmin(rt);
-  if (withWorkers) await startWorkers(rt);
-  const app = await buildApp({ ...rt, logger: rt.log });
+  // One set of modules serves the API and, in `start`, the workers of this process.
+  const modules = composeModules(rt);
+  await ensureConfiguredAdmin(rt, modules);
+  if (withWorkers) await startWorkers(rt, modules);
+  const app = await buildApp({ ...rt, modules });
   const address = await app.listen({ port: config.port, host: config.host });
   const shown = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   // The one line a person starting Atelier needs, on stdout whatever the log level.
@@ -64,7 +58,7 @@ async function serve(config: Config, withWorkers: boolean): Promise<void> {
 
 async function worker(config: Config): Promise<void> {
   const rt = await openRuntime(config);
-  await startWorkers(rt);
+  await startWorkers(rt, composeModules(rt));
   rt.log.info({ database: rt.database.kind }, 'worker started');
   onShutdown(rt, async () => {});
 }
@@ -75,7 +69,7 @@ async function adminCreate(config: Config, args: string[]): Promise<void> {
   if (values.password.length < 8) throw new UsageError('the password must be at least 8 characters');
   const rt = await openRuntime(config);
   try {
-    const result = await accountsOf(rt).admins.createAdmin({ email: values.email, password: values.password });
+    const result = await composeModules(rt).accounts.admins.createAdmin({ email: values.email, password: values.password });
     if (!result.created) throw new UsageError(`an account with ${values.email} already exists`);
     process.stdout.write(`Created administrator ${values.email} (${result.userId})\n`);
   } finally {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.ts';
+import { composeModules, type Modules } from '../../src/compose.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { jobDefinitions } from '../../src/jobs.ts';
 import type { GenerationOptions } from '../../src/modules/generation/index.ts';
@@ -23,6 +24,8 @@ import { createTestDatabase } from './databases.ts';
 
 export interface TestApp {
   app: FastifyInstance;
+  /** The modules the app serves, built once by the composition root (their job handlers too). */
+  modules: Modules;
   config: Config;
   database: Database;
   queue: Queue;
@@ -51,21 +54,24 @@ export async function createTestApp(
   const clock = manualClock(new Date());
   const secret = 'test-secret-'.padEnd(48, 'x');
   const storage = opts.storage ?? createStorage(config);
-  const app = await buildApp({
-    config,
-    database,
-    queue,
-    clock: opts.realClock ? { now: () => new Date() } : clock,
-    secret,
-    mailer: createOutboxMailer(database.db),
-    sms: createOutboxSms(database.db),
-    storage,
-    webRoot: null,
-    logger: log,
-    ...(opts.generation ? { generation: opts.generation } : {}),
-  });
+  const modules = composeModules(
+    {
+      config,
+      database,
+      queue,
+      clock: opts.realClock ? { now: () => new Date() } : clock,
+      secret,
+      mailer: createOutboxMailer(database.db),
+      sms: createOutboxSms(database.db),
+      storage,
+      log,
+    },
+    opts.generation,
+  );
+  const app = await buildApp({ config, database, queue, storage, log, modules, webRoot: null });
   return {
     app,
+    modules,
     config,
     database,
     queue,

@@ -5,10 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { jobHandlers } from '../../src/jobs.ts';
-import { checkCreditInvariants, createLedger } from '../../src/modules/billing/index.ts';
-import { createGenerationContext, type GenerationContext, type GenerationOptions } from '../../src/modules/generation/index.ts';
-import { createLogger } from '../../src/platform/logger.ts';
+import { checkCreditInvariants } from '../../src/modules/billing/index.ts';
+import type { GenerationContext, GenerationOptions } from '../../src/modules/generation/index.ts';
 import { call, createTestApp, sqlRows, type TestApp } from './app.ts';
 import { signUp } from './accounts.ts';
 import { makeImage, upload } from './media.ts';
@@ -29,11 +27,10 @@ export interface GenerationTestApp extends TestApp {
 
 export async function createGenerationTestApp(opts: { env?: Record<string, string>; generation: GenerationOptions }): Promise<GenerationTestApp> {
   const t = await createTestApp({ env: { ATELIER_SIGNUP_CREDITS: '0', ...opts.env }, generation: opts.generation });
-  const log = createLogger('silent');
-  const ctx = createGenerationContext({ ...t, log, ...opts.generation });
-  const ledger = createLedger({ clock: t.clock });
+  const ctx = t.modules.generation.context;
+  const ledger = t.modules.billing.ledger;
   // The engine's handlers and every other queue's, as a worker process runs them.
-  const handlers = jobHandlers({ db: t.database.db, clock: t.clock, storage: t.storage, queue: t.queue, secret: t.secret, config: t.config, log }, ctx);
+  const handlers = t.modules.jobHandlers;
   let working = false;
 
   const g: GenerationTestApp = Object.assign(t, {

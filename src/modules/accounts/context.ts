@@ -1,13 +1,21 @@
 /** What every accounts service is built from. */
 import type { Config } from '../../config.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/types.ts';
+import type { Db, DbOrTx, Tx } from '../../platform/db/types.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { SmsSender } from '../../platform/sms/sms.ts';
-import { createLedger, type Ledger } from '../billing/index.ts';
 import type { TUserPlan } from './accounts.dto.ts';
 import { createTokenService, type TokenService } from './tokens.ts';
+
+/**
+ * What accounts needs of billing, which depends on accounts and so cannot be imported back: the
+ * sign-up bonus (one ledger row in the sign-up transaction) and the balance shown with a user.
+ */
+export interface AccountCredits {
+  grantSignupBonus(tx: Tx, grant: { userId: string; amount: number; idempotencyKey: string; description: string }): Promise<void>;
+  balanceOf(db: DbOrTx, userId: string): Promise<{ available: number; held: number } | undefined>;
+}
 
 export interface AccountsDeps {
   db: Db;
@@ -17,18 +25,13 @@ export interface AccountsDeps {
   mailer: Mailer;
   sms: SmsSender;
   log: Logger;
-  /**
-   * Whether a user owns an asset (for the avatar). Given by the app from the media module, which
-   * depends on accounts, so accounts does not import it back. Absent: no asset can be named.
-   */
-  ownsAsset?: (userId: string, assetId: string) => Promise<boolean>;
-  /**
-   * The plan a user is on now, for GET /me. Given by the app from billing (which imports accounts).
-   * Absent: `plan` is null.
-   */
-  planOf?: (userId: string) => Promise<TUserPlan | null>;
+  credits: AccountCredits;
+  /** Whether a user owns an asset (for the avatar); media's, handed in (media depends on accounts). */
+  ownsAsset: (userId: string, assetId: string) => Promise<boolean>;
+  /** The plan a user is on now, for GET /me; billing's, handed in. */
+  planOf: (userId: string) => Promise<TUserPlan | null>;
   /** A link to the user's avatar image (expiring, signed), or null when the asset is gone. From media too. */
-  avatarUrl?: AvatarUrl;
+  avatarUrl: AvatarUrl;
 }
 
 export type AvatarUrl = (userId: string, assetId: string) => Promise<string | null>;
@@ -38,13 +41,11 @@ export type { RequestMeta } from '../../platform/http/request-meta.ts';
 
 export interface AccountsContext extends AccountsDeps {
   tokens: TokenService;
-  ledger: Ledger;
 }
 
 export function createAccountsContext(deps: AccountsDeps): AccountsContext {
   return {
     ...deps,
     tokens: createTokenService({ secret: deps.secret, accessTtlSec: deps.config.auth.accessTokenTtlSec }),
-    ledger: createLedger({ clock: deps.clock }),
   };
 }

@@ -21,7 +21,7 @@ export function createProfileService(ctx: AccountsContext) {
   }
 
   async function update(userId: string, body: TPatchMeBody): Promise<TUser> {
-    if (body.avatar_asset_id && !(await ctx.ownsAsset?.(userId, body.avatar_asset_id))) throw errors.notFound('Asset');
+    if (body.avatar_asset_id && !(await ctx.ownsAsset(userId, body.avatar_asset_id))) throw errors.notFound('Asset');
     const now = ctx.clock.now();
     const patch: Partial<uq.NewUser> = { updatedAt: now };
     if (body.full_name !== undefined) patch.fullName = body.full_name;

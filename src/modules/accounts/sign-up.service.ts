@@ -49,15 +49,7 @@ export function createSignUpService(ctx: AccountsContext, sessions: SessionsServ
       }
 
       if (ctx.config.signupCredits > 0) {
-        await ctx.ledger.apply(tx, {
-          userId: user.id,
-          type: 'signup_bonus',
-          amount: ctx.config.signupCredits,
-          idempotencyKey: `signup:${user.id}`,
-          description: 'Welcome credits',
-          referenceType: 'user',
-          referenceId: user.id,
-        });
+        await ctx.credits.grantSignupBonus(tx, { userId: user.id, amount: ctx.config.signupCredits, idempotencyKey: `signup:${user.id}`, description: 'Welcome credits' });
       }
       await recordAudit(tx, {
         actorType: actorTypeFor(user.role),

@@ -1,6 +1,5 @@
 /** The public shape of a user (GET /me and every auth response). */
 import type { DbOrTx } from '../../platform/db/types.ts';
-import { getBalance } from '../billing/index.ts';
 import type { TUser } from './accounts.dto.ts';
 import { findVendorProfile, type UserRow } from './accounts.queries.ts';
 import type { AccountsDeps } from './context.ts';
@@ -8,14 +7,14 @@ import type { AccountsDeps } from './context.ts';
 /**
  * `avatar_url` links to the avatar asset's image (signed and expiring, so it is made per response),
  * or falls back to a stored external URL; null when neither exists (or the asset was deleted).
- * `plan` comes from billing through `planOf`; without it, null.
+ * Balance and `plan` come from billing through the handed-in `credits` and `planOf`.
  */
-export async function toUserView(db: DbOrTx, user: UserRow, views: Pick<AccountsDeps, 'planOf' | 'avatarUrl'> = {}): Promise<TUser> {
+export async function toUserView(db: DbOrTx, user: UserRow, views: Pick<AccountsDeps, 'credits' | 'planOf' | 'avatarUrl'>): Promise<TUser> {
   const [balance, vendor, plan, avatar] = await Promise.all([
-    getBalance(db, user.id),
+    views.credits.balanceOf(db, user.id),
     user.role === 'vendor' ? findVendorProfile(db, user.id) : Promise.resolve(undefined),
-    views.planOf ? views.planOf(user.id) : Promise.resolve(null),
-    user.avatarAssetId && views.avatarUrl ? views.avatarUrl(user.id, user.avatarAssetId) : Promise.resolve(null),
+    views.planOf(user.id),
+    user.avatarAssetId ? views.avatarUrl(user.id, user.avatarAssetId) : Promise.resolve(null),
   ]);
   return {
     id: user.id,

@@ -1,6 +1,9 @@
-/** What other modules and the app may use of billing. */
+/** What other modules and the composition root may use of billing. */
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../../app.ts';
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db/types.ts';
+import type { Mailer } from '../../platform/mail/mailer.ts';
 import { createIdempotency, type Idempotency } from '../../platform/http/idempotency.ts';
 import { adminBillingRoutes } from './admin-billing.routes.ts';
 import { createAdminBillingService } from './admin-billing.service.ts';
@@ -40,8 +43,16 @@ export { createFulfilment, type Fulfilment } from './fulfilment.ts';
 export { creditInvariantReport, type CreditInvariantReport } from './invariants.ts';
 export { createPlanLimits, effectivePlan, subscriptionInForce, type EffectivePlan, type PlanLimits } from './plan-limits.ts';
 
-export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | 'config' | 'mailer'> & { log: Logger }) {
-  const db = deps.database.db;
+export interface BillingDeps {
+  db: Db;
+  clock: Clock;
+  config: Pick<Config, 'payments' | 'publicUrl' | 'port'>;
+  mailer: Mailer;
+  log: Logger;
+}
+
+export function createBillingModule(deps: BillingDeps) {
+  const db = deps.db;
   const ledger = createLedger({ clock: deps.clock });
   const fulfilment = createFulfilment({ clock: deps.clock, ledger });
   const promotions = createPromotionsService({ db, clock: deps.clock, ledger });
@@ -61,6 +72,8 @@ export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | '
     : undefined;
   if (zarinpalGateway) gateways.zarinpal = zarinpalGateway;
   return {
+    /** The one ledger every credit change goes through; the composition root hands it to other modules. */
+    ledger,
     credits: createCreditsService({ db, clock: deps.clock }),
     offers: createOffersService({ db, config: deps.config }),
     payments: createPaymentsService({ db, clock: deps.clock, config: deps.config, fulfilment, gateways, promotions, mailer: deps.mailer, log: deps.log }),
@@ -71,7 +84,7 @@ export function createBillingModule(deps: Pick<AppDeps, 'database' | 'clock' | '
     adminGiftCards: createAdminGiftCardsService({ db, clock: deps.clock, mailer: deps.mailer, log: deps.log }),
     idempotency: createIdempotency({ db, clock: deps.clock }) as Idempotency,
     stripeWebhooks,
-    /** The effective plan and its limits, for the app to hand to other modules. */
+    /** The effective plan and its limits, for the composition root to hand to other modules. */
     planLimits: createPlanLimits({ db, clock: deps.clock }),
   };
 }

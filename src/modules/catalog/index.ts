@@ -1,7 +1,7 @@
-/** What other modules, the app and the worker may use of the catalog. */
+/** What other modules and the composition root may use of the catalog. */
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../platform/clock.ts';
-import type { Database } from '../../platform/db/database.ts';
+import type { Db } from '../../platform/db/types.ts';
 import type { AssetLinks } from '../media/index.ts';
 import { productsRoutes } from './products.routes.ts';
 import { createProductsService, type ProductsService } from './products.service.ts';
@@ -9,7 +9,7 @@ import { createStylesService, type StylesService } from './styles.service.ts';
 import { templatesRoutes } from './templates.routes.ts';
 import { createTemplatesService, type TemplatesService } from './templates.service.ts';
 
-export { createCatalogLookup } from './lookup.ts';
+export { createCatalogLookup, type CatalogLookup, type SettledGeneration, type SubjectForEngine } from './lookup.ts';
 export { products, productImages, templates, categories, templateCategories, templateMetrics, styles } from './catalog.tables.ts';
 
 export interface CatalogModule {
@@ -18,8 +18,15 @@ export interface CatalogModule {
   styles: StylesService;
 }
 
-export function createCatalogModule(deps: { database: Database; clock: Clock; links: Pick<AssetLinks, 'link'> }): CatalogModule {
-  const db = deps.database.db;
+export interface CatalogDeps {
+  db: Db;
+  clock: Clock;
+  /** Signed links to asset files (media's). */
+  links: Pick<AssetLinks, 'link'>;
+}
+
+export function createCatalogModule(deps: CatalogDeps): CatalogModule {
+  const db = deps.db;
   return {
     products: createProductsService({ db, clock: deps.clock, links: deps.links }),
     templates: createTemplatesService({ db, clock: deps.clock }),

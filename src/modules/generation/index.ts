@@ -1,29 +1,19 @@
-/** What other modules, the app and the CLI may use of the generation engine. */
+/** What other modules and the composition root may use of the generation engine. */
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../../config.ts';
-import type { Clock } from '../../platform/clock.ts';
-import type { Database } from '../../platform/db/database.ts';
 import { createIdempotency } from '../../platform/http/idempotency.ts';
-import type { Logger } from '../../platform/logger.ts';
-import type { Queue } from '../../platform/queue/queue.ts';
-import type { Storage } from '../../platform/storage/index.ts';
-import { createLedger, createPlanLimits } from '../billing/index.ts';
-import { createAssetLinks } from '../media/index.ts';
 import { generationAdminRoutes } from './admin.routes.ts';
 import { batchesRoutes } from './batches.routes.ts';
 import { createBatchesService } from './batches.service.ts';
 import { createGenerationAdminService } from './admin.service.ts';
-import { createCatalogLookup } from '../catalog/index.ts';
-import type { GenerationContext, GenerationOptions } from './context.ts';
+import type { GenerationContext, GenerationDeps } from './context.ts';
 import { createEventStreams } from './events.ts';
 import { generationRoutes as userRoutes } from './generation.routes.ts';
 import { createGenerationService } from './generation.service.ts';
-import { createProviders } from './providers/index.ts';
 import { createProviderChoice } from './provider-choice.ts';
 import { statusBusFor } from './status-bus.ts';
 import { createGenerationViews } from './view.ts';
 
-export type { GenerationContext, GenerationOptions, WatermarkFor, CatalogLookup, SettledGeneration, SubjectForEngine } from './context.ts';
+export type { GenerationContext, GenerationDeps, GenerationOptions, WatermarkFor } from './context.ts';
 export { generationJobDefinitions, generationJobHandlers, runJob, reconcileJob } from './generation.jobs.ts';
 export { webhookJob, signWebhook } from './webhooks.ts';
 export { reconcileOverdue } from './reconcile.ts';
@@ -32,38 +22,23 @@ export { applyWatermark } from './watermark.ts';
 export { createProviders } from './providers/index.ts';
 export { generations, generationPrices, generationBatches, providerCalls, apiCosts, usageStats, webhookDeliveries } from './generation.tables.ts';
 
-export interface GenerationDeps extends GenerationOptions {
-  database: Database;
-  queue: Queue;
-  clock: Clock;
-  storage: Storage;
-  config: Config;
-  log: Logger;
-  /** Signs the output links in responses and webhook bodies. */
-  secret: string;
-}
-
-/** Everything the services and the worker share, from the app's (or the worker's) dependencies. */
+/** Everything the services and the worker share, from the engine's dependencies. */
 export function createGenerationContext(deps: GenerationDeps): GenerationContext {
-  const db = deps.database.db;
-  // The owner's plan decides the watermark and how long results are kept.
-  const plans = createPlanLimits({ db, clock: deps.clock });
-  const providers = deps.providers ?? createProviders(deps.config, { clock: deps.clock, log: deps.log, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   return {
-    db,
+    db: deps.db,
     database: deps.database,
     queue: deps.queue,
     clock: deps.clock,
     storage: deps.storage,
     config: deps.config,
     log: deps.log,
-    ledger: createLedger({ clock: deps.clock }),
+    ledger: deps.ledger,
     bus: statusBusFor(deps.database, deps.log),
-    providerChoice: createProviderChoice(deps.config.generation, providers),
-    views: createGenerationViews(createAssetLinks({ storage: deps.storage, clock: deps.clock, secret: deps.secret, config: deps.config })),
-    watermarkFor: deps.watermarkFor ?? plans.hasWatermark,
-    catalog: deps.catalog ?? createCatalogLookup({ db, clock: deps.clock }),
-    limits: deps.limits ?? plans,
+    providerChoice: createProviderChoice(deps.config.generation, deps.providers),
+    views: createGenerationViews(deps.links),
+    watermarkFor: deps.watermarkFor,
+    catalog: deps.catalog,
+    limits: deps.limits,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   };
 }

@@ -8,7 +8,8 @@
  */
 import type { Tx } from '../../platform/db/types.ts';
 import { insertResultAssets, type NewAsset } from '../media/index.ts';
-import type { GenerationContext, SettledGeneration } from './context.ts';
+import type { SettledGeneration } from '../catalog/index.ts';
+import type { GenerationContext } from './context.ts';
 import { addUsage, transition, type GenerationRow } from './generation.queries.ts';
 import type { GenerationStatus } from './generation.tables.ts';
 import { enqueueWebhook } from './webhooks.ts';

@@ -12,7 +12,8 @@ export interface MediaDeps {
   storage: Storage;
   clock: Clock;
   secret: string;
-  config: Pick<Config, 'uploads' | 'publicUrl'>;
+  config: Pick<Config, 'uploads' | 'publicUrl' | 'dataDir'>;
   log: Logger;
+  /** Retention and album quota by the owner's plan: billing's, handed in (billing is not imported). */
   limits: MediaLimits;
 }

@@ -1,17 +1,16 @@
-/** What other modules and the app may use of media. */
+/** What other modules and the composition root may use of media. */
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../../app.ts';
-import type { Logger } from '../../platform/logger.ts';
 import { assetsRoutes } from './assets.routes.ts';
 import { createAssetsService, type AssetsService } from './assets.service.ts';
 import { collectionsRoutes } from './collections.routes.ts';
 import { createCollectionsService, type CollectionsService } from './collections.service.ts';
-import type { MediaLimits } from './limits.ts';
+import type { MediaDeps } from './context.ts';
 import { createZipService, type ZipService } from './zip.service.ts';
 
 export type { AssetsService } from './assets.service.ts';
 export type { MediaLimits } from './limits.ts';
+export type { MediaDeps } from './context.ts';
 export { retentionHandler, retentionJob, sweepExpiredAssets, type RetentionDeps } from './retention.ts';
 export { assets, collections, collectionItems, type AssetKind } from './media.tables.ts';
 export { readOwnedAsset, unownedAssetIds, writeResultFiles, insertResultAssets, deleteResultFiles, resultAssetsOf, type ResultImage, type ResultStoreDeps } from './results.ts';
@@ -29,21 +28,10 @@ export interface MediaModule {
   zip: ZipService;
 }
 
-export function createMediaModule(
-  deps: Pick<AppDeps, 'database' | 'storage' | 'clock' | 'secret' | 'config'> & { log: Logger; limits: MediaLimits },
-): MediaModule {
-  const ctx = {
-    db: deps.database.db,
-    storage: deps.storage,
-    clock: deps.clock,
-    secret: deps.secret,
-    config: deps.config,
-    log: deps.log,
-    limits: deps.limits,
-  };
+export function createMediaModule(ctx: MediaDeps): MediaModule {
   return {
     assets: createAssetsService(ctx),
-    uploadTmpDir: path.join(deps.config.dataDir, 'tmp', 'uploads'),
+    uploadTmpDir: path.join(ctx.config.dataDir, 'tmp', 'uploads'),
     collections: createCollectionsService(ctx),
     zip: createZipService(ctx),
   };

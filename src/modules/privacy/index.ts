@@ -1,4 +1,4 @@
-/** What the app and the worker use of the privacy module (account export and erasure). */
+/** What the composition root uses of the privacy module (account export and erasure). */
 import type { FastifyInstance } from 'fastify';
 import type { JobHandler } from '../../platform/queue/queue.ts';
 import type { PrivacyDeps } from './context.ts';
@@ -19,8 +19,7 @@ export type PrivacyModule = ReturnType<typeof createPrivacyModule>;
 export const privacyRoutes = (app: FastifyInstance, privacy: PrivacyModule) => routes(app, privacy);
 
 /** The handlers a worker runs for this module. */
-export function privacyHandlers(deps: PrivacyDeps): JobHandler[] {
-  const privacy = createPrivacyModule(deps);
+export function privacyHandlers(privacy: PrivacyModule): JobHandler[] {
   return [
     {
       definition: exportJob,

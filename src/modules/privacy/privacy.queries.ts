@@ -121,13 +121,15 @@ export async function countOtherActiveAdmins(db: DbOrTx, userId: string): Promis
 }
 
 /**
- * Removes what would still name the person once the user row is gone: request metadata in the
- * audit trail, card digits on their payments, their address on gift cards sent to them, codes and
+ * Removes what would still name the person once the user row is gone: the actor and request
+ * metadata in the audit trail, card digits on their payments, their address on gift cards sent to them, codes and
  * messages addressed to them, and stored idempotent responses of theirs.
  */
 export async function scrubPersonalTraces(db: DbOrTx, user: { id: string; email: string | null; phone: string | null }): Promise<void> {
   const addresses = [user.email, user.phone].filter((a): a is string => Boolean(a));
-  await db.execute(sql`update audit_logs set ip = null, user_agent = null where actor_id = ${user.id} or (target_type = 'user' and target_id = ${user.id})`);
+  await db.execute(sql`update audit_logs set ip = null, user_agent = null where target_type = 'user' and target_id = ${user.id}`);
+  // audit_logs.actor_id has no foreign key (the trail is the platform's): the actor is cut here.
+  await db.execute(sql`update audit_logs set actor_id = null, ip = null, user_agent = null where actor_id = ${user.id}`);
   await db.execute(sql`update payments set gateway_card_pan = null where user_id = ${user.id}`);
   await db.execute(sql`delete from idempotency_keys where scope = ${`user:${user.id}`}`);
   for (const address of addresses) {

@@ -1,0 +1,104 @@
+/**
+ * The composition root: builds every module once, from the platform's parts, for the API and the
+ * workers alike (`app.ts` registers their routes, `main.ts` starts their job handlers, tests do
+ * both). It is the one place that knows how the modules fit together. Modules import each other
+ * only downward — accounts ← media ← billing ← catalog ← generation ← privacy ← admin — and what a
+ * lower module needs of a higher one (accounts of billing's ledger, media of billing's plan
+ * limits, the catalog's subjects of the engine's submit) is handed in here as a function.
+ * `npm run lint:deps` keeps it so (docs/ARCHITECTURE.md, decision 023).
+ */
+import type { Config } from './config.ts';
+import { jobHandlersOf } from './jobs.ts';
+import { createAccountsService, type AccountCredits } from './modules/accounts/index.ts';
+import { createSystemService } from './modules/admin/index.ts';
+import { createBillingModule, creditInvariantReport, getBalance } from './modules/billing/index.ts';
+import { createCatalogLookup, createCatalogModule, createSubjectsService } from './modules/catalog/index.ts';
+import { createGenerationModule, createProviders, type GenerationOptions } from './modules/generation/index.ts';
+import { createMediaModule } from './modules/media/index.ts';
+import { createPrivacyModule } from './modules/privacy/index.ts';
+import type { Clock } from './platform/clock.ts';
+import type { Database } from './platform/db/database.ts';
+import type { Logger } from './platform/logger.ts';
+import type { Mailer } from './platform/mail/mailer.ts';
+import type { Queue } from './platform/queue/queue.ts';
+import type { SmsSender } from './platform/sms/sms.ts';
+import type { Storage } from './platform/storage/index.ts';
+
+export const VERSION = '0.1.0';
+
+/** What the modules run on: opened by `openRuntime` (or by a test). */
+export interface PlatformParts {
+  config: Config;
+  database: Database;
+  queue: Queue;
+  clock: Clock;
+  /** Server secret: signs access tokens and links, keys one-time-code hashes. */
+  secret: string;
+  mailer: Mailer;
+  sms: SmsSender;
+  storage: Storage;
+  log: Logger;
+}
+
+export function composeModules(p: PlatformParts, overrides: GenerationOptions = {}) {
+  const { config, database, queue, clock, secret, mailer, sms, storage, log } = p;
+  const db = database.db;
+  const fetchOverride = overrides.fetch ? { fetch: overrides.fetch } : {};
+
+  const billing = createBillingModule({ db, clock, config, mailer, log });
+  const media = createMediaModule({ db, storage, clock, secret, config, log, limits: billing.planLimits });
+  const credits: AccountCredits = {
+    async grantSignupBonus(tx, grant) {
+      await billing.ledger.apply(tx, { ...grant, type: 'signup_bonus', referenceType: 'user', referenceId: grant.userId });
+    },
+    balanceOf: getBalance,
+  };
+  const accounts = createAccountsService({
+    db,
+    clock,
+    config,
+    secret,
+    mailer,
+    sms,
+    log,
+    credits,
+    ownsAsset: media.assets.isOwnedBy,
+    planOf: billing.planLimits.view,
+    avatarUrl: media.assets.avatarUrl,
+  });
+  const catalog = createCatalogModule({ db, clock, links: media.assets.links });
+  const generation = createGenerationModule({
+    db,
+    database,
+    queue,
+    clock,
+    storage,
+    config,
+    log,
+    ledger: billing.ledger,
+    providers: overrides.providers ?? createProviders(config, { clock, log, ...fetchOverride }),
+    // The owner's plan decides the watermark and how long results are kept.
+    watermarkFor: overrides.watermarkFor ?? billing.planLimits.hasWatermark,
+    limits: overrides.limits ?? billing.planLimits,
+    catalog: overrides.catalog ?? createCatalogLookup({ db, clock }),
+    links: media.assets.links,
+    ...fetchOverride,
+  });
+  // A subject's training is a generation submitted through the engine's own path.
+  const subjects = createSubjectsService({ db, clock, submit: generation.service.submit });
+  const privacy = createPrivacyModule({ db, storage, clock, queue, secret, config, log });
+  const system = createSystemService({
+    version: VERSION,
+    database,
+    queue,
+    config,
+    log,
+    paymentProviders: billing.offers.providers().providers,
+    creditInvariants: () => creditInvariantReport(db),
+  });
+
+  const modules = { accounts, billing, media, catalog, subjects, generation, privacy, system };
+  return { ...modules, jobHandlers: jobHandlersOf({ db, clock, storage, config, planLimits: billing.planLimits, privacy, generation: generation.context }) };
+}
+
+export type Modules = ReturnType<typeof composeModules>;
