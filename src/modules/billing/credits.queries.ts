@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, gt, isNotNull, lte, sql } from 'drizzle-orm'
 import { afterCursor } from '../../platform/db/keyset.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import type { Cursor } from '../../platform/http/pagination.ts';
-import { users } from '../accounts/accounts.tables.ts';
+import { users } from '../accounts/index.ts';
 import { creditBalances, creditHolds, creditLots, creditTransactions, type CreditHoldStatus, type CreditTransactionType, type LotAllocation } from './credits.tables.ts';
 
 export type CreditBalanceRow = typeof creditBalances.$inferSelect;

@@ -1,8 +1,8 @@
 /** Products (owned by a user), templates with categories and metrics, and styles (shared, admin-managed). */
 import { sql } from 'drizzle-orm';
 import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../accounts/index.ts';
-import { assets } from '../media/index.ts';
+import { users } from '../accounts/accounts.tables.ts';
+import { assets } from '../media/media.tables.ts';
 
 const ts = () => timestamp({ withTimezone: true, precision: 3 });
 

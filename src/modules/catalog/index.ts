@@ -9,7 +9,8 @@ import { createStylesService, type StylesService } from './styles.service.ts';
 import { templatesRoutes } from './templates.routes.ts';
 import { createTemplatesService, type TemplatesService } from './templates.service.ts';
 
-export { createCatalogLookup, type CatalogLookup, type SettledGeneration, type SubjectForEngine } from './lookup.ts';
+export { createCatalogLookup } from './lookup.ts';
+export type { CatalogLookup, SettledGeneration, SubjectForEngine } from './engine-contract.ts';
 export { products, productImages, templates, categories, templateCategories, templateMetrics, styles } from './catalog.tables.ts';
 
 export interface CatalogModule {

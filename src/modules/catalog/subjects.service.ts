@@ -7,7 +7,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db, DbOrTx, Tx } from '../../platform/db/types.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { unownedAssetIds } from '../media/index.ts';
-import type { SettledGeneration, SubjectForEngine } from './lookup.ts';
+import type { SettledGeneration, SubjectForEngine } from './engine-contract.ts';
 import type { TCreateSubjectBody, TSubject } from './subjects.dto.ts';
 import * as q from './subjects.queries.ts';
 

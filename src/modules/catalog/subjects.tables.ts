@@ -5,8 +5,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../accounts/index.ts';
-import { assets } from '../media/index.ts';
+import { users } from '../accounts/accounts.tables.ts';
+import { assets } from '../media/media.tables.ts';
 
 const ts = () => timestamp({ withTimezone: true, precision: 3 });
 

@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../accounts/index.ts';
+import { users } from '../accounts/accounts.tables.ts';
 // The tables files, not the catalog's index: the catalog module imports the engine's, and a cycle
 // through index files would reach these tables before they exist.
 import { products, templates } from '../catalog/catalog.tables.ts';

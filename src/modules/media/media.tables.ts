@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../accounts/index.ts';
+import { users } from '../accounts/accounts.tables.ts';
 
 const ts = () => timestamp({ withTimezone: true, precision: 3 });
 

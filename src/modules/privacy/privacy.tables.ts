@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../accounts/index.ts';
+import { users } from '../accounts/accounts.tables.ts';
 
 export const exportStatuses = ['pending', 'processing', 'completed', 'failed'] as const;
 export type ExportStatus = (typeof exportStatuses)[number];
