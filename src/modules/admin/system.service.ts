@@ -1,6 +1,6 @@
 /**
  * GET /admin/system: what an operator checks first. The payment providers and the credit invariant
- * report come from billing, handed in by the app (billing imports this module for its audit rows).
+ * report come from billing, handed in by the composition root (src/compose.ts).
  */
 import type { Config } from '../../config.ts';
 import type { Database } from '../../platform/db/database.ts';

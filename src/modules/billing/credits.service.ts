@@ -2,7 +2,6 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
-import * as q from './credits.queries.ts';
 import type { TCredits, TCreditTransaction, TTransactionsQuery } from './credits.dto.ts';
 import * as cq from './credits.queries.ts';
 
@@ -10,7 +9,7 @@ const EXPIRING_SHOWN = 20;
 
 export function createCreditsService(deps: { db: Db; clock: Clock }) {
   async function summary(userId: string): Promise<TCredits> {
-    const [balance, expiring] = await Promise.all([q.getBalance(deps.db, userId), cq.expiringLots(deps.db, userId, deps.clock.now(), EXPIRING_SHOWN)]);
+    const [balance, expiring] = await Promise.all([cq.getBalance(deps.db, userId), cq.expiringLots(deps.db, userId, deps.clock.now(), EXPIRING_SHOWN)]);
     return {
       available: balance?.available ?? 0,
       held: balance?.held ?? 0,
@@ -31,7 +30,7 @@ export function createCreditsService(deps: { db: Db; clock: Clock }) {
 
 export type CreditsService = ReturnType<typeof createCreditsService>;
 
-function view(r: q.CreditTransactionRow): TCreditTransaction {
+function view(r: cq.CreditTransactionRow): TCreditTransaction {
   return {
     id: r.id,
     type: r.type,

@@ -20,7 +20,6 @@ import type { Clock } from '../../platform/clock.ts';
 import type { DbOrTx, Tx } from '../../platform/db/types.ts';
 import { AppError, errors } from '../../platform/http/errors.ts';
 import type { CreditTransactionType } from './credits.tables.ts';
-import * as q from './credits.queries.ts';
 import * as cq from './credits.queries.ts';
 import type { LotAllocation } from './credits.tables.ts';
 
@@ -40,7 +39,7 @@ export interface CreditChange {
 }
 
 export interface LedgerResult {
-  transaction: q.CreditTransactionRow;
+  transaction: cq.CreditTransactionRow;
   /** False when the key had been applied before and nothing changed now. */
   applied: boolean;
 }
@@ -133,7 +132,7 @@ export function createLedger(deps: { clock: Clock }) {
     }
     if (captured > 0) {
       const balanceAfter = after.available + after.held;
-      await q.insertTransaction(tx, {
+      await cq.insertTransaction(tx, {
         userId: hold.userId,
         type: 'usage',
         amount: -captured,
@@ -216,7 +215,7 @@ export function createLedger(deps: { clock: Clock }) {
       return cq.expireDueLots(tx, userId, deps.clock.now());
     },
 
-    balance: (db: DbOrTx, userId: string) => q.getBalance(db, userId),
+    balance: (db: DbOrTx, userId: string) => cq.getBalance(db, userId),
   };
 }
 

@@ -2,7 +2,7 @@
  * The effective plan of a user, and the limits other modules read from it. A subscription counts
  * while it is in force (see subscriptionInForce); otherwise the user is on the free plan of their
  * audience: `vendor_free` for vendors, `free` for everyone else. Other modules get these functions
- * injected by the app, so they need not import billing.
+ * handed in by the composition root (src/compose.ts), so they need not import billing.
  */
 import type { Clock } from '../../platform/clock.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';

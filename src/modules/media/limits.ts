@@ -1,6 +1,6 @@
 /**
  * Plan limits media enforces. They come from the owner's effective plan, which belongs to billing;
- * the app injects them (billing's `createPlanLimits`), so media does not import billing.
+ * the composition root hands them in (billing's `createPlanLimits`), so media does not import billing.
  */
 import type { AssetKind } from './media.tables.ts';
 
