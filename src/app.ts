@@ -18,7 +18,7 @@ import { generationRoutes } from './modules/generation/index.ts';
 import { mediaRoutes } from './modules/media/index.ts';
 import { privacyRoutes } from './modules/privacy/index.ts';
 import { registerAuth } from './platform/http/auth.ts';
-import { registerErrorHandling } from './platform/http/error-handler.ts';
+import { frameworkErrors, registerErrorHandling } from './platform/http/error-handler.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { registerRateLimit } from './platform/http/rate-limit.ts';
 import { registerSecurityHeaders } from './platform/http/security.ts';
@@ -49,6 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     requestIdHeader: false,
+    frameworkErrors,
     // Take the caller's X-Request-Id when it is sane, so one id follows a request across services.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

@@ -72,7 +72,9 @@ export function normalizeError(err: unknown): AppError {
       },
     );
   }
-  switch (fe.code) {
+  // drizzle wraps the driver's error (DrizzleQueryError); the SQLSTATE is on its cause.
+  const sqlState = (fe as { cause?: { code?: unknown } }).cause?.code;
+  switch (typeof sqlState === 'string' ? sqlState : fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('payload_too_large', 'The request body is too large.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -84,6 +86,22 @@ export function normalizeError(err: unknown): AppError {
       return new AppError('bad_request', 'The Content-Length header does not match the body.');
     case 'FST_ERR_VALIDATION':
       return new AppError('validation_failed', fe.message, { errors: [{ path: fe.validationContext ?? 'body', message: fe.message }] });
+    // Router refusals (frameworkErrors): no identifier is that long, and a malformed path names nothing.
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('not_found', 'No resource has an identifier that long.');
+    case 'FST_ERR_BAD_URL':
+      return new AppError('validation_failed', 'The request path is not valid.', { errors: [{ path: 'params', message: 'malformed path' }] });
+    // Values the database refuses as data, which request schemas let through: a NUL character in
+    // text or JSON (22021, 22P05), a number out of a column's range (22003), a malformed value for
+    // a typed column (22P02, 22007, 22008). They are the caller's, and the statement changed nothing.
+    case '22021':
+    case '22P05':
+      return new AppError('validation_failed', 'Text may not contain NUL characters.', { errors: [{ path: 'body', message: 'contains a NUL character' }] });
+    case '22003':
+    case '22P02':
+    case '22007':
+    case '22008':
+      return new AppError('validation_failed', 'A value is out of range or malformed.', { errors: [{ path: 'body', message: 'out of range or malformed' }] });
   }
   if (fe instanceof SyntaxError && (fe as FastifyError).statusCode === 400) {
     return new AppError('validation_failed', 'The body is not valid JSON.', { errors: [{ path: 'body', message: 'invalid JSON' }] });
@@ -104,6 +122,11 @@ const internalError = (): AppError => new AppError('internal_error', 'Something 
  * really takes text can add a parser back in its own encapsulated context.
  * `notFound` replaces the problem+json 404 (the web app serves index.html for its own paths).
  */
+/** Fastify's `frameworkErrors` option: router refusals (too long a parameter, a malformed path) as problems too. */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendProblem(reply, normalizeError(err));
+}
+
 export function registerErrorHandling(
   app: FastifyInstance,
   opts: { notFound?: (request: FastifyRequest, reply: FastifyReply) => unknown } = {},
