@@ -70,7 +70,7 @@ const HOSTILE: unknown[] = [
   -1,
   0,
   1e308,
-  -9007199254740993,
+  -Number.MAX_SAFE_INTEGER - 2,
   1.5,
   '',
   ' ',
