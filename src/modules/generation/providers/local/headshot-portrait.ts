@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { canvasFor } from './common.ts';
 import { renderStudio, studioFor } from './headshot.ts';
 import { fromLayer, svg, type Layer } from './layers.ts';
-import { cropFrame, frameFor, type FaceGeometry } from './portrait-frame.ts';
+import { cropFrame, frameFor, keepFigure, type FaceGeometry } from './portrait-frame.ts';
 
 export interface Grade {
   /** Per-channel gain and offset (sharp's linear). */
@@ -89,6 +89,7 @@ export async function composePortrait(photo: Buffer, face: FaceGeometry, params:
 
   // Hair: a touch of feathering where the matte is partial keeps strands from looking cut with scissors.
   const alpha = await fromLayer(person).extractChannel(3).raw().toBuffer();
+  keepFigure(alpha, W, H, frame.eyes);
   const soft = await sharp(alpha, { raw: { width: W, height: H, channels: 1 } }).blur(0.6).extractChannel(0).raw().toBuffer();
   for (let i = 0; i < soft.length; i++) if (alpha[i]! >= 250) soft[i] = alpha[i]!;
   const rgba = Buffer.from(person.data);

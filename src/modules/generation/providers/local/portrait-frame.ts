@@ -2,12 +2,17 @@
  * Framing a headshot from a face's landmarks: the photo is turned so the eyes are level, then
  * cropped head-and-shoulders at the requested aspect ratio with the eyes where portrait
  * photographers put them (about two fifths down; a third in a tall frame), the zoom and the
- * sideways placement varied per variant. Where the frame reaches past the photo, its edge pixels
- * are repeated (the person is cut out afterwards, so only the figure's own continuation matters).
+ * sideways placement varied per variant. The frame may reach a little past the photo's top and
+ * sides (the person is cut out, so the backdrop fills it; edge pixels are repeated for the cutter),
+ * but never past its bottom: a figure must not end in mid-air above the frame's bottom edge. A
+ * frame larger than that allows is shrunk and moved to fit.
  */
 import sharp from 'sharp';
 
 export type Point = [number, number];
+
+/** How far past the photo's top and sides a frame may reach, as a share of the frame. */
+const OVER = 0.2;
 
 export interface FaceGeometry {
   width: number;
@@ -19,6 +24,8 @@ export interface FaceGeometry {
 export interface Frame {
   /** Degrees the photo is turned clockwise before cropping (levels the eyes). */
   rotate: number;
+  /** The eyes' midpoint as a share of the frame's width and height. */
+  eyes: Point;
   /** The crop, in the turned photo's pixels (may reach past its edges). */
   left: number;
   top: number;
@@ -71,9 +78,19 @@ export function frameFor(face: FaceGeometry, o: FrameOptions): Frame {
   const height = faceH * o.zoom * (tall ? 1.3 : wide ? 0.92 : 1);
   const width = height * o.aspect;
   const eyeLine = tall ? 0.34 : 0.4;
-  const left = at[0] - width / 2 - o.shift * width;
-  const top = at[1] - eyeLine * height;
-  return { rotate, left: Math.round(left), top: Math.round(top), width: Math.round(width), height: Math.round(height) };
+  // The turned photo's corners are filled, not photographed: keep inside the part that is.
+  const t = turned([0, 0], face.width, face.height, rotate);
+  const sin = Math.abs(Math.sin((rotate * Math.PI) / 180));
+  const inset = { x: face.height * sin, y: face.width * sin };
+  const area = { left: inset.x, top: inset.y, width: t.width - 2 * inset.x, height: t.height - 2 * inset.y };
+  // Shrink to fit, but never below two face heights (the head itself must stay whole).
+  const fit = Math.max((faceH * 2) / height, Math.min(1, area.width / (width * (1 - 2 * OVER)), area.height / (height * (1 - OVER))));
+  const w = width * fit;
+  const h = height * fit;
+  const clamp = (v: number, lo: number, hi: number): number => (lo <= hi ? Math.max(lo, Math.min(hi, v)) : (lo + hi) / 2);
+  const left = clamp(at[0] - w / 2 - o.shift * w, area.left - OVER * w, area.left + area.width + OVER * w - w);
+  const top = clamp(at[1] - eyeLine * h, area.top - OVER * h, area.top + area.height - h);
+  return { rotate, eyes: [(at[0] - left) / w, (at[1] - top) / h], left: Math.round(left), top: Math.round(top), width: Math.round(w), height: Math.round(h) };
 }
 
 /** The frame cut out of the photo and resized to W×H, as PNG bytes. */
@@ -94,4 +111,48 @@ export async function cropFrame(photo: Buffer, frame: Frame, W: number, H: numbe
     .sharpen({ sigma: 0.6 })
     .png()
     .toBuffer();
+}
+
+/**
+ * Keeps only the figure the face belongs to: the cutter also keeps people beside the subject, so
+ * every opaque region not connected to the face is cleared (a few pixels of margin keep the soft
+ * edge of the figure's own hair).
+ */
+export function keepFigure(alpha: Uint8Array | Buffer, width: number, height: number, seed: Point, margin = 6): void {
+  const solid = 96;
+  const seen = new Uint8Array(width * height);
+  const sx = Math.max(0, Math.min(width - 1, Math.round(seed[0] * width)));
+  let sy = Math.max(0, Math.min(height - 1, Math.round(seed[1] * height)));
+  if (alpha[sy * width + sx]! < solid) {
+    // The eyes' midpoint is on the face; should the matte have a hole there, start from the nearest solid pixel below.
+    while (sy < height - 1 && alpha[sy * width + sx]! < solid) sy++;
+    if (alpha[sy * width + sx]! < solid) return;
+  }
+  const stack = [sy * width + sx];
+  seen[stack[0]!] = 1;
+  while (stack.length > 0) {
+    const i = stack.pop()!;
+    const x = i % width;
+    const y = (i - x) / width;
+    const next = [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1];
+    for (const j of next) {
+      if (j >= 0 && !seen[j] && alpha[j]! >= solid) {
+        seen[j] = 1;
+        stack.push(j);
+      }
+    }
+  }
+  // Grow the kept region by `margin` pixels (one 4-neighbour step per pass).
+  const keep = new Uint8Array(seen);
+  for (let pass = 0; pass < margin; pass++) {
+    const prev = new Uint8Array(keep);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = y * width + x;
+        if (prev[i]) continue;
+        if ((x > 0 && prev[i - 1]) || (x < width - 1 && prev[i + 1]) || (y > 0 && prev[i - width]) || (y < height - 1 && prev[i + width])) keep[i] = 1;
+      }
+    }
+  }
+  for (let i = 0; i < keep.length; i++) if (!keep[i]) alpha[i] = 0;
 }
