@@ -90,7 +90,10 @@ export function frameFor(face: FaceGeometry, o: FrameOptions): Frame {
   const clamp = (v: number, lo: number, hi: number): number => (lo <= hi ? Math.max(lo, Math.min(hi, v)) : (lo + hi) / 2);
   const left = clamp(at[0] - w / 2 - o.shift * w, area.left - OVER * w, area.left + area.width + OVER * w - w);
   const top = clamp(at[1] - eyeLine * h, area.top - OVER * h, area.top + area.height - h);
-  return { rotate, eyes: [(at[0] - left) / w, (at[1] - top) / h], left: Math.round(left), top: Math.round(top), width: Math.round(w), height: Math.round(h) };
+  const frameH = Math.round(h);
+  // Rounded so that a frame which fits keeps its bottom edge on or above the photo's.
+  const frameTop = top + h <= area.top + area.height ? Math.min(Math.round(top), Math.floor(area.top + area.height) - frameH) : Math.round(top);
+  return { rotate, eyes: [(at[0] - left) / w, (at[1] - top) / h], left: Math.round(left), top: frameTop, width: Math.round(w), height: frameH };
 }
 
 /** The frame cut out of the photo and resized to W×H, as PNG bytes. */
