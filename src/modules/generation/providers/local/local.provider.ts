@@ -24,7 +24,7 @@ import { parseParams, ZAdCreative, ZBackgroundRemoval, ZHeadshot, ZRoomScene, ZS
 import { centimetres, renderRoom } from './room-scene.ts';
 import { composeScene } from './scene.ts';
 import { createSegmenter, type Segmenter } from './segmenter.ts';
-import { FACE_MODEL, prepareSubject, previewOf } from './subject-prep.ts';
+import { FACE_MODEL, faceLimits, prepareSubject, previewOf } from './subject-prep.ts';
 import { applyStyle, styleFor } from './styles.ts';
 import { upscale } from './upscale.ts';
 import { vectorize } from './vectorize.ts';
@@ -259,6 +259,8 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
   return {
     id: 'local',
     supports: (type) => offered.includes(type),
+    // A photo smaller than the smallest face it accepts cannot be prepared (decision 030).
+    subjectPhotoMinSide: faceLimits.minFacePx,
     async run(input: ProviderInput, ctx: RunContext): Promise<ProviderResult> {
       const started = performance.now();
       const summary = { type: input.type, num_outputs: input.numOutputs, images: input.images.length };
