@@ -1,7 +1,7 @@
 /**
  * What must hold when the load stops and the last jobs have drained: every generation ended, no
  * credit still held, the books balanced for every user (billing's own invariant check), no
- * generation job left queued or running, and no stored file without the row that names it.
+ * generation job left queued or running for a generation still open, and no stored file without the row that names it.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -16,6 +16,8 @@ export interface EndState {
   openJobs: number;
   filesWithoutRow: number;
   generations: Record<string, number>;
+  /** Failed generations by error code (a killed worker's runs end as `timeout`, their holds released). */
+  failures: Record<string, number>;
 }
 
 const rows = <T>(res: unknown) => (res as { rows: T[] }).rows;
@@ -39,9 +41,16 @@ export async function readEndState(databaseUrl: string, dataDir: string): Promis
       unfinishedGenerations: await count("select count(*) as n from generations where status in ('pending', 'processing')"),
       heldCredits: await count("select count(*) as n from credit_holds where status = 'held'"),
       unbalancedUsers: (await checkCreditInvariants(db)).length,
-      openJobs: await count("select count(*) as n from pgboss.job where name like 'generation%' and state in ('created', 'retry', 'active')"),
+      // A killed worker's job stays `active` until pg-boss expires it (deadline + margin); once its
+      // generation has ended that is a leftover the retry will find finished, not a lost job.
+      openJobs: await count(
+        "select count(*) as n from pgboss.job j join generations g on g.id = (j.data->>'generation_id')::uuid where j.name = 'generation.run' and j.state in ('created', 'retry', 'active') and g.status in ('pending', 'processing')",
+      ),
       filesWithoutRow: files.filter((f) => !keys.has(f)).length,
       generations: Object.fromEntries(byStatus.map((r) => [r.status, Number(r.n)])),
+      failures: Object.fromEntries(
+        rows<{ code: string; n: string }>(await db.execute(sql`select coalesce(error_code, '') as code, count(*) as n from generations where status = 'failed' group by 1`)).map((r) => [r.code, Number(r.n)]),
+      ),
     };
   } finally {
     await database.close();

@@ -18,6 +18,8 @@ export interface Installation {
   databaseUrl: string;
   dataDir: string;
   workers: ChildProcess[];
+  /** Kills worker `i` with SIGKILL (no grace, no hand-back) and starts a replacement after `replaceAfterMs`, as a supervisor would. */
+  killWorker(i: number, replaceAfterMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -82,6 +84,15 @@ export async function startInstallation(opts: { serverUrl: string; redisUrl: str
     databaseUrl,
     dataDir,
     workers,
+    async killWorker(i, replaceAfterMs) {
+      const victim = workers[i]!;
+      await new Promise((r) => {
+        victim.once('exit', r);
+        victim.kill('SIGKILL');
+      });
+      await new Promise((r) => setTimeout(r, replaceAfterMs));
+      workers[i] = start(['worker']);
+    },
     async stop() {
       await Promise.all(
         children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((r) => {

@@ -3,7 +3,7 @@ import { build, type Histogram } from 'hdr-histogram-js';
 
 export interface Recorder {
   record(route: string, ms: number, status: number, ok: boolean, note?: string): void;
-  report(seconds: number): { table: string; requests: number; errors: number; samples: string[] };
+  report(seconds: number): { table: string; requests: number; errors: number; errorsByRoute: Record<string, number>; samples: string[] };
 }
 
 export function createRecorder(): Recorder {
@@ -28,7 +28,7 @@ export function createRecorder(): Recorder {
       for (const [route, h] of [...histograms].sort((a, b) => a[0].localeCompare(b[0]))) {
         lines.push(`| ${route} | ${h.totalCount} | ${(h.totalCount / seconds).toFixed(1)} | ${ms(h.getValueAtPercentile(50))} | ${ms(h.getValueAtPercentile(95))} | ${ms(h.getValueAtPercentile(99))} | ${errors.get(route) ?? 0} |`);
       }
-      return { table: lines.join('\n'), requests: total, errors: [...errors.values()].reduce((a, b) => a + b, 0), samples };
+      return { table: lines.join('\n'), requests: total, errors: [...errors.values()].reduce((a, b) => a + b, 0), errorsByRoute: Object.fromEntries(errors), samples };
     },
   };
 }

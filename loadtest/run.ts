@@ -5,6 +5,7 @@
  * ready for docs/performance.md. Only loopback addresses are used.
  *
  *   LOADTEST_SECONDS=300 LOADTEST_USERS=24 npm run loadtest
+ *   LOADTEST_FAULTS=worker-kill npm run loadtest    # a worker SIGKILLed at a third of the run, replaced 5 s later
  *   LOADTEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379
  */
 import os from 'node:os';
@@ -16,6 +17,7 @@ import { runUser } from './scenario.ts';
 
 const seconds = Number(process.env.LOADTEST_SECONDS ?? 300);
 const users = Number(process.env.LOADTEST_USERS ?? 24);
+const faults = new Set((process.env.LOADTEST_FAULTS ?? '').split(',').filter(Boolean));
 const serverUrl = process.env.LOADTEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -30,8 +32,16 @@ async function loadAndCheck(): Promise<boolean> {
   const recorder = createRecorder();
   const started = Date.now();
   const deadline = started + seconds * 1000;
+  const injected: string[] = [];
+  const faultTimer = faults.has('worker-kill')
+    ? setTimeout(() => {
+        injected.push(`worker 0 killed with SIGKILL at ${((Date.now() - started) / 1000).toFixed(0)} s and replaced 5 s later`);
+        void install.killWorker(0, 5000);
+      }, (seconds * 1000) / 3)
+    : undefined;
   await Promise.all(Array.from({ length: users }, (_, i) => runUser({ apiUrls: install.apiUrls, deadline, photo, recorder, ip: `10.77.${Math.floor(i / 250)}.${(i % 250) + 1}`, packageId: pack.id }, i)));
   const elapsed = (Date.now() - started) / 1000;
+  clearTimeout(faultTimer);
 
   // Let the workers finish what was submitted last, then look at what is left.
   let state = await readEndState(install.databaseUrl, install.dataDir);
@@ -47,14 +57,20 @@ async function loadAndCheck(): Promise<boolean> {
       '',
       report.table,
       '',
+      ...(injected.length ? [`Faults: ${injected.join('; ')}.`, ''] : []),
       `Requests: ${report.requests} (${(report.requests / elapsed).toFixed(1)}/s); unexpected answers: ${report.errors}.`,
       ...(report.samples.length ? ['', 'First unexpected answers:', ...report.samples.map((s) => `- ${s}`)] : []),
       '',
-      `End state: generations ${JSON.stringify(state.generations)}; unfinished ${state.unfinishedGenerations}; credits still held ${state.heldCredits}; users whose books do not balance ${state.unbalancedUsers}; generation jobs open ${state.openJobs}; files without a row ${state.filesWithoutRow}.`,
+      `End state: generations ${JSON.stringify(state.generations)}, failures by code ${JSON.stringify(state.failures)}; unfinished ${state.unfinishedGenerations}; credits still held ${state.heldCredits}; users whose books do not balance ${state.unbalancedUsers}; generation jobs open ${state.openJobs}; files without a row ${state.filesWithoutRow}.`,
       '',
     ].join('\n'),
   );
-  return report.errors === 0 && state.unfinishedGenerations === 0 && state.heldCredits === 0 && state.unbalancedUsers === 0 && state.openJobs === 0 && state.filesWithoutRow === 0;
+  // A killed worker's runs end as `timeout` after their deadline (and their holds are released);
+  // the users following them give up first. Nothing else may fail.
+  const timeouts = faults.has('worker-kill') ? (state.failures.timeout ?? 0) : 0;
+  const followErrors = report.errorsByRoute['SSE generation to final status'] ?? 0;
+  const unexplained = Object.keys(state.failures).filter((code) => !(code === 'timeout' && timeouts > 0)).length;
+  return report.errors - followErrors === 0 && followErrors <= timeouts && unexplained === 0 && state.unfinishedGenerations === 0 && state.heldCredits === 0 && state.unbalancedUsers === 0 && state.openJobs === 0 && state.filesWithoutRow === 0;
 }
 
 const clean = await loadAndCheck().finally(() => install.stop());
