@@ -2,10 +2,12 @@
  * Per-route rate limits on the real auth routes: headers, 429 problem with Retry-After, per-IP and
  * per-route counting, with the memory store and with Redis.
  * Real: buildApp() with ATELIER_RATE_LIMIT=on on the test database, and the real Redis at
- * redis://127.0.0.1:6379 (or REDIS_TEST_URL) for the shared store. Stand-ins: client addresses are
+ * redis://127.0.0.1:6379 (or REDIS_TEST_URL) for the shared store; one test starts and kills a
+ * redis-server of its own. Stand-ins: client addresses are
  * made up per test (inject's remoteAddress), which also keeps this file's Redis keys apart from
  * anyone else's; only those keys are deleted afterwards.
  */
+import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,15 +164,44 @@ describe('rate limits, Redis store', () => {
 
   limitsContract(() => t);
 
-  it('lets requests through (fails open) when Redis cannot be reached', async () => {
+  it('counts in memory when Redis cannot be reached at start: limits hold, nothing fails', async () => {
     const down = await createTestApp({ env: { ATELIER_RATE_LIMIT: 'on', REDIS_URL: 'redis://127.0.0.1:9' } });
     try {
-      for (let i = 0; i < 7; i++) {
-        const res = await otpRequest(down, randomIp());
-        expect(res.statusCode, res.body).toBe(202);
-      }
+      const ip = randomIp();
+      const codes: number[] = [];
+      for (let i = 0; i < 7; i++) codes.push((await otpRequest(down, ip)).statusCode);
+      expect(codes).toEqual([202, 202, 202, 202, 202, 429, 429]);
     } finally {
       await down.close();
+    }
+  });
+
+  it('keeps limiting from memory when Redis stops mid-run, without a 5xx', async () => {
+    // A Redis of this test's own, so stopping it disturbs nobody else.
+    const port = 20_000 + randomInt(20_000);
+    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    // Retries every 100 ms until the server is up; errors after the kill are expected.
+    const own = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: 1, retryStrategy: () => 100 });
+    own.on('error', () => {});
+    await new Promise((resolve) => own.once('ready', resolve));
+    const node = await createTestApp({ env: { ATELIER_RATE_LIMIT: 'on', REDIS_URL: `redis://127.0.0.1:${port}` } });
+    try {
+      const ip = randomIp();
+      const before = [(await otpRequest(node, ip)).statusCode, (await otpRequest(node, ip)).statusCode];
+      expect(before).toEqual([202, 202]);
+      expect(Number(await own.get((await own.keys(`atelier:rl:*-${ip}`))[0]!))).toBe(2);
+      await new Promise((r) => {
+        server.once('exit', r);
+        server.kill('SIGKILL');
+      });
+      const after: number[] = [];
+      for (let i = 0; i < 7; i++) after.push((await otpRequest(node, ip)).statusCode);
+      // Memory starts its own window: five more through on this node, then refused.
+      expect(after).toEqual([202, 202, 202, 202, 202, 429, 429]);
+    } finally {
+      own.disconnect();
+      server.kill('SIGKILL');
+      await node.close();
     }
   });
 

@@ -1,9 +1,12 @@
 /**
  * Per-route rate limits. Counters live in memory by default and in Redis when REDIS_URL is set, so
- * several API nodes share them. Responses carry the IETF draft headers (RateLimit-Limit,
+ * several API nodes share them; while Redis cannot answer, each node counts in its own memory
+ * instead, so the limits stay in force (per node) rather than failing open. Responses carry the IETF draft headers (RateLimit-Limit,
  * RateLimit-Remaining, RateLimit-Reset) and a 429 problem with Retry-After.
  */
 import rateLimitPlugin from '@fastify/rate-limit';
+// The plugin's own Redis store (its Lua counter), used here behind the memory fallback.
+import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { AppError } from './errors.ts';
@@ -65,6 +68,45 @@ export class MemoryRateLimitStore {
   }
 }
 
+/**
+ * Redis first, memory when Redis is not connected or a command fails. The memory counters start
+ * from nothing when Redis goes, so for one window a client may get up to the limit again from each
+ * node: looser than the shared count, never unlimited.
+ */
+export function redisWithMemoryFallback(redis: Redis, nameSpace: string, onFallback: (err: unknown) => void) {
+  return class FallbackStore {
+    readonly shared: RedisStore;
+    readonly local: MemoryRateLimitStore;
+
+    constructor(_params?: unknown, shared?: RedisStore, local?: MemoryRateLimitStore) {
+      this.shared = shared ?? new RedisStore(false, false, redis, nameSpace);
+      this.local = local ?? new MemoryRateLimitStore();
+    }
+
+    incr(key: string, cb: StoreCallback, timeWindow: number, max: number): void {
+      this.route('incr', key, cb, timeWindow, max);
+    }
+
+    read(key: string, cb: StoreCallback, timeWindow: number, max: number): void {
+      this.route('read', key, cb, timeWindow, max);
+    }
+
+    child(routeOptions: unknown): FallbackStore {
+      return new FallbackStore(undefined, this.shared.child(routeOptions), this.local.child());
+    }
+
+    private route(op: 'incr' | 'read', key: string, cb: StoreCallback, timeWindow: number, max: number): void {
+      const inMemory = () => (op === 'incr' ? this.local.incr(key, cb, timeWindow) : this.local.read(key, cb));
+      if (redis.status !== 'ready') return inMemory();
+      this.shared[op](key, (err, res) => {
+        if (!err) return cb(null, res);
+        onFallback(err);
+        inMemory();
+      }, timeWindow, max);
+    }
+  };
+}
+
 const REDIS_CONNECT_TIMEOUT_MS = 3000;
 
 async function connectWithin(redis: Redis, ms: number): Promise<void> {
@@ -90,19 +132,18 @@ export async function registerRateLimit(app: FastifyInstance, opts: { enabled: b
     app.addHook('onClose', async () => {
       redis?.disconnect();
     });
-    // Without the offline queue, a command sent before the connection is ready fails at once and
-    // skipOnError lets the request through uncounted: the first requests after a start would not be
-    // limited at all. So the start waits for Redis (boundedly); if it is down, limits fail open
-    // until ioredis reconnects.
+    // Without the offline queue, a command sent before the connection is ready fails at once; the
+    // start waits for Redis (boundedly) so that the first requests count where every node sees
+    // them. If it is down, each node counts in memory until ioredis reconnects.
     await connectWithin(redis, REDIS_CONNECT_TIMEOUT_MS).catch((err: unknown) =>
-      app.log.warn({ err }, 'rate-limit redis unreachable at start; limits are skipped until it connects'),
+      app.log.warn({ err }, 'rate-limit redis unreachable at start; counting in memory until it connects'),
     );
   }
   await app.register(rateLimitPlugin, {
     global: false,
     enableDraftSpec: true,
     nameSpace: 'atelier:rl:',
-    ...(redis ? { redis, skipOnError: true } : { store: MemoryRateLimitStore as never }),
+    store: (redis ? redisWithMemoryFallback(redis, 'atelier:rl:', (err) => app.log.warn({ err }, 'rate-limit redis failed; counting in memory')) : MemoryRateLimitStore) as never,
     errorResponseBuilder: (_request, context) =>
       new AppError('rate_limited', `Too many requests; try again in ${context.after}.`, {
         headers: { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) },
