@@ -78,6 +78,34 @@ export interface PortraitResult {
 
 export type CutOut = (png: Buffer) => Promise<Layer>;
 
+/**
+ * Edge colour clean-up: a half-transparent pixel of hair still carries the old background's
+ * colour, which shows as a fringe on the new one. Its colour is replaced by the figure's own colour
+ * nearby — a normalised blur of the opaque pixels (sum of colour × opacity over sum of opacity).
+ */
+export async function decontaminate(rgbaIn: Buffer, alpha: Buffer, W: number, H: number): Promise<Buffer> {
+  const solid = Buffer.alloc(W * H * 4);
+  for (let i = 0; i < W * H; i++) {
+    if (alpha[i]! < 250) continue;
+    solid[i * 4] = rgbaIn[i * 4]!;
+    solid[i * 4 + 1] = rgbaIn[i * 4 + 1]!;
+    solid[i * 4 + 2] = rgbaIn[i * 4 + 2]!;
+    solid[i * 4 + 3] = 255;
+  }
+  const sigma = Math.max(2, W / 150);
+  // sharp blurs premultiplied RGBA and un-premultiplies, which is exactly the normalised blur.
+  const spread = await sharp(solid, { raw: { width: W, height: H, channels: 4 } }).blur(sigma).raw().toBuffer();
+  const out = Buffer.from(rgbaIn);
+  for (let i = 0; i < W * H; i++) {
+    const a = alpha[i]!;
+    if (a >= 250 || a === 0 || spread[i * 4 + 3]! < 8) continue;
+    // Partly transparent: mostly the figure's nearby colour, a little of its own for texture.
+    const k = 0.75 * (1 - a / 255);
+    for (let c = 0; c < 3; c++) out[i * 4 + c] = Math.round(rgbaIn[i * 4 + c]! * (1 - k) + spread[i * 4 + c]! * k);
+  }
+  return out;
+}
+
 export async function composePortrait(photo: Buffer, face: FaceGeometry, params: PortraitParams, variant: PortraitVariant, cutOut: CutOut, random: () => number): Promise<PortraitResult> {
   const [aw, ah] = params.aspectRatio.split(':').map(Number);
   const { width: W, height: H } = canvasFor(params.aspectRatio, 1.0);
@@ -92,7 +120,7 @@ export async function composePortrait(photo: Buffer, face: FaceGeometry, params:
   keepFigure(alpha, W, H, frame.eyes);
   const soft = await sharp(alpha, { raw: { width: W, height: H, channels: 1 } }).blur(0.6).extractChannel(0).raw().toBuffer();
   for (let i = 0; i < soft.length; i++) if (alpha[i]! >= 250) soft[i] = alpha[i]!;
-  const rgba = Buffer.from(person.data);
+  const rgba = await decontaminate(person.data, alpha, W, H);
   for (let i = 0; i < soft.length; i++) rgba[i * 4 + 3] = soft[i]!;
   const personPng = await sharp(rgba, { raw: { width: W, height: H, channels: 4 } }).png().toBuffer();
 
