@@ -20,10 +20,12 @@
  *   engine's queue path against pg-boss alone, on PGlite and (with TEST_DATABASE_URL) PostgreSQL.
  * - local provider (bench/local-provider.ts): upscale against sharp alone; background removal
  *   against @imgly/background-removal-node's own removeBackground, with both masks' IoU.
+ * - faces (bench/faces.ts): the local face step on a portrait against the ISNet cut-out of it.
  */
 import { createLedger } from '../src/modules/billing/index.ts';
 import { call, createTestApp } from '../test/helpers/app.ts';
 import { createTestDatabase, prepareTemplates, testDatabaseUrl } from '../test/helpers/databases.ts';
+import { facesBench } from './faces.ts';
 import { generationQueueBench } from './generation.ts';
 import { ledgerBench } from './ledger.ts';
 import { opsPerSec } from './measure.ts';
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${(await mediaBench(t, token)).join('\n')}\n`);
     process.stdout.write(`${(await generationQueueBench()).join('\n')}\n`);
     process.stdout.write(`\n${(await localProviderBench()).join('\n')}\n`);
+    process.stdout.write(`\n${(await facesBench()).join('\n')}\n`);
   } finally {
     await t.close();
   }

@@ -13,7 +13,7 @@ import { createAccountsService, type AccountCredits } from './modules/accounts/i
 import { createSystemService } from './modules/admin/index.ts';
 import { createBillingModule, creditInvariantReport, getBalance } from './modules/billing/index.ts';
 import { createCatalogLookup, createCatalogModule, createSubjectsService } from './modules/catalog/index.ts';
-import { createGenerationModule, createProviders, type GenerationOptions } from './modules/generation/index.ts';
+import { createGenerationModule, createProviders, subjectPhotoMinSide, type GenerationOptions } from './modules/generation/index.ts';
 import { createMediaModule } from './modules/media/index.ts';
 import { createPrivacyModule } from './modules/privacy/index.ts';
 import type { Clock } from './platform/clock.ts';
@@ -85,7 +85,8 @@ export function composeModules(p: PlatformParts, overrides: GenerationOptions = 
     ...fetchOverride,
   });
   // A subject's training is a generation submitted through the engine's own path.
-  const subjects = createSubjectsService({ db, clock, submit: generation.service.submit });
+  // Photos too small for the provider that will prepare them are refused before anything is held.
+  const subjects = createSubjectsService({ db, clock, submit: generation.service.submit, minPhotoSide: () => subjectPhotoMinSide(generation.context.providerChoice) });
   const privacy = createPrivacyModule({ db, storage, clock, queue, secret, config, log });
   const system = createSystemService({
     version: VERSION,

@@ -231,7 +231,8 @@ describe('headshots of a subject', () => {
 
 describe('without a provider that can train', () => {
   it('refuses the subject up front: nothing created, nothing held', async () => {
-    const local = await createGenerationTestApp({ generation: {} });
+    // The local provider prepares subjects (decision 030): with only an unconfigured external provider listed, none can.
+    const local = await createGenerationTestApp({ env: { ATELIER_PROVIDERS: 'gemini' }, generation: {} });
     try {
       const u = await local.user(10);
       const res = await call(local.app, 'POST', '/api/v1/subjects', { token: u.token, body: { name: 'G', gender: 'male', image_asset_ids: [await local.sourceAsset(u.token)] } });

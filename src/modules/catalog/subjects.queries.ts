@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/types.ts';
+import { assets } from '../media/index.ts';
 import { subjectImages, subjects } from './subjects.tables.ts';
 
 export type SubjectRow = typeof subjects.$inferSelect;
@@ -54,4 +55,11 @@ export async function deleteOwnedSubject(db: DbOrTx, userId: string, id: string)
     .where(and(eq(subjects.id, id), eq(subjects.userId, userId)))
     .returning({ id: subjects.id });
   return rows.length > 0;
+}
+
+/** The stored pixel size of each photo, by asset id. */
+export async function photoSizes(db: DbOrTx, assetIds: string[]): Promise<Map<string, { width: number; height: number }>> {
+  if (assetIds.length === 0) return new Map();
+  const rows = await db.select({ id: assets.id, width: assets.width, height: assets.height }).from(assets).where(inArray(assets.id, assetIds));
+  return new Map(rows.map((r) => [r.id, { width: r.width, height: r.height }]));
 }

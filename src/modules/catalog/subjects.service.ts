@@ -8,6 +8,7 @@ import type { Db, DbOrTx, Tx } from '../../platform/db/types.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { unownedAssetIds } from '../media/index.ts';
 import type { SettledGeneration, SubjectForEngine } from './engine-contract.ts';
+import { localSubjectOf } from './subject-preparation.ts';
 import type { TCreateSubjectBody, TSubject } from './subjects.dto.ts';
 import * as q from './subjects.queries.ts';
 
@@ -50,6 +51,9 @@ export function subjectCatalog(deps: { db: Db; clock: Clock }) {
     const triggerWord = str(row.artifacts.trigger_word);
     if (trainedModel) context.trainedModel = trainedModel;
     if (triggerWord) context.triggerWord = triggerWord;
+    // Decision 030: a subject prepared by the local provider carries its faces instead.
+    const local = localSubjectOf(row.artifacts);
+    if (local) context.localSubject = local;
     return { status: row.status, imageAssetIds: (await q.subjectImageIds(db, [row.id])).get(row.id)!, context };
   }
 
@@ -57,7 +61,7 @@ export function subjectCatalog(deps: { db: Db; clock: Clock }) {
   async function settled(tx: Tx, g: SettledGeneration): Promise<void> {
     if (g.type !== 'subject_training' || !g.subjectId) return;
     const now = deps.clock.now();
-    if (g.status === 'completed' && str(g.artifacts?.trained_model)) {
+    if (g.status === 'completed' && (str(g.artifacts?.trained_model) || localSubjectOf(g.artifacts))) {
       await q.settleTraining(tx, g.id, {
         status: 'ready',
         artifacts: g.artifacts ?? {},
@@ -70,7 +74,7 @@ export function subjectCatalog(deps: { db: Db; clock: Clock }) {
     }
     const error =
       g.status === 'completed'
-        ? { code: 'provider_error', message: 'The training finished without a trained model.' }
+        ? { code: 'provider_error', message: 'The training finished without a trained model or prepared faces.' }
         : g.status === 'cancelled'
           ? { code: 'cancelled', message: 'The training was cancelled.' }
           : (g.error ?? { code: 'provider_error', message: 'The training failed.' });
@@ -80,7 +84,13 @@ export function subjectCatalog(deps: { db: Db; clock: Clock }) {
   return { subject, settled };
 }
 
-export function createSubjectsService(deps: { db: Db; clock: Clock; submit: SubmitGeneration }) {
+export function createSubjectsService(deps: {
+  db: Db;
+  clock: Clock;
+  submit: SubmitGeneration;
+  /** The shorter side each photo needs for the provider that will prepare it (0 or absent: none known). */
+  minPhotoSide?: () => number;
+}) {
   async function views(db: DbOrTx, rows: q.SubjectRow[]): Promise<TSubject[]> {
     const images = await q.subjectImageIds(db, rows.map((r) => r.id));
     return rows.map((r) => subjectView(r, images.get(r.id)!));
@@ -95,6 +105,17 @@ export function createSubjectsService(deps: { db: Db; clock: Clock; submit: Subm
     const ids = body.image_asset_ids;
     if (new Set(ids).size !== ids.length) throw errors.validation([{ path: 'image_asset_ids', message: 'each photo once' }]);
     if ((await unownedAssetIds(tx, userId, ids)).length > 0) throw errors.notFound('Asset');
+    const minSide = deps.minPhotoSide?.() ?? 0;
+    if (minSide > 0) {
+      const sizes = await q.photoSizes(tx, ids);
+      const small = ids.flatMap((assetId, i) => {
+        const s = sizes.get(assetId);
+        return s && Math.min(s.width, s.height) < minSide
+          ? [{ path: `image_asset_ids.${i}`, message: `photo ${i + 1} (${assetId}) is ${s.width}×${s.height} px: a face of at least ${minSide} px cannot fit; use a larger photo` }]
+          : [];
+      });
+      if (small.length > 0) throw errors.validation(small);
+    }
     const now = deps.clock.now();
     const id = randomUUID();
     await q.insertSubject(tx, { id, userId, name: body.name, gender: body.gender, status: 'training', previewAssetId: ids[0], imagesCount: ids.length, createdAt: now, updatedAt: now }, ids);

@@ -20,6 +20,7 @@ export { reconcileOverdue } from './reconcile.ts';
 export { statusBusFor, type StatusBus } from './status-bus.ts';
 export { applyWatermark } from './watermark.ts';
 export { createProviders } from './providers/index.ts';
+export { subjectPhotoMinSide } from './subject-preflight.ts';
 export { generations, generationPrices, generationBatches, providerCalls, apiCosts, usageStats, webhookDeliveries } from './generation.tables.ts';
 
 /** Everything the services and the worker share, from the engine's dependencies. */

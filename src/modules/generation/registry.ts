@@ -60,7 +60,8 @@ const specs: TypeSpec[] = [
     needs: { subject: true },
     deadlineSec: 3600,
   },
-  { type: 'headshot', studio: 'headshots', description: 'A professional headshot of a trained subject', params: p.ZHeadshotParams, sources: { min: 0, max: 1 }, needs: { subject: true }, deadlineSec: 600 },
+  { type: 'headshot', studio: 'headshots', description:
+      'A professional headshot of a trained subject. On the local provider the person is kept as photographed (re-framed from the face, cut out, new backdrop and light): glasses, hair_color and hair_style are not applied there, and the output metadata lists them', params: p.ZHeadshotParams, sources: { min: 0, max: 1 }, needs: { subject: true }, deadlineSec: 600 },
   {
     type: 'style_conversion',
     studio: 'style-studio',

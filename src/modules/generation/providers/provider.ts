@@ -129,6 +129,8 @@ export interface ImageProvider {
   readonly id: ProviderId;
   supports(type: GenerationType): boolean;
   run(input: ProviderInput, ctx: RunContext): Promise<ProviderResult>;
+  /** The shorter side, in pixels, below which a subject photo cannot be used (checked before anything is held). */
+  readonly subjectPhotoMinSide?: number;
   /** Releases what the provider holds (a loaded model, sockets). */
   close?(): Promise<void>;
 }

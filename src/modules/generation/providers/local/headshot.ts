@@ -26,13 +26,14 @@ export const studioBackdrops: Record<string, Studio> = {
   office: { centre: '#cfd6dd', edge: '#7d8893', scenery: 'windows' },
   outdoor: { centre: '#b7d3a0', edge: '#4f6f3a', scenery: 'foliage' },
   brick_wall: { centre: '#a4644a', edge: '#5a3325', scenery: 'bricks' },
+  gradient: { centre: '#e4ebf3', edge: '#5f7391' },
 };
 
 export function backdropNames(): string[] {
   return Object.keys(studioBackdrops);
 }
 
-function studioFor(name: string): Studio {
+export function studioFor(name: string): Studio {
   const key = name.trim().toLowerCase().replace(/[\s-]+/g, '_');
   if (studioBackdrops[key]) return studioBackdrops[key]!;
   if (key === 'grey' || key === 'gray' || key === 'studio') return studioBackdrops.studio_grey!;
@@ -46,7 +47,7 @@ function studioFor(name: string): Studio {
   throw new ProviderError('invalid_input', `unknown background ${JSON.stringify(name)}: use #rrggbb, gradient:#top,#bottom or one of ${backdropNames().join(', ')}`);
 }
 
-async function renderStudio(studio: Studio, W: number, H: number, random: () => number): Promise<Buffer> {
+export async function renderStudio(studio: Studio, W: number, H: number, random: () => number): Promise<Buffer> {
   const cx = 0.5 + (random() - 0.5) * 0.2;
   const cy = 0.35 + (random() - 0.5) * 0.1;
   const gradient = studio.edge && studio.centre

@@ -59,7 +59,15 @@ export const ZHeadshot = z.object({
   background: z.string().min(1).max(64).optional(),
   backgrounds: z.array(z.string().min(1).max(64)).max(16).optional(),
   aspect_ratio: aspect.default('1:1'),
+  /** Backdrop or grade names (headshot-portrait.ts); others are reported as not honoured. */
+  styles: z.array(z.string().min(1).max(64)).max(16).optional(),
+  reference_asset_id: z.uuid().optional(),
+  // Read only to say that they are not honoured (decision 031).
+  glasses: z.string().optional(),
+  hair_color: z.string().optional(),
+  hair_style: z.string().optional(),
 });
+export type THeadshotParams = z.output<typeof ZHeadshot>;
 
 export const ZStyle = z.object({ style: z.string().min(1).max(64).optional() });
 

@@ -24,10 +24,10 @@ async function input(type: GenerationType, params: Record<string, unknown>, byte
 }
 
 describe('local provider', () => {
-  it('offers the image types it can do and not text-to-image or subject training', async () => {
+  it('offers the image types it can do and subject preparation, not text-to-image', async () => {
     for (const t of ['upscale', 'background_removal', 'vectorize', 'model_shot', 'lifestyle', 'room_scene', 'headshot', 'style_conversion', 'ad_creative'] as const) expect(provider.supports(t)).toBe(true);
     expect(provider.supports('generate')).toBe(false);
-    expect(provider.supports('subject_training')).toBe(false);
+    expect(provider.supports('subject_training')).toBe(true);
     const ctx = context();
     const err = await provider.run({ generationId: 'g', type: 'generate', prompt: 'a cat', params: {}, numOutputs: 1, images: [] }, ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);

