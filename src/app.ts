@@ -18,6 +18,7 @@ import { generationRoutes } from './modules/generation/index.ts';
 import { mediaRoutes } from './modules/media/index.ts';
 import { privacyRoutes } from './modules/privacy/index.ts';
 import { registerAuth } from './platform/http/auth.ts';
+import { configRoutes } from './presets/config.routes.ts';
 import { frameworkErrors, registerErrorHandling } from './platform/http/error-handler.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
 import { registerRateLimit } from './platform/http/rate-limit.ts';
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await mediaRoutes(api, modules.media, { maxUploadBytes: config.uploads.maxBytes });
       await privacyRoutes(api, modules.privacy);
       await adminSystemRoutes(api, modules.system);
+      await configRoutes(api, config);
       await catalogRoutes(api, modules.catalog);
       await generationRoutes(api, modules.generation);
       await subjectsRoutes(api, modules.subjects, modules.generation.idempotency);

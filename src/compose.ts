@@ -80,6 +80,7 @@ export function composeModules(p: PlatformParts, overrides: GenerationOptions = 
     // The owner's plan decides the watermark and how long results are kept.
     watermarkFor: overrides.watermarkFor ?? billing.planLimits.hasWatermark,
     limits: overrides.limits ?? billing.planLimits,
+    quotaPlan: billing.planLimits.quotaPlan,
     catalog: overrides.catalog ?? createCatalogLookup({ db, clock }),
     links: media.assets.links,
     ...fetchOverride,

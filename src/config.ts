@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { generationTypes, providerIds, type GenerationType } from './modules/generation/providers/provider.ts';
+import { presetNames, presets, type Preset, type PresetName } from './presets/presets.ts';
 
 const onOff = z.enum(['on', 'off']);
 // Blank variables are dropped before parsing (loadConfig), so "optional" covers `FOO=` too.
@@ -41,7 +42,10 @@ const ZEnv = z.object({
   REDIS_URL: optionalUrl,
   ATELIER_ADMIN_EMAIL: z.email().optional(),
   ATELIER_ADMIN_PASSWORD: z.string().min(8).optional(),
-  ATELIER_SIGNUP_CREDITS: z.coerce.number().int().min(0).default(2),
+  /** The product this installation runs (API.md "Presets"); `all` offers every studio. */
+  ATELIER_PRESET: z.enum(presetNames).optional(),
+  /** Credits granted at sign-up; the preset's own number when unset. */
+  ATELIER_SIGNUP_CREDITS: z.coerce.number().int().min(0).optional(),
   ATELIER_DEV_OUTBOX: onOff.optional(),
   /** Outgoing webhooks to private, local and reserved addresses: off in production unless set. */
   ATELIER_WEBHOOKS_ALLOW_PRIVATE: onOff.optional(),
@@ -144,6 +148,8 @@ export interface Config {
   database: { url: string | undefined; poolSize: number };
   redisUrl: string | undefined;
   admin: { email: string; password: string } | undefined;
+  /** The product; `explicit` when ATELIER_PRESET set it (else a recorded or the default one may apply). */
+  preset: Preset & { explicit: boolean };
   signupCredits: number;
   devOutbox: boolean;
   auth: { accessTokenTtlSec: number; refreshTokenTtlSec: number };
@@ -260,6 +266,14 @@ const ROUTE_PROVIDERS = new Set<string>(providerIds);
 const smsTransportOf = (raw: Record<string, string | undefined>) =>
   raw.SMS_TRANSPORT ?? (raw.KAVENEGAR_API_KEY ? 'kavenegar' : raw.TWILIO_ACCOUNT_SID ? 'twilio' : 'outbox');
 
+/**
+ * The configuration of the same environment with another preset, as if ATELIER_PRESET named it: a
+ * process started without one runs the preset its database records (`init --preset`).
+ */
+export function configWithPreset(source: Record<string, string | undefined>, name: PresetName): Config {
+  return loadConfig({ ...source, ATELIER_PRESET: name });
+}
+
 /** Parses an environment (process.env by default). Throws ConfigError naming every bad variable. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   // A blank variable means "unset": `PORT=` is the default port, not port 0.
@@ -271,6 +285,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const isProduction = e.NODE_ENV === 'production';
+  const preset = presets[e.ATELIER_PRESET ?? 'all'];
   const mailTransport = e.MAIL_TRANSPORT ?? (e.SMTP_URL ? 'smtp' : 'outbox');
   const smsTransport = smsTransportOf(raw);
   const sms: Config['sms'] =
@@ -292,7 +307,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     redisUrl: e.REDIS_URL,
     admin: e.ATELIER_ADMIN_EMAIL && e.ATELIER_ADMIN_PASSWORD ? { email: e.ATELIER_ADMIN_EMAIL, password: e.ATELIER_ADMIN_PASSWORD } : undefined,
-    signupCredits: e.ATELIER_SIGNUP_CREDITS,
+    preset: { ...preset, explicit: e.ATELIER_PRESET !== undefined },
+    signupCredits: e.ATELIER_SIGNUP_CREDITS ?? preset.signupCredits,
     devOutbox: (e.ATELIER_DEV_OUTBOX ?? (isProduction ? 'off' : 'on')) === 'on',
     webhooks: { allowPrivate: (e.ATELIER_WEBHOOKS_ALLOW_PRIVATE ?? (isProduction ? 'off' : 'on')) === 'on' },
     auth: { accessTokenTtlSec: e.ATELIER_ACCESS_TOKEN_TTL, refreshTokenTtlSec: e.ATELIER_REFRESH_TOKEN_TTL },
@@ -340,7 +356,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       fal: e.FAL_KEY ? { apiKey: e.FAL_KEY, apiBase: e.FAL_API_BASE, models: e.FAL_MODELS } : undefined,
     },
     generation: {
-      studios: e.ATELIER_STUDIOS ?? ['product-shots', 'print-prep', 'headshots', 'style-studio', 'ad-creatives'],
+      studios: e.ATELIER_STUDIOS ?? [...preset.studios],
       defaultProviders: e.ATELIER_PROVIDERS,
       routes: parseRoutes(e.ATELIER_PROVIDER_ROUTES),
       concurrencyPerUser: e.ATELIER_GENERATION_CONCURRENCY_PER_USER,

@@ -4,15 +4,25 @@
  *   api      the HTTP API and web app only
  *   worker   background job workers only
  *   migrate  apply database migrations and exit
+ *   init --preset <name>   set the database up for one product (API.md "Presets") and exit
  *   admin create --email <e> --password <p>   create an administrator
  */
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
 import { composeModules, type Modules } from './compose.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { applyPreset } from './presets/apply.ts';
+import { isPresetName, presetNames } from './presets/presets.ts';
+import { settlePreset } from './presets/startup.ts';
 import { openRuntime, type Runtime } from './runtime.ts';
 
-const USAGE = `Usage: atelier <start|api|worker|migrate|admin create --email <email> --password <password>>`;
+const USAGE = `Usage: atelier <start|api|worker|migrate|init --preset <${presetNames.join('|')}>|admin create --email <email> --password <password>>`;
+
+/** The runtime with the configuration of the product it runs (presets/startup.ts). */
+async function productRuntime(config: Config, opts: { apply: boolean }): Promise<Runtime> {
+  const rt = await openRuntime(config);
+  return { ...rt, config: await settlePreset(rt, process.env, opts) };
+}
 
 /** Every queue's workers, the generation engine's included, in this process. */
 const startWorkers = (rt: Runtime, modules: Modules) => rt.queue.work(modules.jobHandlers);
@@ -43,21 +53,25 @@ function onShutdown(rt: Runtime, stop: () => Promise<void>): void {
 }
 
 async function serve(config: Config, withWorkers: boolean): Promise<void> {
-  const rt = await openRuntime(config);
+  // The preset is applied before the configured admin is created: an installation without
+  // accounts is still the preset's to shape (decision 040).
+  const rt = await productRuntime(config, { apply: true });
   // One set of modules serves the API and, in `start`, the workers of this process.
   const modules = composeModules(rt);
   await ensureConfiguredAdmin(rt, modules);
   if (withWorkers) await startWorkers(rt, modules);
   const app = await buildApp({ ...rt, modules });
   const address = await app.listen({ port: config.port, host: config.host });
-  const shown = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  const shown = rt.config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   // The one line a person starting Atelier needs, on stdout whatever the log level.
-  process.stdout.write(`\nAtelier is running at ${shown}\n  database: ${rt.database.kind}${withWorkers ? ', workers: on' : ''}\n\n`);
+  process.stdout.write(
+    `\n${rt.config.preset.productName} is running at ${shown}\n  preset: ${rt.config.preset.name}, database: ${rt.database.kind}${withWorkers ? ', workers: on' : ''}\n\n`,
+  );
   onShutdown(rt, () => app.close());
 }
 
 async function worker(config: Config): Promise<void> {
-  const rt = await openRuntime(config);
+  const rt = await productRuntime(config, { apply: false });
   await startWorkers(rt, composeModules(rt));
   rt.log.info({ database: rt.database.kind }, 'worker started');
   onShutdown(rt, async () => {});
@@ -72,6 +86,20 @@ async function adminCreate(config: Config, args: string[]): Promise<void> {
     const result = await composeModules(rt).accounts.admins.createAdmin({ email: values.email, password: values.password });
     if (!result.created) throw new UsageError(`an account with ${values.email} already exists`);
     process.stdout.write(`Created administrator ${values.email} (${result.userId})\n`);
+  } finally {
+    await rt.close();
+  }
+}
+
+async function init(config: Config, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { preset: { type: 'string' } } });
+  if (!values.preset || !isPresetName(values.preset)) throw new UsageError(`init needs --preset, one of ${presetNames.join(', ')}`);
+  const rt = await openRuntime(config);
+  try {
+    const applied = await applyPreset(rt.database.db, rt.clock, values.preset);
+    const written = Object.entries(applied.written).map(([table, n]) => `${table} ${n}`).join(', ');
+    const how = applied.mode === 'set-exactly' ? 'set to the preset (no accounts yet)' : 'absent rows added';
+    process.stdout.write(`Preset ${applied.preset} applied (${rt.database.kind}): ${how}; ${written}.\n`);
   } finally {
     await rt.close();
   }
@@ -95,6 +123,8 @@ export async function main(argv: string[]): Promise<void> {
       process.stdout.write(`Migrations applied (${rt.database.kind}).\n`);
       return;
     }
+    case 'init':
+      return init(config, rest);
     case 'admin':
       if (rest[0] === 'create') return adminCreate(config, rest.slice(1));
       throw new UsageError(USAGE);

@@ -17,3 +17,4 @@ export * from './modules/privacy/privacy.tables.ts';
 export * from './modules/generation/generation.tables.ts';
 export * from './modules/catalog/subjects.tables.ts';
 export * from './modules/catalog/catalog.tables.ts';
+export * from './presets/installation.tables.ts';

@@ -23,6 +23,11 @@ export interface SignedIn {
 
 export function createSignUpService(ctx: AccountsContext, sessions: SessionsService) {
   async function register(body: TRegisterBody, meta: RequestMeta): Promise<SignedIn> {
+    // The product decides how people sign up (style-studio: by phone, seed 003); an account made
+    // another way would have no way to verify itself there.
+    const { signUp } = ctx.config.preset;
+    if (body.email && !signUp.email) throw errors.validation([{ path: 'email', message: 'sign-up here is by phone number' }]);
+    if (body.phone && !signUp.phone) throw errors.validation([{ path: 'phone', message: 'sign-up here is by email' }]);
     // Hash outside the transaction: argon2 takes ~50 ms and needs no lock.
     const passwordHash = await hashPassword(body.password);
     const now = ctx.clock.now();

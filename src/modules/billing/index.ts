@@ -13,6 +13,7 @@ import { adminGiftCardsRoutes } from './admin-gift-cards.routes.ts';
 import { createAdminGiftCardsService } from './admin-gift-cards.service.ts';
 import { offersRoutes } from './offers.routes.ts';
 import { createOffersService } from './offers.service.ts';
+export { enabledProviders } from './offers.service.ts';
 import { creditsRoutes } from './credits.routes.ts';
 import { createCreditsService } from './credits.service.ts';
 import { createFulfilment } from './fulfilment.ts';
@@ -41,7 +42,7 @@ export { expireSubscriptionsJob, expireSubscriptionsHandler, sweepEndedSubscript
 export { expirePaymentsJob, expirePaymentsHandler, expireStalePayments } from './payments.jobs.ts';
 export { createFulfilment, type Fulfilment } from './fulfilment.ts';
 export { creditInvariantReport, type CreditInvariantReport } from './invariants.ts';
-export { createPlanLimits, effectivePlan, subscriptionInForce, type EffectivePlan, type PlanLimits } from './plan-limits.ts';
+export { createPlanLimits, effectivePlan, subscriptionInForce, type EffectivePlan, type PlanLimits, type QuotaPlan } from './plan-limits.ts';
 
 export interface BillingDeps {
   db: Db;

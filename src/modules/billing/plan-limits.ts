@@ -59,6 +59,38 @@ export function effectivePlanView({ plan, subscription }: EffectivePlan): TEffec
   };
 }
 
+/**
+ * What a user's plan allows per period, for the engine to count against (generation/quota.ts). The
+ * period is the subscription's; on a plan without one it is the calendar month (UTC), so seed 003's
+ * "2 conversions and 5 images" come back each month.
+ */
+export interface QuotaPlan {
+  /** Style conversions a period (plans.conversion_limit); null = no limit. */
+  conversionLimit: number | null;
+  /** Images a period for a user plan (plans.gallery_limit; a vendor plan's is its album quota); null = no limit. */
+  imageLimit: number | null;
+  periodStart: Date;
+  resetsAt: Date;
+  /** On the free plan of the audience, not a subscription: where a preset's free quota applies. */
+  onFreePlan: boolean;
+}
+
+function calendarMonth(now: Date): { start: Date; end: Date } {
+  return { start: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)), end: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)) };
+}
+
+export function quotaPlanOf({ plan, subscription }: EffectivePlan, now: Date): QuotaPlan {
+  const own = subscription && subscription.currentPeriodEnd && subscription.currentPeriodEnd > now ? { start: subscription.currentPeriodStart, end: subscription.currentPeriodEnd } : null;
+  const period = own ?? calendarMonth(now);
+  return {
+    conversionLimit: plan?.conversionLimit ?? null,
+    imageLimit: plan?.audience === 'user' ? plan.galleryLimit : null,
+    periodStart: period.start,
+    resetsAt: period.end,
+    onFreePlan: subscription === null,
+  };
+}
+
 type AssetKind = 'upload' | 'result' | 'training' | 'template' | 'avatar';
 
 /**
@@ -78,6 +110,11 @@ export function createPlanLimits(deps: { db: DbOrTx; clock: Clock }) {
       const { plan } = await current(userId);
       if (!plan) return null;
       return kind === 'upload' ? plan.uploadRetentionDays : plan.retentionDays;
+    },
+    /** Read inside the caller's transaction: on PGlite a read beside it would wait for it to end. */
+    async quotaPlan(tx: DbOrTx, userId: string): Promise<QuotaPlan> {
+      const now = deps.clock.now();
+      return quotaPlanOf(await effectivePlan(tx, userId, now), now);
     },
     /** Whether the user's generated images carry a watermark (Free and Vendor Free do). */
     async hasWatermark(userId: string): Promise<boolean> {

@@ -11,6 +11,7 @@ import type { CatalogLookup } from '../catalog/index.ts';
 import type { MediaLimits } from '../media/index.ts';
 import type { ImageProvider } from './providers/provider.ts';
 import type { ProviderChoice } from './provider-choice.ts';
+import type { QuotaPlanOf } from './quota.ts';
 import type { StatusBus } from './status-bus.ts';
 import type { GenerationViews } from './view.ts';
 import type { AssetLinks } from '../media/index.ts';
@@ -44,6 +45,8 @@ export interface GenerationDeps {
   watermarkFor: WatermarkFor;
   /** How long results are kept, by the owner's plan. */
   limits: Pick<MediaLimits, 'retentionDays'>;
+  /** What the owner's plan allows per period (billing's plan limits). */
+  quotaPlan: QuotaPlanOf;
   catalog: CatalogLookup;
   /** Signs the output links in responses and webhook bodies. */
   links: AssetLinks;
@@ -65,5 +68,6 @@ export interface GenerationContext {
   watermarkFor: WatermarkFor;
   catalog: CatalogLookup;
   limits: Pick<MediaLimits, 'retentionDays'>;
+  quotaPlan: QuotaPlanOf;
   fetch?: typeof fetch;
 }

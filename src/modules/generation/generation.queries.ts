@@ -159,3 +159,27 @@ export async function addUsage(tx: DbOrTx, userId: string, day: string, d: Usage
 export async function insertProviderCalls(tx: DbOrTx, rows: NewProviderCall[]): Promise<void> {
   if (rows.length > 0) await tx.insert(providerCalls).values(rows);
 }
+
+/**
+ * Serialises one user's quota checks until the transaction ends, so two parallel submits cannot
+ * both take the last free conversion (PGlite runs one transaction at a time anyway).
+ */
+export async function lockUserQuota(tx: DbOrTx, userId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`quota:${userId}`}, 0))`);
+}
+
+/** Outputs a user's generations asked for in [since, until), of `type` or of every type but training; failed and cancelled ones do not count. */
+export async function outputsInPeriod(tx: DbOrTx, userId: string, since: Date, until: Date, type: string | 'images'): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`coalesce(sum(${generations.numOutputs}), 0)`.mapWith(Number) })
+    .from(generations)
+    .where(
+      and(
+        eq(generations.userId, userId),
+        sql`${generations.createdAt} >= ${since} and ${generations.createdAt} < ${until}`,
+        sql`${generations.status} not in ('failed', 'cancelled')`,
+        type === 'images' ? sql`${generations.type} <> 'subject_training'` : eq(generations.type, type),
+      ),
+    );
+  return row?.n ?? 0;
+}

@@ -40,6 +40,7 @@ export function createGenerationContext(deps: GenerationDeps): GenerationContext
     watermarkFor: deps.watermarkFor,
     catalog: deps.catalog,
     limits: deps.limits,
+    quotaPlan: deps.quotaPlan,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   };
 }

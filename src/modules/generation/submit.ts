@@ -1,6 +1,7 @@
 /**
  * POST /generations in one transaction (the caller's, which also holds the Idempotency-Key): check
- * the request, hold price × num_outputs credits, insert the generation `pending` and send its job.
+ * the request and the plan's quotas (quota.ts), hold price × num_outputs credits, insert the generation
+ * `pending` and send its job.
  * Too few credits is a 402 from the hold, which rolls everything back: nothing is created.
  */
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,7 @@ import type { TCreateGenerationBody, TGeneration } from './generation.dto.ts';
 import { sendRunJob } from './generation.jobs.ts';
 import { insertGeneration } from './generation.queries.ts';
 import { findActivePrice } from './prices.queries.ts';
+import { checkQuota } from './quota.ts';
 import { offeredTypes, type TypeSpec } from './registry.ts';
 import { outboundUrlProblem } from '../../platform/http/outbound-url.ts';
 
@@ -108,7 +110,9 @@ export function createSubmit(ctx: GenerationContext) {
     const now = ctx.clock.now();
     const deadlineSec = Math.min(opts.cancelAfterSec ?? spec.deadlineSec, MAX_DEADLINE_SEC);
     const deadlineAt = new Date(now.getTime() + deadlineSec * 1000);
-    const credits = price.creditsPerOutput * body.num_outputs;
+    const quota = await checkQuota(tx, { quotaPlan: ctx.quotaPlan, freeQuotaType: ctx.config.preset.freeQuota?.type ?? null }, userId, spec.type, body.num_outputs);
+    const creditsPerOutput = quota.free ? 0 : price.creditsPerOutput;
+    const credits = creditsPerOutput * body.num_outputs;
     const hold = await holdCredits(ctx, tx, { generationId: id, userId, amount: credits, deadlineAt, idempotencyKey: `generation:${id}` });
     const row = await insertGeneration(tx, {
       id,
@@ -126,7 +130,7 @@ export function createSubmit(ctx: GenerationContext) {
       params,
       numOutputs: body.num_outputs,
       provider: provider.id,
-      creditsPerOutput: price.creditsPerOutput,
+      creditsPerOutput,
       creditsReserved: credits,
       holdId: hold?.hold.id,
       idempotencyKey: opts.idempotencyKey,

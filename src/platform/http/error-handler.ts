@@ -34,6 +34,7 @@ export interface Problem {
   detail: string;
   code: ErrorCode;
   errors?: FieldError[];
+  [extension: string]: unknown;
 }
 
 export function toProblem(err: AppError): Problem {
@@ -45,6 +46,7 @@ export function toProblem(err: AppError): Problem {
     code: err.code,
   };
   if (err.details?.errors) problem.errors = err.details.errors;
+  for (const [k, v] of Object.entries(err.details?.extensions ?? {})) if (!(k in problem)) problem[k] = v;
   return problem;
 }
 

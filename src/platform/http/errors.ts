@@ -40,7 +40,15 @@ export interface FieldError {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
-  readonly details: { errors?: FieldError[]; headers?: Record<string, string>; [k: string]: unknown } | undefined;
+  readonly details:
+    | {
+        errors?: FieldError[];
+        headers?: Record<string, string>;
+        /** Extension members of the problem body (RFC 9457), e.g. a quota's `limit`, `used`, `resets_at`. */
+        extensions?: Record<string, string | number | null>;
+        [k: string]: unknown;
+      }
+    | undefined;
 
   constructor(code: ErrorCode, message: string, details?: AppError['details'], status: number = errorCodes[code]) {
     super(message);

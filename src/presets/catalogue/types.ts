@@ -1,0 +1,33 @@
+/**
+ * What a preset writes into the database, typed by the tables it lands in, so a renamed column is a
+ * type error here rather than a silently missing row. Rows are matched by their stable key (a
+ * plan's or package's `name`, a style's `key`, a category's `slug`, a template's `name`, a price's
+ * `type`): that key is how `apply.ts` tells "absent" from "already there, perhaps edited".
+ */
+import type { categories, creditPackages, generationPrices, plans, styles, templates } from '../../schema.ts';
+
+type Seed<Row, Key extends keyof Row> = Required<Pick<Row, Key>> & Omit<Row, 'id' | 'createdAt' | 'updatedAt' | 'isActive' | Key>;
+
+export type PackageSeed = Seed<typeof creditPackages.$inferInsert, 'name' | 'credits' | 'amountMinor' | 'currency' | 'sortOrder'>;
+export type PlanSeed = Seed<
+  typeof plans.$inferInsert,
+  'name' | 'displayName' | 'audience' | 'amountMinor' | 'currency' | 'billingPeriod' | 'creditsPerPeriod' | 'hasWatermark' | 'features' | 'sortOrder'
+>;
+export type StyleSeed = Seed<typeof styles.$inferInsert, 'key' | 'name' | 'kind' | 'studio' | 'prompt' | 'sortOrder'>;
+export type CategorySeed = Seed<typeof categories.$inferInsert, 'slug' | 'name' | 'sortOrder'>;
+export type TemplateSeed = Seed<typeof templates.$inferInsert, 'name' | 'width' | 'height' | 'layout'> & {
+  /** Slugs of the categories the template is listed under. */
+  categories: string[];
+};
+export type PriceSeed = Seed<typeof generationPrices.$inferInsert, 'type' | 'creditsPerOutput'>;
+
+export interface Catalogue {
+  packages: PackageSeed[];
+  plans: PlanSeed[];
+  styles: StyleSeed[];
+  categories: CategorySeed[];
+  templates: TemplateSeed[];
+  prices: PriceSeed[];
+}
+
+export const emptyCatalogue: Catalogue = { packages: [], plans: [], styles: [], categories: [], templates: [], prices: [] };

@@ -1,0 +1,47 @@
+/**
+ * GET /api/v1/config (no auth): what this installation offers, for its clients to shape themselves
+ * by — a headshots installation's web app looks like a headshots product, not a menu of five.
+ * Payment providers are the preset's that are also configured here.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from '../config.ts';
+import { enabledProviders } from '../modules/billing/index.ts';
+import { presetNames, studioNames } from './presets.ts';
+
+export const ZInstallationConfig = z.object({
+  preset: z.enum(presetNames),
+  product_name: z.string(),
+  studios: z.array(z.enum(studioNames)),
+  sign_up: z.object({ email: z.boolean(), phone: z.boolean(), oauth: z.array(z.string()) }),
+  currency: z.string(),
+  locales: z.array(z.string()),
+  default_locale: z.string(),
+  payment_providers: z.array(z.enum(['stripe', 'zarinpal', 'manual'])),
+});
+export type TInstallationConfig = z.infer<typeof ZInstallationConfig>;
+
+export function installationConfig(config: Pick<Config, 'preset' | 'generation' | 'payments'>): TInstallationConfig {
+  const p = config.preset;
+  const configured = new Set(enabledProviders(config.payments));
+  return {
+    preset: p.name,
+    product_name: p.productName,
+    studios: config.generation.studios.filter((s): s is (typeof studioNames)[number] => (studioNames as readonly string[]).includes(s)),
+    sign_up: { email: p.signUp.email, phone: p.signUp.phone, oauth: [] },
+    currency: p.currency,
+    locales: [...p.locales],
+    default_locale: p.defaultLocale,
+    payment_providers: p.paymentProviders.filter((name) => configured.has(name)),
+  };
+}
+
+export async function configRoutes(app: FastifyInstance, config: Pick<Config, 'preset' | 'generation' | 'payments'>): Promise<void> {
+  const view = installationConfig(config);
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/config',
+    { schema: { tags: ['system'], summary: 'What this installation offers: product, studios, sign-up methods, currency, locales, payment providers', response: { 200: ZInstallationConfig } } },
+    async () => view,
+  );
+}
