@@ -95,15 +95,16 @@ describe('GET /api/v1/dev/outbox', () => {
     t = undefined;
   });
 
+  // These apps' outbox is admin-only, so the users stay unverified (signUp reads codes from it).
   async function admin(app: TestApp) {
-    const a = await signUp(app.app);
+    const a = await signUp(app.app, {}, { verified: false });
     await sqlRows(app, `update users set role = 'admin' where id = '${a.user.id}'`);
     return a;
   }
 
   it('is admin-only when a real transport is configured, even with the outbox explicitly on', async () => {
     t = await createTestApp({ env: { SMTP_URL: 'smtps://u:p@mail.example.com', ATELIER_DEV_OUTBOX: 'on' } });
-    const victim = await signUp(t.app);
+    const victim = await signUp(t.app, {}, { verified: false });
     await call(t.app, 'POST', '/api/v1/auth/otp/request', { body: { email: victim.email, purpose: 'password_reset' } });
     const url = `/api/v1/dev/outbox?to=${encodeURIComponent(victim.email!)}`;
     const anonymous = await call(t.app, 'GET', url);
