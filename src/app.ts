@@ -87,7 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await catalogRoutes(api, modules.catalog);
       await generationRoutes(api, modules.generation);
       await subjectsRoutes(api, modules.subjects, modules.generation.idempotency);
-      if (config.devOutbox) await outboxRoutes(api, { db: deps.database.db });
+      if (config.devOutbox.enabled) await outboxRoutes(api, { db: deps.database.db, access: config.devOutbox.access });
     },
     { prefix: '/api/v1' },
   );

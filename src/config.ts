@@ -46,8 +46,12 @@ const ZEnv = z.object({
   ATELIER_PRESET: z.enum(presetNames).optional(),
   /** Credits granted at sign-up; the preset's own number when unset. */
   ATELIER_SIGNUP_CREDITS: z.coerce.number().int().min(0).optional(),
+  /**
+   * The outbox keeps every message sent, codes included (GET /api/v1/dev/outbox). Unset: on outside
+   * production when no real transport is configured; beside a real transport it must be set (decision 050).
+   */
   ATELIER_DEV_OUTBOX: onOff.optional(),
-  /** Outgoing webhooks to private, local and reserved addresses: off in production unless set. */
+  /** Outgoing webhooks to private, local and reserved addresses: off unless set to on (decision 050). */
   ATELIER_WEBHOOKS_ALLOW_PRIVATE: onOff.optional(),
   ATELIER_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
   ATELIER_REFRESH_TOKEN_TTL: z.coerce.number().int().min(3600).default(30 * 86_400),
@@ -151,7 +155,12 @@ export interface Config {
   /** The product; `explicit` when ATELIER_PRESET set it (else a recorded or the default one may apply). */
   preset: Preset & { explicit: boolean };
   signupCredits: number;
-  devOutbox: boolean;
+  /**
+   * `enabled`: messages are kept in the outbox table and GET /api/v1/dev/outbox is served.
+   * `access`: `anyone` only in pure development (not production, no real mail or SMS transport),
+   * where the outbox is the only way to read a code; `admin` otherwise (decision 050).
+   */
+  devOutbox: { enabled: boolean; access: 'anyone' | 'admin' };
   auth: { accessTokenTtlSec: number; refreshTokenTtlSec: number };
   rateLimit: boolean;
   bodyLimit: number;
@@ -232,6 +241,14 @@ function crossProblems(raw: Record<string, string>): string[] {
   }
   if (raw.MAIL_TRANSPORT === 'smtp' && !raw.SMTP_URL) problems.push('SMTP_URL: required when MAIL_TRANSPORT=smtp');
   const sms = smsTransportOf(raw);
+  // The outbox defaults to on outside production; beside a real transport that default would copy
+  // every login and reset code into it, so a forgotten NODE_ENV stops the start instead (decision 050).
+  if (raw.NODE_ENV !== 'production' && !raw.ATELIER_DEV_OUTBOX && (mailTransportOf(raw) !== 'outbox' || sms !== 'outbox')) {
+    problems.push(
+      'ATELIER_DEV_OUTBOX: must be set (on or off) when a real mail or SMS transport is configured outside production; ' +
+        'a live installation sets NODE_ENV=production (the outbox is then off)',
+    );
+  }
   if (sms === 'kavenegar' && !raw.KAVENEGAR_API_KEY) problems.push('KAVENEGAR_API_KEY: required when SMS_TRANSPORT=kavenegar');
   if (sms === 'twilio' && !(raw.TWILIO_ACCOUNT_SID && raw.TWILIO_AUTH_TOKEN && raw.TWILIO_FROM)) {
     problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM: all required when SMS_TRANSPORT=twilio');
@@ -263,6 +280,8 @@ function parseRoutes(raw: string | undefined): Record<string, string[]> {
 const ROUTE_TYPES = new Set<string>(generationTypes);
 const ROUTE_PROVIDERS = new Set<string>(providerIds);
 
+const mailTransportOf = (raw: Record<string, string | undefined>) => raw.MAIL_TRANSPORT ?? (raw.SMTP_URL ? 'smtp' : 'outbox');
+
 const smsTransportOf = (raw: Record<string, string | undefined>) =>
   raw.SMS_TRANSPORT ?? (raw.KAVENEGAR_API_KEY ? 'kavenegar' : raw.TWILIO_ACCOUNT_SID ? 'twilio' : 'outbox');
 
@@ -286,7 +305,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const e = parsed.data;
   const isProduction = e.NODE_ENV === 'production';
   const preset = presets[e.ATELIER_PRESET ?? 'all'];
-  const mailTransport = e.MAIL_TRANSPORT ?? (e.SMTP_URL ? 'smtp' : 'outbox');
+  const mailTransport = mailTransportOf(raw) as Config['mail']['transport'];
   const smsTransport = smsTransportOf(raw);
   const sms: Config['sms'] =
     smsTransport === 'kavenegar'
@@ -309,8 +328,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     admin: e.ATELIER_ADMIN_EMAIL && e.ATELIER_ADMIN_PASSWORD ? { email: e.ATELIER_ADMIN_EMAIL, password: e.ATELIER_ADMIN_PASSWORD } : undefined,
     preset: { ...preset, explicit: e.ATELIER_PRESET !== undefined },
     signupCredits: e.ATELIER_SIGNUP_CREDITS ?? preset.signupCredits,
-    devOutbox: (e.ATELIER_DEV_OUTBOX ?? (isProduction ? 'off' : 'on')) === 'on',
-    webhooks: { allowPrivate: (e.ATELIER_WEBHOOKS_ALLOW_PRIVATE ?? (isProduction ? 'off' : 'on')) === 'on' },
+    devOutbox: {
+      enabled: (e.ATELIER_DEV_OUTBOX ?? (isProduction ? 'off' : 'on')) === 'on',
+      access: !isProduction && mailTransport === 'outbox' && smsTransport === 'outbox' ? 'anyone' : 'admin',
+    },
+    webhooks: { allowPrivate: e.ATELIER_WEBHOOKS_ALLOW_PRIVATE === 'on' },
     auth: { accessTokenTtlSec: e.ATELIER_ACCESS_TOKEN_TTL, refreshTokenTtlSec: e.ATELIER_REFRESH_TOKEN_TTL },
     rateLimit: e.ATELIER_RATE_LIMIT === 'on',
     bodyLimit: e.ATELIER_BODY_LIMIT,
@@ -366,4 +388,26 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       watermarkText: e.ATELIER_WATERMARK_TEXT,
     },
   };
+}
+
+/**
+ * Settings that are fine on a developer's machine and unsafe on a live installation, one sentence
+ * each naming the variable; the server logs them as warnings at start (docs/security.md).
+ */
+export function unsafeSettings(c: Config): string[] {
+  const found: string[] = [];
+  if (!c.isProduction) found.push(`NODE_ENV is ${c.env}, not production: cookies are not Secure without an https ATELIER_PUBLIC_URL, no HSTS, and development defaults apply`);
+  if (c.devOutbox.enabled) {
+    found.push(
+      c.devOutbox.access === 'anyone'
+        ? 'ATELIER_DEV_OUTBOX is on: GET /api/v1/dev/outbox shows every code sent to anyone, without sign-in'
+        : 'ATELIER_DEV_OUTBOX is on: a copy of every message sent, codes included, is kept and shown to administrators',
+    );
+  }
+  if (c.webhooks.allowPrivate) found.push('ATELIER_WEBHOOKS_ALLOW_PRIVATE is on: users can make the server post to private and local addresses');
+  if (!c.secret) found.push('ATELIER_SECRET is not set: a secret is generated into the data directory, which only a single node can share');
+  if (!c.publicUrl?.startsWith('https:')) found.push('ATELIER_PUBLIC_URL is not an https URL: asset links and payment return addresses are built from the request host or localhost');
+  if (!c.rateLimit) found.push('ATELIER_RATE_LIMIT is off: sign-in, code and reset requests are not limited');
+  if (c.payments.manual) found.push('ATELIER_PAYMENTS_MANUAL is on: users can complete their own payments without paying');
+  return found;
 }

@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
 import { composeModules, type Modules } from './compose.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ConfigError, loadConfig, unsafeSettings, type Config } from './config.ts';
 import { applyPreset } from './presets/apply.ts';
 import { isPresetName, presetNames } from './presets/presets.ts';
 import { settlePreset } from './presets/startup.ts';
@@ -31,6 +31,14 @@ async function ensureConfiguredAdmin(rt: Runtime, modules: Modules): Promise<voi
   if (!rt.config.admin) return;
   const result = await modules.accounts.admins.createAdmin(rt.config.admin);
   if (result.created) rt.log.info({ email: rt.config.admin.email }, 'created the configured administrator');
+}
+
+/**
+ * Names, at warn level and once each, every setting that is unsafe on a live installation (decision
+ * 050): a forgotten NODE_ENV or a leftover development switch shows in the first lines of the log.
+ */
+function warnUnsafeSettings(rt: Runtime): void {
+  for (const setting of unsafeSettings(rt.config)) rt.log.warn({ unsafe_setting: true }, `UNSAFE FOR PRODUCTION: ${setting}`);
 }
 
 /** Stops cleanly on SIGINT/SIGTERM: finish in-flight requests and jobs, then close the database. */
@@ -56,6 +64,7 @@ async function serve(config: Config, withWorkers: boolean): Promise<void> {
   // The preset is applied before the configured admin is created: an installation without
   // accounts is still the preset's to shape (decision 040).
   const rt = await productRuntime(config, { apply: true });
+  warnUnsafeSettings(rt);
   // One set of modules serves the API and, in `start`, the workers of this process.
   const modules = composeModules(rt);
   await ensureConfiguredAdmin(rt, modules);
@@ -72,6 +81,7 @@ async function serve(config: Config, withWorkers: boolean): Promise<void> {
 
 async function worker(config: Config): Promise<void> {
   const rt = await productRuntime(config, { apply: false });
+  warnUnsafeSettings(rt);
   await startWorkers(rt, composeModules(rt));
   rt.log.info({ database: rt.database.kind }, 'worker started');
   onShutdown(rt, async () => {});

@@ -39,8 +39,8 @@ export async function openRuntime(config: Config, opts: { log?: Logger } = {}): 
     const queue = createQueue(database, log);
     await queue.start(jobDefinitions);
     const secret = await resolveSecret(config.secret, config.dataDir);
-    const mailer = createMailer(config.mail, { db: database.db, devOutbox: config.devOutbox, log });
-    const sms = createSmsSender(config.sms, { db: database.db, devOutbox: config.devOutbox, log });
+    const mailer = createMailer(config.mail, { db: database.db, devOutbox: config.devOutbox.enabled, log });
+    const sms = createSmsSender(config.sms, { db: database.db, devOutbox: config.devOutbox.enabled, log });
     return {
       config,
       log,

@@ -36,6 +36,13 @@ describe('atelier CLI', () => {
     expect(res.stderr).toContain('ATELIER_SIGNUP_CREDITS');
   });
 
+  it('refuses to start with a real mail transport beside an outbox left to its development default', async () => {
+    const res = await run(['start'], { SMTP_URL: 'smtp://127.0.0.1:2525' });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('ATELIER_DEV_OUTBOX');
+    expect(res.stdout).not.toContain('Atelier is running');
+  });
+
   it('prints usage for an unknown command', async () => {
     const res = await run(['frobnicate']);
     expect(res.code).toBe(2);
@@ -89,6 +96,9 @@ describe('atelier start', () => {
     try {
       for (let i = 0; i < 600 && !stdout.includes('Atelier is running at'); i++) await new Promise((r) => setTimeout(r, 100));
       expect(stdout).toContain(`Atelier is running at http://127.0.0.1:${port}`);
+      // Development defaults are named loudly before anything is served (decision 050).
+      expect(stdout).toContain('UNSAFE FOR PRODUCTION: NODE_ENV is development');
+      expect(stdout).toContain('UNSAFE FOR PRODUCTION: ATELIER_DEV_OUTBOX is on');
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(health.status).toBe(200);
       const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {

@@ -31,7 +31,7 @@ describe('POST /auth/otp/request', () => {
   });
 
   it('stores codes only as a keyed hash', async () => {
-    const a = await signUp(t.app);
+    const a = await signUp(t.app, {}, { verified: false });
     await otpRequest({ email: a.email, purpose: 'email_verify' });
     const code = await latestCode(t.app, a.email!);
     const rows = await sqlRows(t, `select code_hash from otps where destination = '${a.email}'`);
@@ -47,7 +47,7 @@ describe('POST /auth/otp/request', () => {
 
 describe('POST /auth/otp/verify', () => {
   it('verifies an email', async () => {
-    const a = await signUp(t.app);
+    const a = await signUp(t.app, {}, { verified: false });
     await otpRequest({ email: a.email, purpose: 'email_verify' });
     const res = await otpVerify({ email: a.email, purpose: 'email_verify', code: await latestCode(t.app, a.email!) });
     expect(res.statusCode).toBe(200);
@@ -57,7 +57,7 @@ describe('POST /auth/otp/verify', () => {
 
   it('verifies a phone by SMS and signs in with a login code', async () => {
     const phone = uniquePhone();
-    const a = await signUp(t.app, { email: undefined, phone });
+    const a = await signUp(t.app, { email: undefined, phone }, { verified: false });
     await otpRequest({ phone, purpose: 'phone_verify' });
     const sms = await call(t.app, 'GET', `/api/v1/dev/outbox?to=${encodeURIComponent(phone)}`);
     expect(sms.data.data[0]).toMatchObject({ channel: 'sms', to: phone });

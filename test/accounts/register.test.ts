@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
-import { countRows, uniqueEmail, uniquePhone } from '../helpers/accounts.ts';
+import { countRows, latestCode, uniqueEmail, uniquePhone } from '../helpers/accounts.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -15,12 +15,12 @@ afterAll(async () => t?.close());
 const register = (body: Record<string, unknown>) => call(t.app, 'POST', '/api/v1/auth/register', { body });
 
 describe('POST /auth/register', () => {
-  it('creates an email account, signs it in and grants the sign-up credits through the ledger', async () => {
+  it('creates an email account and signs it in; the sign-up credits come through the ledger once the email is verified', async () => {
     const email = uniqueEmail();
     const res = await register({ email: email.toUpperCase(), password: 'password123', full_name: 'Ada Lovelace' });
     expect(res.statusCode).toBe(201);
     expect(res.data).toMatchObject({
-      user: { email, phone: null, full_name: 'Ada Lovelace', role: 'user', is_active: true, email_verified: false, credits: { available: 2, held: 0 }, plan: { name: 'free', source: 'free' } },
+      user: { email, phone: null, full_name: 'Ada Lovelace', role: 'user', is_active: true, email_verified: false, credits: { available: 0, held: 0 }, plan: { name: 'free', source: 'free' } },
       token_type: 'Bearer',
       expires_in: 900,
     });
@@ -28,6 +28,11 @@ describe('POST /auth/register', () => {
     expect(res.data.refresh_token).toEqual(expect.any(String));
     expect(res.data.user).not.toHaveProperty('password_hash');
 
+    // Nothing before verification (decision 051), the bonus at it.
+    expect(await countRows(t, `select count(*) as n from credit_transactions where user_id = '${res.data.user.id}'`)).toBe(0);
+    await call(t.app, 'POST', '/api/v1/auth/otp/request', { body: { email, purpose: 'email_verify' } });
+    const verified = await call(t.app, 'POST', '/api/v1/auth/otp/verify', { body: { email, purpose: 'email_verify', code: await latestCode(t.app, email) } });
+    expect(verified.statusCode, verified.body).toBe(200);
     const rows = await sqlRows(t, `select type, amount, balance_before, balance_after, idempotency_key from credit_transactions where user_id = '${res.data.user.id}'`);
     expect(rows).toEqual([{ type: 'signup_bonus', amount: 2, balance_before: 0, balance_after: 2, idempotency_key: `signup:${res.data.user.id}` }]);
     expect(await countRows(t, `select count(*) as n from audit_logs where action = 'auth.register' and target_id = '${res.data.user.id}'`)).toBe(1);
@@ -92,8 +97,13 @@ describe('sign-up credits setting', () => {
   it('grants nothing and writes no ledger row when ATELIER_SIGNUP_CREDITS=0', async () => {
     const t0 = await createTestApp({ env: { ATELIER_SIGNUP_CREDITS: '0' } });
     try {
-      const res = await call(t0.app, 'POST', '/api/v1/auth/register', { body: { email: uniqueEmail(), password: 'password123' } });
+      const email = uniqueEmail();
+      const res = await call(t0.app, 'POST', '/api/v1/auth/register', { body: { email, password: 'password123' } });
       expect(res.data.user.credits).toEqual({ available: 0, held: 0 });
+      // Verification, where the bonus would be granted, grants nothing either.
+      await call(t0.app, 'POST', '/api/v1/auth/otp/request', { body: { email, purpose: 'email_verify' } });
+      const verified = await call(t0.app, 'POST', '/api/v1/auth/otp/verify', { body: { email, purpose: 'email_verify', code: await latestCode(t0.app, email) } });
+      expect(verified.statusCode, verified.body).toBe(200);
       expect(await countRows(t0, 'select count(*) as n from credit_transactions')).toBe(0);
     } finally {
       await t0.close();

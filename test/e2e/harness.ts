@@ -224,11 +224,22 @@ export async function openBrowserSession(extraEnv: Record<string, string> = {}):
   }
 }
 
-/** Signs a new email account up through the sign-up screen and waits for the dashboard. */
+/**
+ * Signs a new email account up through the sign-up screen, then verifies the email on the dashboard
+ * with the code from the outbox, as a person would: the sign-up credits come with the verification
+ * (decision 051).
+ */
 export async function signUpInBrowser(s: BrowserSession, email: string, password: string): Promise<void> {
   await s.page.goto(s.url('/signup'));
   await s.page.getByRole('textbox', { name: 'Email' }).fill(email);
   await s.page.getByLabel('Password', { exact: true }).fill(password);
   await s.page.getByRole('button', { name: 'Create account' }).click();
   await s.page.waitForURL('**/dashboard');
+  const row = s.page.getByTestId('email-verification');
+  await row.getByRole('button', { name: 'Send code' }).click();
+  const codeInput = row.getByRole('textbox', { name: 'Verification code' });
+  await codeInput.waitFor({ state: 'visible' });
+  await codeInput.fill(await latestCode(s.server.baseUrl, email));
+  await row.getByRole('button', { name: 'Verify', exact: true }).click();
+  await s.page.locator('[data-testid="email-status"]', { hasText: /^Verified$/ }).waitFor();
 }

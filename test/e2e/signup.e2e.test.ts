@@ -51,7 +51,7 @@ if (skipReason) {
     afterAll(async () => s?.close(), 30_000);
 
     it(
-      'signs up a new email user and lands on the dashboard with the sign-up credits',
+      'signs up a new email user and lands on the dashboard, told to verify for the sign-up credits',
       async () => {
         await page.goto(url('/'));
         // `/` without a session shows sign-in, which links to sign-up.
@@ -65,7 +65,9 @@ if (skipReason) {
         await page.getByRole('button', { name: 'Create account' }).click();
 
         await page.waitForURL('**/dashboard');
-        expect(await textOf(page, 'credit-balance')).toBe('2');
+        // The sign-up credits come with the first verification (decision 051).
+        expect(await textOf(page, 'credit-balance')).toBe('0');
+        expect(await textOf(page, 'verify-hint')).toContain('welcome credits');
         expect(await textOf(page, 'greeting')).toContain(fullName);
         expect((await textOf(page, 'role')).toLowerCase()).toBe('user');
         expect(await textOf(page, 'email-status')).toBe('Not verified');
@@ -79,7 +81,7 @@ if (skipReason) {
       async () => {
         await page.reload();
         await page.waitForURL('**/dashboard');
-        expect(await textOf(page, 'credit-balance')).toBe('2');
+        expect(await textOf(page, 'credit-balance')).toBe('0');
         expect(await textOf(page, 'greeting')).toContain(fullName);
         // The tokens live in httpOnly cookies; page scripts see only the CSRF cookie.
         const visible = await page.evaluate<string>('document.cookie');
@@ -91,7 +93,7 @@ if (skipReason) {
         await s.context.clearCookies({ name: 'atelier_access' });
         await page.reload();
         await page.waitForURL('**/dashboard');
-        expect(await textOf(page, 'credit-balance')).toBe('2');
+        expect(await textOf(page, 'credit-balance')).toBe('0');
         const names = (await s.context.cookies()).map((c) => c.name);
         expect(names).toContain('atelier_access');
       },
@@ -99,7 +101,7 @@ if (skipReason) {
     );
 
     it(
-      'verifies the email with a code from the outbox',
+      'verifies the email with a code from the outbox, which brings the sign-up credits',
       async () => {
         const row = page.getByTestId('email-verification');
         await row.getByRole('button', { name: 'Send code' }).click();
@@ -114,6 +116,8 @@ if (skipReason) {
         await page.locator('[data-testid="email-status"]', { hasText: /^Verified$/ }).waitFor();
         expect(await textOf(page, 'email-status')).toBe('Verified');
         expect(await row.getByRole('button', { name: 'Send code' }).count()).toBe(0);
+        await page.locator('[data-testid="credit-balance"]', { hasText: /^2$/ }).waitFor();
+        expect(await page.getByTestId('verify-hint').count()).toBe(0);
       },
       STEP_TIMEOUT,
     );

@@ -8,10 +8,26 @@ let n = 0;
 export const uniqueEmail = (tag = 'user') => `${tag}-${Date.now().toString(36)}-${++n}@example.com`;
 export const uniquePhone = () => `+98912${String(Date.now() % 10_000).padStart(4, '0')}${String(++n % 1000).padStart(3, '0')}`;
 
-export async function signUp(app: FastifyInstance, body: Record<string, unknown> = {}) {
-  const payload = { email: uniqueEmail(), password: 'password123', ...body };
+/**
+ * Registers a user and, unless `verified: false`, verifies its email (or phone) through the real
+ * code routes, as a person would: the sign-up credits and API keys need a verified account
+ * (decision 051). `user` is then the account as GET /me shows it after verification.
+ */
+export async function signUp(app: FastifyInstance, body: Record<string, unknown> = {}, opts: { verified?: boolean } = {}) {
+  const payload: Record<string, unknown> = { email: uniqueEmail(), password: 'password123', ...body };
   const res = await call(app, 'POST', '/api/v1/auth/register', { body: payload });
   expect(res.statusCode, res.body).toBe(201);
+  if (opts.verified !== false) {
+    const id = payload.email ? { email: payload.email, purpose: 'email_verify' } : { phone: payload.phone, purpose: 'phone_verify' };
+    const requested = await call(app, 'POST', '/api/v1/auth/otp/request', { body: id });
+    expect(requested.statusCode, requested.body).toBe(202);
+    const code = await latestCode(app, String(payload.email ?? payload.phone));
+    const verified = await call(app, 'POST', '/api/v1/auth/otp/verify', { body: { ...id, code } });
+    expect(verified.statusCode, verified.body).toBe(200);
+    const me = await call(app, 'GET', '/api/v1/me', { token: res.data.access_token });
+    expect(me.statusCode, me.body).toBe(200);
+    res.data.user = me.data;
+  }
   return { ...res.data, password: payload.password as string, email: payload.email as string | undefined } as {
     user: { id: string; email: string | null; phone: string | null; role: string };
     access_token: string;

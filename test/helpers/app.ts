@@ -2,7 +2,7 @@
  * The app as integration tests see it: the real buildApp() on a real database (PGlite in memory, or
  * PostgreSQL when TEST_DATABASE_URL is set) and the real pg-boss queue. Stand-ins: mail and SMS go
  * to the outbox table; files go to local disk in a temp data dir (or a given storage); the clock can be moved by hand; rate limits are off unless a test turns them
- * on; no web app is served.
+ * on; webhooks may reach private addresses (the stand-ins listen on 127.0.0.1); no web app is served.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -45,6 +45,8 @@ export async function createTestApp(
     ATELIER_DATA_DIR: dataDir,
     ATELIER_RATE_LIMIT: 'off',
     ATELIER_DEV_OUTBOX: 'on',
+    // Webhook tests deliver to stand-ins on 127.0.0.1; the policy itself is tested with this off.
+    ATELIER_WEBHOOKS_ALLOW_PRIVATE: 'on',
     ...opts.env,
   });
   const database = await createTestDatabase();

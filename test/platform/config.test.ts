@@ -27,7 +27,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       logLevel: 'info',
       signupCredits: 2,
-      devOutbox: true,
+      devOutbox: { enabled: true, access: 'anyone' },
       rateLimit: true,
       bodyLimit: 1_048_576,
       trustProxy: false,
@@ -59,7 +59,7 @@ describe('loadConfig', () => {
       bodyLimit: 2048,
       trustProxy: true,
       redisUrl: 'redis://127.0.0.1:6379',
-      devOutbox: false,
+      devOutbox: { enabled: false, access: 'anyone' },
       database: { url: 'postgres://u@h:5432/db' },
     });
   });
@@ -122,9 +122,10 @@ describe('loadConfig', () => {
   it('defaults production to dev outbox off and picks transports from what is configured', () => {
     const c = loadConfig({ NODE_ENV: 'production', ATELIER_SECRET: 's'.repeat(32), SMTP_URL: 'smtps://u:p@mail.example.com' });
     expect(c.isProduction).toBe(true);
-    expect(c.devOutbox).toBe(false);
+    expect(c.devOutbox.enabled).toBe(false);
     expect(c.mail.transport).toBe('smtp');
-    const k = loadConfig({ KAVENEGAR_API_KEY: 'key' });
+    // Outside production a real transport needs ATELIER_DEV_OUTBOX said out loud (decision 050).
+    const k = loadConfig({ KAVENEGAR_API_KEY: 'key', ATELIER_DEV_OUTBOX: 'off' });
     expect(k.sms).toMatchObject({ transport: 'kavenegar', apiKey: 'key' });
   });
 

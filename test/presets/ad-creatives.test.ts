@@ -9,7 +9,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/accounts.ts';
-import { buyManually, startPresetServer, type PresetServer } from './preset-server.ts';
+import { buyManually, emailUser, startPresetServer, type PresetServer } from './preset-server.ts';
 
 let s: PresetServer;
 beforeAll(async () => {
@@ -48,9 +48,7 @@ describe('ad-creatives preset', () => {
 
   it('makes an ad from a template and a product photo; watermarked on free, not on a paid plan', { timeout: 180_000 }, async () => {
     const email = uniqueEmail('ads');
-    const reg = await s.api('POST', '/auth/register', { body: { email, password: 'password123' } });
-    expect(reg.status).toBe(201);
-    const token = reg.data.access_token as string;
+    const token = await emailUser(s, email);
     expect((await s.api('GET', '/me', { token })).data).toMatchObject({ credits: { available: 5 }, plan: { name: 'free', has_watermark: true } });
     const photo = await s.upload(token, await product());
     const template = (await s.api('GET', '/templates?featured=true')).data.data[0];

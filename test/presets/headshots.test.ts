@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portrait } from '../../src/modules/generation/providers/local/testing/portraits.ts';
 import { uniqueEmail } from '../helpers/accounts.ts';
-import { buyManually, startPresetServer, type PresetServer } from './preset-server.ts';
+import { buyManually, emailUser, startPresetServer, type PresetServer } from './preset-server.ts';
 
 let s: PresetServer;
 beforeAll(async () => {
@@ -19,11 +19,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => s?.close());
 
-async function register(email = uniqueEmail('face')): Promise<string> {
-  const reg = await s.api('POST', '/auth/register', { body: { email, password: 'password123' } });
-  expect(reg.status, JSON.stringify(reg.data)).toBe(201);
-  return reg.data.access_token as string;
-}
+const register = (email = uniqueEmail('face')) => emailUser(s, email);
 
 describe('headshots preset', () => {
   it('offers the headshot studio with its packs, backgrounds and prices', async () => {

@@ -107,6 +107,19 @@ export async function startPresetServer(preset: PresetName, env: Record<string, 
   return server;
 }
 
+/**
+ * Signs up by email and verifies it with the code from the outbox, as a new user of an email
+ * product does (the sign-up credits come with the verification); returns the access token.
+ */
+export async function emailUser(s: PresetServer, email: string): Promise<string> {
+  const reg = await s.api('POST', '/auth/register', { body: { email, password: 'password123' } });
+  expect(reg.status, JSON.stringify(reg.data)).toBe(201);
+  expect((await s.api('POST', '/auth/otp/request', { body: { email, purpose: 'email_verify' } })).status).toBe(202);
+  const verified = await s.api('POST', '/auth/otp/verify', { body: { email, purpose: 'email_verify', code: await s.code(email) } });
+  expect(verified.status, JSON.stringify(verified.data)).toBe(200);
+  return reg.data.access_token as string;
+}
+
 /** Buys a package or plan through the manual provider, as the offline checkout does; returns the payment. */
 export async function buyManually(s: PresetServer, token: string, item: { package_id: string } | { plan_id: string }): Promise<any> {
   const checkout = await s.api('POST', '/billing/checkout', { token, body: { ...item, provider: 'manual' } });

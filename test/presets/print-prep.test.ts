@@ -9,7 +9,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/accounts.ts';
-import { buyManually, startPresetServer, type PresetServer } from './preset-server.ts';
+import { buyManually, emailUser, startPresetServer, type PresetServer } from './preset-server.ts';
 
 let s: PresetServer;
 beforeAll(async () => {
@@ -35,8 +35,7 @@ describe('print-prep preset', () => {
   });
 
   it('chains upscale → background removal → vectorize, collects the results and zips them', { timeout: 240_000 }, async () => {
-    const reg = await s.api('POST', '/auth/register', { body: { email: uniqueEmail('dtf'), password: 'password123' } });
-    const token = reg.data.access_token as string;
+    const token = await emailUser(s, uniqueEmail('dtf'));
     expect((await s.api('GET', '/credits', { token })).data.available).toBe(2);
     const pack = (await s.api('GET', '/billing/packages')).data.data[0];
     await buyManually(s, token, { package_id: pack.id });

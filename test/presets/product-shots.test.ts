@@ -8,7 +8,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/accounts.ts';
-import { buyManually, startPresetServer, type PresetServer } from './preset-server.ts';
+import { buyManually, emailUser, startPresetServer, type PresetServer } from './preset-server.ts';
 
 let s: PresetServer;
 beforeAll(async () => {
@@ -39,9 +39,7 @@ describe('product-shots preset', () => {
   });
 
   it('turns a product into shots, curates them, buys credits, and shows the admin', { timeout: 240_000 }, async () => {
-    const reg = await s.api('POST', '/auth/register', { body: { email: uniqueEmail('shop'), password: 'password123' } });
-    expect(reg.status).toBe(201);
-    const token = reg.data.access_token as string;
+    const token = await emailUser(s, uniqueEmail('shop'));
     expect((await s.api('GET', '/credits', { token })).data.available).toBe(3);
     const images = [await s.upload(token, await packshot(10)), await s.upload(token, await packshot(200))];
     const created = await s.api('POST', '/products', {

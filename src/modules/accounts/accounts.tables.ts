@@ -71,6 +71,8 @@ export const sessions = pgTable(
     /** sha256 of the refresh token currently valid for this session. */
     refreshTokenHash: text().notNull(),
     rotationCounter: integer().notNull().default(0),
+    /** When the current refresh token replaced the previous one; starts the reuse grace (decision 052). */
+    rotatedAt: timestamp({ withTimezone: true, precision: 3 }),
     userAgent: text(),
     ip: text(),
     lastUsedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),

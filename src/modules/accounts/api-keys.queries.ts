@@ -37,6 +37,16 @@ export async function revokeApiKey(db: DbOrTx, userId: string, id: string, now: 
   return rows.length > 0;
 }
 
+/** Every live key of a user, at once: a password reset or change ends them all (decision 051). */
+export async function revokeAllApiKeys(db: DbOrTx, userId: string, now: Date): Promise<number> {
+  const rows = await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id });
+  return rows.length;
+}
+
 export async function findApiKeyPrincipal(db: DbOrTx, prefix: string) {
   const [row] = await db
     .select({ id: apiKeys.id, keyHash: apiKeys.keyHash, revokedAt: apiKeys.revokedAt, lastUsedAt: apiKeys.lastUsedAt, userId: users.id, role: users.role, isActive: users.isActive })

@@ -1,6 +1,13 @@
-/** API keys for integrators: shown once, stored hashed, revocable. */
+/**
+ * API keys for integrators: shown once, stored hashed, revocable. A key outlives sessions, so minting
+ * one takes a verified email or phone and a signed-in person, never another key: an attacker who
+ * registered someone else's address first cannot leave a key behind that survives the owner's
+ * password reset (decision 051; the reset revokes every key).
+ */
 import { errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage, type TListQuery } from '../../platform/http/pagination.ts';
+import type { Principal } from '../../platform/http/auth.ts';
+import { findUserById } from './accounts.queries.ts';
 import * as kq from './api-keys.queries.ts';
 import type { AccountsContext } from './context.ts';
 import { newApiKey } from './tokens.ts';
@@ -22,7 +29,12 @@ export function createApiKeysService(ctx: AccountsContext) {
     return { data: page.data.map(view), next_cursor: page.next_cursor };
   }
 
-  async function create(userId: string, name: string) {
+  async function create(principal: Pick<Principal, 'userId' | 'apiKeyId'>, name: string) {
+    if (principal.apiKeyId) throw errors.apiKeyNotAllowed('create API keys');
+    const userId = principal.userId;
+    const user = await findUserById(ctx.db, userId);
+    if (!user) throw errors.notFound('User');
+    if (!user.emailVerifiedAt && !user.phoneVerifiedAt) throw errors.verificationRequired('create API keys');
     const now = ctx.clock.now();
     return ctx.db.transaction(async (tx) => {
       if ((await kq.countLiveApiKeys(tx, userId)) >= MAX_API_KEYS) {

@@ -10,7 +10,7 @@ import { createTokenService, type TokenService } from './tokens.ts';
 
 /**
  * What accounts needs of billing, which depends on accounts and so cannot be imported back: the
- * sign-up bonus (one ledger row in the sign-up transaction) and the balance shown with a user.
+ * sign-up bonus (one ledger row in the transaction of the first verification) and the balance shown with a user.
  */
 export interface AccountCredits {
   grantSignupBonus(tx: Tx, grant: { userId: string; amount: number; idempotencyKey: string; description: string }): Promise<void>;

@@ -29,11 +29,10 @@ export async function meRoutes(app: FastifyInstance, accounts: AccountsService):
     '/me/password',
     {
       config: user,
-      schema: { tags, summary: 'Change the password; other sessions are signed out', body: dto.ZPasswordChangeBody, response: { 204: ZNoContent } },
+      schema: { tags, summary: 'Change the password; other sessions and every API key are revoked; not with an API key', body: dto.ZPasswordChangeBody, response: { 204: ZNoContent } },
     },
     async (request, reply) => {
-      const p = principalOf(request);
-      await accounts.profile.changePassword(p.userId, p.sessionId, request.body, requestMeta(request));
+      await accounts.profile.changePassword(principalOf(request), request.body, requestMeta(request));
       return reply.code(204).send(null);
     },
   );
@@ -66,10 +65,10 @@ export async function meRoutes(app: FastifyInstance, accounts: AccountsService):
     '/me/api-keys',
     {
       config: user,
-      schema: { tags, summary: 'Create an API key; `key` is shown only in this response', body: dto.ZCreateApiKeyBody, response: { 201: dto.ZCreatedApiKey } },
+      schema: { tags, summary: 'Create an API key (verified email or phone; not with an API key); `key` is shown only in this response', body: dto.ZCreateApiKeyBody, response: { 201: dto.ZCreatedApiKey } },
     },
     async (request, reply) => {
-      const created = await accounts.apiKeys.create(principalOf(request).userId, request.body.name);
+      const created = await accounts.apiKeys.create(principalOf(request), request.body.name);
       return reply.code(201).send(created);
     },
   );

@@ -14,6 +14,7 @@ import * as uq from './accounts.queries.ts';
 import type { AccountsContext, RequestMeta } from './context.ts';
 import * as oq from './otps.queries.ts';
 import { hashPassword } from './passwords.ts';
+import { revokeAllApiKeys } from './api-keys.queries.ts';
 import { revokeAllSessions } from './sessions.queries.ts';
 import type { SignUpService, SignedIn } from './sign-up.service.ts';
 
@@ -92,9 +93,19 @@ export function createOtpService(ctx: AccountsContext, signUp: SignUpService) {
     return outcome.value;
   }
 
+  /**
+   * Marks the code's channel verified. The first verification of an account grants the sign-up
+   * credits (decision 051): credits for an address nobody proved to own would make every throwaway
+   * registration worth something. The ledger's `signup:<user>` key keeps racing verifications to one grant.
+   */
   async function markVerified(tx: Tx, otp: oq.OtpRow, now: Date) {
+    const before = await uq.findUserById(tx, otp.userId!);
     const patch = otp.channel === 'email' ? { emailVerifiedAt: now, updatedAt: now } : { phoneVerifiedAt: now, updatedAt: now };
-    return uq.updateUser(tx, otp.userId!, patch);
+    const user = await uq.updateUser(tx, otp.userId!, patch);
+    if (user && before && !before.emailVerifiedAt && !before.phoneVerifiedAt && ctx.config.signupCredits > 0) {
+      await ctx.credits.grantSignupBonus(tx, { userId: user.id, amount: ctx.config.signupCredits, idempotencyKey: `signup:${user.id}`, description: 'Welcome credits' });
+    }
+    return user;
   }
 
   async function verify(body: TOtpVerifyBody, meta: RequestMeta): Promise<{ verified: true; purpose: OtpPurpose } | SignedIn> {
@@ -119,13 +130,15 @@ export function createOtpService(ctx: AccountsContext, signUp: SignUpService) {
       const user = await markVerified(tx, otp, now);
       await uq.updateUser(tx, otp.userId!, { passwordHash, updatedAt: now });
       const revoked = await revokeAllSessions(tx, otp.userId!, 'password_reset', now);
+      // Keys too: a key minted by whoever held the account before the reset must not outlive it.
+      const keysRevoked = await revokeAllApiKeys(tx, otp.userId!, now);
       await recordAudit(tx, {
         actorType: user ? actorTypeFor(user.role) : 'user',
         actorId: otp.userId,
         action: 'auth.password_reset',
         targetType: 'user',
         targetId: otp.userId!,
-        details: { via: otp.channel, sessions_revoked: revoked },
+        details: { via: otp.channel, sessions_revoked: revoked, api_keys_revoked: keysRevoked },
         ip: meta.ip,
         userAgent: meta.userAgent,
         at: now,

@@ -6,6 +6,8 @@ import type { TPatchMeBody, TUser } from './accounts.dto.ts';
 import * as uq from './accounts.queries.ts';
 import type { AccountsContext, RequestMeta } from './context.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
+import type { Principal } from '../../platform/http/auth.ts';
+import { revokeAllApiKeys } from './api-keys.queries.ts';
 import { revokeAllSessions } from './sessions.queries.ts';
 import { toUserView } from './user-view.ts';
 
@@ -34,13 +36,17 @@ export function createProfileService(ctx: AccountsContext) {
     return toUserView(ctx.db, user, ctx);
   }
 
-  /** Changes the password and signs out every other session; the current one stays. */
+  /**
+   * Changes the password, signs out every other session (the current one stays) and revokes every
+   * API key. A key cannot do it: whoever holds a leaked key must not be able to lock the owner out.
+   */
   async function changePassword(
-    userId: string,
-    currentSessionId: string | undefined,
+    principal: Pick<Principal, 'userId' | 'sessionId' | 'apiKeyId'>,
     body: { current_password: string; new_password: string },
     meta: RequestMeta,
   ): Promise<void> {
+    if (principal.apiKeyId) throw errors.apiKeyNotAllowed('change the password');
+    const { userId, sessionId: currentSessionId } = principal;
     const user = await load(userId);
     if (!(await verifyPassword(user.passwordHash, body.current_password))) throw errors.invalidCredentials();
     const passwordHash = await hashPassword(body.new_password);
@@ -48,13 +54,14 @@ export function createProfileService(ctx: AccountsContext) {
     await ctx.db.transaction(async (tx) => {
       await uq.updateUser(tx, userId, { passwordHash, updatedAt: now });
       const revoked = await revokeAllSessions(tx, userId, 'password_changed', now, currentSessionId);
+      const keysRevoked = await revokeAllApiKeys(tx, userId, now);
       await recordAudit(tx, {
         actorType: actorTypeFor(user.role),
         actorId: userId,
         action: 'auth.password_changed',
         targetType: 'user',
         targetId: userId,
-        details: { sessions_revoked: revoked },
+        details: { sessions_revoked: revoked, api_keys_revoked: keysRevoked },
         ip: meta.ip,
         userAgent: meta.userAgent,
         at: now,

@@ -20,7 +20,7 @@ export async function findSessionForUpdate(db: DbOrTx, id: string): Promise<Sess
 export async function rotateSession(
   db: DbOrTx,
   id: string,
-  next: { refreshTokenHash: string; rotationCounter: number; lastUsedAt: Date; expiresAt: Date; ip?: string; userAgent?: string },
+  next: { refreshTokenHash: string; rotationCounter: number; rotatedAt: Date; lastUsedAt: Date; expiresAt: Date; ip?: string; userAgent?: string },
 ): Promise<void> {
   await db.update(sessions).set(next).where(eq(sessions.id, id));
 }

@@ -1,6 +1,12 @@
 /**
  * Sign-in sessions: issuing a token pair, rotating it on refresh (with reuse detection), logout,
  * and the user's own list of sessions.
+ *
+ * Reuse grace (decision 052): two tabs share one refresh cookie and refresh together, and a refresh
+ * response can be lost on the way; both present the token that was just replaced. For
+ * REFRESH_GRACE_MS after a rotation that one token (and no older one) answers with the current pair
+ * instead of revoking the session. The current refresh token is recomputed from the presented one
+ * (tokens.chainRefresh), so it is never stored.
  */
 import { randomUUID } from 'node:crypto';
 import { safeEqual } from '../../platform/crypto.ts';
@@ -19,6 +25,8 @@ export interface TokenPair {
   expiresIn: number;
   sessionId: string;
 }
+
+export const REFRESH_GRACE_MS = 30_000;
 
 export function createSessionsService(ctx: AccountsContext) {
   const refreshTtlMs = ctx.config.auth.refreshTokenTtlSec * 1000;
@@ -54,6 +62,19 @@ export function createSessionsService(ctx: AccountsContext) {
     const outcome = await ctx.db.transaction(async (tx): Promise<RefreshOutcome> => {
       const session = await sq.findSessionForUpdate(tx, parsed.sessionId);
       if (!session || session.revokedAt || session.expiresAt <= now) return { ok: false, reused: false };
+      if (parsed.counter === session.rotationCounter - 1 && session.rotatedAt && now.getTime() - session.rotatedAt.getTime() <= REFRESH_GRACE_MS) {
+        const current = ctx.tokens.chainRefresh(token, session.id, session.rotationCounter);
+        if (safeEqual(current.hash, session.refreshTokenHash)) {
+          const principal = await sq.findSessionPrincipal(tx, session.id, session.userId);
+          if (!principal?.isActive) return { ok: false, reused: false };
+          const accessToken = await ctx.tokens.signAccess({ userId: session.userId, sessionId: session.id, role: principal.role }, now);
+          return {
+            ok: true,
+            userId: session.userId,
+            pair: { accessToken, refreshToken: current.token, expiresIn: ctx.tokens.accessTtlSec, sessionId: session.id },
+          };
+        }
+      }
       if (parsed.counter < session.rotationCounter) {
         await sq.revokeSession(tx, session.id, 'refresh_token_reuse', now);
         await recordAudit(tx, {
@@ -74,10 +95,11 @@ export function createSessionsService(ctx: AccountsContext) {
       const principal = await sq.findSessionPrincipal(tx, session.id, session.userId);
       if (!principal?.isActive) return { ok: false, reused: false };
       const counter = session.rotationCounter + 1;
-      const next = newRefreshToken(session.id, counter);
+      const next = ctx.tokens.chainRefresh(token, session.id, counter);
       await sq.rotateSession(tx, session.id, {
         refreshTokenHash: next.hash,
         rotationCounter: counter,
+        rotatedAt: now,
         lastUsedAt: now,
         expiresAt: new Date(now.getTime() + refreshTtlMs),
         ...(meta.ip ? { ip: meta.ip } : {}),

@@ -3,7 +3,8 @@
  *
  * Sign-up answers 409 when the email or phone is taken: an account that hands out tokens at sign-up
  * cannot hide that (docs/decisions/003). Everything else here — login, codes, resets — answers the
- * same whether or not an account exists, and spends the same time.
+ * same whether or not an account exists, and spends the same time. The sign-up credits are not
+ * granted here but at the first verified email or phone (otp.service.ts, decision 051).
  */
 import { randomToken } from '../../platform/crypto.ts';
 import type { Tx } from '../../platform/db/types.ts';
@@ -53,9 +54,6 @@ export function createSignUpService(ctx: AccountsContext, sessions: SessionsServ
         if (!profile) throw errors.conflict('Could not find a free page address for this business name.');
       }
 
-      if (ctx.config.signupCredits > 0) {
-        await ctx.credits.grantSignupBonus(tx, { userId: user.id, amount: ctx.config.signupCredits, idempotencyKey: `signup:${user.id}`, description: 'Welcome credits' });
-      }
       await recordAudit(tx, {
         actorType: actorTypeFor(user.role),
         actorId: user.id,

@@ -55,3 +55,22 @@ describe('API keys', () => {
     expect(parseApiKey('sk_live_whatever')).toBeNull();
   });
 });
+
+describe('refresh token chain (decision 052)', () => {
+  const tokens = createTokenService({ secret, accessTtlSec: 900 });
+  const first = newRefreshToken(claims.sessionId, 0).token;
+
+  it('gives the same next token for the same previous one, parseable, at the next counter', () => {
+    const a = tokens.chainRefresh(first, claims.sessionId, 1);
+    expect(tokens.chainRefresh(first, claims.sessionId, 1)).toEqual(a);
+    expect(parseRefreshToken(a.token)).toEqual({ sessionId: claims.sessionId, counter: 1, hash: a.hash });
+    expect(a.token).not.toContain(first.split('.')[2]!);
+  });
+
+  it('depends on the previous token and on the server secret', () => {
+    const a = tokens.chainRefresh(first, claims.sessionId, 1);
+    expect(tokens.chainRefresh(newRefreshToken(claims.sessionId, 0).token, claims.sessionId, 1).hash).not.toBe(a.hash);
+    const other = createTokenService({ secret: 'another-secret-'.padEnd(48, 'y'), accessTtlSec: 900 });
+    expect(other.chainRefresh(first, claims.sessionId, 1).hash).not.toBe(a.hash);
+  });
+});

@@ -5,7 +5,10 @@
  *   derived from the server secret.
  * - Refresh token: `<session id>.<rotation counter>.<random>`; the session row keeps only a sha256
  *   of the current one. A token whose counter is behind the session's was already rotated away:
- *   presenting it again is reuse, and the whole session is revoked.
+ *   presenting it again is reuse, and the whole session is revoked — except the one just replaced,
+ *   for a short grace (decision 052). A rotated token is derived from the one it replaces with a
+ *   key from the server secret, so the server can tell the real previous token from a guess and
+ *   hand its holder the current token again, without storing any token.
  * - API key: `atl_<prefix>_<random>`; the row keeps the prefix (to find it) and a sha256.
  */
 import { createHmac } from 'node:crypto';
@@ -25,9 +28,16 @@ export interface AccessClaims {
 export function createTokenService(opts: { secret: string; accessTtlSec: number }) {
   // Domain separation: the access-token key is not the raw secret that also keys OTP hashes.
   const accessKey = createHmac('sha256', opts.secret).update('atelier:access-token:v1').digest();
+  const refreshChainKey = createHmac('sha256', opts.secret).update('atelier:refresh-chain:v1').digest();
 
   return {
     accessTtlSec: opts.accessTtlSec,
+
+    /** The refresh token that replaces `previous` at `counter`: the same answer every time it is asked. */
+    chainRefresh(previous: string, sessionId: string, counter: number): { token: string; hash: string } {
+      const token = `${sessionId}.${counter}.${createHmac('sha256', refreshChainKey).update(previous).digest('base64url')}`;
+      return { token, hash: sha256Hex(token) };
+    },
 
     async signAccess(claims: AccessClaims, now: Date): Promise<string> {
       const iat = Math.floor(now.getTime() / 1000);

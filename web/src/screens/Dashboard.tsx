@@ -53,6 +53,11 @@ export function Dashboard({ user, reload }: DashboardProps) {
           <section className="card" aria-labelledby="verify-title" data-testid="verification">
             <h2 id="verify-title">Verification</h2>
             {!user.email && !user.phone && <p className="muted">No email or phone on this account.</p>}
+            {(user.email || user.phone) && !user.email_verified && !user.phone_verified && (
+              <p className="muted small" data-testid="verify-hint">
+                Verify your email or phone to receive your welcome credits and to create API keys.
+              </p>
+            )}
             {user.email && (
               <VerifyChannel channel="email" destination={user.email} verified={user.email_verified} onVerified={reload} />
             )}
