@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf } from '../../platform/http/auth.ts';
 import { idempotencyKeyOf, sendIdempotent, type Idempotency } from '../../platform/http/idempotency.ts';
+import { ZNoContent } from '../../platform/http/schemas.ts';
 import * as dto from './subjects.dto.ts';
 import type { SubjectsService } from './subjects.service.ts';
 
@@ -42,10 +43,10 @@ export async function subjectsRoutes(app: FastifyInstance, service: SubjectsServ
 
   r.delete(
     '/subjects/:id',
-    { config: user, schema: { tags, summary: 'Delete a subject (its photos stay in your library)', params: dto.ZSubjectParams } },
+    { config: user, schema: { tags, summary: 'Delete a subject (its photos stay in your library)', params: dto.ZSubjectParams, response: { 204: ZNoContent } } },
     async (request, reply) => {
       await service.remove(principalOf(request).userId, request.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }
