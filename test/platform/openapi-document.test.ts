@@ -117,6 +117,13 @@ describe('GET /api/openapi.json', () => {
     }
   });
 
+  it('describes the multipart upload by its parts', () => {
+    const body = doc.paths['/api/v1/assets']!.post!.requestBody!.content['multipart/form-data']!.schema as { properties: Record<string, unknown>; required: string[] };
+    expect(body.properties.file).toMatchObject({ type: 'string', format: 'binary' });
+    expect(body.properties.purpose).toMatchObject({ enum: ['upload', 'training', 'avatar'] });
+    expect(body.required).toEqual(['file']);
+  });
+
   it('says which operations need a credential', () => {
     expect(doc.paths['/api/v1/me']!.get!.security).toEqual([{ bearer: [] }, { cookie: [] }]);
     expect(doc.paths['/api/v1/admin/system']!.get!.security).toEqual([{ bearer: [] }, { cookie: [] }]);

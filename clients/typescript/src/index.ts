@@ -27,6 +27,7 @@ export type LoginBody = Body<'/api/v1/auth/login', 'post'>;
 export type ApiKey = Json<'/api/v1/me/api-keys', 'post', 201>;
 export type ApiKeyPage = Json<'/api/v1/me/api-keys', 'get', 200>;
 export type Asset = Json<'/api/v1/assets/{id}', 'get', 200>;
+export type UploadPurpose = NonNullable<paths['/api/v1/assets']['post']['requestBody']>['content']['multipart/form-data']['purpose'];
 export type GenerationType = Json<'/api/v1/generation-types', 'get', 200>[number];
 export type Generation = Json<'/api/v1/generations/{id}', 'get', 200>;
 export type GenerationPage = Json<'/api/v1/generations', 'get', 200>;
@@ -152,8 +153,8 @@ export function createAtelierClient(options: AtelierClientOptions) {
       },
     },
     assets: {
-      /** Uploads an image (multipart); it can then be a generation's `source_asset_ids`. */
-      async upload(file: Blob, opts: { filename: string; purpose?: string; tags?: string[] }): Promise<Asset> {
+      /** Uploads an image (multipart, sent by hand: openapi-fetch sends JSON); it can then be a generation's `source_asset_ids`. */
+      async upload(file: Blob, opts: { filename: string; purpose?: UploadPurpose; tags?: string[] }): Promise<Asset> {
         const form = new FormData();
         if (opts.purpose) form.set('purpose', opts.purpose);
         if (opts.tags) form.set('tags', JSON.stringify(opts.tags));

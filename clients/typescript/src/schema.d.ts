@@ -4102,7 +4102,23 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The image: JPEG, PNG, WebP, GIF, TIFF or AVIF
+                     */
+                    file: string;
+                    /**
+                     * @default upload
+                     * @enum {string}
+                     */
+                    purpose?: "upload" | "training" | "avatar";
+                    tags?: string;
+                };
+            };
+        };
         responses: {
             /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
             "4XX": {

@@ -29,7 +29,7 @@ export async function assetsRoutes(app: FastifyInstance, assets: AssetsService, 
   r.post(
     '/assets',
     {
-      config: user,
+      config: { ...user, form: dto.ZUploadForm },
       schema: {
         tags,
         summary: 'Upload an image (multipart `file`, `purpose?`, `tags?`); EXIF is stripped and a thumbnail made',

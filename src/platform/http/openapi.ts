@@ -13,6 +13,21 @@ import { operationIdOf, problemResponses, securityOf, ZProblem } from './openapi
 
 type Transform = typeof jsonSchemaTransform;
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The parts of a multipart/form-data body, for the document only: such a route reads its parts
+     * itself (a body schema would be validated against the unparsed body).
+     */
+    form?: z.ZodType;
+  }
+}
+
+const formSchemaOf = (form: z.ZodType): Record<string, unknown> => {
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(form, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+  return schema;
+};
+
 /** The zod transform, then what every operation carries besides its route's schemas. */
 const transform: Transform = (input) => {
   const out = jsonSchemaTransform(input);
@@ -20,12 +35,14 @@ const transform: Transform = (input) => {
   if (schema.hide) return out;
   const method = Array.isArray(input.route.method) ? input.route.method[0]! : input.route.method;
   const security = securityOf(input.route.config?.auth);
+  const form = input.route.config?.form;
   return {
     url: out.url,
     schema: {
       ...schema,
       operationId: schema.operationId ?? operationIdOf(method, input.url),
       ...(security && !schema.security ? { security } : {}),
+      ...(form && !schema.body ? { body: formSchemaOf(form) } : {}),
       response: { ...problemResponses, ...schema.response },
     },
   };
