@@ -124,6 +124,14 @@ describe('GET /api/openapi.json', () => {
     expect(body.required).toEqual(['file']);
   });
 
+  it('lists the request headers a handler reads itself', () => {
+    const headers = (m: string, p: string) => (doc.paths[p]![m] as { parameters?: Array<{ in: string; name: string }> }).parameters?.filter((x) => x.in === 'header').map((x) => x.name);
+    expect(headers('post', '/api/v1/generations')).toEqual(['idempotency-key', 'cancel-after']);
+    for (const p of ['/api/v1/billing/checkout', '/api/v1/billing/coupons/redeem', '/api/v1/billing/gift-cards/redeem', '/api/v1/generation-batches', '/api/v1/subjects']) {
+      expect(headers('post', p), p).toEqual(['idempotency-key']);
+    }
+  });
+
   it('says which operations need a credential', () => {
     expect(doc.paths['/api/v1/me']!.get!.security).toEqual([{ bearer: [] }, { cookie: [] }]);
     expect(doc.paths['/api/v1/admin/system']!.get!.security).toEqual([{ bearer: [] }, { cookie: [] }]);
@@ -201,6 +209,7 @@ export async function main(): Promise<void> {
   }
 
   const created = await client.POST('/api/v1/generations', {
+    params: { header: { 'idempotency-key': 'order-42', 'cancel-after': '5m' } },
     body: { type: 'background_removal', source_asset_ids: ['00000000-0000-4000-8000-000000000000'], num_outputs: 1 },
   });
   if (created.data) {
@@ -222,6 +231,8 @@ export async function main(): Promise<void> {
   await client.GET('/api/v1/generations/{id}', {});
   // @ts-expect-error: no such path
   await client.GET('/api/v1/nowhere');
+  // @ts-expect-error: POST /generations reads no such header
+  await client.POST('/api/v1/generations', { params: { header: { 'idempotency-keys': 'x' } }, body: { type: 'upscale' } });
   // @ts-expect-error: a JSON value cannot be a function
   await client.POST('/api/v1/products', { body: { name: 'Mug', custom_fields: { f: () => 1 } } });
 }

@@ -104,9 +104,11 @@ export function createAtelierClient(options: AtelierClientOptions) {
   const generations = {
     /** Starts a generation (202): credits are held until it ends. */
     create(body: CreateGenerationBody, opts: CreateGenerationOptions = {}): Promise<Generation> {
-      const extra: Record<string, string> = { 'idempotency-key': opts.idempotencyKey ?? crypto.randomUUID() };
-      if (opts.cancelAfter !== undefined) extra['cancel-after'] = String(opts.cancelAfter);
-      return unwrap(raw.POST('/api/v1/generations', { body, headers: extra }));
+      const header = {
+        'idempotency-key': opts.idempotencyKey ?? crypto.randomUUID(),
+        ...(opts.cancelAfter !== undefined ? { 'cancel-after': String(opts.cancelAfter) } : {}),
+      };
+      return unwrap(raw.POST('/api/v1/generations', { body, params: { header } }));
     },
     get: (id: string): Promise<Generation> => unwrap(raw.GET('/api/v1/generations/{id}', { params: { path: { id } } })),
     list: (query: GenerationListQuery = {}): Promise<GenerationPage> => unwrap(raw.GET('/api/v1/generations', { params: { query } })),

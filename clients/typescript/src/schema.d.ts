@@ -5086,7 +5086,10 @@ export interface operations {
     postBillingCheckout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first answer; with another body, 409 idempotency_conflict */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5165,7 +5168,10 @@ export interface operations {
     postBillingCouponsRedeem: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first answer; with another body, 409 idempotency_conflict */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5264,7 +5270,10 @@ export interface operations {
     postBillingGiftCardsRedeem: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first answer; with another body, 409 idempotency_conflict */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6379,7 +6388,10 @@ export interface operations {
     postGenerationBatches: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first answer; with another body, 409 idempotency_conflict */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6697,7 +6709,12 @@ export interface operations {
     postGenerations: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Cancel the generation if it has not ended this long after it was created: whole seconds, or 30s, 5m, 1h */
+                "cancel-after"?: string;
+                /** @description Makes a retry safe: the same key with the same body replays the first answer; with another body, 409 idempotency_conflict */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8508,7 +8525,10 @@ export interface operations {
     postSubjects: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body replays the first answer; with another body, 409 idempotency_conflict */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

@@ -31,7 +31,7 @@ export async function generationRoutes(
   r.post(
     '/generations',
     {
-      config: user,
+      config: { ...user, requestHeaders: dto.ZCreateGenerationHeaders },
       schema: {
         tags,
         summary: 'Start a generation: holds price × num_outputs credits (accepts Idempotency-Key and Cancel-After)',

@@ -20,11 +20,13 @@ declare module 'fastify' {
      * itself (a body schema would be validated against the unparsed body).
      */
     form?: z.ZodType;
+    /** Request headers the handler reads itself (`Idempotency-Key`, …), for the document only. */
+    requestHeaders?: z.ZodObject;
   }
 }
 
-const formSchemaOf = (form: z.ZodType): Record<string, unknown> => {
-  const { $schema: _dialect, ...schema } = z.toJSONSchema(form, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+const documentedSchemaOf = (zod: z.ZodType): Record<string, unknown> => {
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(zod, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
   return schema;
 };
 
@@ -35,14 +37,15 @@ const transform: Transform = (input) => {
   if (schema.hide) return out;
   const method = Array.isArray(input.route.method) ? input.route.method[0]! : input.route.method;
   const security = securityOf(input.route.config?.auth);
-  const form = input.route.config?.form;
+  const { form, requestHeaders } = input.route.config ?? {};
   return {
     url: out.url,
     schema: {
       ...schema,
       operationId: schema.operationId ?? operationIdOf(method, input.url),
       ...(security && !schema.security ? { security } : {}),
-      ...(form && !schema.body ? { body: formSchemaOf(form) } : {}),
+      ...(form && !schema.body ? { body: documentedSchemaOf(form) } : {}),
+      ...(requestHeaders && !schema.headers ? { headers: documentedSchemaOf(requestHeaders) } : {}),
       response: { ...problemResponses, ...schema.response },
     },
   };
