@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'web/dist/', 'data/', '.tmp/', 'coverage/', 'test-results/', 'drizzle/'] },
+  { ignores: ['node_modules/', 'web/dist/', 'data/', '.tmp/', 'coverage/', 'test-results/', 'drizzle/', 'clients/typescript/dist/', 'clients/typescript/src/schema.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { principalOf } from '../../platform/http/auth.ts';
-import { idempotencyKeyOf, sendIdempotent, type Idempotency } from '../../platform/http/idempotency.ts';
+import { idempotencyKeyOf, sendIdempotent, ZIdempotencyHeaders, type Idempotency } from '../../platform/http/idempotency.ts';
 import { ZListQuery, ZPage } from '../../platform/http/pagination.ts';
 import * as dto from './payments.dto.ts';
 import type { PaymentsService } from './payments.service.ts';
@@ -16,7 +16,7 @@ export async function paymentsRoutes(app: FastifyInstance, payments: PaymentsSer
   r.post(
     '/billing/checkout',
     {
-      config: user,
+      config: { ...user, requestHeaders: ZIdempotencyHeaders },
       schema: { tags, summary: 'Start paying for a package or plan (accepts Idempotency-Key)', body: dto.ZCheckoutBody, response: { 201: dto.ZCheckoutResult } },
     },
     async (request, reply) => {

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { principalOf } from '../../platform/http/auth.ts';
-import { idempotencyKeyOf, sendIdempotent, type Idempotency } from '../../platform/http/idempotency.ts';
+import { idempotencyKeyOf, sendIdempotent, ZIdempotencyHeaders, type Idempotency } from '../../platform/http/idempotency.ts';
 import * as dto from './promotions.dto.ts';
 import type { PromotionsService } from './promotions.service.ts';
 
@@ -20,7 +20,7 @@ export async function promotionsRoutes(app: FastifyInstance, promotions: Promoti
 
   r.post(
     '/billing/coupons/redeem',
-    { config: user, schema: { tags, summary: 'Redeem a credits coupon (accepts Idempotency-Key)', body: dto.ZRedeemBody, response: { 200: dto.ZRedeemResult } } },
+    { config: { ...user, requestHeaders: ZIdempotencyHeaders }, schema: { tags, summary: 'Redeem a credits coupon (accepts Idempotency-Key)', body: dto.ZRedeemBody, response: { 200: dto.ZRedeemResult } } },
     async (request, reply) => {
       const userId = principalOf(request).userId;
       const result = await idempotency.run(
@@ -33,7 +33,7 @@ export async function promotionsRoutes(app: FastifyInstance, promotions: Promoti
 
   r.post(
     '/billing/gift-cards/redeem',
-    { config: user, schema: { tags, summary: 'Redeem a gift card (accepts Idempotency-Key)', body: dto.ZRedeemBody, response: { 200: dto.ZRedeemResult } } },
+    { config: { ...user, requestHeaders: ZIdempotencyHeaders }, schema: { tags, summary: 'Redeem a gift card (accepts Idempotency-Key)', body: dto.ZRedeemBody, response: { 200: dto.ZRedeemResult } } },
     async (request, reply) => {
       const userId = principalOf(request).userId;
       const result = await idempotency.run(

@@ -1,6 +1,7 @@
 /** GET /billing/zarinpal/callback: where ZarinPal sends the buyer's browser back (no credentials). */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ZNoContent } from '../../platform/http/schemas.ts';
 import { ZZarinpalCallbackQuery } from './zarinpal.dto.ts';
 import type { ZarinpalService } from './zarinpal.service.ts';
 
@@ -13,6 +14,7 @@ export async function zarinpalRoutes(app: FastifyInstance, zarinpal: ZarinpalSer
         tags: ['billing'],
         summary: 'ZarinPal returns the buyer here; the payment is verified with ZarinPal, then 302 to its return url with payment and status',
         querystring: ZZarinpalCallbackQuery,
+        response: { 302: ZNoContent.describe('To the payment\'s return url, with `payment` and `status` in its query') },
       },
     },
     async (request, reply) => reply.redirect(await zarinpal.callback(request.query), 302),

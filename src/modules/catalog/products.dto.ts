@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { ZListQuery } from '../../platform/http/pagination.ts';
+import { ZJsonValue } from '../../platform/http/schemas.ts';
 
 /** custom_fields is any JSON object the owner likes, capped so a product row stays small. */
 export const CUSTOM_FIELDS_MAX_BYTES = 16 * 1024;
 export const MAX_PRODUCT_IMAGES = 20;
 
 const ZCustomFields = z
-  .record(z.string().min(1).max(100), z.json())
+  .record(z.string().min(1).max(100), ZJsonValue)
   .refine((v) => Buffer.byteLength(JSON.stringify(v)) <= CUSTOM_FIELDS_MAX_BYTES, { message: `at most ${CUSTOM_FIELDS_MAX_BYTES} bytes of JSON` });
 const ZTag = z.string().trim().min(1).max(50);
 

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf } from '../../platform/http/auth.ts';
-import { idempotencyKeyOf, sendIdempotent, type Idempotency } from '../../platform/http/idempotency.ts';
+import { idempotencyKeyOf, sendIdempotent, ZIdempotencyHeaders, type Idempotency } from '../../platform/http/idempotency.ts';
+import { ZNoContent } from '../../platform/http/schemas.ts';
 import * as dto from './subjects.dto.ts';
 import type { SubjectsService } from './subjects.service.ts';
 
@@ -16,7 +17,7 @@ export async function subjectsRoutes(app: FastifyInstance, service: SubjectsServ
   r.post(
     '/subjects',
     {
-      config: user,
+      config: { ...user, requestHeaders: ZIdempotencyHeaders },
       schema: { tags, summary: 'Create a subject from 1–5 of your photos and start its training (holds the training price)', body: dto.ZCreateSubjectBody, response: { 202: dto.ZSubject } },
     },
     async (request, reply) => {
@@ -42,10 +43,10 @@ export async function subjectsRoutes(app: FastifyInstance, service: SubjectsServ
 
   r.delete(
     '/subjects/:id',
-    { config: user, schema: { tags, summary: 'Delete a subject (its photos stay in your library)', params: dto.ZSubjectParams } },
+    { config: user, schema: { tags, summary: 'Delete a subject (its photos stay in your library)', params: dto.ZSubjectParams, response: { 204: ZNoContent } } },
     async (request, reply) => {
       await service.remove(principalOf(request).userId, request.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }

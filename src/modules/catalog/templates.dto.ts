@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { ZJsonValue } from '../../platform/http/schemas.ts';
 import { styleKinds } from './catalog.tables.ts';
 
 const ZJsonObject = z
-  .record(z.string().min(1).max(100), z.json())
+  .record(z.string().min(1).max(100), ZJsonValue)
   .refine((v) => Buffer.byteLength(JSON.stringify(v)) <= 32 * 1024, { message: 'at most 32768 bytes of JSON' });
 const ZSlug = z.string().regex(/^[a-z0-9]+(?:[-_][a-z0-9]+)*$/, 'lower-case letters, digits, - and _').max(64);
 const ZLabel = z.string().trim().min(1).max(100);

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { principalOf } from '../../platform/http/auth.ts';
-import { idempotencyKeyOf, sendIdempotent, type Idempotency } from '../../platform/http/idempotency.ts';
+import { idempotencyKeyOf, sendIdempotent, ZIdempotencyHeaders, type Idempotency } from '../../platform/http/idempotency.ts';
 import * as dto from './batches.dto.ts';
 import type { BatchesService } from './batches.service.ts';
 
@@ -15,7 +15,7 @@ export async function batchesRoutes(app: FastifyInstance, service: BatchesServic
   r.post(
     '/generation-batches',
     {
-      config: user,
+      config: { ...user, requestHeaders: ZIdempotencyHeaders },
       schema: {
         tags,
         summary: 'Start one headshot generation per reference photo or style, all holds in one transaction (accepts Idempotency-Key)',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZIdempotencyHeaders } from '../../platform/http/idempotency.ts';
 import { ZListQuery } from '../../platform/http/pagination.ts';
 import { ZAsset } from '../media/index.ts';
 import { generationStatuses, webhookEventTypes } from './generation.tables.ts';
@@ -95,6 +96,15 @@ export const ZGenerationTypeInfo = z.object({
   sources: z.object({ min: z.number().int(), max: z.number().int() }),
   /** What a request must carry besides `params`: a prompt, a trained subject, a style. */
   needs: z.object({ prompt: z.boolean(), subject: z.boolean(), style: z.boolean() }),
+});
+
+/** The request headers of POST /generations, for the OpenAPI document (the route reads them itself). */
+export const ZCreateGenerationHeaders = ZIdempotencyHeaders.extend({
+  'cancel-after': z
+    .string()
+    .regex(/^\s*\d{1,6}\s*[smh]?\s*$/)
+    .optional()
+    .describe('Cancel the generation if it has not ended this long after it was created: whole seconds, or 30s, 5m, 1h'),
 });
 
 /** `Cancel-After` header: whole seconds (Replicate's form `30s`/`5m` accepted too). */

@@ -6,6 +6,7 @@ import { principalOf } from '../../platform/http/auth.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { idempotencyKeyOf, sendIdempotent, type Idempotency } from '../../platform/http/idempotency.ts';
 import { ZPage } from '../../platform/http/pagination.ts';
+import { bytesResponse } from '../../platform/http/schemas.ts';
 import * as dto from './generation.dto.ts';
 import type { GenerationService } from './generation.service.ts';
 import type { createEventStreams } from './events.ts';
@@ -30,7 +31,7 @@ export async function generationRoutes(
   r.post(
     '/generations',
     {
-      config: user,
+      config: { ...user, requestHeaders: dto.ZCreateGenerationHeaders },
       schema: {
         tags,
         summary: 'Start a generation: holds price × num_outputs credits (accepts Idempotency-Key and Cancel-After)',
@@ -91,6 +92,7 @@ export async function generationRoutes(
         summary: 'Server-sent events: the current state, then one `status` event per change; ends after a final status',
         params: dto.ZGenerationIdParams,
         produces: ['text/event-stream'],
+        response: { 200: bytesResponse('The event stream', ['text/event-stream']) },
       },
     },
     async (request, reply) => {

@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { principalOf } from '../../platform/http/auth.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { ZPage } from '../../platform/http/pagination.ts';
-import { ZNoContent } from '../../platform/http/schemas.ts';
+import { bytesResponse, ZNoContent } from '../../platform/http/schemas.ts';
 import type { AssetsService } from './assets.service.ts';
 import * as dto from './media.dto.ts';
 import { parseRange } from './range.ts';
@@ -29,7 +29,7 @@ export async function assetsRoutes(app: FastifyInstance, assets: AssetsService, 
   r.post(
     '/assets',
     {
-      config: user,
+      config: { ...user, form: dto.ZUploadForm },
       schema: {
         tags,
         summary: 'Upload an image (multipart `file`, `purpose?`, `tags?`); EXIF is stripped and a thumbnail made',
@@ -52,7 +52,15 @@ export async function assetsRoutes(app: FastifyInstance, assets: AssetsService, 
 
   r.post(
     '/assets/zip',
-    { config: user, schema: { tags, summary: 'A zip of your assets (by ids or a collection) with a metadata.json', body: dto.ZZipBody } },
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: 'A zip of your assets (by ids or a collection) with a metadata.json',
+        body: dto.ZZipBody,
+        response: { 200: bytesResponse('The zip, streamed', ['application/zip']) },
+      },
+    },
     async (request, reply) => {
       const { stream, name } = await zip.build(principalOf(request).userId, request.body);
       return reply.header('content-type', 'application/zip').header('content-disposition', contentDisposition('attachment', name)).send(stream);
@@ -112,7 +120,13 @@ export async function assetsRoutes(app: FastifyInstance, assets: AssetsService, 
 
   const contentSchema = (summary: string) => ({
     config: { auth: 'optional' as const },
-    schema: { tags, summary, params: dto.ZIdParams, querystring: dto.ZContentQuery },
+    schema: {
+      tags,
+      summary,
+      params: dto.ZIdParams,
+      querystring: dto.ZContentQuery,
+      response: { 200: bytesResponse('The whole file', ['image/*']), 206: bytesResponse('The requested byte range', ['image/*']) },
+    },
   });
   r.get('/assets/:id/content', contentSchema('The image bytes (Range supported; `?download=1` counts a download)'), bytes('content'));
   r.get('/assets/:id/thumbnail', contentSchema('The WebP thumbnail (Range supported)'), bytes('thumbnail'));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZBytes } from '../../platform/http/schemas.ts';
 import { assetKinds } from './media.tables.ts';
 
 export const ZAsset = z.object({
@@ -57,6 +58,9 @@ export const ZUploadFields = z.object({
       return [...new Set(parsed.data)];
     }),
 });
+
+/** The whole multipart body of an upload, for the OpenAPI document (the route reads the parts itself). */
+export const ZUploadForm = z.object({ file: ZBytes.describe('The image: JPEG, PNG, WebP, GIF, TIFF or AVIF'), ...ZUploadFields.shape });
 
 const ZBool = z.enum(['true', 'false']).transform((v) => v === 'true');
 

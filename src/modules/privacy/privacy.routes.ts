@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { principalOf } from '../../platform/http/auth.ts';
 import { rateLimit } from '../../platform/http/rate-limit.ts';
+import { bytesResponse } from '../../platform/http/schemas.ts';
 import * as dto from './privacy.dto.ts';
 import type { ErasureService } from './erasure.service.ts';
 import type { ExportService } from './export.service.ts';
@@ -46,7 +47,15 @@ export async function privacyRoutes(app: FastifyInstance, services: { exports: E
 
   r.get(
     '/me/exports/:id/download',
-    { schema: { tags, summary: 'The export zip behind a signed, expiring link', params: dto.ZExportIdParams, querystring: dto.ZDownloadQuery } },
+    {
+      schema: {
+        tags,
+        summary: 'The export zip behind a signed, expiring link',
+        params: dto.ZExportIdParams,
+        querystring: dto.ZDownloadQuery,
+        response: { 200: bytesResponse('The zip', ['application/zip']) },
+      },
+    },
     async (request, reply) => {
       const file = await services.exports.download(request.params.id, request.query);
       return reply

@@ -10,6 +10,7 @@
  *   return sendIdempotent(reply, result);
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import { sha256Hex } from '../crypto.ts';
 import type { Db, Tx } from '../db/types.ts';
@@ -19,6 +20,15 @@ import * as q from './idempotency.queries.ts';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+
+/** The request header of a route that takes an `Idempotency-Key`, for the OpenAPI document (`config.requestHeaders`). */
+export const ZIdempotencyHeaders = z.object({
+  [IDEMPOTENCY_HEADER]: z
+    .string()
+    .regex(KEY_FORMAT)
+    .optional()
+    .describe('Makes a retry safe: the same key with the same body replays the first answer; with another body, 409 idempotency_conflict'),
+});
 
 export interface IdempotentRequest {
   /** Whose key this is: keys are private to a caller (`user:<id>`). */
