@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { generationTypes, providerIds, type GenerationType } from './modules/generation/providers/provider.ts';
+import { generationTypes, providerIds, type GenerationType } from './modules/generation/providers/ids.ts';
 
 const onOff = z.enum(['on', 'off']);
 // Blank variables are dropped before parsing (loadConfig), so "optional" covers `FOO=` too.

@@ -12,9 +12,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import { LOCAL_SUBJECT_ARTIFACT, localSubjectOf } from '../../../catalog/index.ts';
-import { ProviderError, type GenerationType, type ImageProvider, type ProviderImage, type ProviderInput, type ProviderOutput, type ProviderResult, type RunContext } from '../provider.ts';
-import { renderAd } from './ad-creative.ts';
+import { LOCAL_SUBJECT_ARTIFACT } from '../../../catalog/index.ts';
+import { ProviderError, type GenerationType, type ImageProvider, type ProviderContext, type ProviderImage, type ProviderInput, type ProviderOutput, type ProviderResult, type RunContext } from '../provider.ts';
+import { adLayouts, renderAd } from './ad-creative.ts';
 import { checkAbort, imageSize, rgbaPipeline, usesAlpha, variantRandom } from './common.ts';
 import { createFaceFinder, type FaceFinder } from './faces.ts';
 import { composeHeadshot } from './headshot.ts';
@@ -65,8 +65,6 @@ function pickImage(input: ProviderInput): ProviderImage {
   return first;
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
-const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
 export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider {
   let segmenter = deps.segmenter ?? null;
@@ -98,7 +96,7 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
         outputs.push(await make(i));
       }
     };
-    const ctx = record(input.context);
+    const context: ProviderContext = input.context ?? {};
 
     switch (input.type) {
       case 'upscale': {
@@ -157,8 +155,7 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
       case 'room_scene': {
         const p = parseParams(ZRoomScene, input.params);
         const image = pickImage(input);
-        const product = record(ctx.product);
-        const custom = record(product.custom_fields);
+        const custom = context.product?.customFields ?? {};
         let layer: Layer;
         let usedModel = false;
         if (p.placement === 'wallpaper') {
@@ -193,7 +190,7 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
       }
       case 'headshot': {
         const p = parseParams(ZHeadshot, input.params);
-        const localSubject = localSubjectOf({ [LOCAL_SUBJECT_ARTIFACT]: ctx.localSubject });
+        const localSubject = context.subject?.localSubject;
         if (localSubject) {
           // Decision 031: a subject this provider prepared is framed from its landmarks.
           const r = await localHeadshots(input, p, localSubject, { faces: getFaces(), cutOut: async (png) => (await cutout(png, signal)).layer, random, signal });
@@ -209,8 +206,7 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
       }
       case 'style_conversion': {
         const p = parseParams(ZStyle, input.params);
-        const styleCtx = record(ctx.style);
-        const name = p.style ?? str(styleCtx.key) ?? str(ctx.style_key) ?? str(ctx.style);
+        const name = p.style ?? context.style?.key;
         if (!name) throw new ProviderError('invalid_input', 'style_conversion needs a style');
         const style = styleFor(name);
         const image = pickImage(input);
@@ -222,16 +218,17 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
       }
       case 'ad_creative': {
         const p = parseParams(ZAdCreative, input.params);
-        const template = record(ctx.template);
-        const templateLayout = record(template.layout);
-        const headline = p.headline ?? str(templateLayout.headline) ?? input.prompt ?? '';
+        const template = context.template;
+        const layoutHeadline = template?.layout.headline;
+        const headline = p.headline ?? (typeof layoutHeadline === 'string' ? layoutHeadline : undefined) ?? input.prompt ?? '';
         const colours = Array.isArray(p.brand_colors)
           ? { primary: p.brand_colors[0]!, secondary: p.brand_colors[1], background: p.brand_colors[2], text: p.brand_colors[3] }
           : (p.brand_colors ?? { primary: '#1f6feb' });
         const [sizeW, sizeH] = p.size ? p.size.split('x').map(Number) : [];
-        const width = typeof template.width === 'number' ? template.width : sizeW;
-        const height = typeof template.height === 'number' ? template.height : sizeH;
-        const layoutName = p.layout ?? (str(templateLayout.kind) as (typeof p)['layout']);
+        const width = template?.width ?? sizeW;
+        const height = template?.height ?? sizeH;
+        const kind = template?.layout.kind;
+        const layoutName = p.layout ?? (adLayouts as readonly string[]).find((l) => l === kind) as (typeof p)['layout'];
         const cut = await cutout(pickImage(input).bytes, signal);
         await each(async (i) => {
           const r = await renderAd(
