@@ -146,10 +146,22 @@ export class ProviderError extends Error {
   }
 }
 
+/** One parameter a provider cannot use: `path` like `params.brand_colors`. */
+export interface ParamsProblem {
+  path: string;
+  message: string;
+}
+
 export interface ImageProvider {
   readonly id: ProviderId;
   supports(type: GenerationType): boolean;
   run(input: ProviderInput, ctx: RunContext): Promise<ProviderResult>;
+  /**
+   * What this provider would refuse in a type's parameters (already valid against the published
+   * schema), as `params.<path>` problems; the engine refuses them at submit, before anything is held
+   * (decision 044). An empty list, or no method, means every published value is used.
+   */
+  paramsProblems?(type: GenerationType, params: Record<string, unknown>, context: Pick<ProviderContext, 'style'>): ParamsProblem[];
   /** The shorter side, in pixels, below which a subject photo cannot be used (checked before anything is held). */
   readonly subjectPhotoMinSide?: number;
   /** Releases what the provider holds (a loaded model, sockets). */

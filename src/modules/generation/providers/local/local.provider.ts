@@ -20,7 +20,7 @@ import { createFaceFinder, type FaceFinder } from './faces.ts';
 import { composeHeadshot } from './headshot.ts';
 import { localHeadshots } from './headshot-local.ts';
 import { toLayer, type Layer } from './layers.ts';
-import { parseParams, ZAdCreative, ZBackgroundRemoval, ZHeadshot, ZRoomScene, ZScene, ZStyle, ZUpscale, ZVectorize } from './local.params.ts';
+import { localParamsProblems, parseParams, ZAdCreative, ZBackgroundRemoval, ZHeadshot, ZRoomScene, ZScene, ZStyle, ZUpscale, ZVectorize } from './local.params.ts';
 import { centimetres, renderRoom } from './room-scene.ts';
 import { composeScene } from './scene.ts';
 import { createSegmenter, type Segmenter } from './segmenter.ts';
@@ -65,6 +65,9 @@ function pickImage(input: ProviderInput): ProviderImage {
   return first;
 }
 
+
+/** The ad colour when none is given (an empty `brand_colors` is the published default). */
+const DEFAULT_PRIMARY = '#1f6feb';
 
 export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider {
   let segmenter = deps.segmenter ?? null;
@@ -222,8 +225,8 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
         const layoutHeadline = template?.layout.headline;
         const headline = p.headline ?? (typeof layoutHeadline === 'string' ? layoutHeadline : undefined) ?? input.prompt ?? '';
         const colours = Array.isArray(p.brand_colors)
-          ? { primary: p.brand_colors[0]!, secondary: p.brand_colors[1], background: p.brand_colors[2], text: p.brand_colors[3] }
-          : (p.brand_colors ?? { primary: '#1f6feb' });
+          ? { primary: p.brand_colors[0] ?? DEFAULT_PRIMARY, secondary: p.brand_colors[1], background: p.brand_colors[2], text: p.brand_colors[3] }
+          : (p.brand_colors ?? { primary: DEFAULT_PRIMARY });
         const [sizeW, sizeH] = p.size ? p.size.split('x').map(Number) : [];
         const width = template?.width ?? sizeW;
         const height = template?.height ?? sizeH;
@@ -258,6 +261,19 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
     supports: (type) => offered.includes(type),
     // A photo smaller than the smallest face it accepts cannot be prepared (decision 030).
     subjectPhotoMinSide: faceLimits.minFacePx,
+    paramsProblems(type, params, context) {
+      const problems = localParamsProblems(type, params);
+      // A style this provider has no look for would fail the run: refuse it with the params.
+      const style = type === 'style_conversion' ? (typeof params.style === 'string' ? params.style : context.style?.key) : undefined;
+      if (style !== undefined) {
+        try {
+          styleFor(style);
+        } catch (err) {
+          problems.push({ path: typeof params.style === 'string' ? 'params.style' : 'style', message: (err as Error).message });
+        }
+      }
+      return problems;
+    },
     async run(input: ProviderInput, ctx: RunContext): Promise<ProviderResult> {
       const started = performance.now();
       const summary = { type: input.type, num_outputs: input.numOutputs, images: input.images.length };
