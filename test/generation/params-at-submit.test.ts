@@ -47,6 +47,15 @@ describe('params published, params accepted', () => {
     expect(done.status, JSON.stringify(done.error)).toBe('completed');
   }, 90_000);
 
+  it('says per provider what it delivers: on local, model_shot is a packshot without a model', async () => {
+    const types = (await call(g.app, 'GET', '/api/v1/generation-types')).data as Array<{ type: string; description: string; providers: string[]; provider_details: Array<{ id: string; delivers: string }> }>;
+    for (const x of types) expect(x.provider_details.map((d) => d.id)).toEqual(x.providers);
+    const shot = types.find((x) => x.type === 'model_shot')!;
+    expect(shot.provider_details.find((d) => d.id === 'local')!.delivers).toMatch(/packshot.*No model/);
+    const upscale = types.find((x) => x.type === 'upscale')!;
+    expect(upscale.provider_details.find((d) => d.id === 'local')!.delivers).toBe(upscale.description);
+  });
+
   it('refuses at submit what the local provider cannot draw, naming the parameter, with nothing held', async () => {
     const u = await g.user(50);
     const src = await transparentProduct(u.token);

@@ -157,6 +157,11 @@ export interface ImageProvider {
   supports(type: GenerationType): boolean;
   run(input: ProviderInput, ctx: RunContext): Promise<ProviderResult>;
   /**
+   * What this provider actually delivers for a type, when it is not what the type's description
+   * promises (the local provider's `model_shot` shows no model); undefined = the description holds.
+   */
+  delivers?(type: GenerationType): string | undefined;
+  /**
    * What this provider would refuse in a type's parameters (already valid against the published
    * schema), as `params.<path>` problems; the engine refuses them at submit, before anything is held
    * (decision 044). An empty list, or no method, means every published value is used.

@@ -66,6 +66,12 @@ function pickImage(input: ProviderInput): ProviderImage {
 }
 
 
+/** Where this provider's output differs from the type's description: said plainly in GET /generation-types. */
+const localDelivers: Partial<Record<GenerationType, string>> = {
+  model_shot: 'A studio packshot: the product cut out and placed on a rendered backdrop with light and shadow. No model (person) is shown.',
+  lifestyle: 'The product cut out and placed in a rendered scene (backdrop, light, shadow); no people or props are generated.',
+};
+
 /** The ad colour when none is given (an empty `brand_colors` is the published default). */
 const DEFAULT_PRIMARY = '#1f6feb';
 
@@ -261,6 +267,7 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
     supports: (type) => offered.includes(type),
     // A photo smaller than the smallest face it accepts cannot be prepared (decision 030).
     subjectPhotoMinSide: faceLimits.minFacePx,
+    delivers: (type) => localDelivers[type],
     paramsProblems(type, params, context) {
       const problems = localParamsProblems(type, params);
       // A style this provider has no look for would fail the run: refuse it with the params.
