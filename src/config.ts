@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { generationTypes, providerIds, type GenerationType } from './modules/generation/providers/provider.ts';
+import { generationTypes, providerIds, type GenerationType } from './modules/generation/providers/ids.ts';
 import { presetNames, presets, type Preset, type PresetName } from './presets/presets.ts';
 
 const onOff = z.enum(['on', 'off']);

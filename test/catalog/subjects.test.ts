@@ -214,7 +214,7 @@ describe('headshots of a subject', () => {
     expect(done.outputs).toHaveLength(2);
     const input = seen.find((i) => i.generationId === res.data.id)!;
     expect(input.images.map((i) => [i.role, i.assetId])).toEqual(photos.map((p) => ['subject', p]));
-    expect(input.context).toMatchObject({ trainedModel: `owner/lora:${s.data.training_generation_id.slice(0, 8)}`, triggerWord: 'atlxyz', gender: 'female' });
+    expect(input.context).toMatchObject({ subject: { trainedModel: `owner/lora:${s.data.training_generation_id.slice(0, 8)}`, triggerWord: 'atlxyz', gender: 'female' } });
   });
 
   it('answers 409 for a subject that is not ready', async () => {

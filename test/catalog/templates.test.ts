@@ -144,7 +144,7 @@ describe('the engine', () => {
     const adRun = standIn.runs.find((r) => r.input.generationId === ad.data.id)!;
     expect(adRun.input.context).toMatchObject({ template: { id: tpl.id, layout: tpl.layout, width: 1080 } });
     const styleRun = standIn.runs.find((r) => r.input.generationId === styled.data.id)!;
-    expect(styleRun.input.context).toMatchObject({ style: 'watercolor', style_kind: 'style', style_prompt: expect.stringContaining('watercolour') });
+    expect(styleRun.input.context).toMatchObject({ style: { key: 'watercolor', kind: 'style', prompt: expect.stringContaining('watercolour') } });
   }, 90_000);
 
   it('keeps the generations of a deleted template, with template_id set to null', async () => {

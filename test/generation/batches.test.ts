@@ -72,7 +72,7 @@ describe('POST /generation-batches', () => {
     const input = seen.find((i) => i.generationId === res.data.generation_ids[0])!;
     expect(input.params).toMatchObject({ aspect_ratio: '9:16', glasses: 'yes', reference_asset_id: refs[0] });
     expect(input.images.map((i) => i.role).sort()).toEqual(['source', 'subject']);
-    expect(input.context).toMatchObject({ trainedModel: 'owner/lora:v1', triggerWord: 'atlabc' });
+    expect(input.context).toMatchObject({ subject: { trainedModel: 'owner/lora:v1', triggerWord: 'atlabc' } });
     const list = await call(t.app, 'GET', `/api/v1/generations?batch_id=${res.data.id}`, { token: u.token });
     expect(list.data.data).toHaveLength(2);
   });

@@ -1,5 +1,6 @@
 /** The contract between the catalog and the generation engine, which reads the catalog through it. */
 import type { DbOrTx, Tx } from '../../platform/db/types.ts';
+import type { LocalSubject } from './subject-preparation.ts';
 
 /** A generation that has just ended, as the catalog hears of it (inside the ending transaction). */
 export interface SettledGeneration {
@@ -13,12 +14,66 @@ export interface SettledGeneration {
   error?: { code: string; message: string } | undefined;
 }
 
-/** A subject as the engine sees it: its photos (the owner's assets, in order) and provider context. */
+/** A JSON value as stored in a jsonb column (a template's layout, a style's params). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * A template's layout as its admin wrote it: free JSON (boxes, zones, a `kind`, a default
+ * `headline`). The local renderer reads `kind` and a text `headline`; every entry is described to the
+ * external models.
+ */
+export type TemplateLayout = { [key: string]: JsonValue };
+
+/** What a provider is told of a subject: who it is, and what a training left behind. */
+export interface SubjectForProvider {
+  gender: string;
+  /** A trained model (Replicate version id, fal LoRA weights URL) and its trigger word (decision 018). */
+  trainedModel?: string;
+  triggerWord?: string;
+  /** The local provider's preparation of the subject's faces (decision 030). */
+  localSubject?: LocalSubject;
+}
+
+/** A subject as the engine sees it: its status, its photos (the owner's assets, in order) and what a provider is told. */
 export interface SubjectForEngine {
   status: string;
   imageAssetIds: string[];
-  /** trainedModel / triggerWord (decision 018) once trained; gender. */
-  context: Record<string, unknown>;
+  forProvider: SubjectForProvider;
+}
+
+/** A template as a provider sees it. */
+export interface TemplateForEngine {
+  id: string;
+  name: string;
+  size: string | null;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  industry: string | null;
+  style: string | null;
+  campaignType: string | null;
+  layout: TemplateLayout;
+}
+
+/** A style's parameters, as its admin wrote them. */
+export type StyleParams = { [key: string]: JsonValue };
+
+/** A style, background or scene of the catalog as a provider sees it. */
+export interface StyleForEngine {
+  key: string;
+  name: string;
+  kind: 'style' | 'background' | 'scene';
+  /** Text for the external models; empty when the admin gave none. */
+  prompt: string;
+  params: StyleParams;
+}
+
+/** A product as the engine sees it: its images, primary first. */
+export interface ProductForEngine {
+  id: string;
+  name: string;
+  imageAssetIds: string[];
+  customFields: { [key: string]: JsonValue };
 }
 
 /**
@@ -29,10 +84,10 @@ export interface SubjectForEngine {
  * `settled` runs in the transaction that ends a generation, so a subject's training ends with it.
  */
 export interface CatalogLookup {
-  product(userId: string, id: string, db?: DbOrTx): Promise<{ imageAssetIds: string[] } | undefined>;
+  product(userId: string, id: string, db?: DbOrTx): Promise<ProductForEngine | undefined>;
   subject(userId: string, id: string, db?: DbOrTx): Promise<SubjectForEngine | undefined>;
-  template(id: string, db?: DbOrTx): Promise<{ context: Record<string, unknown> } | undefined>;
+  template(id: string, db?: DbOrTx): Promise<TemplateForEngine | undefined>;
   /** A style, background or scene by key: its prompt and params for the provider. */
-  style?(key: string, db?: DbOrTx): Promise<{ context: Record<string, unknown> } | undefined>;
+  style?(key: string, db?: DbOrTx): Promise<StyleForEngine | undefined>;
   settled?(tx: Tx, generation: SettledGeneration): Promise<void>;
 }

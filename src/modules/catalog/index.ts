@@ -10,7 +10,18 @@ import { templatesRoutes } from './templates.routes.ts';
 import { createTemplatesService, type TemplatesService } from './templates.service.ts';
 
 export { createCatalogLookup } from './lookup.ts';
-export type { CatalogLookup, SettledGeneration, SubjectForEngine } from './engine-contract.ts';
+export type {
+  CatalogLookup,
+  JsonValue,
+  ProductForEngine,
+  SettledGeneration,
+  StyleForEngine,
+  StyleParams,
+  SubjectForEngine,
+  SubjectForProvider,
+  TemplateForEngine,
+  TemplateLayout,
+} from './engine-contract.ts';
 export { products, productImages, templates, categories, templateCategories, templateMetrics, styles } from './catalog.tables.ts';
 
 export interface CatalogModule {

@@ -7,7 +7,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db, DbOrTx, Tx } from '../../platform/db/types.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { unownedAssetIds } from '../media/index.ts';
-import type { SettledGeneration, SubjectForEngine } from './engine-contract.ts';
+import type { SettledGeneration, SubjectForEngine, SubjectForProvider } from './engine-contract.ts';
 import { localSubjectOf } from './subject-preparation.ts';
 import type { TCreateSubjectBody, TSubject } from './subjects.dto.ts';
 import * as q from './subjects.queries.ts';
@@ -45,16 +45,16 @@ export function subjectCatalog(deps: { db: Db; clock: Clock }) {
   async function subject(userId: string, id: string, db: DbOrTx = deps.db): Promise<SubjectForEngine | undefined> {
     const row = await q.findOwnedSubject(db, userId, id);
     if (!row) return undefined;
-    const context: Record<string, unknown> = { gender: row.gender };
-    // Decision 018 names these context keys for the external adapters' trained-model runs.
+    const forProvider: SubjectForProvider = { gender: row.gender };
+    // Decision 018: a trained model and its trigger word for the external adapters' runs.
     const trainedModel = str(row.artifacts.trained_model);
     const triggerWord = str(row.artifacts.trigger_word);
-    if (trainedModel) context.trainedModel = trainedModel;
-    if (triggerWord) context.triggerWord = triggerWord;
+    if (trainedModel) forProvider.trainedModel = trainedModel;
+    if (triggerWord) forProvider.triggerWord = triggerWord;
     // Decision 030: a subject prepared by the local provider carries its faces instead.
     const local = localSubjectOf(row.artifacts);
-    if (local) context.localSubject = local;
-    return { status: row.status, imageAssetIds: (await q.subjectImageIds(db, [row.id])).get(row.id)!, context };
+    if (local) forProvider.localSubject = local;
+    return { status: row.status, imageAssetIds: (await q.subjectImageIds(db, [row.id])).get(row.id)!, forProvider };
   }
 
   /** Runs in the transaction that ends a subject_training generation: the subject ends with it. */

@@ -91,6 +91,8 @@ export const ZGenerationTypeInfo = z.object({
   credits_per_output: z.number().int(),
   params_schema: z.record(z.string(), z.unknown()),
   providers: z.array(z.string()),
+  /** For each provider in `providers`, what it delivers for this type (it may be less than `description` promises). */
+  provider_details: z.array(z.object({ id: z.string(), delivers: z.string() })),
   styles: z.array(z.string()).optional(),
   /** How many of the caller's own images it takes (a form can offer the right picker). */
   sources: z.object({ min: z.number().int(), max: z.number().int() }),

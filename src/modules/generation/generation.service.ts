@@ -30,6 +30,8 @@ export function createGenerationService(ctx: GenerationContext) {
         credits_per_output: prices.get(s.type)!,
         params_schema: paramsJsonSchema(s),
         providers: ctx.providerChoice.candidates(s.type).map((p) => p.id),
+        // Per provider, what it really makes of this type (the local provider's model_shot has no model).
+        provider_details: ctx.providerChoice.candidates(s.type).map((p) => ({ id: p.id, delivers: p.delivers?.(s.type) ?? s.description })),
         ...(s.styles ? { styles: [...s.styles] } : {}),
         sources: { min: s.sources.min, max: s.sources.max },
         needs: { prompt: Boolean(s.needs?.prompt), subject: Boolean(s.needs?.subject), style: Boolean(s.needs?.style) },

@@ -74,7 +74,7 @@ export const ZStyleConversionParams = z.object({ strength: z.number().min(0).max
 /** Seed 004: an ad built from a product photo and copy. */
 export const ZAdCreativeParams = z
   .object({
-    headline: z.string().min(1).max(80),
+    headline: z.string().min(1).max(80).regex(/\S/, 'must contain text, not only spaces'),
     body: z.string().max(280).optional(),
     cta: z.string().max(30).optional(),
     brand_colors: z.array(hexColor).max(5).default([]),

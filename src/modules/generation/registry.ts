@@ -37,7 +37,7 @@ const scene = (type: GenerationType, description: string): TypeSpec => ({
 });
 
 const specs: TypeSpec[] = [
-  scene('model_shot', 'A model wearing or holding the product'),
+  scene('model_shot', 'A model wearing or holding the product (external providers; on the local provider a studio packshot without a model, see provider_details)'),
   scene('lifestyle', 'The product in a lifestyle scene'),
   { ...scene('room_scene', 'A pattern or product on a room wall in perspective (wallpaper repeat honoured)'), params: p.ZRoomSceneParams },
   { type: 'upscale', studio: 'print-prep', description: 'Enlarge an image 2× or 4× for print', params: p.ZUpscaleParams, sources: { min: 1, max: 1 }, deadlineSec: 180 },

@@ -19,6 +19,7 @@ import type { GenerationContext } from './context.ts';
 import { findGeneration, insertProviderCalls, lockGeneration, transition, type GenerationRow } from './generation.queries.ts';
 import { finalStatuses } from './generation.tables.ts';
 import { effectiveCost } from './prices.queries.ts';
+import { buildProviderContext } from './provider-context.ts';
 import { typeSpecs } from './registry.ts';
 import { ProviderError, type GenerationType, type ProviderCallRecord, type ProviderImage, type ProviderInput, type ProviderResult } from './providers/provider.ts';
 import { createSettlement } from './settle.ts';
@@ -87,22 +88,8 @@ export function createRunner(ctx: GenerationContext) {
   async function inputOf(row: GenerationRow): Promise<ProviderInput> {
     const images: ProviderImage[] = [];
     for (const assetId of row.sourceAssetIds) images.push(await imageOf(row.userId, assetId, 'source'));
-    const context: Record<string, unknown> = {};
-    if (row.style) context.style = row.style;
-    // A subject deleted since submission leaves a null id behind (its foreign key sets null).
-    if (!row.subjectId && typeSpecs.get(row.type as GenerationType)?.needs?.subject) {
-      throw new ProviderError('invalid_input', 'The subject of this generation no longer exists.');
-    }
-    if (row.subjectId) {
-      // The subject's photos are the training set, and the person a local headshot cuts out.
-      const subject = await ctx.catalog.subject(row.userId, row.subjectId);
-      if (!subject) throw new ProviderError('invalid_input', `Subject ${row.subjectId} no longer exists.`);
-      Object.assign(context, subject.context);
-      for (const assetId of subject.imageAssetIds) images.push(await imageOf(row.userId, assetId, 'subject'));
-    }
-    // What the catalog knows of the chosen template and style (layout, a style's prompt and params).
-    if (row.templateId) Object.assign(context, (await ctx.catalog.template(row.templateId))?.context);
-    if (row.style && ctx.catalog.style) Object.assign(context, (await ctx.catalog.style(row.style))?.context);
+    const { context, subjectImageAssetIds } = await buildProviderContext(ctx.catalog, row, { needsSubject: Boolean(typeSpecs.get(row.type as GenerationType)?.needs?.subject) });
+    for (const assetId of subjectImageAssetIds) images.push(await imageOf(row.userId, assetId, 'subject'));
     return {
       generationId: row.id,
       type: row.type as GenerationType,
@@ -111,7 +98,7 @@ export function createRunner(ctx: GenerationContext) {
       numOutputs: row.numOutputs,
       images,
       ...(row.model ? { model: row.model } : {}),
-      ...(Object.keys(context).length > 0 ? { context } : {}),
+      context,
     };
   }
 

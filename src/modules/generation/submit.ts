@@ -105,6 +105,9 @@ export function createSubmit(ctx: GenerationContext) {
     const price = await findActivePrice(tx, spec.type);
     if (!price) throw errors.validation([{ path: 'type', message: `${spec.type} has no price and is not offered` }]);
     const provider = ctx.providerChoice.choose(spec.type, body.provider);
+    // Decision 044: what the chosen provider would refuse is refused now, before anything is held.
+    const refused = provider.paramsProblems?.(spec.type, params, { ...(body.style ? { style: { key: body.style } } : {}) }) ?? [];
+    if (refused.length > 0) throw errors.validation(refused);
 
     const id = randomUUID();
     const now = ctx.clock.now();

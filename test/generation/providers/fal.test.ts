@@ -240,7 +240,7 @@ describe('fal adapter', () => {
 
     api.seen.length = 0;
     await fal().run(
-      providerInput({ type: 'headshot', params: { hair_color: 'red' }, context: { trainedModel: weights, triggerWord: 'atl00000000' } }),
+      providerInput({ type: 'headshot', params: { hair_color: 'red' }, context: { subject: { gender: 'female', trainedModel: weights, triggerWord: 'atl00000000' } } }),
       runContext().ctx,
     );
     const headshot = api.seen[0]!;

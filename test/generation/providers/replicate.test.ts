@@ -272,7 +272,7 @@ describe('replicate adapter', () => {
         type: 'headshot',
         params: { glasses: 'no', backgrounds: ['office'] },
         numOutputs: 4,
-        context: { trainedModel: `acme/subjects:${TRAINED_VERSION}`, triggerWord: 'zxqperson' },
+        context: { subject: { gender: 'male', trainedModel: `acme/subjects:${TRAINED_VERSION}`, triggerWord: 'zxqperson' } },
       }),
       runContext().ctx,
     );

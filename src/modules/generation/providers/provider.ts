@@ -5,24 +5,12 @@
  * dependencies (config, fetch, clock), so each can be tested against a local stand-in.
  */
 import type { Logger } from '../../../platform/logger.ts';
+import type { StyleParams, SubjectForProvider, TemplateForEngine, TemplateLayout } from '../../catalog/index.ts';
 
-export const generationTypes = [
-  'model_shot',
-  'lifestyle',
-  'room_scene',
-  'upscale',
-  'background_removal',
-  'vectorize',
-  'generate',
-  'subject_training',
-  'headshot',
-  'style_conversion',
-  'ad_creative',
-] as const;
-export type GenerationType = (typeof generationTypes)[number];
+export type { StyleParams, SubjectForProvider, TemplateForEngine, TemplateLayout };
 
-export const providerIds = ['local', 'gemini', 'openai', 'replicate', 'fal'] as const;
-export type ProviderId = (typeof providerIds)[number];
+export { generationTypes, providerIds, type GenerationType, type ProviderId } from './ids.ts';
+import type { GenerationType, ProviderId } from './ids.ts';
 
 /** One input image, already read from storage. */
 export interface ProviderImage {
@@ -49,8 +37,41 @@ export interface ProviderInput {
   images: ProviderImage[];
   /** A provider-specific model id chosen by routing (e.g. `gemini-2.5-flash-image`); undefined = the provider's default. */
   model?: string;
-  /** Style, template or subject data the type needs (a style's prompt, a template's layout, a trained model id). */
-  context?: Record<string, unknown>;
+  /** What the catalog and the engine know beyond params and images (built once, in context-builder.ts). */
+  context?: ProviderContext;
+}
+
+/**
+ * The style a generation asked for. `key` is always the request's; the rest comes from the
+ * catalog's `styles` row of that key, when there is one (a built-in look may have none).
+ */
+export interface ProviderStyle {
+  key: string;
+  name?: string;
+  kind?: 'style' | 'background' | 'scene';
+  /** Text for the external models; absent or empty when the catalog has none. */
+  prompt?: string;
+  params?: StyleParams;
+}
+
+/**
+ * Everything a provider is told beyond the type, params, prompt and images. The engine builds it in
+ * one place (context-builder.ts) from the catalog's lookups, and every provider, local or external,
+ * reads it by these names: a key written on one side and read under another name on the other is a
+ * type error, not a silently lost prompt.
+ */
+export interface ProviderContext {
+  /** The product the sources came from. */
+  product?: { id: string; name: string; customFields: StyleParams };
+  /** The trained or prepared subject of a headshot or a training. */
+  subject?: SubjectForProvider;
+  /** The chosen template with its layout. */
+  template?: TemplateForEngine;
+  style?: ProviderStyle;
+  /** The photo a headshot should start from (params.reference_asset_id), when one was named. */
+  referenceAssetId?: string;
+  /** Remote job ids a previous attempt started, slot by slot (shared/runs.ts), so a retry resumes them. */
+  resumeRequestIds?: string[];
 }
 
 export interface ProviderOutput {
@@ -125,10 +146,27 @@ export class ProviderError extends Error {
   }
 }
 
+/** One parameter a provider cannot use: `path` like `params.brand_colors`. */
+export interface ParamsProblem {
+  path: string;
+  message: string;
+}
+
 export interface ImageProvider {
   readonly id: ProviderId;
   supports(type: GenerationType): boolean;
   run(input: ProviderInput, ctx: RunContext): Promise<ProviderResult>;
+  /**
+   * What this provider actually delivers for a type, when it is not what the type's description
+   * promises (the local provider's `model_shot` shows no model); undefined = the description holds.
+   */
+  delivers?(type: GenerationType): string | undefined;
+  /**
+   * What this provider would refuse in a type's parameters (already valid against the published
+   * schema), as `params.<path>` problems; the engine refuses them at submit, before anything is held
+   * (decision 044). An empty list, or no method, means every published value is used.
+   */
+  paramsProblems?(type: GenerationType, params: Record<string, unknown>, context: Pick<ProviderContext, 'style'>): ParamsProblem[];
   /** The shorter side, in pixels, below which a subject photo cannot be used (checked before anything is held). */
   readonly subjectPhotoMinSide?: number;
   /** Releases what the provider holds (a loaded model, sockets). */

@@ -165,7 +165,7 @@ export function createFalProvider(opts: FalOptions): ImageProvider {
   const costOf = (model: string, usage: { images?: number; runs?: number }) => priceUsage(priceFor('fal', model, opts.prices), usage).costMicros;
 
   async function runImages(input: ProviderInput, ctx: RunContext) {
-    const lora = typeof input.context?.trainedModel === 'string' && /^(https?:|data:)/.test(input.context.trainedModel) ? input.context.trainedModel : undefined;
+    const lora = /^(https?:|data:)/.test(input.context?.subject?.trainedModel ?? '') ? input.context?.subject?.trainedModel : undefined;
     const model = lora ? (opts.loraModel ?? FAL_LORA_MODEL) : (input.model ?? models[input.type]);
     if (!model || !MODEL_ID.test(model)) throw new ProviderError('provider_unavailable', `No fal model is configured for ${input.type}.`);
     const images = orderedImages(input.images);

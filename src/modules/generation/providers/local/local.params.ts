@@ -4,8 +4,9 @@
  * provider understands, and turn anything it cannot use into `invalid_input`.
  */
 import { z } from 'zod';
-import { ProviderError } from '../provider.ts';
+import { ProviderError, type GenerationType, type ParamsProblem } from '../provider.ts';
 import { adLayouts } from './ad-creative.ts';
+import { centimetres } from './room-scene.ts';
 
 const colour = z.string().regex(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'a colour like #1a2b3c');
 const aspect = z.string().regex(/^\d{1,2}:\d{1,2}$/, 'a ratio like 16:9');
@@ -53,6 +54,21 @@ export const ZRoomScene = z.object({
   aspect_ratio: aspect.default('4:3'),
   scene_type: z.string().min(1).max(64).default('modern_living_room'),
   lighting: z.string().min(1).max(64).default('natural_daylight'),
+}).superRefine((p, issue) => {
+  // The renderer tiles at least one whole repeat across the wall: a wider repeat cannot be drawn.
+  if (p.placement !== 'wallpaper' || p.pattern_repeat === undefined) return;
+  const cm = (v: number | string, field: string) => {
+    try {
+      return centimetres(v, field);
+    } catch {
+      return undefined;
+    }
+  };
+  const repeat = cm(p.pattern_repeat, 'pattern_repeat');
+  const wall = cm(p.wall_width, 'wall_width');
+  if (repeat !== undefined && wall !== undefined && repeat > wall) {
+    issue.addIssue({ code: 'custom', path: ['pattern_repeat'], message: `the pattern repeat (${repeat} cm) is wider than the wall (${wall} cm)` });
+  }
 });
 
 export const ZHeadshot = z.object({
@@ -72,14 +88,15 @@ export type THeadshotParams = z.output<typeof ZHeadshot>;
 export const ZStyle = z.object({ style: z.string().min(1).max(64).optional() });
 
 export const ZAdCreative = z.object({
-  headline: z.string().max(200).optional(),
+  headline: z.string().max(200).regex(/\S/, 'must contain text').optional(),
   body: z.string().max(600).optional(),
   cta: z.string().max(60).optional(),
   call_to_action: z.string().max(60).optional(),
   brand_colors: z
     .union([
       z.object({ primary: colour, secondary: colour.optional(), background: colour.optional(), text: colour.optional() }),
-      z.array(colour).min(1).max(5),
+      // Empty (the published default) means the renderer's own colours.
+      z.array(colour).max(5),
     ])
     .optional(),
   layout: z.enum(adLayouts).optional(),
@@ -87,6 +104,27 @@ export const ZAdCreative = z.object({
   size: z.string().regex(/^\d{3,4}x\d{3,4}$/).optional(),
   aspect_ratio: aspect.optional(),
 });
+
+/** The schema this provider reads each type's params with; `generate` it does not run. */
+export const localParamsSchemas: Partial<Record<GenerationType, z.ZodType>> = {
+  upscale: ZUpscale,
+  background_removal: ZBackgroundRemoval,
+  vectorize: ZVectorize,
+  model_shot: ZScene,
+  lifestyle: ZScene,
+  room_scene: ZRoomScene,
+  headshot: ZHeadshot,
+  style_conversion: ZStyle,
+  ad_creative: ZAdCreative,
+};
+
+/** What the local provider would refuse in these params, as `params.<path>` problems (checked at submit, decision 044). */
+export function localParamsProblems(type: GenerationType, params: Record<string, unknown>): ParamsProblem[] {
+  const schema = localParamsSchemas[type];
+  const parsed = schema?.safeParse(params);
+  if (!parsed || parsed.success) return [];
+  return parsed.error.issues.map((i) => ({ path: ['params', ...i.path.map(String)].join('.'), message: `the local provider cannot use this: ${i.message}` }));
+}
 
 export function parseParams<S extends z.ZodType>(schema: S, params: Record<string, unknown>): z.output<S> {
   const parsed = schema.safeParse(params);

@@ -69,7 +69,7 @@ describe('local provider', () => {
     const corner = async (b: Buffer): Promise<number> => (await sharp(b).extract({ left: 2, top: 2, width: 1, height: 1 }).raw().toBuffer())[0]!;
     expect((await corner(heads.outputs[0]!.bytes)) - (await corner(heads.outputs[1]!.bytes))).toBeGreaterThan(150);
 
-    const room = await provider.run({ ...(await input('room_scene', {}, png, 1, 'product')), context: { product: { custom_fields: { pattern_repeat: '64cm' } } } }, context());
+    const room = await provider.run({ ...(await input('room_scene', {}, png, 1, 'product')), context: { product: { id: 'p', name: 'Wallpaper', customFields: { pattern_repeat: '64cm' } } } }, context());
     expect(room.outputs[0]!.mimeType).toBe('image/jpeg');
 
     const styled = await provider.run({ ...(await input('style_conversion', {}, png)), context: { style: { key: 'noir' } } }, context());
@@ -79,7 +79,7 @@ describe('local provider', () => {
 
   it('renders an ad from params and the template size in the context', async () => {
     const result = await provider.run(
-      { ...(await input('ad_creative', { headline: 'Big news', cta: 'Buy', brand_colors: ['#112233', '#ffcc00'] }, await cutoutPng(), 1, 'product')), context: { template: { width: 1080, height: 1350 } } },
+      { ...(await input('ad_creative', { headline: 'Big news', cta: 'Buy', brand_colors: ['#112233', '#ffcc00'] }, await cutoutPng(), 1, 'product')), context: { template: { id: 't', name: 'Portrait ad', size: null, width: 1080, height: 1350, format: null, industry: null, style: null, campaignType: null, layout: {} } } },
       context(),
     );
     expect(await sharp(result.outputs[0]!.bytes).metadata()).toMatchObject({ width: 1080, height: 1350, format: 'png' });

@@ -12,15 +12,15 @@
  */
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import { LOCAL_SUBJECT_ARTIFACT, localSubjectOf } from '../../../catalog/index.ts';
-import { ProviderError, type GenerationType, type ImageProvider, type ProviderImage, type ProviderInput, type ProviderOutput, type ProviderResult, type RunContext } from '../provider.ts';
-import { renderAd } from './ad-creative.ts';
+import { LOCAL_SUBJECT_ARTIFACT } from '../../../catalog/index.ts';
+import { ProviderError, type GenerationType, type ImageProvider, type ProviderContext, type ProviderImage, type ProviderInput, type ProviderOutput, type ProviderResult, type RunContext } from '../provider.ts';
+import { adLayouts, renderAd } from './ad-creative.ts';
 import { checkAbort, imageSize, rgbaPipeline, usesAlpha, variantRandom } from './common.ts';
 import { createFaceFinder, type FaceFinder } from './faces.ts';
 import { composeHeadshot } from './headshot.ts';
 import { localHeadshots } from './headshot-local.ts';
 import { toLayer, type Layer } from './layers.ts';
-import { parseParams, ZAdCreative, ZBackgroundRemoval, ZHeadshot, ZRoomScene, ZScene, ZStyle, ZUpscale, ZVectorize } from './local.params.ts';
+import { localParamsProblems, parseParams, ZAdCreative, ZBackgroundRemoval, ZHeadshot, ZRoomScene, ZScene, ZStyle, ZUpscale, ZVectorize } from './local.params.ts';
 import { centimetres, renderRoom } from './room-scene.ts';
 import { composeScene } from './scene.ts';
 import { createSegmenter, type Segmenter } from './segmenter.ts';
@@ -65,8 +65,15 @@ function pickImage(input: ProviderInput): ProviderImage {
   return first;
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
-const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+/** Where this provider's output differs from the type's description: said plainly in GET /generation-types. */
+const localDelivers: Partial<Record<GenerationType, string>> = {
+  model_shot: 'A studio packshot: the product cut out and placed on a rendered backdrop with light and shadow. No model (person) is shown.',
+  lifestyle: 'The product cut out and placed in a rendered scene (backdrop, light, shadow); no people or props are generated.',
+};
+
+/** The ad colour when none is given (an empty `brand_colors` is the published default). */
+const DEFAULT_PRIMARY = '#1f6feb';
 
 export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider {
   let segmenter = deps.segmenter ?? null;
@@ -98,7 +105,7 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
         outputs.push(await make(i));
       }
     };
-    const ctx = record(input.context);
+    const context: ProviderContext = input.context ?? {};
 
     switch (input.type) {
       case 'upscale': {
@@ -157,8 +164,7 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
       case 'room_scene': {
         const p = parseParams(ZRoomScene, input.params);
         const image = pickImage(input);
-        const product = record(ctx.product);
-        const custom = record(product.custom_fields);
+        const custom = context.product?.customFields ?? {};
         let layer: Layer;
         let usedModel = false;
         if (p.placement === 'wallpaper') {
@@ -193,7 +199,7 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
       }
       case 'headshot': {
         const p = parseParams(ZHeadshot, input.params);
-        const localSubject = localSubjectOf({ [LOCAL_SUBJECT_ARTIFACT]: ctx.localSubject });
+        const localSubject = context.subject?.localSubject;
         if (localSubject) {
           // Decision 031: a subject this provider prepared is framed from its landmarks.
           const r = await localHeadshots(input, p, localSubject, { faces: getFaces(), cutOut: async (png) => (await cutout(png, signal)).layer, random, signal });
@@ -209,8 +215,7 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
       }
       case 'style_conversion': {
         const p = parseParams(ZStyle, input.params);
-        const styleCtx = record(ctx.style);
-        const name = p.style ?? str(styleCtx.key) ?? str(ctx.style_key) ?? str(ctx.style);
+        const name = p.style ?? context.style?.key;
         if (!name) throw new ProviderError('invalid_input', 'style_conversion needs a style');
         const style = styleFor(name);
         const image = pickImage(input);
@@ -222,16 +227,17 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
       }
       case 'ad_creative': {
         const p = parseParams(ZAdCreative, input.params);
-        const template = record(ctx.template);
-        const templateLayout = record(template.layout);
-        const headline = p.headline ?? str(templateLayout.headline) ?? input.prompt ?? '';
+        const template = context.template;
+        const layoutHeadline = template?.layout.headline;
+        const headline = p.headline ?? (typeof layoutHeadline === 'string' ? layoutHeadline : undefined) ?? input.prompt ?? '';
         const colours = Array.isArray(p.brand_colors)
-          ? { primary: p.brand_colors[0]!, secondary: p.brand_colors[1], background: p.brand_colors[2], text: p.brand_colors[3] }
-          : (p.brand_colors ?? { primary: '#1f6feb' });
+          ? { primary: p.brand_colors[0] ?? DEFAULT_PRIMARY, secondary: p.brand_colors[1], background: p.brand_colors[2], text: p.brand_colors[3] }
+          : (p.brand_colors ?? { primary: DEFAULT_PRIMARY });
         const [sizeW, sizeH] = p.size ? p.size.split('x').map(Number) : [];
-        const width = typeof template.width === 'number' ? template.width : sizeW;
-        const height = typeof template.height === 'number' ? template.height : sizeH;
-        const layoutName = p.layout ?? (str(templateLayout.kind) as (typeof p)['layout']);
+        const width = template?.width ?? sizeW;
+        const height = template?.height ?? sizeH;
+        const kind = template?.layout.kind;
+        const layoutName = p.layout ?? (adLayouts as readonly string[]).find((l) => l === kind) as (typeof p)['layout'];
         const cut = await cutout(pickImage(input).bytes, signal);
         await each(async (i) => {
           const r = await renderAd(
@@ -261,6 +267,20 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
     supports: (type) => offered.includes(type),
     // A photo smaller than the smallest face it accepts cannot be prepared (decision 030).
     subjectPhotoMinSide: faceLimits.minFacePx,
+    delivers: (type) => localDelivers[type],
+    paramsProblems(type, params, context) {
+      const problems = localParamsProblems(type, params);
+      // A style this provider has no look for would fail the run: refuse it with the params.
+      const style = type === 'style_conversion' ? (typeof params.style === 'string' ? params.style : context.style?.key) : undefined;
+      if (style !== undefined) {
+        try {
+          styleFor(style);
+        } catch (err) {
+          problems.push({ path: typeof params.style === 'string' ? 'params.style' : 'style', message: (err as Error).message });
+        }
+      }
+      return problems;
+    },
     async run(input: ProviderInput, ctx: RunContext): Promise<ProviderResult> {
       const started = performance.now();
       const summary = { type: input.type, num_outputs: input.numOutputs, images: input.images.length };

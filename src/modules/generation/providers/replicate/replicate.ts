@@ -207,7 +207,7 @@ export function createReplicateProvider(opts: ReplicateOptions): ImageProvider {
 
   /** One prediction per output for single-image models; one for all where the model takes a count. */
   async function runImages(input: ProviderInput, ctx: RunContext) {
-    const trained = typeof input.context?.trainedModel === 'string' && VERSIONED_ID.test(input.context.trainedModel) ? input.context.trainedModel : undefined;
+    const trained = VERSIONED_ID.test(input.context?.subject?.trainedModel ?? '') ? input.context?.subject?.trainedModel : undefined;
     const model = trained ?? input.model ?? models[input.type];
     if (!model) throw new ProviderError('provider_unavailable', `No replicate model is configured for ${input.type}.`);
     const prompt = input.type === 'upscale' || input.type === 'background_removal' ? undefined : buildPrompt(input);
@@ -284,7 +284,7 @@ export function createReplicateProvider(opts: ReplicateOptions): ImageProvider {
     id: 'replicate',
     supports,
     async run(input, ctx) {
-      if (!supports(input.type) && !(input.type === 'headshot' && input.context?.trainedModel)) {
+      if (!supports(input.type) && !(input.type === 'headshot' && input.context?.subject?.trainedModel)) {
         throw new ProviderError('provider_unavailable', `replicate is not set up to run ${input.type}.`);
       }
       return input.type === 'subject_training' ? train(input, ctx) : runImages(input, ctx);

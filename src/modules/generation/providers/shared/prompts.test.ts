@@ -1,11 +1,11 @@
 // Real: the prompt builder, the price arithmetic and the resume helpers. No stand-ins.
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../provider.ts';
+import { ProviderError, type ProviderContext } from '../provider.ts';
 import { defaultPrices, priceUsage } from './costs.ts';
 import { resumeIdsFromCalls, resumeIdsOf } from './runs.ts';
 import { buildPrompt, humanize } from './prompts.ts';
 
-const build = (type: Parameters<typeof buildPrompt>[0]['type'], params: Record<string, unknown> = {}, prompt: string | null = null, context?: Record<string, unknown>) =>
+const build = (type: Parameters<typeof buildPrompt>[0]['type'], params: Record<string, unknown> = {}, prompt: string | null = null, context?: ProviderContext) =>
   buildPrompt({ type, params, prompt, context });
 
 describe('buildPrompt', () => {
@@ -39,7 +39,7 @@ describe('buildPrompt', () => {
     expect(p).toContain('The person is a woman.');
     expect(p).toContain('the person in the reference photos');
 
-    const trained = build('headshot', { glasses: 'no', hair_color: 'default', hair_style: 'no-preference' }, null, { triggerWord: 'zxq' });
+    const trained = build('headshot', { glasses: 'no', hair_color: 'default', hair_style: 'no-preference' }, null, { subject: { gender: 'male', triggerWord: 'zxq' } });
     expect(trained).toContain('the person zxq');
     expect(trained).toContain('does not wear glasses');
     expect(trained).not.toContain('Hair colour');
@@ -47,11 +47,12 @@ describe('buildPrompt', () => {
   });
 
   it("uses a style's prompt for style conversion and a template's layout for ad creatives", () => {
-    expect(build('style_conversion', {}, null, { stylePrompt: 'Studio Ghibli watercolour' })).toContain('in this style: Studio Ghibli watercolour');
-    const ad = build('ad_creative', { headline: 'Summer sale', call_to_action: 'Shop now' }, null, { templateLayout: 'product left, headline top right' });
+    expect(build('style_conversion', {}, null, { style: { key: 'ghibli', prompt: 'Studio Ghibli watercolour' } })).toContain('in this style: Studio Ghibli watercolour');
+    const ad = build('ad_creative', { headline: 'Summer sale', call_to_action: 'Shop now' }, null, { template: { id: 't', name: 'Split', size: null, width: 1200, height: 628, format: null, industry: null, style: null, campaignType: null, layout: { kind: 'hero', zones: 'product left, headline top right' } } });
     expect(ad).toContain('Headline text: Summer sale.');
     expect(ad).toContain('Call to action: Shop now.');
-    expect(ad).toContain('Layout: product left, headline top right.');
+    expect(ad).toContain('Layout: kind: hero; zones: product left, headline top right.');
+    expect(ad).toContain('Template: Split (1200x628).');
   });
 
   it('clips long values and the whole prompt', () => {
@@ -72,7 +73,7 @@ describe('priceUsage', () => {
 
 describe('resume ids', () => {
   it('takes well-formed ids from the context and reads them back from recorded creates in order', () => {
-    const input = { generationId: 'g', type: 'generate' as const, prompt: 'x', params: {}, numOutputs: 1, images: [], context: { resumeRequestIds: ['abc', 'bad id!', 7, 'def'] } };
+    const input = { generationId: 'g', type: 'generate' as const, prompt: 'x', params: {}, numOutputs: 1, images: [], context: { resumeRequestIds: ['abc', 'bad id!', 'def'] } };
     expect(resumeIdsOf(input)).toEqual(['abc', 'def']);
     expect(
       resumeIdsFromCalls([

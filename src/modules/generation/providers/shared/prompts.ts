@@ -5,7 +5,7 @@
  * is added last as extra direction. Values are flattened to one line and clipped so a parameter
  * cannot smuggle in a second instruction block or an unbounded prompt.
  */
-import { ProviderError, type GenerationType, type ProviderInput } from '../provider.ts';
+import { ProviderError, type GenerationType, type ProviderContext, type ProviderInput, type TemplateLayout } from '../provider.ts';
 
 const MAX_VALUE = 200;
 const MAX_PROMPT = 4000;
@@ -47,11 +47,11 @@ const sceneLabels = {
 const keepProduct =
   'Keep the product exactly as in the reference image: same shape, proportions, colours, materials, text and logos; do not add or remove parts.';
 
-function headshot(params: Record<string, unknown>, context: Record<string, unknown>): string[] {
-  const trigger = humanize(context.triggerWord);
+function headshot(params: Record<string, unknown>, context: ProviderContext): string[] {
+  const trigger = humanize(context.subject?.triggerWord);
   const subject = trigger ? `the person ${trigger}` : 'the person in the reference photos';
   const lines = [`A professional, photorealistic headshot of ${subject}, head and shoulders, sharp focus on the eyes, flattering studio light.`];
-  const gender = humanize(params.gender ?? context.gender);
+  const gender = humanize(params.gender ?? context.subject?.gender);
   if (gender) lines.push(`The person is a ${gender === 'hombre' ? 'man' : gender === 'mujer' ? 'woman' : gender}.`);
   if (params.glasses === 'yes') lines.push('The person wears glasses.');
   if (params.glasses === 'no') lines.push('The person does not wear glasses.');
@@ -64,7 +64,7 @@ function headshot(params: Record<string, unknown>, context: Record<string, unkno
   return lines;
 }
 
-const builders: Record<GenerationType, (p: Record<string, unknown>, c: Record<string, unknown>) => string[]> = {
+const builders: Record<GenerationType, (p: Record<string, unknown>, c: ProviderContext) => string[]> = {
   model_shot: (p) => [
     'A professional e-commerce fashion photograph of a model wearing or holding the product from the reference image.',
     ...details(p, { model_gender: 'Model', model_age: 'Model age', pose: 'Pose', ...sceneLabels }),
@@ -82,17 +82,16 @@ const builders: Record<GenerationType, (p: Record<string, unknown>, c: Record<st
   ],
   headshot,
   style_conversion: (p, c) => {
-    const style = humanize(c.stylePrompt) ?? humanize(p.style) ?? humanize(c.styleName);
+    const style = oneLine(c.style?.prompt) ?? humanize(p.style) ?? humanize(c.style?.name) ?? humanize(c.style?.key);
     return [
       `Redraw the reference image${style ? ` in this style: ${style}` : ' in the requested style'}.`,
       ...details(p, { intensity: 'Style strength', aspect_ratio: 'Aspect ratio' }),
       'Keep the composition, the subjects and their poses recognisable.',
     ];
   },
-  ad_creative: (p, c) => [
+  ad_creative: (p) => [
     'A polished advertising creative featuring the product from the reference image.',
     ...details(p, { headline: 'Headline text', call_to_action: 'Call to action', platform: 'Platform', brand_colors: 'Brand colours', ...sceneLabels }),
-    ...details(c, { templateLayout: 'Layout', templateName: 'Template' }),
     'Render any requested text legibly and spelled exactly as given.',
     keepProduct,
   ],
@@ -103,12 +102,47 @@ const builders: Record<GenerationType, (p: Record<string, unknown>, c: Record<st
   subject_training: () => [],
 };
 
+/** A style's prompt or other admin text: one line, clipped (longer than a parameter value). */
+function oneLine(text: string | undefined, max = 1000): string | undefined {
+  const t = text?.replace(/\s+/g, ' ').trim();
+  return t ? t.slice(0, max) : undefined;
+}
+
+/** `kind: hero; headline: Summer sale; zones: product left, text right` — a layout as one sentence. */
+export function describeLayout(layout: TemplateLayout): string | undefined {
+  const parts = Object.entries(layout)
+    .map(([k, v]) => {
+      const text = typeof v === 'object' && v !== null && !Array.isArray(v) ? oneLine(JSON.stringify(v), MAX_VALUE) : list(v);
+      return text ? `${humanize(k)}: ${text}` : undefined;
+    })
+    .filter((s): s is string => Boolean(s));
+  return parts.length > 0 ? oneLine(parts.join('; ')) : undefined;
+}
+
+/**
+ * What the catalog adds to any type: the chosen template's name, size and layout, and the chosen
+ * style's prompt (style_conversion puts the prompt in its own first sentence instead).
+ */
+function catalogLines(type: GenerationType, c: ProviderContext): string[] {
+  const lines: string[] = [];
+  if (c.template) {
+    const t = c.template;
+    lines.push(`Template: ${humanize(t.name) ?? 'untitled'}${t.width && t.height ? ` (${t.width}x${t.height})` : ''}.`);
+    const layout = describeLayout(t.layout);
+    if (layout) lines.push(`Layout: ${layout}.`);
+  }
+  const style = oneLine(c.style?.prompt) ?? humanize(c.style?.name) ?? humanize(c.style?.key);
+  if (style && type !== 'style_conversion') lines.push(`Style: ${style.replace(/\.$/, '')}.`);
+  return lines;
+}
+
 /**
  * The prompt sent to a model for this input; the user's own prompt is kept, not replaced. For
  * `generate` it is the subject itself, so an empty one is refused rather than sent.
  */
 export function buildPrompt(input: Pick<ProviderInput, 'type' | 'prompt' | 'params' | 'context'>): string {
-  const lines = builders[input.type](input.params, input.context ?? {});
+  const context = input.context ?? {};
+  const lines = [...builders[input.type](input.params, context), ...catalogLines(input.type, context)];
   const own = input.prompt?.replace(/\s+/g, ' ').trim().slice(0, MAX_PROMPT);
   if (input.type === 'generate') {
     if (!own) throw new ProviderError('invalid_input', 'A prompt is required to generate an image.');
