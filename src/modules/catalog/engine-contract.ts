@@ -32,7 +32,9 @@ export interface CatalogLookup {
   product(userId: string, id: string, db?: DbOrTx): Promise<{ imageAssetIds: string[] } | undefined>;
   subject(userId: string, id: string, db?: DbOrTx): Promise<SubjectForEngine | undefined>;
   template(id: string, db?: DbOrTx): Promise<{ context: Record<string, unknown> } | undefined>;
-  /** A style, background or scene by key: its prompt and params for the provider. */
-  style?(key: string, db?: DbOrTx): Promise<{ context: Record<string, unknown> } | undefined>;
+  /** An active style, background or scene by key: its kind, and its prompt and params for the provider. */
+  style?(key: string, db?: DbOrTx): Promise<{ kind: string; context: Record<string, unknown> } | undefined>;
+  /** The keys of the active styles of a kind (admin-created ones too), in display order. */
+  styleKeys?(kind: string, db?: DbOrTx): Promise<string[]>;
   settled?(tx: Tx, generation: SettledGeneration): Promise<void>;
 }

@@ -25,7 +25,8 @@ import { centimetres, renderRoom } from './room-scene.ts';
 import { composeScene } from './scene.ts';
 import { createSegmenter, type Segmenter } from './segmenter.ts';
 import { FACE_MODEL, faceLimits, prepareSubject, previewOf } from './subject-prep.ts';
-import { applyStyle, styleFor } from './styles.ts';
+import { applyStyle, knownStyle, styleFor } from './styles.ts';
+import { transferLook } from './style-transfer.ts';
 import { upscale } from './upscale.ts';
 import { vectorize } from './vectorize.ts';
 import { createTracerPool, type Tracer } from './vectorize.pool.ts';
@@ -211,14 +212,21 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
         const p = parseParams(ZStyle, input.params);
         const styleCtx = record(ctx.style);
         const name = p.style ?? str(styleCtx.key) ?? str(ctx.style_key) ?? str(ctx.style);
-        if (!name) throw new ProviderError('invalid_input', 'style_conversion needs a style');
-        const style = styleFor(name);
+        // Decision 046: a reference image (role `style`) lends its colours and texture; an admin's
+        // style names one of the local looks in its params (`look`), or has none here.
+        const reference = input.images.find((im) => im.role === 'style');
+        const look = name ? (knownStyle(name) ?? knownStyle(str(record(ctx.style_params).look) ?? '')) : undefined;
+        if (!look && !reference) {
+          if (!name) throw new ProviderError('invalid_input', 'style_conversion needs a style');
+          styleFor(name); // the refusal that names the looks offered
+        }
         const image = pickImage(input);
         await each(async (i) => {
-          const r = await applyStyle(image.bytes, style, random(i));
+          const styled = look ? (await applyStyle(image.bytes, look, random(i))).jpeg : image.bytes;
+          const r = reference ? await transferLook(styled, reference.bytes, p.strength) : { jpeg: styled };
           return { bytes: r.jpeg, mimeType: 'image/jpeg' };
         });
-        return { outputs, model: `local/style-${style}` };
+        return { outputs, model: `local/style-${look ?? 'reference'}${reference && look ? '+reference' : ''}` };
       }
       case 'ad_creative': {
         const p = parseParams(ZAdCreative, input.params);
