@@ -124,6 +124,28 @@ describe('reference_asset_id in style_conversion', () => {
     expect(done.model).toBe('local/style-vintage+reference');
   }, 90_000);
 
+  it('fails the run, releasing the hold, when the vendor makes the image private between submit and run', async () => {
+    const vendor = await signUp(g.app, { account_type: 'vendor', business_name: `Fickle Studio ${Date.now()}` });
+    const look = await drawn(vendor.access_token, '#c03020', '#e07040');
+    await call(g.app, 'PATCH', `/api/v1/assets/${look}`, { token: vendor.access_token, body: { is_public: true } });
+    const u = await g.user(1);
+    const src = await g.sourceAsset(u.token);
+    await g.stopWorkers();
+    try {
+      const res = await submit(u.token, { type: 'style_conversion', style: 'noir', source_asset_ids: [src], reference_asset_id: look });
+      expect(res.statusCode, res.body).toBe(202);
+      expect(await g.balance(u.id)).toEqual({ available: 0, held: 1 });
+      expect((await call(g.app, 'PATCH', `/api/v1/assets/${look}`, { token: vendor.access_token, body: { is_public: false } })).statusCode).toBe(200);
+      await g.startWorkers();
+      const done = await g.until(u.token, res.data.id, final, 60_000);
+      expect(done.status).toBe('failed');
+      expect(done.error.message).toContain('no longer available');
+      expect(await g.balance(u.id)).toEqual({ available: 1, held: 0 });
+    } finally {
+      await g.startWorkers();
+    }
+  }, 90_000);
+
   it("refuses another user's, a vendor's private and a non-vendor's public image with 404, and the field on other types with 400; nothing held", async () => {
     const vendor = await signUp(g.app, { account_type: 'vendor', business_name: `Private Studio ${Date.now()}` });
     const vendorPrivate = await drawn(vendor.access_token, '#20a040', '#104020');
