@@ -15,8 +15,8 @@ describe('Lab statistics transfer', () => {
     const reference = labStats(rgbToLab(Buffer.from([200, 40, 20, 240, 90, 40, 160, 20, 10])));
     const full = labStats(transferLabStats(Float32Array.from(input), labStats(input), reference, 1));
     for (let c = 0; c < 3; c++) {
-      expect(full.mean[c]).toBeCloseTo(reference.mean[c], 3);
-      expect(full.std[c]).toBeCloseTo(reference.std[c], 3);
+      expect(full.mean[c]).toBeCloseTo(reference.mean[c]!, 3);
+      expect(full.std[c]).toBeCloseTo(reference.std[c]!, 3);
     }
     expect(transferLabStats(Float32Array.from(input), labStats(input), reference, 0)).toEqual(input);
   });
