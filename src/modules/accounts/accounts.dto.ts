@@ -84,11 +84,53 @@ const ZTimestamp = z.iso.datetime();
 export const ZVendorProfile = z.object({
   business_name: z.string(),
   slug: z.string(),
+  bio: z.string().nullable(),
+  location: z.string().nullable(),
   profile_info: z.record(z.string(), z.unknown()),
   contact_info: z.record(z.string(), z.unknown()),
   social_links: z.record(z.string(), z.unknown()),
+  /** Set by an admin only (PATCH /admin/users/{id} `vendor_verified`). */
   is_verified: z.boolean(),
 });
+export type TVendorProfile = z.infer<typeof ZVendorProfile>;
+
+/** A vendor page address: lower-case ASCII words joined by single hyphens (what slugify makes). */
+export const ZVendorSlug = z
+  .string()
+  .trim()
+  .min(2)
+  .max(48)
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case letters and digits in words joined by single hyphens');
+
+/** How to reach the vendor; every field optional, nothing else accepted. */
+export const ZVendorContactInfo = z.strictObject({
+  email: ZEmail.optional(),
+  phone: z.string().trim().min(3).max(40).optional(),
+  website: z.url({ protocol: /^https?$/ }).max(500).optional(),
+  address: z.string().trim().max(500).optional(),
+});
+
+/** Network name (e.g. instagram) → https link, at most 10. */
+export const ZVendorSocialLinks = z
+  .record(z.string().regex(/^[a-z0-9_-]{1,32}$/, 'a lower-case network name such as instagram'), z.url({ protocol: /^https?$/ }).max(500))
+  .refine((links) => Object.keys(links).length <= 10, 'at most 10 links');
+
+/** PATCH /me/vendor-profile: `is_verified` is not here (strict: sending it is a 400). */
+export const ZPatchVendorProfileBody = z
+  .strictObject({
+    business_name: z.string().trim().min(1).max(200),
+    slug: ZVendorSlug,
+    bio: z.string().trim().max(2000).nullable(),
+    contact_info: ZVendorContactInfo,
+    social_links: ZVendorSocialLinks,
+    location: z.string().trim().max(200).nullable(),
+  })
+  .partial();
+export type TPatchVendorProfileBody = z.infer<typeof ZPatchVendorProfileBody>;
+
+/** PATCH /admin/users/{id}: for now only the vendor's verification. */
+export const ZAdminPatchUserBody = z.strictObject({ vendor_verified: z.boolean() });
+export type TAdminPatchUserBody = z.infer<typeof ZAdminPatchUserBody>;
 
 /** The shape billing's effective plan takes in GET /me (billing fills it; see AccountsDeps.planOf). */
 export const ZUserPlan = z.object({

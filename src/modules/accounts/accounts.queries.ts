@@ -1,5 +1,5 @@
 /** Users and vendor profiles. */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import { users, vendorProfiles } from './accounts.tables.ts';
 
@@ -69,4 +69,34 @@ export async function findVendorBySlug(db: DbOrTx, slug: string): Promise<(Vendo
 export async function isVendor(db: DbOrTx, userId: string): Promise<boolean> {
   const [row] = await db.select({ role: users.role }).from(users).where(eq(users.id, userId));
   return row?.role === 'vendor';
+}
+
+/** Whether another vendor's page already has this address. */
+export async function slugTakenByOther(db: DbOrTx, slug: string, userId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ userId: vendorProfiles.userId })
+    .from(vendorProfiles)
+    .where(and(eq(vendorProfiles.slug, slug), ne(vendorProfiles.userId, userId)));
+  return row !== undefined;
+}
+
+export async function updateVendorProfile(
+  db: DbOrTx,
+  userId: string,
+  patch: Partial<Omit<typeof vendorProfiles.$inferInsert, 'userId' | 'isVerified'>>,
+): Promise<VendorProfileRow | undefined> {
+  const [row] = await db.update(vendorProfiles).set(patch).where(eq(vendorProfiles.userId, userId)).returning();
+  return row;
+}
+
+/** The one write of `is_verified` (admins only, through the admin users service). */
+export async function setVendorVerified(db: DbOrTx, userId: string, isVerified: boolean, at: Date): Promise<VendorProfileRow | undefined> {
+  const [row] = await db.update(vendorProfiles).set({ isVerified, updatedAt: at }).where(eq(vendorProfiles.userId, userId)).returning();
+  return row;
+}
+
+/** Locks a vendor profile for a read-then-write in the caller's transaction. */
+export async function lockVendorProfile(db: DbOrTx, userId: string): Promise<VendorProfileRow | undefined> {
+  const [row] = await db.select().from(vendorProfiles).where(eq(vendorProfiles.userId, userId)).for('update');
+  return row;
 }

@@ -7,6 +7,7 @@ import { createPrincipalResolver } from './principal.ts';
 import { createProfileService } from './profile.service.ts';
 import { createSessionsService } from './sessions.service.ts';
 import { createSignUpService } from './sign-up.service.ts';
+import { createVendorProfileService } from './vendor-profile.service.ts';
 
 export function createAccountsService(deps: AccountsDeps) {
   const ctx = createAccountsContext(deps);
@@ -18,6 +19,7 @@ export function createAccountsService(deps: AccountsDeps) {
     signUp,
     otp: createOtpService(ctx, signUp),
     profile: createProfileService(ctx),
+    vendorProfile: createVendorProfileService(ctx),
     apiKeys: createApiKeysService(ctx),
     admins: createAdminBootstrap(ctx),
     resolvePrincipal: createPrincipalResolver(ctx),

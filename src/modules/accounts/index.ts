@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountsService } from './accounts.service.ts';
 import { authRoutes } from './auth.routes.ts';
 import { meRoutes } from './me.routes.ts';
+import { vendorProfileRoutes } from './vendor-profile.routes.ts';
 
 export { createAccountsService, type AccountsService } from './accounts.service.ts';
 export type { AccountsDeps, AccountCredits } from './context.ts';
@@ -15,4 +16,5 @@ export { webhookSecretOf } from './webhook-secret.ts';
 export async function accountsRoutes(app: FastifyInstance, accounts: AccountsService, opts: { secureCookies: boolean }): Promise<void> {
   await authRoutes(app, accounts, opts);
   await meRoutes(app, accounts);
+  await vendorProfileRoutes(app, accounts);
 }

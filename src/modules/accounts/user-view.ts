@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../platform/db/types.ts';
 import type { TUser } from './accounts.dto.ts';
 import { findVendorProfile, type UserRow } from './accounts.queries.ts';
 import type { AccountsDeps } from './context.ts';
+import { toVendorProfileView } from './vendor-profile-view.ts';
 
 /**
  * `avatar_url` links to the avatar asset's image (signed and expiring, so it is made per response),
@@ -34,14 +35,7 @@ export async function toUserView(db: DbOrTx, user: UserRow, views: Pick<Accounts
     plan,
     ...(vendor
       ? {
-          vendor_profile: {
-            business_name: vendor.businessName,
-            slug: vendor.slug,
-            profile_info: vendor.profileInfo,
-            contact_info: vendor.contactInfo,
-            social_links: vendor.socialLinks,
-            is_verified: vendor.isVerified,
-          },
+          vendor_profile: toVendorProfileView(vendor),
         }
       : {}),
     last_login_at: user.lastLoginAt?.toISOString() ?? null,

@@ -89,5 +89,7 @@ export interface CatalogLookup {
   template(id: string, db?: DbOrTx): Promise<TemplateForEngine | undefined>;
   /** A style, background or scene by key: its prompt and params for the provider. */
   style?(key: string, db?: DbOrTx): Promise<StyleForEngine | undefined>;
+  /** The keys of the active styles of a kind (admin-created ones too), in display order. */
+  styleKeys?(kind: string, db?: DbOrTx): Promise<string[]>;
   settled?(tx: Tx, generation: SettledGeneration): Promise<void>;
 }

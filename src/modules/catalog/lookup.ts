@@ -3,9 +3,12 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/types.ts';
 import type { CatalogLookup, JsonValue, TemplateLayout } from './engine-contract.ts';
 import { findProduct, imagesOf } from './products.queries.ts';
-import { findStyleByKey } from './styles.queries.ts';
+import { styleKinds, type StyleKind } from './catalog.tables.ts';
+import { findStyleByKey, listStyles } from './styles.queries.ts';
 import { subjectCatalog } from './subjects.service.ts';
 import { findTemplate } from './templates.queries.ts';
+
+const isStyleKind = (k: string): k is StyleKind => (styleKinds as readonly string[]).includes(k);
 
 export function createCatalogLookup(deps: { db: Db; clock: Clock }): CatalogLookup {
   return {
@@ -38,6 +41,10 @@ export function createCatalogLookup(deps: { db: Db; clock: Clock }): CatalogLook
     async style(key, db = deps.db) {
       const s = await findStyleByKey(db, key);
       return s && { key: s.key, name: s.name, kind: s.kind, prompt: s.prompt, params: jsonObject(s.params) };
+    },
+    async styleKeys(kind, db = deps.db) {
+      if (!isStyleKind(kind)) return [];
+      return (await listStyles(db, { kind })).map((s) => s.key);
     },
   };
 }

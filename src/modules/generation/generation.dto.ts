@@ -15,6 +15,8 @@ export const ZCreateGenerationBody = z
     template_id: z.uuid().optional(),
     source_asset_ids: z.array(z.uuid()).max(8).optional(),
     style: z.string().min(1).max(64).optional(),
+    /** `style_conversion`: one of the caller's images or a vendor's public gallery image, as the look to transfer. */
+    reference_asset_id: z.uuid().optional(),
     prompt: z.string().min(1).max(4000).optional(),
     params: z.record(z.string(), z.unknown()).optional(),
     num_outputs: z.number().int().min(1).max(8).default(1),
@@ -93,6 +95,7 @@ export const ZGenerationTypeInfo = z.object({
   providers: z.array(z.string()),
   /** For each provider in `providers`, what it delivers for this type (it may be less than `description` promises). */
   provider_details: z.array(z.object({ id: z.string(), delivers: z.string() })),
+  /** The keys `style` may take: the catalog's active styles of the type's kind (GET /styles), as of this response. */
   styles: z.array(z.string()).optional(),
   /** How many of the caller's own images it takes (a form can offer the right picker). */
   sources: z.object({ min: z.number().int(), max: z.number().int() }),

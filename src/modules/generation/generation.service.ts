@@ -21,8 +21,11 @@ export function createGenerationService(ctx: GenerationContext) {
 
   async function types() {
     const prices = new Map((await listPrices(ctx.db)).filter((p) => p.isActive).map((p) => [p.type, p.creditsPerOutput]));
-    return offeredTypes(ctx.config.generation.studios)
-      .filter((s) => prices.has(s.type))
+    const offered = offeredTypes(ctx.config.generation.studios).filter((s) => prices.has(s.type));
+    // The styles a type accepts are the catalog's active ones of its kind, read now (admins add them).
+    const styleKeys = new Map<string, string[]>();
+    for (const kind of new Set(offered.flatMap((s) => (s.styleKind ? [s.styleKind] : [])))) styleKeys.set(kind, (await ctx.catalog.styleKeys?.(kind)) ?? []);
+    return offered
       .map((s) => ({
         type: s.type,
         studio: s.studio,
@@ -32,7 +35,7 @@ export function createGenerationService(ctx: GenerationContext) {
         providers: ctx.providerChoice.candidates(s.type).map((p) => p.id),
         // Per provider, what it really makes of this type (the local provider's model_shot has no model).
         provider_details: ctx.providerChoice.candidates(s.type).map((p) => ({ id: p.id, delivers: p.delivers?.(s.type) ?? s.description })),
-        ...(s.styles ? { styles: [...s.styles] } : {}),
+        ...(s.styleKind ? { styles: styleKeys.get(s.styleKind) ?? [] } : {}),
         sources: { min: s.sources.min, max: s.sources.max },
         needs: { prompt: Boolean(s.needs?.prompt), subject: Boolean(s.needs?.subject), style: Boolean(s.needs?.style) },
       }));

@@ -18,14 +18,16 @@ export interface TypeSpec {
   /** How many source images (own assets) the type takes, and whether a product may stand in for them. */
   sources: { min: number; max: number; orProduct?: boolean };
   needs?: { prompt?: boolean; subject?: boolean; style?: boolean };
-  /** Style keys the type understands; the catalog's `styles` will extend them. */
-  styles?: readonly string[];
+  /**
+   * The catalog kind `style` must be: any active style of that kind (the seeded ones and those an
+   * admin adds at /admin/styles), checked against the database at submit (decision 046).
+   */
+  styleKind?: 'style' | 'background' | 'scene';
+  /** Whether `reference_asset_id` (an image whose look is transferred) may be given (decision 046). */
+  takesStyleReference?: boolean;
   /** Default time a run may take from submission, in seconds (`Cancel-After` can shorten it). */
   deadlineSec: number;
 }
-
-/** The looks the local provider renders (seed 003's style names are free text; these are its offer). */
-export const builtInStyles = ['sketch', 'pencil_sketch', 'watercolor', 'vintage', 'noir', 'pop_art', 'cartoon', 'anime'] as const;
 
 const scene = (type: GenerationType, description: string): TypeSpec => ({
   type,
@@ -65,11 +67,13 @@ const specs: TypeSpec[] = [
   {
     type: 'style_conversion',
     studio: 'style-studio',
-    description: 'Redraw a photo in a style',
+    description:
+      'Redraw a photo in a style: `style` is the key of an active style of GET /styles?kind=style; `reference_asset_id` may name one of your images or a vendor’s public gallery image whose colours and texture are transferred',
     params: p.ZStyleConversionParams,
     sources: { min: 1, max: 1 },
     needs: { style: true },
-    styles: builtInStyles,
+    styleKind: 'style',
+    takesStyleReference: true,
     deadlineSec: 300,
   },
   { type: 'ad_creative', studio: 'ad-creatives', description: 'An ad with headline, copy and call to action', params: p.ZAdCreativeParams, sources: { min: 0, max: 4 }, deadlineSec: 300 },

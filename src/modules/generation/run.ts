@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { JobContext } from '../../platform/queue/queue.ts';
-import { deleteResultFiles, readOwnedAsset, writeResultFiles, type NewAsset } from '../media/index.ts';
+import { deleteResultFiles, readOwnedAsset, readStyleReference, writeResultFiles, type NewAsset } from '../media/index.ts';
 import type { GenerationContext } from './context.ts';
 import { findGeneration, insertProviderCalls, lockGeneration, transition, type GenerationRow } from './generation.queries.ts';
 import { finalStatuses } from './generation.tables.ts';
@@ -85,9 +85,18 @@ export function createRunner(ctx: GenerationContext) {
     return { role, assetId, mimeType: found.row.mimeType, width: found.row.width, height: found.row.height, bytes: found.bytes };
   }
 
+  /** A style_conversion's reference (decision 046), role `style`: re-checked, as it may have been made private since. */
+  async function styleReferenceOf(userId: string, assetId: string): Promise<ProviderImage> {
+    const found = await readStyleReference(ctx.db, ctx.storage, userId, assetId);
+    if (!found) throw new ProviderError('invalid_input', `Reference image ${assetId} is no longer available.`);
+    return { role: 'style', assetId, mimeType: found.row.mimeType, width: found.row.width, height: found.row.height, bytes: found.bytes };
+  }
+
   async function inputOf(row: GenerationRow): Promise<ProviderInput> {
     const images: ProviderImage[] = [];
     for (const assetId of row.sourceAssetIds) images.push(await imageOf(row.userId, assetId, 'source'));
+    const referenceId = row.params.reference_asset_id;
+    if (typeof referenceId === 'string' && typeSpecs.get(row.type as GenerationType)?.takesStyleReference) images.push(await styleReferenceOf(row.userId, referenceId));
     const { context, subjectImageAssetIds } = await buildProviderContext(ctx.catalog, row, { needsSubject: Boolean(typeSpecs.get(row.type as GenerationType)?.needs?.subject) });
     for (const assetId of subjectImageAssetIds) images.push(await imageOf(row.userId, assetId, 'subject'));
     return {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Tx } from '../../platform/db/types.ts';
 import { errors, type FieldError } from '../../platform/http/errors.ts';
-import { unownedAssetIds } from '../media/index.ts';
+import { styleReferenceAsset, unownedAssetIds } from '../media/index.ts';
 import type { GenerationContext } from './context.ts';
 import type { TCreateGenerationBody, TGeneration } from './generation.dto.ts';
 import { sendRunJob } from './generation.jobs.ts';
@@ -66,13 +66,19 @@ export function createSubmit(ctx: GenerationContext) {
     const problems: FieldError[] = [];
     if (spec.needs?.prompt && !body.prompt) problems.push({ path: 'prompt', message: `${spec.type} needs a prompt` });
     if (spec.needs?.style && !body.style) problems.push({ path: 'style', message: `${spec.type} needs a style` });
-    if (body.style && spec.styles && !spec.styles.includes(body.style)) problems.push({ path: 'style', message: `one of ${spec.styles.join(', ')}` });
+    if (body.reference_asset_id && !spec.takesStyleReference) problems.push({ path: 'reference_asset_id', message: `${spec.type} takes no reference image` });
     const webhookProblem = body.webhook_url ? outboundUrlProblem(body.webhook_url, ctx.config.webhooks) : null;
     if (webhookProblem) problems.push({ path: 'webhook_url', message: webhookProblem });
     if (spec.needs?.subject && !body.subject_id) problems.push({ path: 'subject_id', message: `${spec.type} needs a trained subject` });
     let ids = [...new Set(body.source_asset_ids ?? [])];
     if (ids.length > spec.sources.max) problems.push({ path: 'source_asset_ids', message: `${spec.type} takes at most ${spec.sources.max} source images` });
+    if (body.style && spec.styleKind) {
+      const style = await ctx.catalog.style?.(body.style, tx);
+      if (style?.kind !== spec.styleKind) problems.push({ path: 'style', message: `not an active style: use a key of GET /styles?kind=${spec.styleKind}` });
+    }
     if (problems.length > 0) throw errors.validation(problems);
+    // Someone else's private image is as unknown as a missing one.
+    if (body.reference_asset_id && !(await styleReferenceAsset(tx, userId, body.reference_asset_id))) throw errors.notFound('Reference image');
 
     // Catalog references (the seam in context.ts): until the catalog exists, none resolves.
     if (body.product_id) {
@@ -100,7 +106,8 @@ export function createSubmit(ctx: GenerationContext) {
 
   return async function submit(tx: Tx, userId: string, body: TCreateGenerationBody, opts: SubmitOptions = {}): Promise<TGeneration> {
     const spec = offered(ctx, body.type);
-    const params = parseParams(spec, body.params);
+    // The reference travels with the parameters (they are stored with the generation; decision 046).
+    const params = { ...parseParams(spec, body.params), ...(body.reference_asset_id ? { reference_asset_id: body.reference_asset_id } : {}) };
     const sourceAssetIds = await sources(tx, userId, spec, body);
     const price = await findActivePrice(tx, spec.type);
     if (!price) throw errors.validation([{ path: 'type', message: `${spec.type} has no price and is not offered` }]);

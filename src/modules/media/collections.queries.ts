@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, or, sql } from 'drizzle-orm';
 import { afterCursor } from '../../platform/db/keyset.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import type { Cursor } from '../../platform/http/pagination.ts';
@@ -135,4 +135,21 @@ export async function isInGallery(db: DbOrTx, ownerId: string, assetId: string):
     .where(and(eq(collections.ownerId, ownerId), eq(collectionItems.assetId, assetId)))
     .limit(1);
   return rows.length > 0;
+}
+
+/**
+ * An asset its owner shows publicly: marked `is_public`, or an item of one of the owner's public
+ * albums. Whether the owner is a vendor is the caller's question (accounts knows roles).
+ */
+export async function findPubliclyShownAsset(db: DbOrTx, assetId: string): Promise<AssetRow | undefined> {
+  const inPublicAlbum = db
+    .select({ one: sql`1` })
+    .from(collectionItems)
+    .innerJoin(collections, eq(collections.id, collectionItems.collectionId))
+    .where(and(eq(collectionItems.assetId, assets.id), eq(collections.isPublic, true), eq(collections.ownerId, assets.ownerId)));
+  const [row] = await db
+    .select()
+    .from(assets)
+    .where(and(eq(assets.id, assetId), or(eq(assets.isPublic, true), exists(inPublicAlbum))));
+  return row;
 }

@@ -93,7 +93,17 @@ export function createCollectionsService(deps: MediaDeps) {
 
   async function vendorPage(slug: string) {
     const v = await vendor(slug);
-    return { slug: v.slug, business_name: v.businessName, profile_info: v.profileInfo, social_links: v.socialLinks, is_verified: v.isVerified };
+    const text = (x: unknown): string | null => (typeof x === 'string' ? x : null);
+    return {
+      slug: v.slug,
+      business_name: v.businessName,
+      bio: text(v.profileInfo.bio),
+      location: text(v.profileInfo.location),
+      profile_info: v.profileInfo,
+      contact_info: v.contactInfo,
+      social_links: v.socialLinks,
+      is_verified: v.isVerified,
+    };
   }
 
   async function vendorAlbums(slug: string, q: TListQuery) {

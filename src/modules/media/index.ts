@@ -13,6 +13,7 @@ export type { MediaLimits } from './limits.ts';
 export type { MediaDeps } from './context.ts';
 export { retentionHandler, retentionJob, sweepExpiredAssets, type RetentionDeps } from './retention.ts';
 export { assets, collections, collectionItems, type AssetKind } from './media.tables.ts';
+export { styleReferenceAsset, readStyleReference } from './style-references.ts';
 export { readOwnedAsset, unownedAssetIds, writeResultFiles, insertResultAssets, deleteResultFiles, resultAssetsOf, type ResultImage, type ResultStoreDeps } from './results.ts';
 export { createAssetLinks, type AssetLinks } from './asset-view.ts';
 export { assetFolderOf } from './files.ts';

@@ -130,8 +130,13 @@ export const ZPublicCollection = ZCollection.extend({ items: z.array(ZPublicAsse
 export const ZVendorPage = z.object({
   slug: z.string(),
   business_name: z.string(),
+  bio: z.string().nullable(),
+  location: z.string().nullable(),
   profile_info: z.record(z.string(), z.unknown()),
+  /** What the vendor chose to publish for contact (PATCH /me/vendor-profile). */
+  contact_info: z.record(z.string(), z.unknown()),
   social_links: z.record(z.string(), z.unknown()),
+  /** Set by an admin (decision 045). */
   is_verified: z.boolean(),
 });
 export const ZSlugParams = z.object({ slug: z.string().min(1).max(100) });

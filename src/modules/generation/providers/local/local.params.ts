@@ -85,7 +85,7 @@ export const ZHeadshot = z.object({
 });
 export type THeadshotParams = z.output<typeof ZHeadshot>;
 
-export const ZStyle = z.object({ style: z.string().min(1).max(64).optional() });
+export const ZStyle = z.object({ style: z.string().min(1).max(64).optional(), strength: z.number().min(0).max(1).default(0.8) });
 
 export const ZAdCreative = z.object({
   headline: z.string().max(200).regex(/\S/, 'must contain text').optional(),

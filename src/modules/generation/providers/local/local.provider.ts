@@ -25,7 +25,8 @@ import { centimetres, renderRoom } from './room-scene.ts';
 import { composeScene } from './scene.ts';
 import { createSegmenter, type Segmenter } from './segmenter.ts';
 import { FACE_MODEL, faceLimits, prepareSubject, previewOf } from './subject-prep.ts';
-import { applyStyle, styleFor } from './styles.ts';
+import { applyStyle, knownStyle, styleFor } from './styles.ts';
+import { transferLook } from './style-transfer.ts';
 import { upscale } from './upscale.ts';
 import { vectorize } from './vectorize.ts';
 import { createTracerPool, type Tracer } from './vectorize.pool.ts';
@@ -216,14 +217,22 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
       case 'style_conversion': {
         const p = parseParams(ZStyle, input.params);
         const name = p.style ?? context.style?.key;
-        if (!name) throw new ProviderError('invalid_input', 'style_conversion needs a style');
-        const style = styleFor(name);
+        const lookParam = context.style?.params?.look;
+        // Decision 046: a reference image (role `style`) lends its colours and texture; an admin's
+        // style names one of the local looks in its params (`look`), or has none here.
+        const reference = input.images.find((im) => im.role === 'style');
+        const look = name ? (knownStyle(name) ?? knownStyle(typeof lookParam === 'string' ? lookParam : '')) : undefined;
+        if (!look && !reference) {
+          if (!name) throw new ProviderError('invalid_input', 'style_conversion needs a style');
+          styleFor(name); // the refusal that names the looks offered
+        }
         const image = pickImage(input);
         await each(async (i) => {
-          const r = await applyStyle(image.bytes, style, random(i));
+          const styled = look ? (await applyStyle(image.bytes, look, random(i))).jpeg : image.bytes;
+          const r = reference ? await transferLook(styled, reference.bytes, p.strength) : { jpeg: styled };
           return { bytes: r.jpeg, mimeType: 'image/jpeg' };
         });
-        return { outputs, model: `local/style-${style}` };
+        return { outputs, model: `local/style-${look ?? 'reference'}${reference && look ? '+reference' : ''}` };
       }
       case 'ad_creative': {
         const p = parseParams(ZAdCreative, input.params);

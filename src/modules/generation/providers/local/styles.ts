@@ -31,11 +31,16 @@ const aliases: Record<string, StyleName> = {
   anime: 'cartoon',
 };
 
-export function styleFor(name: string): StyleName {
+/** The look a name (or an alias of one) means here; undefined when this provider has none. */
+export function knownStyle(name: string): StyleName | undefined {
   const key = name.trim().toLowerCase().replace(/[\s-]+/g, '_');
   if ((styleNames as readonly string[]).includes(key)) return key as StyleName;
-  const alias = aliases[key];
-  if (alias) return alias;
+  return aliases[key];
+}
+
+export function styleFor(name: string): StyleName {
+  const known = knownStyle(name);
+  if (known) return known;
   throw new ProviderError('invalid_input', `unknown style ${JSON.stringify(name)}: the local provider offers ${styleNames.join(', ')}`);
 }
 

@@ -55,6 +55,11 @@ describe('buildPrompt', () => {
     expect(ad).toContain('Template: Split (1200x628).');
   });
 
+  it('tells a style conversion with a reference image (decision 046) to take the last image\'s look', () => {
+    expect(build('style_conversion', { reference_asset_id: '00000000-0000-4000-8000-000000000001' }, null, {})).toContain('The last image is a style reference');
+    expect(build('style_conversion', {}, null, {})).not.toContain('style reference');
+  });
+
   it('clips long values and the whole prompt', () => {
     expect(humanize('x'.repeat(500))).toHaveLength(200);
     expect(build('generate', {}, 'y'.repeat(10_000)).length).toBe(4000);

@@ -87,6 +87,8 @@ const builders: Record<GenerationType, (p: Record<string, unknown>, c: ProviderC
       `Redraw the reference image${style ? ` in this style: ${style}` : ' in the requested style'}.`,
       ...details(p, { intensity: 'Style strength', aspect_ratio: 'Aspect ratio' }),
       'Keep the composition, the subjects and their poses recognisable.',
+      // Decision 046: the reference travels as the last input image (role `style`).
+      ...(typeof p.reference_asset_id === 'string' ? ['The last image is a style reference: take its colours, palette and texture, not its content.'] : []),
     ];
   },
   ad_creative: (p) => [
