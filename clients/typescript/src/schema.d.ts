@@ -397,6 +397,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Verify or unverify a vendor (`vendor_verified`); audited with before and after */
+        patch: operations["patchAdminUsersById"];
+        trace?: never;
+    };
     "/api/v1/admin/users/{id}/credits": {
         parameters: {
             query?: never;
@@ -947,6 +964,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What this installation offers: product, studios, sign-up methods, currency, locales, payment providers */
+        get: operations["getConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/credits": {
         parameters: {
             query?: never;
@@ -1131,7 +1165,7 @@ export interface paths {
         /** API keys (without their secret) */
         get: operations["getMeApiKeys"];
         put?: never;
-        /** Create an API key; `key` is shown only in this response */
+        /** Create an API key (verified email or phone; not with an API key); `key` is shown only in this response */
         post: operations["postMeApiKeys"];
         delete?: never;
         options?: never;
@@ -1216,7 +1250,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change the password; other sessions are signed out */
+        /** Change the password; other sessions and every API key are revoked; not with an API key */
         post: operations["postMePassword"];
         delete?: never;
         options?: never;
@@ -1256,6 +1290,23 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/vendor-profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update the vendor profile (vendors only; `is_verified` is set by an admin) */
+        patch: operations["patchMeVendorProfile"];
         trace?: never;
     };
     "/api/v1/me/webhook-secret": {
@@ -1481,7 +1532,7 @@ export interface components {
              * @description Stable, for programs
              * @enum {string}
              */
-            code: "validation_failed" | "invalid_code" | "bad_request" | "invalid_signature" | "provider_unavailable" | "invalid_credentials" | "unauthorized" | "insufficient_credits" | "forbidden" | "account_disabled" | "quota_exceeded" | "csrf_failed" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_conflict" | "payload_too_large" | "unsupported_media_type" | "range_not_satisfiable" | "rate_limited" | "too_many_attempts" | "internal_error" | "payment_provider_error" | "unavailable";
+            code: "validation_failed" | "invalid_code" | "bad_request" | "invalid_signature" | "provider_unavailable" | "invalid_credentials" | "unauthorized" | "insufficient_credits" | "forbidden" | "account_disabled" | "api_key_not_allowed" | "verification_required" | "quota_exceeded" | "csrf_failed" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_conflict" | "payload_too_large" | "unsupported_media_type" | "range_not_satisfiable" | "rate_limited" | "too_many_attempts" | "internal_error" | "payment_provider_error" | "unavailable";
             /** @description What went wrong, for a person */
             detail: string;
             /** @description Per-field failures of a validation_failed */
@@ -3969,6 +4020,109 @@ export interface operations {
             };
         };
     };
+    patchAdminUsersById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    vendor_verified: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        avatar_asset_id: string | null;
+                        avatar_url: string | null;
+                        bio: string | null;
+                        company: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        credits: {
+                            available: number;
+                            held: number;
+                        };
+                        email: string | null;
+                        email_verified: boolean;
+                        full_name: string | null;
+                        /** Format: uuid */
+                        id: string;
+                        is_active: boolean;
+                        last_login_at: string | null;
+                        locale: string | null;
+                        phone: string | null;
+                        phone_verified: boolean;
+                        plan: {
+                            /** @enum {string} */
+                            audience: "user" | "vendor";
+                            cancel_at_period_end: boolean;
+                            conversion_limit: number | null;
+                            current_period_end: string | null;
+                            display_name: string;
+                            features: string[];
+                            gallery_limit: number | null;
+                            has_watermark: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            retention_days: number | null;
+                            /** @enum {string} */
+                            source: "subscription" | "free";
+                            upload_retention_days: number | null;
+                        } | null;
+                        /** @enum {string} */
+                        role: "user" | "vendor" | "admin";
+                        vendor_profile?: {
+                            bio: string | null;
+                            business_name: string;
+                            contact_info: {
+                                [key: string]: unknown;
+                            };
+                            is_verified: boolean;
+                            location: string | null;
+                            profile_info: {
+                                [key: string]: unknown;
+                            };
+                            slug: string;
+                            social_links: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
     postAdminUsersByIdCredits: {
         parameters: {
             query?: never;
@@ -4591,11 +4745,13 @@ export interface operations {
                             /** @enum {string} */
                             role: "user" | "vendor" | "admin";
                             vendor_profile?: {
+                                bio: string | null;
                                 business_name: string;
                                 contact_info: {
                                     [key: string]: unknown;
                                 };
                                 is_verified: boolean;
+                                location: string | null;
                                 profile_info: {
                                     [key: string]: unknown;
                                 };
@@ -4793,11 +4949,13 @@ export interface operations {
                             /** @enum {string} */
                             role: "user" | "vendor" | "admin";
                             vendor_profile?: {
+                                bio: string | null;
                                 business_name: string;
                                 contact_info: {
                                     [key: string]: unknown;
                                 };
                                 is_verified: boolean;
+                                location: string | null;
                                 profile_info: {
                                     [key: string]: unknown;
                                 };
@@ -4949,11 +5107,13 @@ export interface operations {
                             /** @enum {string} */
                             role: "user" | "vendor" | "admin";
                             vendor_profile?: {
+                                bio: string | null;
                                 business_name: string;
                                 contact_info: {
                                     [key: string]: unknown;
                                 };
                                 is_verified: boolean;
+                                location: string | null;
                                 profile_info: {
                                     [key: string]: unknown;
                                 };
@@ -5064,11 +5224,13 @@ export interface operations {
                             /** @enum {string} */
                             role: "user" | "vendor" | "admin";
                             vendor_profile?: {
+                                bio: string | null;
                                 business_name: string;
                                 contact_info: {
                                     [key: string]: unknown;
                                 };
                                 is_verified: boolean;
+                                location: string | null;
                                 profile_info: {
                                     [key: string]: unknown;
                                 };
@@ -6279,6 +6441,58 @@ export interface operations {
             };
         };
     };
+    getConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        currency: string;
+                        default_locale: string;
+                        locales: string[];
+                        payment_providers: ("stripe" | "zarinpal" | "manual")[];
+                        /** @enum {string} */
+                        preset: "product-shots" | "print-prep" | "headshots" | "style-studio" | "ad-creatives" | "all";
+                        product_name: string;
+                        sign_up: {
+                            email: boolean;
+                            oauth: string[];
+                            phone: boolean;
+                        };
+                        studios: ("product-shots" | "print-prep" | "headshots" | "style-studio" | "ad-creatives")[];
+                    };
+                };
+            };
+        };
+    };
     getCredits: {
         parameters: {
             query?: never;
@@ -6580,6 +6794,10 @@ export interface operations {
                         params_schema: {
                             [key: string]: unknown;
                         };
+                        provider_details: {
+                            delivers: string;
+                            id: string;
+                        }[];
                         providers: string[];
                         sources: {
                             max: number;
@@ -6731,6 +6949,8 @@ export interface operations {
                     prompt?: string;
                     /** @enum {string} */
                     provider?: "local" | "gemini" | "openai" | "replicate" | "fal";
+                    /** Format: uuid */
+                    reference_asset_id?: string;
                     source_asset_ids?: string[];
                     style?: string;
                     /** Format: uuid */
@@ -7274,11 +7494,13 @@ export interface operations {
                         /** @enum {string} */
                         role: "user" | "vendor" | "admin";
                         vendor_profile?: {
+                            bio: string | null;
                             business_name: string;
                             contact_info: {
                                 [key: string]: unknown;
                             };
                             is_verified: boolean;
+                            location: string | null;
                             profile_info: {
                                 [key: string]: unknown;
                             };
@@ -7424,11 +7646,13 @@ export interface operations {
                         /** @enum {string} */
                         role: "user" | "vendor" | "admin";
                         vendor_profile?: {
+                            bio: string | null;
                             business_name: string;
                             contact_info: {
                                 [key: string]: unknown;
                             };
                             is_verified: boolean;
+                            location: string | null;
                             profile_info: {
                                 [key: string]: unknown;
                             };
@@ -7864,6 +8088,78 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    patchMeVendorProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    bio?: string | null;
+                    business_name?: string;
+                    contact_info?: {
+                        address?: string;
+                        email?: string;
+                        phone?: string;
+                        /** Format: uri */
+                        website?: string;
+                    };
+                    location?: string | null;
+                    slug?: string;
+                    social_links?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bio: string | null;
+                        business_name: string;
+                        contact_info: {
+                            [key: string]: unknown;
+                        };
+                        is_verified: boolean;
+                        location: string | null;
+                        profile_info: {
+                            [key: string]: unknown;
+                        };
+                        slug: string;
+                        social_links: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
             };
         };
     };
@@ -8334,8 +8630,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        bio: string | null;
                         business_name: string;
+                        contact_info: {
+                            [key: string]: unknown;
+                        };
                         is_verified: boolean;
+                        location: string | null;
                         profile_info: {
                             [key: string]: unknown;
                         };
