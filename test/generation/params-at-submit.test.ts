@@ -21,6 +21,9 @@ import { objectSamples, seeded } from '../helpers/schema-samples.ts';
 let g: GenerationTestApp;
 beforeAll(async () => {
   g = await createGenerationTestApp({ generation: {} });
+  // The free plan's conversion quota (2 a month, seed 003) would refuse most style_conversion
+  // samples before the provider sees them; lifted here so every sample reaches the parameter check.
+  await sqlRows(g, `update plans set conversion_limit = null, gallery_limit = null where name = 'free'`);
   await g.startWorkers();
 });
 afterAll(async () => g?.close());

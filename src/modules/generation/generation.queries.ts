@@ -168,18 +168,21 @@ export async function lockUserQuota(tx: DbOrTx, userId: string): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`quota:${userId}`}, 0))`);
 }
 
-/** Outputs a user's generations asked for in [since, until), of `type` or of every type but training; failed and cancelled ones do not count. */
-export async function outputsInPeriod(tx: DbOrTx, userId: string, since: Date, until: Date, type: string | 'images'): Promise<number> {
+/** A user's generations of `type` in [since, until) and the outputs they asked for; failed and cancelled ones do not count. */
+export async function usedInPeriod(tx: DbOrTx, userId: string, since: Date, until: Date, type: string): Promise<{ generations: number; outputs: number }> {
   const [row] = await tx
-    .select({ n: sql<number>`coalesce(sum(${generations.numOutputs}), 0)`.mapWith(Number) })
+    .select({
+      generations: sql<number>`count(*)`.mapWith(Number),
+      outputs: sql<number>`coalesce(sum(${generations.numOutputs}), 0)`.mapWith(Number),
+    })
     .from(generations)
     .where(
       and(
         eq(generations.userId, userId),
+        eq(generations.type, type),
         sql`${generations.createdAt} >= ${since} and ${generations.createdAt} < ${until}`,
         sql`${generations.status} not in ('failed', 'cancelled')`,
-        type === 'images' ? sql`${generations.type} <> 'subject_training'` : eq(generations.type, type),
       ),
     );
-  return row?.n ?? 0;
+  return { generations: row?.generations ?? 0, outputs: row?.outputs ?? 0 };
 }

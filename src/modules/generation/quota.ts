@@ -1,7 +1,8 @@
 /**
- * Plan quotas at submit, inside the submit's transaction and before anything is held: a plan's
- * conversions (`conversion_limit`, seed 003's style conversions) and a user plan's images
- * (`gallery_limit`, every output but a subject's training) per period. Over either, 403
+ * Plan quotas at submit, inside the submit's transaction and before anything is held: seed 003's
+ * "N conversions and M images" of a plan, per period — `conversion_limit` counts style conversions
+ * (generations), a user plan's `gallery_limit` the images they make (outputs). Other studios are
+ * metered by credits alone, so an `all` installation's free plan does not cap its product shots. Over either, 403
  * `quota_exceeded` with `limit`, `used` and `resets_at`, and the transaction (with nothing in it
  * yet) rolls back. On the free plan, a preset's free quota makes those conversions cost no credits:
  * they are counted, not paid (style-studio's "2 free conversions").
@@ -9,7 +10,7 @@
 import type { Tx } from '../../platform/db/types.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { QuotaPlan } from '../billing/index.ts';
-import { lockUserQuota, outputsInPeriod } from './generation.queries.ts';
+import { lockUserQuota, usedInPeriod } from './generation.queries.ts';
 
 export type QuotaPlanOf = (tx: Tx, userId: string) => Promise<QuotaPlan>;
 
@@ -31,18 +32,13 @@ export async function checkQuota(
   outputs: number,
 ): Promise<{ free: boolean }> {
   const plan = await deps.quotaPlan(tx, userId);
-  const counted = type === CONVERSION_TYPE && plan.conversionLimit !== null;
-  const imagesCounted = plan.imageLimit !== null && type !== 'subject_training';
-  if (!counted && !imagesCounted) return { free: false };
+  if (type !== CONVERSION_TYPE) return { free: false };
+  const counted = plan.conversionLimit !== null;
+  if (!counted && plan.imageLimit === null) return { free: false };
 
   await lockUserQuota(tx, userId);
-  if (counted) {
-    const used = await outputsInPeriod(tx, userId, plan.periodStart, plan.resetsAt, CONVERSION_TYPE);
-    if (used + outputs > plan.conversionLimit!) throw exceeded('conversions', plan.conversionLimit!, used, plan.resetsAt);
-  }
-  if (imagesCounted) {
-    const used = await outputsInPeriod(tx, userId, plan.periodStart, plan.resetsAt, 'images');
-    if (used + outputs > plan.imageLimit!) throw exceeded('images', plan.imageLimit!, used, plan.resetsAt);
-  }
+  const used = await usedInPeriod(tx, userId, plan.periodStart, plan.resetsAt, CONVERSION_TYPE);
+  if (counted && used.generations + 1 > plan.conversionLimit!) throw exceeded('conversions', plan.conversionLimit!, used.generations, plan.resetsAt);
+  if (plan.imageLimit !== null && used.outputs + outputs > plan.imageLimit) throw exceeded('images', plan.imageLimit, used.outputs, plan.resetsAt);
   return { free: counted && plan.onFreePlan && deps.freeQuotaType === type };
 }

@@ -113,7 +113,8 @@ export function createSubmit(ctx: GenerationContext) {
     if (!price) throw errors.validation([{ path: 'type', message: `${spec.type} has no price and is not offered` }]);
     const provider = ctx.providerChoice.choose(spec.type, body.provider);
     // Decision 044: what the chosen provider would refuse is refused now, before anything is held.
-    const refused = provider.paramsProblems?.(spec.type, params, { ...(body.style ? { style: { key: body.style } } : {}) }) ?? [];
+    const style = body.style ? ((await ctx.catalog.style?.(body.style, tx)) ?? { key: body.style }) : undefined;
+    const refused = provider.paramsProblems?.(spec.type, params, style ? { style } : {}) ?? [];
     if (refused.length > 0) throw errors.validation(refused);
 
     const id = randomUUID();

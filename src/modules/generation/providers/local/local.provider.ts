@@ -281,7 +281,11 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
       const problems = localParamsProblems(type, params);
       // A style this provider has no look for would fail the run: refuse it with the params.
       const style = type === 'style_conversion' ? (typeof params.style === 'string' ? params.style : context.style?.key) : undefined;
-      if (style !== undefined) {
+      // An admin's style runs here when its params name one of the local looks, or with a
+      // reference image whose colours and texture it takes (decision 046).
+      const look = context.style?.params?.look;
+      const runnable = typeof params.reference_asset_id === 'string' || (typeof look === 'string' && knownStyle(look) !== undefined);
+      if (style !== undefined && !runnable) {
         try {
           styleFor(style);
         } catch (err) {
