@@ -4,8 +4,9 @@
  * The rule (decision 040): while no one has an account, the installation is the preset's to shape —
  * its plans, packages, styles, templates and prices become exactly the preset's, and what the
  * migrations seeded for other products is deactivated (a fresh `headshots` installation does not
- * sell rial plans). Once anyone has signed up, a preset only adds what is absent: an admin's edit,
- * deactivation or deletion survives, and running it twice changes nothing. `all` only ever adds.
+ * sell rial plans). Once anyone has signed up, a preset only adds what is absent: an admin's edit
+ * or deactivation survives, and running it twice changes nothing (a row deleted outright is absent,
+ * so it comes back: the admin screens deactivate). `all` only ever adds.
  * Everything happens in one transaction, so a failed apply leaves the catalogue as it was.
  */
 import type { Clock } from '../platform/clock.ts';

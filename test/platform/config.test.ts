@@ -178,3 +178,26 @@ describe('loadConfig: image providers', () => {
     expect(problems).toContain('REPLICATE_TRAINER and REPLICATE_TRAINING_DESTINATION: set both or neither');
   });
 });
+
+describe('ATELIER_PRESET', () => {
+  it('defaults to all: every studio, the default sign-up credits', () => {
+    const c = loadConfig({});
+    expect(c.preset).toMatchObject({ name: 'all', explicit: false });
+    expect(c.generation.studios).toEqual(['product-shots', 'print-prep', 'headshots', 'style-studio', 'ad-creatives']);
+    expect(c.signupCredits).toBe(2);
+  });
+
+  it('gives a product its studios and sign-up credits, which ATELIER_STUDIOS and ATELIER_SIGNUP_CREDITS still override', () => {
+    const c = loadConfig({ ATELIER_PRESET: 'style-studio' });
+    expect(c.preset).toMatchObject({ name: 'style-studio', explicit: true, currency: 'IRR', signUp: { email: false, phone: true } });
+    expect(c.generation.studios).toEqual(['style-studio']);
+    expect(c.signupCredits).toBe(0);
+    const overridden = loadConfig({ ATELIER_PRESET: 'style-studio', ATELIER_STUDIOS: 'style-studio,headshots', ATELIER_SIGNUP_CREDITS: '4' });
+    expect(overridden.generation.studios).toEqual(['style-studio', 'headshots']);
+    expect(overridden.signupCredits).toBe(4);
+  });
+
+  it('refuses an unknown preset by name', () => {
+    expect(problemsOf({ ATELIER_PRESET: 'photo-booth' }).some((p) => p.startsWith('ATELIER_PRESET:'))).toBe(true);
+  });
+});
