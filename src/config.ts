@@ -77,6 +77,15 @@ const ZEnv = z.object({
   STRIPE_API_BASE: z.url().default('https://api.stripe.com'),
   ZARINPAL_MERCHANT_ID: optionalString,
   ZARINPAL_API_BASE: z.url().default('https://payment.zarinpal.com'),
+  /**
+   * Origins besides the installation's own that a checkout's `return_url` may send the buyer back
+   * to, comma separated (`https://shop.example,https://m.shop.example`); anything else is refused.
+   */
+  ATELIER_RETURN_URL_ORIGINS: z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin)))
+    .optional(),
   /** Seconds a payment may stay pending before the expiry job marks it expired (and frees its coupon use). */
   ATELIER_PAYMENT_PENDING_TTL: z.coerce.number().int().min(300).default(86_400),
   STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
@@ -175,6 +184,8 @@ export interface Config {
     stripe: { secretKey: string; webhookSecret: string; apiBase: string } | undefined;
     zarinpal: { merchantId: string; apiBase: string } | undefined;
     pendingTtlSec: number;
+    /** Where a checkout may send the buyer back to, besides the installation's own origin. */
+    returnUrlOrigins: string[];
   };
   storage:
     | { driver: 'local' }
@@ -344,6 +355,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       stripe: e.STRIPE_SECRET_KEY ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET!, apiBase: e.STRIPE_API_BASE } : undefined,
       zarinpal: e.ZARINPAL_MERCHANT_ID ? { merchantId: e.ZARINPAL_MERCHANT_ID, apiBase: e.ZARINPAL_API_BASE } : undefined,
       pendingTtlSec: e.ATELIER_PAYMENT_PENDING_TTL,
+      returnUrlOrigins: e.ATELIER_RETURN_URL_ORIGINS ?? [],
     },
     storage:
       e.STORAGE_DRIVER === 's3'

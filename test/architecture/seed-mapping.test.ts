@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import * as schema from '../../src/schema.ts';
 
 const page = fs.readFileSync(new URL('../../docs/seeds.md', import.meta.url), 'utf8');
-const schemaTables = new Set(Object.values(schema).filter((v) => isTable(v)).map((t) => getTableName(t as never)));
+const schemaTables = new Set<string>(Object.values(schema).filter((v) => isTable(v)).map((t) => getTableName(t as never)));
 
 /** Backticked names in the second column of the mapping tables, and in the last section. */
 function namedTables(): Set<string> {

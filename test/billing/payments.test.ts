@@ -12,7 +12,7 @@ let t: TestApp;
 let packages: Record<string, { id: string; credits: number; amount_minor: number }>;
 let plans: Record<string, { id: string; credits_per_period: number }>;
 beforeAll(async () => {
-  t = await createTestApp({ env: { ATELIER_PAYMENTS_MANUAL: 'on' } });
+  t = await createTestApp({ env: { ATELIER_PAYMENTS_MANUAL: 'on', ATELIER_RETURN_URL_ORIGINS: 'https://shop.example' } });
   packages = Object.fromEntries((await call(t.app, 'GET', '/api/v1/billing/packages')).data.data.map((p: { name: string }) => [p.name, p]));
   plans = Object.fromEntries((await call(t.app, 'GET', '/api/v1/billing/plans')).data.data.map((p: { name: string }) => [p.name, p]));
 });
@@ -58,6 +58,9 @@ describe('POST /billing/checkout with the manual provider', () => {
       [{ package_id: packages.Pro!.id, provider: 'paypal' }, 400, 'validation_failed'],
       [{ package_id: packages.Pro!.id, provider: 'stripe' }, 400, 'validation_failed'],
       [{ package_id: packages.Pro!.id, provider: 'manual', return_url: 'javascript:alert(1)' }, 400, 'validation_failed'],
+      // Only home: the installation's origin or ATELIER_RETURN_URL_ORIGINS (a look-alike is refused).
+      [{ package_id: packages.Pro!.id, provider: 'manual', return_url: 'https://shop.example.evil.test/done' }, 400, 'validation_failed'],
+      [{ package_id: packages.Pro!.id, provider: 'manual', return_url: 'http://shop.example/done' }, 400, 'validation_failed'],
       [{ plan_id: plans.free!.id, provider: 'manual' }, 400, 'validation_failed'],
       [{ package_id: '00000000-0000-4000-8000-000000000000', provider: 'manual' }, 404, 'not_found'],
     ];
@@ -67,6 +70,9 @@ describe('POST /billing/checkout with the manual provider', () => {
       expect(res.data.code).toBe(code);
     }
     expect(await countRows(t, `select count(*) as n from payments where user_id = '${u.user.id}'`)).toBe(0);
+    // The installation's own origin is always allowed.
+    const home = await checkout(u.access_token, { package_id: packages.Pro!.id, provider: 'manual', return_url: `${t.config.publicUrl ?? `http://localhost:${t.config.port}`}/billing?from=test` });
+    expect(home.statusCode, home.body).toBe(201);
     expect((await call(t.app, 'POST', '/api/v1/billing/checkout', { body: { package_id: packages.Pro!.id, provider: 'manual' } })).statusCode).toBe(401);
   });
 });

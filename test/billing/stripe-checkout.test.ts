@@ -15,7 +15,7 @@ let packages: Record<string, { id: string; credits: number; amount_minor: number
 let monthlyPlanId: string;
 beforeAll(async () => {
   stripe = await startStripeStandIn();
-  t = await createTestApp({ env: stripeEnv(stripe) });
+  t = await createTestApp({ env: { ...stripeEnv(stripe), ATELIER_RETURN_URL_ORIGINS: 'https://shop.example' } });
   packages = Object.fromEntries((await call(t.app, 'GET', '/api/v1/billing/packages')).data.data.map((p: { name: string }) => [p.name, p]));
   const [plan] = await sqlRows<{ id: string }>(
     t,

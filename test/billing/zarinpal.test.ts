@@ -24,7 +24,7 @@ let usdPack: string;
 
 beforeAll(async () => {
   stand = await startZarinpalStandIn();
-  t = await createTestApp({ env: { ZARINPAL_MERCHANT_ID: stand.merchantId, ZARINPAL_API_BASE: stand.url, ATELIER_PUBLIC_URL: PUBLIC_URL } });
+  t = await createTestApp({ env: { ZARINPAL_MERCHANT_ID: stand.merchantId, ZARINPAL_API_BASE: stand.url, ATELIER_PUBLIC_URL: PUBLIC_URL, ATELIER_RETURN_URL_ORIGINS: 'https://shop.example' } });
   // 250,000 rials, stored with ISO 4217's two minor digits.
   [{ id: rialPack }] = (await sqlRows<{ id: string }>(t, `insert into credit_packages (name, credits, amount_minor, currency) values ('Rial pack', 30, 25000000, 'IRR') returning id`)) as [{ id: string }];
   plans = Object.fromEntries((await call(t.app, 'GET', '/api/v1/billing/plans')).data.data.map((p: { name: string }) => [p.name, p]));

@@ -53,6 +53,16 @@ export async function sendGiftCardEmail(deps: { mailer: Mailer; log: Logger }, c
 /** This server's own address: ATELIER_PUBLIC_URL, or localhost on its port. */
 export const appBaseUrl = (config: Pick<Config, 'publicUrl' | 'port'>): string => (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
 
+/**
+ * Whether a checkout may send the buyer back to `url`: the installation's own origin or one of
+ * ATELIER_RETURN_URL_ORIGINS. A payment link that ends on a look-alike site would hand a phishing
+ * page a buyer who has just paid (the ZarinPal callback and Stripe's success URL redirect there).
+ */
+export function returnUrlAllowed(config: Pick<Config, 'publicUrl' | 'port' | 'payments'>, url: string): boolean {
+  const origin = new URL(url).origin;
+  return origin === new URL(appBaseUrl(config)).origin || config.payments.returnUrlOrigins.includes(origin);
+}
+
 /** Where the buyer comes back to when the checkout did not name a return_url: the app's billing page. */
 export const appReturnUrl = (config: Pick<Config, 'publicUrl' | 'port'>, paymentId: string): string => `${appBaseUrl(config)}/billing?payment=${paymentId}`;
 
@@ -68,6 +78,9 @@ export function createPaymentsService(deps: PaymentsDeps) {
   async function checkout(tx: Tx, userId: string, body: TCheckoutBody): Promise<TCheckoutResult> {
     if (!providerEnabled(body.provider)) {
       throw errors.validation([{ path: 'provider', message: `the ${body.provider} provider is not enabled on this server` }]);
+    }
+    if (body.return_url && !returnUrlAllowed(deps.config, body.return_url)) {
+      throw errors.validation([{ path: 'return_url', message: 'must be on this site or an origin in ATELIER_RETURN_URL_ORIGINS' }]);
     }
     const now = deps.clock.now();
     let item: CheckoutItem;
