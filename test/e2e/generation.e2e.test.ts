@@ -162,6 +162,24 @@ if (skipReason || !hasChromium) {
     );
 
     it(
+      'says before anyone pays what the provider here makes of a type (the local model shot has no model)',
+      async () => {
+        const types = await apiGet<Array<{ type: string; description: string; provider_details: { id: string; delivers: string }[] }>>('/generation-types');
+        const modelShot = types.find((t) => t.type === 'model_shot')!;
+        await page.goto(url('/studio'));
+        await page.getByTestId('type-model_shot').click();
+        const first = modelShot.provider_details[0];
+        if (first && first.delivers !== modelShot.description) {
+          expect(await textOf(page, 'delivers-model_shot')).toBe(`Here you get: ${first.delivers}`);
+          if (first.id === 'local') expect(first.delivers).toMatch(/No model/);
+        } else {
+          expect(await page.getByTestId('delivers-model_shot').count()).toBe(0);
+        }
+      },
+      STEP_TIMEOUT,
+    );
+
+    it(
       'fits a phone-sized window without sideways scrolling',
       async () => {
         await page.setViewportSize({ width: 360, height: 780 });

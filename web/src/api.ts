@@ -298,6 +298,8 @@ export interface GenerationType {
   credits_per_output: number;
   params_schema: JsonSchema;
   providers: string[];
+  /** Per provider, what it really makes of this type (it may be less than the description). */
+  provider_details: { id: string; delivers: string }[];
   styles?: string[];
   sources: { min: number; max: number };
   needs: { prompt: boolean; subject: boolean; style: boolean };

@@ -13,6 +13,15 @@ const STUDIO_NAMES: Record<string, string> = {
 
 export const studioName = (studio: string) => STUDIO_NAMES[studio] ?? paramLabel(studio.replaceAll('-', '_'));
 
+/**
+ * What the provider that will run this type here makes of it, when that is less than the type's
+ * description (the local provider's model shot has no model): said before anyone pays.
+ */
+function deliversHere(t: GenerationType): string | null {
+  const first = t.provider_details[0];
+  return first && first.delivers !== t.description ? first.delivers : null;
+}
+
 export function TypePicker({ types, value, onChange, error }: { types: GenerationType[]; value: string; onChange: (type: string) => void; error: string | undefined }) {
   const studios = [...new Set(types.map((t) => t.studio))];
   return (
@@ -31,6 +40,11 @@ export function TypePicker({ types, value, onChange, error }: { types: Generatio
                     {t.credits_per_output} credit{t.credits_per_output === 1 ? '' : 's'}
                   </span>
                   <span className="type-description">{t.description}</span>
+                  {deliversHere(t) && (
+                    <span className="type-delivers" data-testid={`delivers-${t.type}`}>
+                      Here you get: {deliversHere(t)}
+                    </span>
+                  )}
                   {t.providers.length === 0 && <span className="type-unavailable">Not available on this server</span>}
                 </label>
               ))}
