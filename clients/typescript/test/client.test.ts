@@ -25,10 +25,24 @@ afterAll(async () => t?.close());
 
 const email = () => `sdk-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.com`;
 
+/**
+ * Verifies the address with the code from the dev outbox, over plain HTTP: keys (and the sign-up
+ * credits) come with a verified email.
+ */
+async function verifyEmail(address: string): Promise<void> {
+  const post = (path: string, body: unknown) =>
+    fetch(`${baseUrl}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect((await post('/auth/otp/request', { email: address, purpose: 'email_verify' })).status).toBe(202);
+  const outbox = (await (await fetch(`${baseUrl}/api/v1/dev/outbox?to=${encodeURIComponent(address)}`)).json()) as { data: { code: string }[] };
+  expect((await post('/auth/otp/verify', { email: address, purpose: 'email_verify', code: outbox.data[0]!.code })).status).toBe(200);
+}
+
 /** A signed-up user's API-key client, made through the SDK itself. */
 async function keyClient() {
   const anonymous = createAtelierClient({ baseUrl: `${baseUrl}/` });
-  const signedUp = await anonymous.auth.register({ email: email(), password: 'correct horse battery' });
+  const address = email();
+  const signedUp = await anonymous.auth.register({ email: address, password: 'correct horse battery' });
+  await verifyEmail(address);
   const session = createAtelierClient({ baseUrl, accessToken: signedUp.access_token! });
   const key = await session.apiKeys.create('integration');
   return { client: createAtelierClient({ baseUrl, apiKey: key.key }), key, userId: signedUp.user.id };
