@@ -18,9 +18,11 @@ export interface SettledGeneration {
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
- * A template's layout as its admin wrote it: free JSON (boxes, zones, a `kind`, a default
- * `headline`). The local renderer reads `kind` and a text `headline`; every entry is described to the
- * external models.
+ * A template's layout as its admin wrote it: free JSON. The ad-creatives preset writes boxes
+ * (`image_box`, `headline`, `body`, `cta`, `logo` as `{ x, y, w, h }` fractions of the canvas),
+ * `align`, `colors` and `fonts`; older layouts have a `kind` or a text `headline`. The local renderer
+ * reads the boxes, colours and fonts (its `AdTemplateLayout`, decision 047), else `kind` and a text
+ * `headline`; every entry is described to the external models.
  */
 export type TemplateLayout = { [key: string]: JsonValue };
 

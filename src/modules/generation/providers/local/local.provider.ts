@@ -15,6 +15,7 @@ import sharp from 'sharp';
 import { LOCAL_SUBJECT_ARTIFACT } from '../../../catalog/index.ts';
 import { ProviderError, type GenerationType, type ImageProvider, type ProviderContext, type ProviderImage, type ProviderInput, type ProviderOutput, type ProviderResult, type RunContext } from '../provider.ts';
 import { adLayouts, renderAd } from './ad-creative.ts';
+import { adTemplateLayout } from './ad-template-layout.ts';
 import { checkAbort, imageSize, rgbaPipeline, usesAlpha, variantRandom } from './common.ts';
 import { createFaceFinder, type FaceFinder } from './faces.ts';
 import { composeHeadshot } from './headshot.ts';
@@ -72,9 +73,6 @@ const localDelivers: Partial<Record<GenerationType, string>> = {
   model_shot: 'A studio packshot: the product cut out and placed on a rendered backdrop with light and shadow. No model (person) is shown.',
   lifestyle: 'The product cut out and placed in a rendered scene (backdrop, light, shadow); no people or props are generated.',
 };
-
-/** The ad colour when none is given (an empty `brand_colors` is the published default). */
-const DEFAULT_PRIMARY = '#1f6feb';
 
 export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider {
   let segmenter = deps.segmenter ?? null;
@@ -239,19 +237,24 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
         const template = context.template;
         const layoutHeadline = template?.layout.headline;
         const headline = p.headline ?? (typeof layoutHeadline === 'string' ? layoutHeadline : undefined) ?? input.prompt ?? '';
+        // Brand colours override the template's only when some are given (an empty list is the type's default).
         const colours = Array.isArray(p.brand_colors)
-          ? { primary: p.brand_colors[0] ?? DEFAULT_PRIMARY, secondary: p.brand_colors[1], background: p.brand_colors[2], text: p.brand_colors[3] }
-          : (p.brand_colors ?? { primary: DEFAULT_PRIMARY });
+          ? p.brand_colors[0]
+            ? { primary: p.brand_colors[0], secondary: p.brand_colors[1], background: p.brand_colors[2], text: p.brand_colors[3] }
+            : undefined
+          : p.brand_colors;
         const [sizeW, sizeH] = p.size ? p.size.split('x').map(Number) : [];
         const width = template?.width ?? sizeW;
         const height = template?.height ?? sizeH;
         const kind = template?.layout.kind;
         const layoutName = p.layout ?? (adLayouts as readonly string[]).find((l) => l === kind) as (typeof p)['layout'];
+        // A layout asked for by name wins over the template's boxes.
+        const templateLayout = p.layout ? null : adTemplateLayout(template?.layout);
         const cut = await cutout(pickImage(input).bytes, signal);
         await each(async (i) => {
           const r = await renderAd(
             cut.layer,
-            { headline, body: p.body, cta: p.cta ?? p.call_to_action, colors: colours, layout: layoutName, width, height, aspectRatio: p.aspect_ratio },
+            { headline, body: p.body, cta: p.cta ?? p.call_to_action, colors: colours, layout: layoutName, template: templateLayout, width, height, aspectRatio: p.aspect_ratio },
             random(i),
           );
           return { bytes: r.png, mimeType: 'image/png' };
