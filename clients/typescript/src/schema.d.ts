@@ -397,6 +397,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users, newest first; `q` searches email, phone and name */
+        get: operations["getAdminUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users/{id}": {
         parameters: {
             query?: never;
@@ -404,14 +421,32 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** A user with balance, plan and counts of payments and generations */
+        get: operations["getAdminUsersById"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Verify or unverify a vendor (`vendor_verified`); audited with before and after */
+        /** Change a user's role, active flag or vendor verification in one transaction; disabling revokes every session and API key; the last active admin cannot be demoted or disabled (409); one audit row per change */
         patch: operations["patchAdminUsersById"];
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's sign-ins, generations, payments and downloaded assets, newest first */
+        get: operations["getAdminUsersByIdActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/admin/users/{id}/credits": {
@@ -4020,6 +4055,166 @@ export interface operations {
             };
         };
     };
+    getAdminUsers: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                is_active?: "true" | "false";
+                limit?: number;
+                q?: string;
+                role?: "user" | "vendor" | "admin";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: date-time */
+                            created_at: string;
+                            email: string | null;
+                            email_verified: boolean;
+                            full_name: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            is_active: boolean;
+                            last_login_at: string | null;
+                            phone: string | null;
+                            phone_verified: boolean;
+                            /** @enum {string} */
+                            role: "user" | "vendor" | "admin";
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    getAdminUsersById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        avatar_asset_id: string | null;
+                        avatar_url: string | null;
+                        bio: string | null;
+                        company: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        credits: {
+                            available: number;
+                            held: number;
+                        };
+                        email: string | null;
+                        email_verified: boolean;
+                        full_name: string | null;
+                        generations_count: number;
+                        /** Format: uuid */
+                        id: string;
+                        is_active: boolean;
+                        last_login_at: string | null;
+                        locale: string | null;
+                        payments_count: number;
+                        phone: string | null;
+                        phone_verified: boolean;
+                        plan: {
+                            /** @enum {string} */
+                            audience: "user" | "vendor";
+                            cancel_at_period_end: boolean;
+                            conversion_limit: number | null;
+                            current_period_end: string | null;
+                            display_name: string;
+                            features: string[];
+                            gallery_limit: number | null;
+                            has_watermark: boolean;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            retention_days: number | null;
+                            /** @enum {string} */
+                            source: "subscription" | "free";
+                            upload_retention_days: number | null;
+                        } | null;
+                        /** @enum {string} */
+                        role: "user" | "vendor" | "admin";
+                        vendor_profile?: {
+                            bio: string | null;
+                            business_name: string;
+                            contact_info: {
+                                [key: string]: unknown;
+                            };
+                            is_verified: boolean;
+                            location: string | null;
+                            profile_info: {
+                                [key: string]: unknown;
+                            };
+                            slug: string;
+                            social_links: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
     patchAdminUsersById: {
         parameters: {
             query?: never;
@@ -4032,7 +4227,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    vendor_verified: boolean;
+                    is_active?: boolean;
+                    /** @enum {string} */
+                    role?: "user" | "vendor" | "admin";
+                    vendor_verified?: boolean;
                 };
             };
         };
@@ -4118,6 +4316,91 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
+                    };
+                };
+            };
+        };
+    };
+    getAdminUsersByIdActivity: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: ({
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            ip: string | null;
+                            /** @enum {string} */
+                            kind: "login";
+                            user_agent: string | null;
+                        } | {
+                            /** Format: date-time */
+                            created_at: string;
+                            credits_used: number;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "generation";
+                            status: string;
+                            type: string;
+                        } | {
+                            amount_minor: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            currency: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "payment";
+                            provider: string;
+                            status: string;
+                        } | {
+                            /** Format: date-time */
+                            created_at: string;
+                            download_count: number;
+                            filename: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "download";
+                        })[];
+                        next_cursor: string | null;
                     };
                 };
             };

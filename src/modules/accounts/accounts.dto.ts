@@ -128,8 +128,12 @@ export const ZPatchVendorProfileBody = z
   .partial();
 export type TPatchVendorProfileBody = z.infer<typeof ZPatchVendorProfileBody>;
 
-/** PATCH /admin/users/{id}: for now only the vendor's verification. */
-export const ZAdminPatchUserBody = z.strictObject({ vendor_verified: z.boolean() });
+/** PATCH /admin/users/{id}: any of role, active flag and a vendor's verification, at least one (decision 060). */
+export const ZAdminPatchUserBody = z
+  .strictObject({ role: z.enum(userRoles).optional(), is_active: z.boolean().optional(), vendor_verified: z.boolean().optional() })
+  .refine((b) => b.role !== undefined || b.is_active !== undefined || b.vendor_verified !== undefined, {
+    message: 'give at least one of role, is_active, vendor_verified',
+  });
 export type TAdminPatchUserBody = z.infer<typeof ZAdminPatchUserBody>;
 
 /** The shape billing's effective plan takes in GET /me (billing fills it; see AccountsDeps.planOf). */

@@ -1,5 +1,6 @@
 /** The accounts module, assembled from its services. */
 import { createAdminBootstrap } from './admin-bootstrap.ts';
+import { createAdminUsersService } from './admin-users.service.ts';
 import { createApiKeysService } from './api-keys.service.ts';
 import { createAccountsContext, type AccountsDeps } from './context.ts';
 import { createOtpService } from './otp.service.ts';
@@ -22,6 +23,7 @@ export function createAccountsService(deps: AccountsDeps) {
     vendorProfile: createVendorProfileService(ctx),
     apiKeys: createApiKeysService(ctx),
     admins: createAdminBootstrap(ctx),
+    adminUsers: createAdminUsersService(ctx),
     resolvePrincipal: createPrincipalResolver(ctx),
   };
 }

@@ -1,4 +1,4 @@
-/** PATCH /me/vendor-profile (vendors) and PATCH /admin/users/{id} `vendor_verified` (admins); decision 045. */
+/** PATCH /me/vendor-profile (vendors; decision 045) and PATCH /admin/users/{id} `role`, `is_active`, `vendor_verified` (admins; decision 060). */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { principalOf } from '../../platform/http/auth.ts';
@@ -29,12 +29,12 @@ export async function vendorProfileRoutes(app: FastifyInstance, accounts: Accoun
       config: { auth: 'admin' },
       schema: {
         tags: ['admin'],
-        summary: 'Verify or unverify a vendor (`vendor_verified`); audited with before and after',
+        summary: 'Change a user\'s role, active flag or vendor verification in one transaction; disabling revokes every session and API key; the last active admin cannot be demoted or disabled (409); one audit row per change',
         params: dto.ZIdParams,
         body: dto.ZAdminPatchUserBody,
         response: { 200: dto.ZUser },
       },
     },
-    async (request) => accounts.vendorProfile.setVerified(principalOf(request).userId, request.params.id, request.body.vendor_verified, requestMeta(request)),
+    async (request) => accounts.adminUsers.patch(principalOf(request).userId, request.params.id, request.body, requestMeta(request)),
   );
 }

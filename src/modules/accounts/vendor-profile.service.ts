@@ -1,16 +1,12 @@
 /**
- * A vendor's own profile (PATCH /me/vendor-profile) and its verification by an admin
- * (PATCH /admin/users/{id} `vendor_verified`, decision 045). The vendor edits name, address (slug),
- * bio, contact, links and location; `is_verified` has one writer, the admin path, which records the
- * change with its before and after in the audit trail in the same transaction.
+ * A vendor's own profile (PATCH /me/vendor-profile, decision 045). The vendor edits name, address
+ * (slug), bio, contact, links and location; `is_verified` has one writer, the admin path
+ * (PATCH /admin/users/{id} `vendor_verified`, admin-users.service.ts), which audits before and after.
  */
-import { recordAudit } from '../../platform/audit/audit.ts';
 import { errors } from '../../platform/http/errors.ts';
-import type { RequestMeta } from '../../platform/http/request-meta.ts';
-import type { TPatchVendorProfileBody, TUser, TVendorProfile } from './accounts.dto.ts';
+import type { TPatchVendorProfileBody, TVendorProfile } from './accounts.dto.ts';
 import * as uq from './accounts.queries.ts';
 import type { AccountsContext } from './context.ts';
-import { toUserView } from './user-view.ts';
 import { toVendorProfileView } from './vendor-profile-view.ts';
 
 const slugTaken = () => errors.conflict('This page address (slug) is taken by another vendor.');
@@ -57,29 +53,5 @@ export function createVendorProfileService(ctx: AccountsContext) {
     }
   }
 
-  /** Admin: verify or unverify a vendor. Not a vendor (or no profile) → 409; unknown user → 404. */
-  async function setVerified(adminId: string, userId: string, verified: boolean, meta: RequestMeta): Promise<TUser> {
-    const user = await uq.findUserById(ctx.db, userId);
-    if (!user) throw errors.notFound('User');
-    const now = ctx.clock.now();
-    await ctx.db.transaction(async (tx) => {
-      const before = user.role === 'vendor' ? await uq.lockVendorProfile(tx, userId) : undefined;
-      if (!before) throw errors.conflict('This user is not a vendor; only vendors can be verified.');
-      if (before.isVerified === verified) return;
-      await uq.setVendorVerified(tx, userId, verified, now);
-      await recordAudit(tx, {
-        actorType: 'admin',
-        actorId: adminId,
-        action: verified ? 'vendor.verified' : 'vendor.unverified',
-        targetType: 'user',
-        targetId: userId,
-        details: { before: { vendor_verified: before.isVerified }, after: { vendor_verified: verified } },
-        ...meta,
-        at: now,
-      });
-    });
-    return toUserView(ctx.db, (await uq.findUserById(ctx.db, userId))!, ctx);
-  }
-
-  return { update, setVerified };
+  return { update };
 }
