@@ -25,7 +25,12 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const get = (token: string, url: string) => call(t.app, 'GET', `/api/v1${url}`, { token });
-const patch = (token: string, id: string, body: unknown) => call(t.app, 'PATCH', `/api/v1/admin/users/${id}`, { token, body });
+/** The test clock stands still, so it moves a millisecond after each write: audit rows then sort in the order of the writes. */
+const patch = async (token: string, id: string, body: unknown) => {
+  const res = await call(t.app, 'PATCH', `/api/v1/admin/users/${id}`, { token, body });
+  t.clock.advance(1);
+  return res;
+};
 const audits = (id: string) =>
   sqlRows<{ action: string; actor_id: string; details: Record<string, unknown> }>(
     t,
