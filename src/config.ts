@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { generationTypes, providerIds, type GenerationType } from './modules/generation/providers/ids.ts';
+import { generationTypes, providerIds, studios, type GenerationType, type Studio } from './modules/generation/providers/ids.ts';
 import { presetNames, presets, type Preset, type PresetName } from './presets/presets.ts';
 
 const onOff = z.enum(['on', 'off']);
@@ -121,7 +121,7 @@ const ZEnv = z.object({
   ATELIER_STUDIOS: z
     .string()
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(['product-shots', 'print-prep', 'headshots', 'style-studio', 'ad-creatives'])).min(1))
+    .pipe(z.array(z.enum(studios)).min(1))
     .optional(),
   /** Providers tried in order for every type without its own route, e.g. `gemini,local`. */
   ATELIER_PROVIDERS: z
@@ -220,7 +220,7 @@ export interface Config {
     fal: { apiKey: string; apiBase: string; models: Partial<Record<GenerationType, string>> } | undefined;
   };
   generation: {
-    studios: string[];
+    studios: Studio[];
     defaultProviders: string[];
     /** type → providers in order; from ATELIER_PROVIDER_ROUTES. */
     routes: Record<string, string[]>;

@@ -7,18 +7,19 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
-import { enabledProviders } from '../modules/billing/index.ts';
-import { presetNames, studioNames } from './presets.ts';
+import { enabledProviders, paymentProviders } from '../modules/billing/index.ts';
+import { studios } from '../modules/generation/providers/ids.ts';
+import { presetNames } from './presets.ts';
 
 export const ZInstallationConfig = z.object({
   preset: z.enum(presetNames),
   product_name: z.string(),
-  studios: z.array(z.enum(studioNames)),
+  studios: z.array(z.enum(studios)),
   sign_up: z.object({ email: z.boolean(), phone: z.boolean(), oauth: z.array(z.string()) }),
   currency: z.string(),
   locales: z.array(z.string()),
   default_locale: z.string(),
-  payment_providers: z.array(z.enum(['stripe', 'zarinpal', 'manual'])),
+  payment_providers: z.array(z.enum(paymentProviders)),
 });
 export type TInstallationConfig = z.infer<typeof ZInstallationConfig>;
 
@@ -28,7 +29,7 @@ export function installationConfig(config: Pick<Config, 'preset' | 'generation' 
   return {
     preset: p.name,
     product_name: p.productName,
-    studios: config.generation.studios.filter((s): s is (typeof studioNames)[number] => (studioNames as readonly string[]).includes(s)),
+    studios: config.generation.studios,
     sign_up: { email: p.signUp.email, phone: p.signUp.phone, oauth: [] },
     currency: p.currency,
     locales: [...p.locales],

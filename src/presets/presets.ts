@@ -6,13 +6,11 @@
  * database (plans, packages, styles, templates…) is in `catalogue/`, applied by `apply.ts`.
  * Each preset follows one of the five seed documents (docs/seeds.md).
  */
+import { studios, type Studio } from '../modules/generation/providers/ids.ts';
+import type { PaymentProvider } from '../modules/billing/payments.tables.ts';
+
 export const presetNames = ['product-shots', 'print-prep', 'headshots', 'style-studio', 'ad-creatives', 'all'] as const;
 export type PresetName = (typeof presetNames)[number];
-
-export const studioNames = ['product-shots', 'print-prep', 'headshots', 'style-studio', 'ad-creatives'] as const;
-export type StudioName = (typeof studioNames)[number];
-
-export type PaymentProviderName = 'stripe' | 'zarinpal' | 'manual';
 
 /**
  * Seed 003's free conversions: a quota of generations of one type that cost no credits, counted per
@@ -28,20 +26,18 @@ export interface Preset {
   /** The seed document the preset follows, e.g. `003`. */
   seed: string;
   productName: string;
-  studios: readonly StudioName[];
+  studios: readonly Studio[];
   /** How people sign up: email + password (codes by email) and/or phone + SMS code. */
   signUp: { email: boolean; phone: boolean };
   currency: 'USD' | 'IRR';
   locales: readonly string[];
   defaultLocale: string;
   /** The payment providers this product sells through, when they are configured. */
-  paymentProviders: readonly PaymentProviderName[];
+  paymentProviders: readonly PaymentProvider[];
   /** Credits granted at sign-up unless ATELIER_SIGNUP_CREDITS says otherwise. */
   signupCredits: number;
   freeQuota: FreeQuota | null;
 }
-
-const allStudios = studioNames;
 
 export const presets: Readonly<Record<PresetName, Preset>> = {
   'product-shots': {
@@ -117,7 +113,7 @@ export const presets: Readonly<Record<PresetName, Preset>> = {
     name: 'all',
     seed: '000–004',
     productName: 'Atelier',
-    studios: allStudios,
+    studios,
     signUp: { email: true, phone: true },
     currency: 'USD',
     locales: ['en', 'fa'],

@@ -5,10 +5,10 @@
  */
 import type { z } from 'zod';
 import { generationTypes, type GenerationType } from './providers/provider.ts';
+import type { Studio } from './providers/ids.ts';
 import * as p from './params.ts';
 
-export const studios = ['product-shots', 'print-prep', 'headshots', 'style-studio', 'ad-creatives'] as const;
-export type Studio = (typeof studios)[number];
+export { studios, type Studio } from './providers/ids.ts';
 
 export interface TypeSpec {
   type: GenerationType;

@@ -1,7 +1,10 @@
 /**
- * The generation types and provider ids, on their own so that config.ts can name them without
- * importing the provider contract (which reads the catalog's types).
+ * The studios, generation types and provider ids, on their own so that config.ts and the presets
+ * can name them without importing the provider contract (which reads the catalog's types).
  */
+export const studios = ['product-shots', 'print-prep', 'headshots', 'style-studio', 'ad-creatives'] as const;
+export type Studio = (typeof studios)[number];
+
 export const generationTypes = [
   'model_shot',
   'lifestyle',
