@@ -31,8 +31,9 @@ export async function checkQuota(
   type: string,
   outputs: number,
 ): Promise<{ free: boolean }> {
-  const plan = await deps.quotaPlan(tx, userId);
+  // Only conversions are counted: every other submit skips the plan lookup altogether.
   if (type !== CONVERSION_TYPE) return { free: false };
+  const plan = await deps.quotaPlan(tx, userId);
   const counted = plan.conversionLimit !== null;
   if (!counted && plan.imageLimit === null) return { free: false };
 

@@ -10,6 +10,7 @@ import type { Tx } from '../../platform/db/types.ts';
 import { errors, type FieldError } from '../../platform/http/errors.ts';
 import { styleReferenceAsset, unownedAssetIds } from '../media/index.ts';
 import type { GenerationContext } from './context.ts';
+import type { ProviderStyle } from './providers/provider.ts';
 import type { TCreateGenerationBody, TGeneration } from './generation.dto.ts';
 import { sendRunJob } from './generation.jobs.ts';
 import { insertGeneration } from './generation.queries.ts';
@@ -62,7 +63,8 @@ function parseParams(spec: TypeSpec, raw: Record<string, unknown> | undefined): 
 }
 
 export function createSubmit(ctx: GenerationContext) {
-  async function sources(tx: Tx, userId: string, spec: TypeSpec, body: TCreateGenerationBody): Promise<string[]> {
+  /** Checks what the request names; returns its source images and the catalog's style, looked up once. */
+  async function sources(tx: Tx, userId: string, spec: TypeSpec, body: TCreateGenerationBody): Promise<{ ids: string[]; style: ProviderStyle | undefined }> {
     const problems: FieldError[] = [];
     if (spec.needs?.prompt && !body.prompt) problems.push({ path: 'prompt', message: `${spec.type} needs a prompt` });
     if (spec.needs?.style && !body.style) problems.push({ path: 'style', message: `${spec.type} needs a style` });
@@ -72,9 +74,9 @@ export function createSubmit(ctx: GenerationContext) {
     if (spec.needs?.subject && !body.subject_id) problems.push({ path: 'subject_id', message: `${spec.type} needs a trained subject` });
     let ids = [...new Set(body.source_asset_ids ?? [])];
     if (ids.length > spec.sources.max) problems.push({ path: 'source_asset_ids', message: `${spec.type} takes at most ${spec.sources.max} source images` });
-    if (body.style && spec.styleKind) {
-      const style = await ctx.catalog.style?.(body.style, tx);
-      if (style?.kind !== spec.styleKind) problems.push({ path: 'style', message: `not an active style: use a key of GET /styles?kind=${spec.styleKind}` });
+    const style = body.style ? await ctx.catalog.style?.(body.style, tx) : undefined;
+    if (body.style && spec.styleKind && style?.kind !== spec.styleKind) {
+      problems.push({ path: 'style', message: `not an active style: use a key of GET /styles?kind=${spec.styleKind}` });
     }
     if (problems.length > 0) throw errors.validation(problems);
     // Someone else's private image is as unknown as a missing one.
@@ -101,19 +103,18 @@ export function createSubmit(ctx: GenerationContext) {
     }
     // Another user's asset is as unknown as a missing one.
     if ((await unownedAssetIds(tx, userId, ids)).length > 0) throw errors.notFound('Asset');
-    return ids;
+    return { ids, style: style ?? (body.style ? { key: body.style } : undefined) };
   }
 
   return async function submit(tx: Tx, userId: string, body: TCreateGenerationBody, opts: SubmitOptions = {}): Promise<TGeneration> {
     const spec = offered(ctx, body.type);
     // The reference travels with the parameters (they are stored with the generation; decision 046).
     const params = { ...parseParams(spec, body.params), ...(body.reference_asset_id ? { reference_asset_id: body.reference_asset_id } : {}) };
-    const sourceAssetIds = await sources(tx, userId, spec, body);
+    const { ids: sourceAssetIds, style } = await sources(tx, userId, spec, body);
     const price = await findActivePrice(tx, spec.type);
     if (!price) throw errors.validation([{ path: 'type', message: `${spec.type} has no price and is not offered` }]);
     const provider = ctx.providerChoice.choose(spec.type, body.provider);
     // Decision 044: what the chosen provider would refuse is refused now, before anything is held.
-    const style = body.style ? ((await ctx.catalog.style?.(body.style, tx)) ?? { key: body.style }) : undefined;
     const refused = provider.paramsProblems?.(spec.type, params, style ? { style } : {}) ?? [];
     if (refused.length > 0) throw errors.validation(refused);
 
