@@ -11,7 +11,7 @@
  */
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db/types.ts';
-import { adTemplateMetrics, catalogueOf } from './catalogue/index.ts';
+import { catalogueOf } from './catalogue/index.ts';
 import type { PresetName } from './presets.ts';
 import * as q from './presets.queries.ts';
 
@@ -27,8 +27,9 @@ export async function applyPreset(db: Db, clock: Clock, preset: PresetName): Pro
     const now = clock.now();
     const fresh = preset !== 'all' && (await q.accountCount(tx)) === 0;
     const mode: q.Mode = fresh ? 'set-exactly' : 'add-absent';
-    const written = await q.writeCatalogue(tx, catalogueOf(preset), mode, now);
-    if (preset === 'ad-creatives' || preset === 'all') await q.addFirstMetrics(tx, adTemplateMetrics, now);
+    const catalogue = catalogueOf(preset);
+    const written = await q.writeCatalogue(tx, catalogue, mode, now);
+    await q.addFirstMetrics(tx, catalogue.templates, now);
     await q.recordPreset(tx, preset, now);
     return { preset, mode, written };
   });

@@ -78,7 +78,7 @@ export interface WriteCounts {
 }
 
 export async function writeCatalogue(tx: Tx, c: Catalogue, mode: Mode, now: Date): Promise<WriteCounts> {
-  const templateRows = c.templates.map(({ categories: _slugs, ...row }: TemplateSeed) => row);
+  const templateRows = c.templates.map(({ categories: _slugs, metrics: _metrics, ...row }: TemplateSeed) => row);
   const counts: WriteCounts = {
     packages: await write(tx, { table: creditPackages, key: creditPackages.name, hasActive: true }, c.packages, (r) => r.name, mode, now),
     plans: await write(tx, { table: plans, key: plans.name, hasActive: true }, c.plans, (r) => r.name, mode, now),
@@ -101,7 +101,7 @@ export async function writeCatalogue(tx: Tx, c: Catalogue, mode: Mode, now: Date
 async function linkTemplates(tx: Tx, seeds: TemplateSeed[]): Promise<void> {
   if (seeds.length === 0) return;
   const slugs = [...new Set(seeds.flatMap((s) => s.categories))];
-  const found = await tx.select({ id: templates.id, name: templates.name, createdAt: templates.createdAt, updatedAt: templates.updatedAt }).from(templates).where(inArray(templates.name, seeds.map((s) => s.name)));
+  const found = await tx.select({ id: templates.id, name: templates.name }).from(templates).where(inArray(templates.name, seeds.map((s) => s.name)));
   const cats = slugs.length > 0 ? await tx.select({ id: categories.id, slug: categories.slug }).from(categories).where(inArray(categories.slug, slugs)) : [];
   const catId = new Map(cats.map((c) => [c.slug, c.id]));
   const linked = new Set((await tx.select({ t: templateCategories.templateId }).from(templateCategories).where(inArray(templateCategories.templateId, found.map((f) => f.id)))).map((r) => r.t));
@@ -111,14 +111,14 @@ async function linkTemplates(tx: Tx, seeds: TemplateSeed[]): Promise<void> {
   if (links.length > 0) await tx.insert(templateCategories).values(links).onConflictDoNothing();
 }
 
-/** A first metrics row for each named template that has none yet (the template browser sorts by them). */
-export async function addFirstMetrics(tx: Tx, metrics: Map<string, { ctr: number; conversionRate: number; impressions: number }>, now: Date): Promise<void> {
+/** A first metrics row for each seeded template that has metrics and none recorded yet. */
+export async function addFirstMetrics(tx: Tx, seeds: TemplateSeed[], now: Date): Promise<void> {
+  const metrics = new Map(seeds.flatMap((s) => (s.metrics ? [[s.name, s.metrics] as const] : [])));
   if (metrics.size === 0) return;
-  const rows = await tx
-    .select({ id: templates.id, name: templates.name, has: sql<number>`(select count(*) from ${templateMetrics} m where m.template_id = ${templates.id})`.mapWith(Number) })
+  const fresh = await tx
+    .select({ id: templates.id, name: templates.name })
     .from(templates)
-    .where(and(inArray(templates.name, [...metrics.keys()])));
-  const fresh = rows.filter((r) => r.has === 0);
+    .where(and(inArray(templates.name, [...metrics.keys()]), sql`not exists (select 1 from ${templateMetrics} m where m.template_id = ${templates.id})`));
   if (fresh.length === 0) return;
   await tx.insert(templateMetrics).values(
     fresh.map((r) => {

@@ -8,7 +8,7 @@
  * A layout places the product (`image_box`), `headline`, `body`, call to action (`cta`) and `logo`
  * as fractions of the canvas, with the template's colours and fonts; the renderers read it.
  */
-import type { CategorySeed, Catalogue, TemplateSeed } from './types.ts';
+import { plan, type CategorySeed, type Catalogue, type TemplateSeed } from './types.ts';
 
 type Box = { x: number; y: number; w: number; h: number };
 interface Arrangement {
@@ -97,12 +97,11 @@ function template(idea: TemplateIdea): TemplateSeed {
     isFeatured: idea.isFeatured ?? false,
     layout: { ...boxes, align, colors: idea.colors, fonts: { headline: idea.font, body: idea.font } },
     categories: idea.categories,
+    metrics: idea.metrics,
   };
 }
 
 export const adTemplates: TemplateSeed[] = ideas.map(template);
-/** The metrics each template is first listed with, by template name. */
-export const adTemplateMetrics = new Map(ideas.map((i) => [i.name, i.metrics]));
 
 export const adCreativesCatalogue: Catalogue = {
   packages: [
@@ -110,57 +109,44 @@ export const adCreativesCatalogue: Catalogue = {
     { name: '100 ad credits', description: 'A hundred creatives for a campaign', credits: 100, amountMinor: 2000, currency: 'USD', isFeatured: true, sortOrder: 2 },
   ],
   plans: [
-    {
+    plan({
       name: 'free',
       displayName: 'Free',
       description: 'Watermarked creatives; files kept 30 days',
-      audience: 'user',
       amountMinor: 0,
       currency: 'USD',
-      billingPeriod: 'none',
-      creditsPerPeriod: 0,
-      conversionLimit: null,
-      galleryLimit: null,
       hasWatermark: true,
       retentionDays: 30,
       uploadRetentionDays: 30,
       features: ['5 free credits', 'watermarked results', 'files kept 30 days'],
       sortOrder: 1,
-    },
-    {
+    }),
+    plan({
       name: 'pro',
       displayName: 'Pro',
       description: '100 creatives a month without watermark',
-      audience: 'user',
       amountMinor: 1900,
       currency: 'USD',
-      billingPeriod: 'month',
       creditsPerPeriod: 100,
-      conversionLimit: null,
-      galleryLimit: null,
       hasWatermark: false,
       retentionDays: null,
       uploadRetentionDays: 365,
       features: ['100 credits a month', 'no watermark', 'every template'],
       sortOrder: 2,
-    },
-    {
+    }),
+    plan({
       name: 'business',
       displayName: 'Business',
       description: '400 creatives a month for teams',
-      audience: 'user',
       amountMinor: 4900,
       currency: 'USD',
-      billingPeriod: 'month',
       creditsPerPeriod: 400,
-      conversionLimit: null,
-      galleryLimit: null,
       hasWatermark: false,
       retentionDays: null,
       uploadRetentionDays: 365,
       features: ['400 credits a month', 'no watermark', 'every template', 'priority queue'],
       sortOrder: 3,
-    },
+    }),
   ],
   styles: [],
   categories: adCategories,

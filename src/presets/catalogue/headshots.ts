@@ -3,7 +3,7 @@
  * packs), a subject's preparation costs five credits (models.trainingCreditsUsed) and each headshot
  * one; backgrounds and styles to pick per batch.
  */
-import type { Catalogue } from './types.ts';
+import { plan, type Catalogue } from './types.ts';
 
 export const headshotsCatalogue: Catalogue = {
   packages: [
@@ -12,23 +12,18 @@ export const headshotsCatalogue: Catalogue = {
     { name: 'Premium', description: 'Two subjects and 150 headshots', credits: 160, amountMinor: 2900, currency: 'USD', sortOrder: 3 },
   ],
   plans: [
-    {
+    plan({
       name: 'free',
       displayName: 'Free',
       description: 'Buy a credit pack to prepare a subject and make headshots',
-      audience: 'user',
       amountMinor: 0,
       currency: 'USD',
-      billingPeriod: 'none',
-      creditsPerPeriod: 0,
-      conversionLimit: null,
-      galleryLimit: null,
       hasWatermark: false,
       retentionDays: null,
       uploadRetentionDays: 30,
       features: ['credit packs and gift cards', 'training photos kept 30 days'],
       sortOrder: 1,
-    },
+    }),
   ],
   styles: [
     { key: 'studio_grey', name: 'Studio grey', kind: 'background', studio: 'headshots', prompt: 'a plain mid-grey studio backdrop', sortOrder: 1 },

@@ -8,10 +8,14 @@ import { styleStudioCatalogue } from './style-studio.ts';
 import type { Catalogue } from './types.ts';
 
 export type { Catalogue } from './types.ts';
-export { adTemplateMetrics } from './ad-creatives.ts';
+
+/** The rows in order, each key's first one only. */
+function first<T>(rows: T[], key: (row: T) => string): T[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(key(r)) && Boolean(seen.add(key(r))));
+}
 
 function union(parts: Catalogue[]): Catalogue {
-  const first = <T>(rows: T[], key: (row: T) => string) => [...new Map(rows.reverse().map((r) => [key(r), r])).values()].reverse();
   return {
     packages: first(parts.flatMap((p) => p.packages), (r) => r.name),
     plans: first(parts.flatMap((p) => p.plans), (r) => r.name),

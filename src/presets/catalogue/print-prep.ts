@@ -4,7 +4,7 @@
  * monthly credits, and pay-as-you-go packs. Upscale, background removal and vectorising cost a
  * credit each; a chained operation is a new generation, so each step is paid once.
  */
-import type { Catalogue } from './types.ts';
+import { plan, type Catalogue } from './types.ts';
 
 export const printPrepCatalogue: Catalogue = {
   packages: [
@@ -13,57 +13,44 @@ export const printPrepCatalogue: Catalogue = {
     { name: '50 credits', description: 'Pay as you go: fifty operations', credits: 50, amountMinor: 2999, currency: 'USD', sortOrder: 3, creditsValidDays: 365 },
   ],
   plans: [
-    {
+    plan({
       name: 'free',
       displayName: 'Free',
       description: 'Two credits to try the editor; files are kept 7 days',
-      audience: 'user',
       amountMinor: 0,
       currency: 'USD',
-      billingPeriod: 'none',
-      creditsPerPeriod: 0,
-      conversionLimit: null,
-      galleryLimit: null,
       hasWatermark: false,
       retentionDays: 7,
       uploadRetentionDays: 7,
       features: ['2 free credits', 'files kept 7 days'],
       sortOrder: 1,
-    },
-    {
+    }),
+    plan({
       name: 'basic',
       displayName: 'Basic',
       description: '20 credits a month; files kept 90 days',
-      audience: 'user',
       amountMinor: 999,
       currency: 'USD',
-      billingPeriod: 'month',
       creditsPerPeriod: 20,
-      conversionLimit: null,
-      galleryLimit: null,
       hasWatermark: false,
       retentionDays: 90,
       uploadRetentionDays: 90,
       features: ['20 credits a month', 'files kept 90 days', 'zip downloads'],
       sortOrder: 2,
-    },
-    {
+    }),
+    plan({
       name: 'starter',
       displayName: 'Starter',
       description: '60 credits a month; files kept until deleted',
-      audience: 'user',
       amountMinor: 2499,
       currency: 'USD',
-      billingPeriod: 'month',
       creditsPerPeriod: 60,
-      conversionLimit: null,
-      galleryLimit: null,
       hasWatermark: false,
       retentionDays: null,
       uploadRetentionDays: null,
       features: ['60 credits a month', 'files kept until deleted', 'zip downloads', 'priority queue'],
       sortOrder: 3,
-    },
+    }),
   ],
   styles: [],
   categories: [],

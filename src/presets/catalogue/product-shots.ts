@@ -2,7 +2,7 @@
  * Seed 000, the product-photo studio: credit packs in dollars, no subscription (the seed meters
  * credits only), scenes for lifestyle and room shots, one credit an output.
  */
-import type { Catalogue } from './types.ts';
+import { plan, type Catalogue } from './types.ts';
 
 export const productShotsCatalogue: Catalogue = {
   packages: [
@@ -11,23 +11,18 @@ export const productShotsCatalogue: Catalogue = {
     { name: 'Premium', description: '150 credits for teams and large catalogues', credits: 150, amountMinor: 4999, currency: 'USD', sortOrder: 3 },
   ],
   plans: [
-    {
+    plan({
       name: 'free',
       displayName: 'Free',
       description: 'Pay as you go with credit packs',
-      audience: 'user',
       amountMinor: 0,
       currency: 'USD',
-      billingPeriod: 'none',
-      creditsPerPeriod: 0,
-      conversionLimit: null,
-      galleryLimit: null,
       hasWatermark: false,
       retentionDays: null,
       uploadRetentionDays: 365,
       features: ['credit packs', 'model shots, lifestyle and room scenes', 'full-resolution downloads'],
       sortOrder: 1,
-    },
+    }),
   ],
   styles: [
     { key: 'white_studio', name: 'White studio', kind: 'scene', studio: 'product-shots', prompt: 'the product on a seamless white studio sweep', sortOrder: 1 },

@@ -5,7 +5,7 @@
  * the free plan are the seed's free quota (no credits); a paid plan's conversions spend its credits.
  * ISO 4217 gives the rial two minor digits, so 50,000 rials is 5,000,000 minor units.
  */
-import type { Catalogue } from './types.ts';
+import { plan, type Catalogue } from './types.ts';
 
 const styles: [string, string, string][] = [
   ['sketch', 'Sketch', 'a loose graphite sketch with visible strokes'],
@@ -21,15 +21,12 @@ const styles: [string, string, string][] = [
 export const styleStudioCatalogue: Catalogue = {
   packages: [],
   plans: [
-    {
+    plan({
       name: 'free',
       displayName: 'Free',
       description: '2 conversions and 5 images',
-      audience: 'user',
       amountMinor: 0,
       currency: 'IRR',
-      billingPeriod: 'none',
-      creditsPerPeriod: 0,
       conversionLimit: 2,
       galleryLimit: 5,
       hasWatermark: true,
@@ -37,15 +34,13 @@ export const styleStudioCatalogue: Catalogue = {
       uploadRetentionDays: 30,
       features: ['2 conversions', '5 gallery images', 'watermarked results'],
       sortOrder: 1,
-    },
-    {
+    }),
+    plan({
       name: 'basic',
       displayName: 'Basic',
       description: '20 conversions and 50 images a month',
-      audience: 'user',
       amountMinor: 5_000_000,
       currency: 'IRR',
-      billingPeriod: 'month',
       creditsPerPeriod: 20,
       conversionLimit: 20,
       galleryLimit: 50,
@@ -54,15 +49,13 @@ export const styleStudioCatalogue: Catalogue = {
       uploadRetentionDays: 365,
       features: ['20 conversions a month', '50 gallery images', 'no watermark'],
       sortOrder: 2,
-    },
-    {
+    }),
+    plan({
       name: 'advanced',
       displayName: 'Advanced',
       description: '100 conversions and 200 images a month',
-      audience: 'user',
       amountMinor: 15_000_000,
       currency: 'IRR',
-      billingPeriod: 'month',
       creditsPerPeriod: 100,
       conversionLimit: 100,
       galleryLimit: 200,
@@ -71,41 +64,35 @@ export const styleStudioCatalogue: Catalogue = {
       uploadRetentionDays: 365,
       features: ['100 conversions a month', '200 gallery images', 'no watermark', 'priority queue'],
       sortOrder: 3,
-    },
-    {
+    }),
+    plan({
       name: 'vendor_free',
       displayName: 'Vendor Free',
       description: '10 gallery images',
       audience: 'vendor',
       amountMinor: 0,
       currency: 'IRR',
-      billingPeriod: 'none',
-      creditsPerPeriod: 0,
-      conversionLimit: null,
       galleryLimit: 10,
       hasWatermark: true,
       retentionDays: 30,
       uploadRetentionDays: 30,
       features: ['10 gallery images', 'public vendor page'],
       sortOrder: 1,
-    },
-    {
+    }),
+    plan({
       name: 'vendor_pro',
       displayName: 'Vendor Pro',
       description: '500 gallery images a month',
       audience: 'vendor',
       amountMinor: 10_000_000,
       currency: 'IRR',
-      billingPeriod: 'month',
-      creditsPerPeriod: 0,
-      conversionLimit: null,
       galleryLimit: 500,
       hasWatermark: false,
       retentionDays: null,
       uploadRetentionDays: 365,
       features: ['500 gallery images', 'public vendor page', 'no watermark'],
       sortOrder: 2,
-    },
+    }),
   ],
   styles: styles.map(([key, name, prompt], i) => ({ key, name, kind: 'style', studio: 'style-studio', prompt, sortOrder: i + 1 })),
   categories: [],

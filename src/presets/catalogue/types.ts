@@ -18,6 +18,8 @@ export type CategorySeed = Seed<typeof categories.$inferInsert, 'slug' | 'name' 
 export type TemplateSeed = Seed<typeof templates.$inferInsert, 'name' | 'width' | 'height' | 'layout'> & {
   /** Slugs of the categories the template is listed under. */
   categories: string[];
+  /** The reference performance the template is first listed with (the template browser sorts by it). */
+  metrics?: { ctr: number; conversionRate: number; impressions: number };
 };
 export type PriceSeed = Seed<typeof generationPrices.$inferInsert, 'type' | 'creditsPerOutput'>;
 
@@ -28,6 +30,17 @@ export interface Catalogue {
   categories: CategorySeed[];
   templates: TemplateSeed[];
   prices: PriceSeed[];
+}
+
+/**
+ * A user plan as the seeds describe them: without a price it is the free plan of its audience
+ * (no period, no credits), with one it renews monthly; limits are off unless given.
+ */
+export function plan(
+  p: Pick<PlanSeed, 'name' | 'displayName' | 'description' | 'currency' | 'amountMinor' | 'hasWatermark' | 'retentionDays' | 'uploadRetentionDays' | 'features' | 'sortOrder'> &
+    Partial<PlanSeed>,
+): PlanSeed {
+  return { audience: 'user', billingPeriod: p.amountMinor === 0 ? 'none' : 'month', creditsPerPeriod: 0, conversionLimit: null, galleryLimit: null, ...p };
 }
 
 export const emptyCatalogue: Catalogue = { packages: [], plans: [], styles: [], categories: [], templates: [], prices: [] };
