@@ -7,14 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
-import { signUp } from '../helpers/accounts.ts';
+import { signUp, signUpAdmin } from '../helpers/accounts.ts';
 
 let t: TestApp;
 let admin: string;
 beforeAll(async () => {
   t = await createTestApp();
-  const a = await signUp(t.app);
-  await sqlRows(t, `update users set role = 'admin' where id = '${a.user.id}'`);
+  const a = await signUpAdmin(t);
   admin = a.access_token;
 });
 afterAll(async () => t?.close());

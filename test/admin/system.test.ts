@@ -5,15 +5,14 @@
  * promoted with SQL; one user's books are unbalanced by SQL to see the report catch it (and put back).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signUp } from '../helpers/accounts.ts';
+import { signUp, signUpAdmin } from '../helpers/accounts.ts';
 import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof signUp>>;
 beforeAll(async () => {
   t = await createTestApp({ env: { ATELIER_PAYMENTS_MANUAL: 'on' } });
-  admin = await signUp(t.app);
-  await sqlRows(t, `update users set role = 'admin' where id = '${admin.user.id}'`);
+ admin = await signUpAdmin(t);
 });
 afterAll(async () => t?.close());
 

@@ -10,7 +10,7 @@
  * SQL (their counts and feed rows are what is tested, not the engine).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRows, signUp, uniqueEmail } from '../helpers/accounts.ts';
+import { countRows, signUp, signUpAdmin, uniqueEmail } from '../helpers/accounts.ts';
 import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 import { makeImage, upload } from '../helpers/media.ts';
 
@@ -19,8 +19,7 @@ let t: TestApp;
 let admin: Account;
 beforeAll(async () => {
   t = await createTestApp({ env: { ATELIER_PAYMENTS_MANUAL: 'on' } });
-  admin = await signUp(t.app);
-  await sqlRows(t, `update users set role = 'admin' where id = '${admin.user.id}'`);
+ admin = await signUpAdmin(t);
 });
 afterAll(async () => t?.close());
 

@@ -5,15 +5,14 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkCreditInvariants } from '../../src/modules/billing/index.ts';
-import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
-import { countRows, signUp } from '../helpers/accounts.ts';
+import { call, createTestApp, type TestApp } from '../helpers/app.ts';
+import { countRows, signUp, signUpAdmin } from '../helpers/accounts.ts';
 
 let t: TestApp;
 let admin: Awaited<ReturnType<typeof signUp>>;
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await signUp(t.app);
-  await sqlRows(t, `update users set role = 'admin' where id = '${admin.user.id}'`);
+ admin = await signUpAdmin(t);
 });
 afterEach(async () => {
   expect(await checkCreditInvariants(t.database.db)).toEqual([]);

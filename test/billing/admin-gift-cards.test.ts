@@ -8,7 +8,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkCreditInvariants } from '../../src/modules/billing/index.ts';
-import { countRows, signUp, uniqueEmail } from '../helpers/accounts.ts';
+import { countRows, signUp, signUpAdmin, uniqueEmail } from '../helpers/accounts.ts';
 import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 
 const DAY = 86_400_000;
@@ -16,8 +16,7 @@ let t: TestApp;
 let admin: Awaited<ReturnType<typeof signUp>>;
 beforeAll(async () => {
   t = await createTestApp({ env: { ATELIER_PAYMENTS_MANUAL: 'on' } });
-  admin = await signUp(t.app);
-  await sqlRows(t, `update users set role = 'admin' where id = '${admin.user.id}'`);
+ admin = await signUpAdmin(t);
 });
 afterEach(async () => {
   expect(await checkCreditInvariants(t.database.db)).toEqual([]);

@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkCreditInvariants } from '../../src/modules/billing/index.ts';
 import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
-import { countRows, signUp } from '../helpers/accounts.ts';
+import { countRows, signUp, signUpAdmin } from '../helpers/accounts.ts';
 
 let t: TestApp;
 let packages: Record<string, { id: string; credits: number; amount_minor: number }>;
@@ -96,8 +96,7 @@ describe('POST /billing/manual/{payment_id}/complete', () => {
   it('hides another user’s payment (404 to complete and to read); an admin may complete it', async () => {
     const owner = await signUp(t.app);
     const stranger = await signUp(t.app);
-    const admin = await signUp(t.app);
-    await sqlRows(t, `update users set role = 'admin' where id = '${admin.user.id}'`);
+    const admin = await signUpAdmin(t);
     const { data } = await checkout(owner.access_token, { package_id: packages.Starter!.id, provider: 'manual' });
     const id = data.payment.id;
     expect((await call(t.app, 'POST', `/api/v1/billing/manual/${id}/complete`, { token: stranger.access_token })).statusCode).toBe(404);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
-import { countRows, signUp } from '../helpers/accounts.ts';
+import { countRows, signUp, signUpAdmin } from '../helpers/accounts.ts';
 import { startStripeStandIn, stripeEnv, type StripeStandIn } from '../helpers/stripe-stand-in.ts';
 
 let stripe: StripeStandIn;
@@ -90,8 +90,7 @@ describe('POST /billing/checkout with provider stripe', () => {
   });
 
   it('a coupon discount becomes a one-off Stripe coupon on the session', async () => {
-    const admin = await signUp(t.app);
-    await sqlRows(t, `update users set role = 'admin' where id = '${admin.user.id}'`);
+    const admin = await signUpAdmin(t);
     const made = await call(t.app, 'POST', '/api/v1/admin/coupons', { token: admin.access_token, body: { code: 'STRIPE5', type: 'fixed_amount', value: 500, currency: 'USD' } });
     expect(made.statusCode, made.body).toBe(201);
     const u = await signUp(t.app);

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, sqlRows } from '../helpers/app.ts';
-import { signUp } from '../helpers/accounts.ts';
+import { signUp, signUpAdmin } from '../helpers/accounts.ts';
 import { createGenerationTestApp, type GenerationTestApp } from '../helpers/generation.ts';
 import { createStandInProvider } from '../helpers/stand-in-provider.ts';
 
@@ -18,8 +18,7 @@ let user: string;
 const standIn = createStandInProvider();
 beforeAll(async () => {
   t = await createGenerationTestApp({ generation: { providers: [standIn.provider] } });
-  const a = await signUp(t.app);
-  await sqlRows(t, `update users set role = 'admin' where id = '${a.user.id}'`);
+  const a = await signUpAdmin(t);
   admin = a.access_token;
   user = (await signUp(t.app)).access_token;
   await t.startWorkers();

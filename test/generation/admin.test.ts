@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call, sqlRows } from '../helpers/app.ts';
-import { signUp } from '../helpers/accounts.ts';
+import { signUpAdmin } from '../helpers/accounts.ts';
 import { createGenerationTestApp, final, type GenerationTestApp } from '../helpers/generation.ts';
 import { createStandInProvider } from '../helpers/stand-in-provider.ts';
 
@@ -16,8 +16,7 @@ let admin: string;
 const standIn = createStandInProvider();
 beforeAll(async () => {
   t = await createGenerationTestApp({ env: { ATELIER_GENERATION_RETRIES: '0' }, generation: { providers: [standIn.provider] } });
-  const a = await signUp(t.app);
-  await sqlRows(t, `update users set role = 'admin' where id = '${a.user.id}'`);
+  const a = await signUpAdmin(t);
   admin = a.access_token;
   await t.startWorkers();
 });

@@ -10,8 +10,8 @@
  */
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { call, sqlRows } from '../helpers/app.ts';
-import { countRows, signUp } from '../helpers/accounts.ts';
+import { call } from '../helpers/app.ts';
+import { countRows, signUp, signUpAdmin } from '../helpers/accounts.ts';
 import { createGenerationTestApp, final, type GenerationTestApp } from '../helpers/generation.ts';
 import { getBytes, upload } from '../helpers/media.ts';
 
@@ -19,8 +19,7 @@ let g: GenerationTestApp;
 let admin: string;
 beforeAll(async () => {
   g = await createGenerationTestApp({ generation: {} });
-  const a = await signUp(g.app);
-  await sqlRows(g, `update users set role = 'admin' where id = '${a.user.id}'`);
+  const a = await signUpAdmin(g);
   admin = a.access_token;
   await g.startWorkers();
 });

@@ -10,8 +10,8 @@
  * OpenAI's /v1/images/generations in their documented shapes (test/helpers/provider-stand-in.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, sqlRows } from '../helpers/app.ts';
-import { signUp } from '../helpers/accounts.ts';
+import { call } from '../helpers/app.ts';
+import { signUpAdmin } from '../helpers/accounts.ts';
 import { createGenerationTestApp, type GenerationTestApp } from '../helpers/generation.ts';
 import { pngBytes, sendJson, startStandIn, type StandIn } from '../helpers/provider-stand-in.ts';
 
@@ -27,8 +27,7 @@ beforeAll(async () => {
     env: { ATELIER_PROVIDERS: 'gemini,openai', GEMINI_API_KEY: 'gemini-test-key', GEMINI_API_BASE: api.base, OPENAI_API_KEY: 'sk-test-key', OPENAI_API_BASE: api.base },
     generation: {},
   });
-  const a = await signUp(t.app);
-  await sqlRows(t, `update users set role = 'admin' where id = '${a.user.id}'`);
+  const a = await signUpAdmin(t);
   admin = a.access_token;
   api.handle((req, res) => {
     if (req.path.startsWith('/v1/images/')) return sendJson(res, 200, { created: 1, data: [{ b64_json: png.toString('base64') }] });

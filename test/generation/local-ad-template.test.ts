@@ -7,8 +7,8 @@
  */
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { call, sqlRows } from '../helpers/app.ts';
-import { signUp } from '../helpers/accounts.ts';
+import { call } from '../helpers/app.ts';
+import { signUpAdmin } from '../helpers/accounts.ts';
 import { createGenerationTestApp, type GenerationTestApp } from '../helpers/generation.ts';
 import { upload } from '../helpers/media.ts';
 
@@ -16,8 +16,7 @@ let g: GenerationTestApp;
 let admin: string;
 beforeAll(async () => {
   g = await createGenerationTestApp({ generation: {} });
-  const a = await signUp(g.app);
-  await sqlRows(g, `update users set role = 'admin' where id = '${a.user.id}'`);
+  const a = await signUpAdmin(g);
   admin = a.access_token;
   await g.startWorkers();
 });

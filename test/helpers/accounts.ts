@@ -37,6 +37,13 @@ export async function signUp(app: FastifyInstance, body: Record<string, unknown>
   };
 }
 
+/** A signed-up user made an administrator (the role is read on every request, so its token is an admin's). */
+export async function signUpAdmin(t: { app: FastifyInstance; database: Database }, body: Record<string, unknown> = {}) {
+  const admin = await signUp(t.app, body);
+  await sqlRows(t, `update users set role = 'admin' where id = '${admin.user.id}'`);
+  return admin;
+}
+
 /** The newest code the outbox holds for a destination. */
 export async function latestCode(app: FastifyInstance, to: string): Promise<string> {
   const res = await call(app, 'GET', `/api/v1/dev/outbox?to=${encodeURIComponent(to)}`);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlanLimits } from '../../src/modules/billing/index.ts';
 import { sweepExpiredAssets } from '../../src/modules/media/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { countRows, signUp } from '../helpers/accounts.ts';
+import { countRows, signUp, signUpAdmin } from '../helpers/accounts.ts';
 import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 import { buyPlan, planIds } from '../helpers/billing.ts';
 import { makeImage, upload } from '../helpers/media.ts';
@@ -69,8 +69,7 @@ describe('retention by plan', () => {
   });
 
   it('follows a plan changed by an admin', async () => {
-    const admin = await signUp(t.app);
-    await sqlRows(t, `update users set role = 'admin' where id = '${admin.user.id}'`);
+    const admin = await signUpAdmin(t);
     const u = await signUp(t.app);
     await buyPlan(t.app, u.access_token, plans.advanced!);
     const patched = await call(t.app, 'PATCH', `/api/v1/admin/plans/${plans.advanced}`, { token: admin.access_token, body: { upload_retention_days: 90 } });

@@ -8,19 +8,10 @@
  * app's mailer) even where the configuration names SMTP, which is what decides the route's access.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, unsafeSettings } from '../../src/config.ts';
+import { loadConfig, unsafeSettings } from '../../src/config.ts';
+import { problemsOf } from '../helpers/config.ts';
 import { signUp } from '../helpers/accounts.ts';
 import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
-}
 
 describe('config: the dev outbox beside a real transport', () => {
   it.each([

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { applyPreset, recordedPreset } from '../../src/presets/apply.ts';
 import { catalogueOf } from '../../src/presets/catalogue/index.ts';
 import { presetNames } from '../../src/presets/presets.ts';
-import { signUp } from '../helpers/accounts.ts';
+import { signUpAdmin } from '../helpers/accounts.ts';
 import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp | undefined;
@@ -55,8 +55,7 @@ describe('applying a preset', () => {
   it('once someone has signed up, only adds what is absent and keeps an admin’s edit', async () => {
     t = await createTestApp();
     await applyPreset(t.database.db, clock, 'ad-creatives');
-    const admin = await signUp(t.app);
-    await sqlRows(t, `update users set role = 'admin' where id = '${admin.user.id}'`);
+    const admin = await signUpAdmin(t);
     const token = (await call(t.app, 'POST', '/api/v1/auth/login', { body: { email: admin.email, password: admin.password } })).data.access_token;
 
     const pro = (await call(t.app, 'GET', '/api/v1/billing/plans')).data.data.find((p: any) => p.name === 'pro');
