@@ -43,8 +43,7 @@ export async function buildProviderContext(catalog: CatalogLookup, g: ContextSou
     if (template) context.template = template;
   }
   if (g.style) {
-    const style = catalog.style ? await catalog.style(g.style) : undefined;
-    context.style = style ? { key: g.style, name: style.name, kind: style.kind, prompt: style.prompt, params: style.params } : { key: g.style };
+    context.style = (catalog.style ? await catalog.style(g.style) : undefined) ?? { key: g.style };
   }
   if (typeof g.params.reference_asset_id === 'string') context.referenceAssetId = g.params.reference_asset_id;
   return { context, subjectImageAssetIds };
