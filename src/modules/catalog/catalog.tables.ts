@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.ts';
 import { assets } from '../media/media.tables.ts';
+import type { TemplateLayout } from './engine-contract.ts';
 
 const ts = () => timestamp({ withTimezone: true, precision: 3 });
 
@@ -65,7 +66,7 @@ export const templates = pgTable(
     style: text(),
     campaignType: text(),
     /** Headline/body/cta slots, colours and the image box, read by the ad renderers. */
-    layout: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    layout: jsonb().$type<TemplateLayout>().notNull().default({}),
     previewAssetId: uuid().references(() => assets.id, { onDelete: 'set null' }),
     previewUrl: text(),
     isFeatured: boolean().notNull().default(false),

@@ -10,7 +10,7 @@ import { ProviderError, type ProviderInput, type ProviderOutput } from '../provi
 import { checkAbort } from './common.ts';
 import type { FaceFinder } from './faces.ts';
 import { backdropNames } from './headshot.ts';
-import { composePortrait, grades, variantOf, type CutOut, type PortraitVariant } from './headshot-portrait.ts';
+import { composePortrait, gradeOf, grades, variantOf, type CutOut, type PortraitVariant } from './headshot-portrait.ts';
 import type { THeadshotParams } from './local.params.ts';
 import type { FaceGeometry } from './portrait-frame.ts';
 import { descriptorDistance, faceLimits, refusalOf } from './subject-prep.ts';
@@ -70,9 +70,9 @@ export async function localHeadshots(input: ProviderInput, p: THeadshotParams, s
   // Styles name a backdrop or a grade here; anything else is reported, not guessed at.
   const known = new Set(backdropNames());
   const styleBackdrops = (p.styles ?? []).filter((s) => known.has(s));
-  const styleGrades = (p.styles ?? []).filter((s) => grades[s]);
+  const styleGrades = (p.styles ?? []).flatMap((s) => gradeOf(s) ?? []);
   for (const s of p.styles ?? []) {
-    if (!known.has(s) && !grades[s]) ignored.push({ param: 'styles', value: s, reason: `the local provider has no style ${s}: its backdrops are ${backdropNames().join(', ')} and its grades ${Object.keys(grades).join(', ')}` });
+    if (!known.has(s) && !gradeOf(s)) ignored.push({ param: 'styles', value: s, reason: `the local provider has no style ${s}: its backdrops are ${backdropNames().join(', ')} and its grades ${Object.keys(grades).join(', ')}` });
   }
   const backdrops = p.backgrounds?.length ? p.backgrounds : p.background ? [p.background] : styleBackdrops.length ? styleBackdrops : defaultBackdrops;
   const outputs: ProviderOutput[] = [];

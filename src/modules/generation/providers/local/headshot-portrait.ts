@@ -40,7 +40,18 @@ const gradesFor: Record<string, string[]> = {
   outdoor: ['warm', 'bright', 'neutral'],
   brick_wall: ['warm', 'contrast', 'matte'],
   gradient: ['neutral', 'warm', 'cool', 'matte'],
+  bookshelf: ['warm', 'matte', 'contrast'],
 };
+
+/** Headshot styles of the catalog (the headshots preset) by the grade that renders them here. */
+const gradeAliases: Record<string, string> = { corporate: 'neutral', professional: 'neutral', casual: 'warm', natural: 'warm', creative: 'contrast', editorial: 'contrast' };
+
+/** The grade a style names, directly or as one of the catalog's headshot styles; undefined when none. */
+export function gradeOf(style: string): string | undefined {
+  const key = style.trim().toLowerCase();
+  const name = grades[key] ? key : gradeAliases[key];
+  return name && grades[name] ? name : undefined;
+}
 
 const backdropKey = (name: string): string => name.trim().toLowerCase().replace(/[\s-]+/g, '_');
 

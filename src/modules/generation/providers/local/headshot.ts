@@ -27,6 +27,8 @@ export const studioBackdrops: Record<string, Studio> = {
   outdoor: { centre: '#b7d3a0', edge: '#4f6f3a', scenery: 'foliage' },
   brick_wall: { centre: '#a4644a', edge: '#5a3325', scenery: 'bricks' },
   gradient: { centre: '#e4ebf3', edge: '#5f7391' },
+  // Warm wood with out-of-focus rows behind the subject: the catalog's `bookshelf` background.
+  bookshelf: { centre: '#a07a56', edge: '#3e2b1d', scenery: 'bricks' },
 };
 
 export function backdropNames(): string[] {

@@ -36,8 +36,25 @@ export const scenes: Record<string, ScenePalette> = {
   luxury: { wallTop: c('#2b2a30'), wallBottom: c('#1d1c22'), floorFar: c('#d9d4cc'), floorNear: c('#bfb8ad'), wallTexture: 'none', floorTexture: 'marble', gloss: 0.7 },
 };
 
+/** The catalog's scene keys (the product-shots preset) by the tuned scene that renders them. */
+const sceneAliases: Record<string, string> = {
+  white_studio: 'studio',
+  marble_counter: 'kitchen',
+  outdoor_nature: 'garden',
+  lifestyle_living_room: 'modern_living_room',
+  living_room: 'modern_living_room',
+  modern_bedroom: 'bedroom',
+  concrete_loft: 'industrial_loft',
+};
+
+/** The tuned palette a scene name means, directly or as one of the catalog's scenes; undefined when none. */
+export function knownScene(name: string): ScenePalette | undefined {
+  const key = name.toLowerCase().replace(/[\s-]+/g, '_');
+  return scenes[name] ?? scenes[key] ?? scenes[sceneAliases[key] ?? ''];
+}
+
 export function sceneFor(name: string): ScenePalette {
-  const known = scenes[name] ?? scenes[name.toLowerCase().replace(/[\s-]+/g, '_')];
+  const known = knownScene(name);
   if (known) return known;
   const d = createHash('sha256').update(name).digest();
   const hue = (d[0]! / 255) * 360;
