@@ -92,7 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
-  await opsRoutes(app, { database: deps.database, queue: deps.queue, metrics, storage: deps.storage });
+  await opsRoutes(app, { database: deps.database, queue: deps.queue, metrics, storage: deps.storage, config: deps.config });
 
   if (serveWeb) await registerWebApp(app, { root: webRoot });
 

@@ -53,6 +53,10 @@ const ZEnv = z.object({
   ATELIER_DEV_OUTBOX: onOff.optional(),
   /** Outgoing webhooks to private, local and reserved addresses: off unless set to on (decision 050). */
   ATELIER_WEBHOOKS_ALLOW_PRIVATE: onOff.optional(),
+  /** GET /metrics answers only with `Authorization: Bearer <this>` (Prometheus' `authorization` setting). */
+  ATELIER_METRICS_TOKEN: z.string().min(16).optional(),
+  /** GET /metrics without a token: on by default outside production, off in production (decision 090). */
+  ATELIER_METRICS_PUBLIC: onOff.optional(),
   ATELIER_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
   ATELIER_REFRESH_TOKEN_TTL: z.coerce.number().int().min(3600).default(30 * 86_400),
   ATELIER_RATE_LIMIT: onOff.default('on'),
@@ -152,6 +156,11 @@ export interface Config {
   isProduction: boolean;
   /** What user-given webhook URLs may reach (src/platform/http/outbound-url.ts). */
   webhooks: { allowPrivate: boolean };
+  /**
+   * Who may read GET /metrics (request counts per route, queue and pool figures): anyone, only a
+   * scraper with the token, or no one (404). Off by default in production.
+   */
+  metrics: { access: 'public' } | { access: 'token'; token: string } | { access: 'off' };
   port: number;
   host: string;
   logLevel: Env['LOG_LEVEL'];
@@ -344,6 +353,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       access: !isProduction && mailTransport === 'outbox' && smsTransport === 'outbox' ? 'anyone' : 'admin',
     },
     webhooks: { allowPrivate: e.ATELIER_WEBHOOKS_ALLOW_PRIVATE === 'on' },
+    metrics: e.ATELIER_METRICS_TOKEN
+      ? { access: 'token', token: e.ATELIER_METRICS_TOKEN }
+      : { access: (e.ATELIER_METRICS_PUBLIC ?? (isProduction ? 'off' : 'on')) === 'on' ? 'public' : 'off' },
     auth: { accessTokenTtlSec: e.ATELIER_ACCESS_TOKEN_TTL, refreshTokenTtlSec: e.ATELIER_REFRESH_TOKEN_TTL },
     rateLimit: e.ATELIER_RATE_LIMIT === 'on',
     bodyLimit: e.ATELIER_BODY_LIMIT,
@@ -417,6 +429,7 @@ export function unsafeSettings(c: Config): string[] {
     );
   }
   if (c.webhooks.allowPrivate) found.push('ATELIER_WEBHOOKS_ALLOW_PRIVATE is on: users can make the server post to private and local addresses');
+  if (c.metrics.access === 'public') found.push('GET /metrics is open to anyone: set ATELIER_METRICS_TOKEN (sent by the scraper as a bearer token) or ATELIER_METRICS_PUBLIC=off');
   if (!c.secret) found.push('ATELIER_SECRET is not set: a secret is generated into the data directory, which only a single node can share');
   if (!c.publicUrl?.startsWith('https:')) found.push('ATELIER_PUBLIC_URL is not an https URL: asset links and payment return addresses are built from the request host or localhost');
   if (!c.rateLimit) found.push('ATELIER_RATE_LIMIT is off: sign-in, code and reset requests are not limited');

@@ -1,5 +1,8 @@
 /** Liveness, readiness and metrics for orchestrators and Prometheus. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Config } from '../config.ts';
+import { safeEqual } from './crypto.ts';
+import { errors } from './http/errors.ts';
 import type { Database } from './db/database.ts';
 import type { Metrics } from './metrics.ts';
 import type { Queue } from './queue/queue.ts';
@@ -11,6 +14,16 @@ export interface OpsDeps {
   metrics: Metrics;
   /** Readiness checks it is reachable (and, on local disk, writable). */
   storage: Storage;
+  config: Pick<Config, 'metrics'>;
+}
+
+/** Throws unless the request may read /metrics; a closed endpoint is not there at all (decision 090). */
+function assertMetricsAccess(access: Config['metrics'], request: FastifyRequest): void {
+  if (access.access === 'public') return;
+  if (access.access === 'off') throw errors.notFound('Route');
+  const header = request.headers.authorization ?? '';
+  const given = header.startsWith('Bearer ') ? header.slice(7) : '';
+  if (!given || !safeEqual(given, access.token)) throw errors.unauthorized('GET /metrics needs the metrics token as a bearer token.');
 }
 
 async function check(fn: () => Promise<unknown>, timeoutMs = 2000): Promise<'ok' | string> {
@@ -47,7 +60,8 @@ export async function opsRoutes(app: FastifyInstance, deps: OpsDeps): Promise<vo
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks: summary });
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    assertMetricsAccess(deps.config.metrics, request);
     reply.type(deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });

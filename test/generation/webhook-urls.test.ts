@@ -60,6 +60,8 @@ describe('webhook delivery', () => {
     // Resolves instead of throwing: a throw would make pg-boss retry it.
     await handler.handle(job, { jobId: 'j1', retryCount: 0, retryLimit: 8, signal: new AbortController().signal, log: createLogger('silent') });
     const rows = await sqlRows<{ status: string; error: string; http_status: number | null }>(t, `select status, error, http_status from webhook_deliveries where message_id = 'msg_test_rebind'`);
-    expect(rows).toEqual([{ status: 'failed', error: expect.stringMatching(/non-public address \(10\.0\.0\.7\)/), http_status: null }]);
+    expect(rows).toEqual([{ status: 'failed', error: 'rebind.example.com resolves to a non-public address', http_status: null }]);
+    // The record is the user's to read (their export): it must not map internal names to addresses.
+    expect(rows[0]!.error).not.toContain('10.0.0.7');
   });
 });

@@ -120,6 +120,17 @@ describe('loadConfig', () => {
     expect(k.sms).toMatchObject({ transport: 'kavenegar', apiKey: 'key' });
   });
 
+  it('closes GET /metrics in production unless a token or ATELIER_METRICS_PUBLIC opens it (decision 090)', () => {
+    const prod = { NODE_ENV: 'production', ATELIER_SECRET: 's'.repeat(32) };
+    expect(loadConfig({}).metrics).toEqual({ access: 'public' });
+    expect(loadConfig(prod).metrics).toEqual({ access: 'off' });
+    expect(loadConfig({ ...prod, ATELIER_METRICS_PUBLIC: 'on' }).metrics).toEqual({ access: 'public' });
+    expect(loadConfig({ ...prod, ATELIER_METRICS_TOKEN: 't'.repeat(24) }).metrics).toEqual({ access: 'token', token: 't'.repeat(24) });
+    // A token wins over the switch: a scraper configured with one keeps working whatever else is set.
+    expect(loadConfig({ ATELIER_METRICS_PUBLIC: 'on', ATELIER_METRICS_TOKEN: 't'.repeat(24) }).metrics.access).toBe('token');
+    expect(problemsOf({ ATELIER_METRICS_TOKEN: 'short' }).join('\n')).toContain('ATELIER_METRICS_TOKEN');
+  });
+
   it('names a cross-variable problem together with a bad value', () => {
     const problems = problemsOf({ PORT: 'abc', NODE_ENV: 'production' });
     expect(problems.some((p) => p.startsWith('PORT:'))).toBe(true);

@@ -62,9 +62,10 @@ describe('unsafeSettings', () => {
         ATELIER_WEBHOOKS_ALLOW_PRIVATE: 'on',
         ATELIER_RATE_LIMIT: 'off',
         ATELIER_PAYMENTS_MANUAL: 'on',
+        ATELIER_METRICS_PUBLIC: 'on',
       }),
     ).join('\n');
-    for (const name of ['ATELIER_WEBHOOKS_ALLOW_PRIVATE', 'ATELIER_RATE_LIMIT', 'ATELIER_PAYMENTS_MANUAL']) expect(text).toContain(name);
+    for (const name of ['ATELIER_WEBHOOKS_ALLOW_PRIVATE', 'ATELIER_RATE_LIMIT', 'ATELIER_PAYMENTS_MANUAL', 'ATELIER_METRICS_TOKEN']) expect(text).toContain(name);
     expect(text).not.toContain('NODE_ENV');
   });
 

@@ -4,7 +4,7 @@
  * real prom-client registry, the OpenAPI document generated from the real routes' zod schemas, and
  * Swagger UI's files from the package. Stand-ins: to make /readyz fail, a dependency's ping() is
  * swapped for one that throws (with "internal" text in the error) or never answers, and the data
- * dir is replaced by a plain file.
+ * dir is replaced by a plain file; /metrics' access setting is swapped in the running app's config.
  */
 import fs from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,6 +115,30 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/^atelier_process_cpu_user_seconds_total \d/m);
     expect(text).toMatch(/^atelier_process_resident_memory_bytes \d/m);
     expect(text).toMatch(/^atelier_nodejs_heap_size_used_bytes \d/m);
+  });
+
+  it('is not there when closed, and needs the bearer token when one is set (decision 090)', async () => {
+    const open = t.config.metrics;
+    try {
+      t.config.metrics = { access: 'off' };
+      const closed = await call(t.app, 'GET', '/metrics');
+      expect(closed.statusCode).toBe(404);
+      expect(closed.data).toMatchObject({ code: 'not_found' });
+      expect(closed.body).not.toContain('atelier_');
+
+      const token = 'scrape-token-0123456789abcdef';
+      t.config.metrics = { access: 'token', token };
+      for (const authorization of [undefined, 'Bearer wrong-token-0123456789abcdef', `Basic ${token}`, token]) {
+        const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
+        expect(res.statusCode, String(authorization)).toBe(401);
+        expect(res.body).not.toContain('atelier_');
+      }
+      const ok = await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.body).toContain('# TYPE atelier_http_requests_total counter');
+    } finally {
+      t.config.metrics = open;
+    }
   });
 
   it('uses the route pattern, not the URL, for routes with parameters', async () => {

@@ -73,6 +73,7 @@ export function webhookHandler(deps: WebhookDeps): JobHandler<typeof webhookJob.
       let httpStatus: number | undefined;
       let error: string | undefined;
       let final = false;
+      let refusedAddress: string | undefined;
       try {
         httpStatus = await postOutbound(
           job.url,
@@ -95,6 +96,7 @@ export function webhookHandler(deps: WebhookDeps): JobHandler<typeof webhookJob.
         error = err instanceof Error ? err.message : String(err);
         // Retrying cannot make a refused address acceptable.
         final = err instanceof NonPublicAddressError;
+        if (err instanceof NonPublicAddressError) refusedAddress = err.address;
       }
       await insertDelivery(deps.db, {
         messageId: job.message_id,
@@ -109,7 +111,7 @@ export function webhookHandler(deps: WebhookDeps): JobHandler<typeof webhookJob.
         durationMs: Math.round(performance.now() - started),
         createdAt: deps.clock.now(),
       });
-      if (error && final) ctx.log.warn({ messageId: job.message_id }, `webhook refused: ${error}`);
+      if (error && final) ctx.log.warn({ messageId: job.message_id, address: refusedAddress }, `webhook refused: ${error}`);
       else if (error) throw new Error(`webhook ${job.message_id} to ${new URL(job.url).host}: ${error}`);
     },
   };

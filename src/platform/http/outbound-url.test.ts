@@ -89,7 +89,9 @@ describe('postOutbound', () => {
 
   it('refuses a name when any one of its addresses is private', async () => {
     const resolve = resolver({ 'mixed.example.com': ['93.184.216.34', '127.0.0.1'] });
-    await expect(postOutbound(`http://mixed.example.com:${port}/`, req(), strict, resolve)).rejects.toThrow(/non-public address \(127\.0\.0\.1\)/);
+    const refused = await postOutbound(`http://mixed.example.com:${port}/`, req(), strict, resolve).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(NonPublicAddressError);
+    expect(refused).toMatchObject({ message: 'mixed.example.com resolves to a non-public address', address: '127.0.0.1' });
   });
 
   it('refuses an IP literal without any lookup', async () => {

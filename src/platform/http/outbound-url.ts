@@ -109,8 +109,18 @@ export function outboundUrlProblem(raw: string, policy: OutboundPolicy): string 
   return null;
 }
 
+/**
+ * A refused destination. The message is safe to store where the user can read it (their delivery
+ * records and data export); the address a name resolved to is kept apart, for the server's log only,
+ * so a webhook URL cannot be used to map which internal names resolve where.
+ */
 export class NonPublicAddressError extends Error {
   readonly code = 'ENONPUBLIC';
+  readonly address: string | undefined;
+  constructor(message: string, address?: string) {
+    super(message);
+    this.address = address;
+  }
 }
 
 /**
@@ -123,7 +133,7 @@ export function guardedLookup(policy: OutboundPolicy, resolve: typeof dnsLookup 
       if (err) return callback(err, '', 0);
       const list = addresses as LookupAddress[];
       const bad = policy.allowPrivate ? undefined : list.find((a) => isNonPublicAddress(a.address));
-      if (bad) return callback(new NonPublicAddressError(`${hostname} resolves to a non-public address (${bad.address})`), '', 0);
+      if (bad) return callback(new NonPublicAddressError(`${hostname} resolves to a non-public address`, bad.address), '', 0);
       if (list.length === 0) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', 0);
       if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
       callback(null, list[0]!.address, list[0]!.family);
