@@ -1,6 +1,6 @@
 /**
- * Per-route rate limits on the real auth routes: headers, 429 problem with Retry-After, per-IP and
- * per-route counting, with the memory store and with Redis.
+ * Per-route rate limits on the real auth and code-redeeming routes: headers, 429 problem with
+ * Retry-After, per-IP (per /64 for IPv6) and per-route counting, with the memory store and with Redis.
  * Real: buildApp() with ATELIER_RATE_LIMIT=on on the test database, and the real Redis at
  * redis://127.0.0.1:6379 (or REDIS_TEST_URL) for the shared store; one test starts and kills a
  * redis-server of its own. Stand-ins: client addresses are
@@ -8,7 +8,7 @@
  * anyone else's; only those keys are deleted afterwards.
  */
 import { spawn } from 'node:child_process';
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
@@ -23,12 +23,21 @@ function randomIp(): string {
   return ip;
 }
 
+/** A random /64 (remembered by the key it is counted under) and an address in it. */
+function randomV6(): { prefix: string; address: () => string } {
+  const hex = () => randomInt(1, 0xffff).toString(16);
+  const prefix = `2001:db8:${hex()}:${hex()}`;
+  usedIps.push(`${prefix}::/64`);
+  return { prefix, address: () => `${prefix}:${hex()}:${hex()}:${hex()}:${hex()}` };
+}
+
+/** A wrong password for an account nobody has; each call names another, so no account's own budget is reached. */
 function login(t: TestApp, ip: string) {
   return t.app.inject({
     method: 'POST',
     url: '/api/v1/auth/login',
     remoteAddress: ip,
-    payload: { email: 'nobody@example.com', password: 'password123' },
+    payload: { email: `nobody-${randomUUID()}@example.com`, password: 'password123' },
   });
 }
 
@@ -101,6 +110,36 @@ function limitsContract(get: () => TestApp) {
     expect(res.statusCode, res.body).toBe(401);
     expect(res.headers['ratelimit-limit']).toBe('20');
     expect(res.headers['ratelimit-remaining']).toBe('19');
+  });
+
+  it('counts every address of an IPv6 /64 as one client', async () => {
+    const t = get();
+    const net = randomV6();
+    const codes: number[] = [];
+    for (let i = 0; i < 6; i++) codes.push((await otpRequest(t, net.address())).statusCode);
+    expect(codes).toEqual([202, 202, 202, 202, 202, 429]);
+    expect((await otpRequest(t, randomV6().address())).statusCode).toBe(202);
+  });
+
+  it('limits trying coupon codes and redeeming coupons and gift cards', async () => {
+    const t = get();
+    const ip = randomIp();
+    const registered = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      remoteAddress: ip,
+      payload: { email: `coupons-${randomUUID()}@example.com`, password: 'password123' },
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    const headers = { authorization: `Bearer ${registered.json().access_token}` };
+    const attempt = (url: string) => t.app.inject({ method: 'POST', url, remoteAddress: ip, headers, payload: { code: 'NO-SUCH-CODE' } });
+    // Each try is refused on its merits (4xx) until the limit, and the one past it is 429.
+    const tries = async (url: string, n: number) => (await Promise.all(Array.from({ length: n }, () => attempt(url)))).map((r) => r.statusCode);
+    for (const [url, limit] of [['/api/v1/billing/coupons/validate', 20], ['/api/v1/billing/coupons/redeem', 10], ['/api/v1/billing/gift-cards/redeem', 10]] as const) {
+      const codes = await tries(url, limit + 1);
+      expect(codes.filter((c) => c === 429), url).toHaveLength(1);
+      expect(codes.every((c) => c >= 400 && c < 500), url).toBe(true);
+    }
   });
 
   it('leaves routes without a limit alone', async () => {

@@ -106,6 +106,8 @@ export const otps = pgTable(
   },
   (t) => [
     index('otps_destination_purpose_idx').on(t.destination, t.purpose, t.createdAt),
+    // The per-account daily send cap counts by user.
+    index('otps_user_created_idx').on(t.userId, t.createdAt),
     check('otps_purpose_check', sql`${t.purpose} in ('phone_verify', 'email_verify', 'password_reset', 'login')`),
     check('otps_channel_check', sql`${t.channel} in ('email', 'sms')`),
   ],
@@ -154,4 +156,17 @@ export const userPreferences = pgTable('user_preferences', {
   ui: jsonb().$type<Record<string, unknown>>().notNull().default({}),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+});
+
+/**
+ * Failure budgets of guessable secrets (decision 091): one row per password-login identifier or
+ * one-time-code destination, keyed by an HMAC of it so the table holds no address in clear.
+ */
+export const authFailures = pgTable('auth_failures', {
+  key: text().primaryKey(),
+  /** Attempts since the last success (or since the budget was forgotten). */
+  failures: integer().notNull(),
+  lastFailedAt: timestamp({ withTimezone: true, precision: 3 }).notNull(),
+  /** No attempt is checked before this. */
+  blockedUntil: timestamp({ withTimezone: true, precision: 3 }),
 });

@@ -13,6 +13,7 @@ import type { OtpPurpose } from './accounts.tables.ts';
 import * as uq from './accounts.queries.ts';
 import type { AccountsContext, RequestMeta } from './context.ts';
 import * as oq from './otps.queries.ts';
+import { CODE_BUDGET, budgetKey, clearAttempts, spendOrRefuse } from './failure-budget.ts';
 import { hashPassword } from './passwords.ts';
 import { revokeAllApiKeys } from './api-keys.queries.ts';
 import { revokeAllSessions } from './sessions.queries.ts';
@@ -22,6 +23,12 @@ export const OTP_TTL_MS = 10 * 60_000;
 export const OTP_MAX_ATTEMPTS = 5;
 /** At most this many codes to one destination per TTL window; more are dropped quietly. */
 const OTP_SENDS_PER_WINDOW = 5;
+/**
+ * And this many a day, to one destination and to one account: each SMS is paid for, and phone
+ * sign-up lets anyone name the number (decision 091).
+ */
+export const OTP_SENDS_PER_DAY = 10;
+const DAY_MS = 86_400_000;
 
 type Identifier = { email?: string; phone?: string };
 const destinationOf = (id: Identifier) => (id.email ? { destination: id.email, channel: 'email' as const } : { destination: id.phone!, channel: 'sms' as const });
@@ -42,7 +49,12 @@ export function createOtpService(ctx: AccountsContext, signUp: SignUpService) {
     if (!user || !user.isActive) return;
     if (body.purpose === 'email_verify' && user.emailVerifiedAt) return;
     if (body.purpose === 'phone_verify' && user.phoneVerifiedAt) return;
-    if ((await oq.countOtpsSince(ctx.db, destination, new Date(now.getTime() - OTP_TTL_MS))) >= OTP_SENDS_PER_WINDOW) {
+    const dayAgo = new Date(now.getTime() - DAY_MS);
+    if (
+      (await oq.countOtpsSince(ctx.db, destination, new Date(now.getTime() - OTP_TTL_MS))) >= OTP_SENDS_PER_WINDOW ||
+      (await oq.countOtpsSince(ctx.db, destination, dayAgo)) >= OTP_SENDS_PER_DAY ||
+      (await oq.countUserOtpsSince(ctx.db, user.id, dayAgo)) >= OTP_SENDS_PER_DAY
+    ) {
       ctx.log.warn({ purpose: body.purpose, channel, ip: meta.ip }, 'one-time code send limit reached; request dropped');
       return;
     }
@@ -79,14 +91,19 @@ export function createOtpService(ctx: AccountsContext, signUp: SignUpService) {
   async function attempt<T>(id: Identifier, purpose: OtpPurpose, code: string, onSuccess: (tx: Tx, otp: oq.OtpRow) => Promise<T>): Promise<T> {
     const { destination } = destinationOf(id);
     const now = ctx.clock.now();
+    const budget = budgetKey(ctx.secret, 'code', destination);
     const outcome = await ctx.db.transaction(async (tx) => {
       const otp = await oq.findLatestOpenOtp(tx, destination, purpose);
       if (!otp || otp.expiresAt <= now) return { error: 'invalid' as const };
       if (otp.attemptCount >= OTP_MAX_ATTEMPTS) return { error: 'burned' as const };
+      // The destination's budget spans its codes: a new code does not buy five new guesses. A
+      // refusal throws here: nothing has been written yet.
+      await spendOrRefuse(tx, budget, now, CODE_BUDGET);
       if (!safeEqual(codeHash(otp.id, code), otp.codeHash)) {
         const attempts = await oq.incrementOtpAttempts(tx, otp.id);
         return { error: attempts >= OTP_MAX_ATTEMPTS ? ('burned' as const) : ('invalid' as const) };
       }
+      await clearAttempts(tx, budget);
       return { value: await onSuccess(tx, otp) };
     });
     if ('error' in outcome) throw outcome.error === 'burned' ? errors.tooManyAttempts() : errors.invalidCode();

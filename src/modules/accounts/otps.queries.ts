@@ -56,6 +56,14 @@ export async function countOtpsSince(db: DbOrTx, destination: string, since: Dat
   return Number(row?.n ?? 0);
 }
 
+export async function countUserOtpsSince(db: DbOrTx, userId: string, since: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<string>`count(*)` })
+    .from(otps)
+    .where(and(eq(otps.userId, userId), gte(otps.createdAt, since)));
+  return Number(row?.n ?? 0);
+}
+
 /** Codes that expired before `before` are of no further use to anyone. */
 export async function deleteOtpsExpiredBefore(db: DbOrTx, before: Date): Promise<number> {
   const rows = await db.delete(otps).where(lt(otps.expiresAt, before)).returning({ id: otps.id });

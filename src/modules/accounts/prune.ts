@@ -1,15 +1,19 @@
-/** Housekeeping for accounts: spent codes and long-ended sessions. Run by the maintenance job. */
+/** Housekeeping for accounts: spent codes, long-ended sessions, forgotten failure budgets. Run by the maintenance job. */
 import type { DbOrTx } from '../../platform/db/types.ts';
+import { deleteAttemptsBefore } from './failure-budget.queries.ts';
+import { CODE_BUDGET, PASSWORD_BUDGET } from './failure-budget.ts';
 import { deleteOtpsExpiredBefore } from './otps.queries.ts';
 import { deleteSessionsEndedBefore } from './sessions.queries.ts';
 
 const DAY = 86_400_000;
 
-export async function pruneAccounts(db: DbOrTx, now: Date): Promise<{ otps: number; sessions: number }> {
+export async function pruneAccounts(db: DbOrTx, now: Date): Promise<{ otps: number; sessions: number; failureBudgets: number }> {
   return {
     // A day of grace keeps codes around for support questions ("did it send?").
     otps: await deleteOtpsExpiredBefore(db, new Date(now.getTime() - DAY)),
     // Ended sessions stay listed in audits for 30 days.
     sessions: await deleteSessionsEndedBefore(db, new Date(now.getTime() - 30 * DAY)),
+    // A budget past its forget time counts from nothing again; its row only takes room.
+    failureBudgets: await deleteAttemptsBefore(db, new Date(now.getTime() - Math.max(CODE_BUDGET.forgetAfterMs, PASSWORD_BUDGET.forgetAfterMs))),
   };
 }

@@ -13,6 +13,7 @@ import { actorTypeFor, recordAudit } from '../../platform/audit/audit.ts';
 import type { TLoginBody, TRegisterBody } from './accounts.dto.ts';
 import * as uq from './accounts.queries.ts';
 import type { AccountsContext, RequestMeta } from './context.ts';
+import { PASSWORD_BUDGET, budgetKey, clearAttempts, spendOrRefuse } from './failure-budget.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import type { SessionsService, TokenPair } from './sessions.service.ts';
 import { slugify } from './slug.ts';
@@ -72,9 +73,12 @@ export function createSignUpService(ctx: AccountsContext, sessions: SessionsServ
   }
 
   async function login(body: TLoginBody, meta: RequestMeta): Promise<SignedIn> {
+    const now = ctx.clock.now();
+    // Spent before the password is checked, for unknown identifiers too (decision 091).
+    const budget = budgetKey(ctx.secret, 'password', body.email ?? body.phone ?? '');
+    await spendOrRefuse(ctx.db, budget, now, PASSWORD_BUDGET);
     const user = await uq.findUserByIdentifier(ctx.db, body);
     const ok = await verifyPassword(user?.passwordHash, body.password);
-    const now = ctx.clock.now();
     if (!user || !ok) {
       await recordAudit(ctx.db, {
         actorType: 'system',
@@ -91,6 +95,7 @@ export function createSignUpService(ctx: AccountsContext, sessions: SessionsServ
       throw errors.invalidCredentials();
     }
     if (!user.isActive) throw errors.accountDisabled();
+    await clearAttempts(ctx.db, budget);
     return signIn(user, meta, 'password');
   }
 

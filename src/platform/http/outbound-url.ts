@@ -13,6 +13,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { ipv6Bytes } from './ip.ts';
 
 // Every IANA special-purpose range that is not globally reachable, plus multicast and reserved.
 const NON_PUBLIC_V4: [string, number][] = [
@@ -49,25 +50,6 @@ const NON_PUBLIC_V6: [string, number][] = [
 const nonPublic = new BlockList();
 for (const [net, prefix] of NON_PUBLIC_V4) nonPublic.addSubnet(net, prefix, 'ipv4');
 for (const [net, prefix] of NON_PUBLIC_V6) nonPublic.addSubnet(net, prefix, 'ipv6');
-
-/** The 16 bytes of an IPv6 address in text form (as the URL parser or DNS gives it). */
-function ipv6Bytes(address: string): number[] {
-  let text = address;
-  const tail: number[] = [];
-  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (dotted) {
-    tail.push(...dotted.slice(1).map(Number));
-    text = `${text.slice(0, dotted.index)}0:0`;
-  }
-  const [head = '', rest] = text.split('::');
-  const groups = (s: string) => (s ? s.split(':').map((g) => parseInt(g, 16)) : []);
-  const left = groups(head);
-  const right = rest === undefined ? [] : groups(rest);
-  const words = [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
-  const bytes = words.flatMap((w) => [w >> 8, w & 0xff]);
-  if (tail.length) bytes.splice(12, 4, ...tail);
-  return bytes;
-}
 
 /**
  * Whether an IP address is outside the public internet. An IPv6 address that embeds an IPv4 one

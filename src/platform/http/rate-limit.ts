@@ -1,5 +1,5 @@
 /**
- * Per-route rate limits. Counters live in memory by default and in Redis when REDIS_URL is set, so
+ * Per-route rate limits, per client IP (an IPv6 client per /64: ip.ts). Counters live in memory by default and in Redis when REDIS_URL is set, so
  * several API nodes share them; while Redis cannot answer, each node counts in its own memory
  * instead, so the limits stay in force (per node) rather than failing open. Responses carry the IETF draft headers (RateLimit-Limit,
  * RateLimit-Remaining, RateLimit-Reset) and a 429 problem with Retry-After.
@@ -10,6 +10,7 @@ import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { AppError } from './errors.ts';
+import { clientKey } from './ip.ts';
 
 export interface RouteRateLimit {
   max: number;
@@ -143,6 +144,7 @@ export async function registerRateLimit(app: FastifyInstance, opts: { enabled: b
     global: false,
     enableDraftSpec: true,
     nameSpace: 'atelier:rl:',
+    keyGenerator: (request) => clientKey(request.ip),
     store: (redis ? redisWithMemoryFallback(redis, 'atelier:rl:', (err) => app.log.warn({ err }, 'rate-limit redis failed; counting in memory')) : MemoryRateLimitStore) as never,
     errorResponseBuilder: (_request, context) =>
       new AppError('rate_limited', `Too many requests; try again in ${context.after}.`, {
