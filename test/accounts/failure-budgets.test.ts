@@ -9,7 +9,7 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneAccounts } from '../../src/modules/accounts/index.ts';
-import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
+import { createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 import { countRows, latestCode, signUp, uniqueEmail, uniquePhone } from '../helpers/accounts.ts';
 
 let t: TestApp;
