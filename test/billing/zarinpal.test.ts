@@ -133,7 +133,7 @@ describe('GET /billing/zarinpal/callback', () => {
     expect(await grants(payment.id)).toBe(1);
   });
 
-  it('Status=NOK: cancels the payment, asks ZarinPal nothing and grants nothing; a later OK changes nothing', async () => {
+  it('Status=NOK for an unpaid payment: ZarinPal says unpaid, the payment is cancelled and nothing granted; a later OK changes nothing', async () => {
     const { u, payment, authority } = await pendingPurchase();
     const res = await callback(authority, 'NOK');
     expect(res.statusCode).toBe(302);
@@ -141,9 +141,24 @@ describe('GET /billing/zarinpal/callback', () => {
     expect((await paymentRow(payment.id)).status).toBe('cancelled');
     stand.pay(authority); // even if the buyer then pays, an unverified payment goes back to them
     expect((await callback(authority, 'OK')).headers.location).toContain('status=cancelled');
-    expect(verifies(authority)).toBe(0);
+    expect(verifies(authority)).toBe(1);
     expect((await credits(u.access_token)).available).toBe(2);
     expect(await grants(payment.id)).toBe(0);
+  });
+
+  it('Status=NOK for a payment ZarinPal took (a NOK racing the OK) completes it: a paid payment is never cancelled', async () => {
+    const { u, payment, authority } = await pendingPurchase();
+    stand.pay(authority);
+    const answers = await Promise.all([callback(authority, 'NOK'), callback(authority, 'OK')]);
+    for (const res of answers) expect(res.headers.location).toContain('status=completed');
+    expect((await paymentRow(payment.id)).status).toBe('completed');
+    expect((await credits(u.access_token)).available).toBe(32);
+    expect(await grants(payment.id)).toBe(1);
+    // Alone, too: the NOK is checked, not believed.
+    const second = await pendingPurchase();
+    stand.pay(second.authority);
+    expect((await callback(second.authority, 'NOK')).headers.location).toContain('status=completed');
+    expect(await grants(second.payment.id)).toBe(1);
   });
 
   it('Status=OK for an unpaid payment: verify says -51, the payment fails with the reason and nothing is granted', async () => {

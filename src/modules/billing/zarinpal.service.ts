@@ -1,8 +1,8 @@
 /**
  * ZarinPal's callback: the buyer's browser comes back from ZarinPal with `Authority` and `Status`.
- * Nothing in that query string is trusted: the authority only names our payment, `Status=NOK`
- * can only end a pending payment as cancelled (it grants nothing), and `Status=OK` leads to a
- * server-side verify with the amount from our own row. Any number of callbacks, in parallel or
+ * Nothing in that query string is trusted: the authority only names our payment, and either
+ * `Status` leads to a server-side verify with the amount from our own row (NOK only names how an
+ * unpaid payment ends: cancelled rather than failed). Any number of callbacks, in parallel or
  * replayed, end in one grant: `fulfilment.complete` decides the one winner.
  */
 import type { Config } from '../../config.ts';
@@ -27,19 +27,21 @@ export interface ZarinpalDeps {
 }
 
 export function createZarinpalService(deps: ZarinpalDeps) {
-  /** Settles a pending payment from a verify; a settled one is left as it is (no second verify). */
+  /**
+   * Settles a pending payment from a verify; a settled one is left as it is (no second verify).
+   * `Status=NOK` is verified too: a NOK that races the buyer's OK (a second tab, a replayed link)
+   * must not cancel a payment ZarinPal took. NOK only names the ending when ZarinPal says unpaid.
+   */
   async function settle(gateway: ZarinpalGateway, payment: q.PaymentRow, status: TZarinpalCallbackQuery['Status']): Promise<q.PaymentRow> {
-    if (status === 'NOK') {
-      // A browser that says NOK may lie too, but nothing is granted, and a payment ZarinPal took
-      // without our verify goes back to the payer.
-      const cancelled = await deps.db.transaction((tx) => deps.fulfilment.fail(tx, payment.id, 'cancelled', 'The buyer left ZarinPal without paying (Status=NOK).'));
-      return cancelled ?? (await q.findPayment(deps.db, payment.id))!;
-    }
     // Outside any transaction: a network call must not hold the (embedded: only) connection.
     const outcome = await gateway.verify(payment.providerPaymentId!, payment.amountMinor, payment.currency);
     if (!outcome.paid) {
-      const failed = await deps.db.transaction((tx) => deps.fulfilment.fail(tx, payment.id, 'failed', `ZarinPal verify answered ${outcome.code}${outcome.message ? `: ${outcome.message}` : ''}`));
-      return failed ?? (await q.findPayment(deps.db, payment.id))!;
+      const [ending, reason] =
+        status === 'NOK'
+          ? (['cancelled', 'The buyer left ZarinPal without paying (Status=NOK).'] as const)
+          : (['failed', `ZarinPal verify answered ${outcome.code}${outcome.message ? `: ${outcome.message}` : ''}`] as const);
+      const ended = await deps.db.transaction((tx) => deps.fulfilment.fail(tx, payment.id, ending, reason));
+      return ended ?? (await q.findPayment(deps.db, payment.id))!;
     }
     const done = await deps.db.transaction((tx) => deps.fulfilment.complete(tx, payment.id, { providerReference: outcome.refId, gatewayCardPan: outcome.cardPan }));
     if (done.giftCard) await sendGiftCardEmail(deps, done.giftCard);
