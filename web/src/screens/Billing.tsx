@@ -7,7 +7,6 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import {
   api,
   describeError,
-  formatMoney,
   type CheckoutInput,
   type CreditPackage,
   type Credits,
@@ -15,9 +14,13 @@ import {
   type Payment,
   type PaymentProvider,
   type Plan,
+  type Redeemed,
   type Subscription,
 } from '../api.ts';
+import { formatMoney as money } from '../format.ts';
 import { queryParam } from '../router.ts';
+
+const formatMoney = (minor: number, currency: string) => money(minor, currency, 'en');
 import { Alert, Field, Spinner, useDocumentTitle } from '../ui.tsx';
 
 const PROVIDER_LABELS: Record<PaymentProvider, string> = { stripe: 'Card (Stripe)', zarinpal: 'ZarinPal', manual: 'Manual (offline)' };
@@ -254,7 +257,7 @@ interface RedeemFormProps {
   title: string;
   label: string;
   testId: string;
-  redeem: (code: string) => Promise<{ credits_awarded: number }>;
+  redeem: (code: string) => Promise<Redeemed>;
   onDone: () => Promise<void>;
 }
 

@@ -24,7 +24,7 @@ export function Library() {
 
   const load = useCallback(async () => {
     try {
-      setAssets((await api.assets(filter === 'favorites' ? '&favorite=true' : '')).data);
+      setAssets((await api.assets(filter === 'favorites')).data);
     } catch (err) {
       setErrors([describeError(err, []).message]);
     }
