@@ -1,20 +1,19 @@
-/** Small shared pieces: links that use the router, form fields, alerts, the sign-in page layout. */
-import { useEffect, useState, type AnchorHTMLAttributes, type InputHTMLAttributes, type MouseEvent, type ReactNode } from 'react';
-import { navigate, type Route } from './router.ts';
+/**
+ * Small shared pieces: links that use the router, form fields, alerts, the sign-in page layout, the
+ * language switcher. Every string comes from the i18n strings; the product's name from GET /config.
+ */
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link as RouterLink, type LinkProps } from 'react-router';
+import { formatDate, formatMoney, formatNumber } from './format.ts';
+import { isLanguage, LANGUAGES, offeredLanguages, switchLanguage } from './i18n/index.ts';
+import type { AppPath } from './paths.ts';
+import { configQuery, useConfig } from './queries.ts';
 
-export function Link({ to, children, ...rest }: { to: Route; children: ReactNode } & Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'>) {
-  const onClick = (e: MouseEvent<HTMLAnchorElement>) => {
-    rest.onClick?.(e);
-    // Let the browser handle new-tab and similar clicks.
-    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    e.preventDefault();
-    navigate(to);
-  };
-  return (
-    <a {...rest} href={to} onClick={onClick}>
-      {children}
-    </a>
-  );
+/** A router link to one of the app's own screens. */
+export function Link({ to, ...rest }: { to: AppPath } & Omit<LinkProps, 'to'>) {
+  return <RouterLink to={to} {...rest} />;
 }
 
 export function Logo({ size = 28 }: { size?: number }) {
@@ -27,10 +26,43 @@ export function Logo({ size = 28 }: { size?: number }) {
 }
 
 export function Brand() {
+  const { product_name } = useConfig();
   return (
     <span className="brand">
       <Logo />
-      <span className="brand-name">Atelier</span>
+      <span className="brand-name" data-testid="product-name">
+        {product_name}
+      </span>
+    </span>
+  );
+}
+
+/** The installation's languages, when it offers more than one; the choice is kept for next time. */
+export function LanguageSwitcher() {
+  const { t, i18n } = useTranslation();
+  const { locales } = useConfig();
+  const id = useId();
+  const offered = offeredLanguages(locales);
+  if (offered.length < 2) return null;
+  return (
+    <span className="language-switcher">
+      <label htmlFor={id} className="visually-hidden">
+        {t('common.language')}
+      </label>
+      <select
+        id={id}
+        value={i18n.language}
+        data-testid="language-switcher"
+        onChange={(e) => {
+          if (isLanguage(e.target.value)) void switchLanguage(e.target.value, true);
+        }}
+      >
+        {offered.map((lang) => (
+          <option key={lang} value={lang} lang={lang}>
+            {LANGUAGES[lang].name}
+          </option>
+        ))}
+      </select>
     </span>
   );
 }
@@ -77,6 +109,7 @@ export function Field({ id, label, error, hint, className, ...input }: FieldProp
 
 /** A password input with a show/hide toggle. */
 export function PasswordField(props: FieldProps) {
+  const { t } = useTranslation();
   const [visible, setVisible] = useState(false);
   const { id, label, error, hint, ...input } = props;
   const described = describedBy(id, hint, error);
@@ -92,7 +125,7 @@ export function PasswordField(props: FieldProps) {
           aria-pressed={visible}
           onClick={() => setVisible((v) => !v)}
         >
-          {visible ? 'Hide' : 'Show'}
+          {visible ? t('common.hide') : t('common.show')}
         </button>
       </div>
       <FieldMessages id={id} hint={hint} error={error} />
@@ -132,22 +165,30 @@ export function FormErrorAlert({ error }: { error: FormError | null }) {
 
 /** Email-or-phone switch, as a pair of radio buttons styled like a segmented control. */
 export function ChannelToggle({ name, value, onChange }: { name: string; value: 'email' | 'phone'; onChange: (v: 'email' | 'phone') => void }) {
+  const { t } = useTranslation();
   return (
     <fieldset className="segmented">
-      <legend className="visually-hidden">Use email or phone</legend>
+      <legend className="visually-hidden">{t('common.useEmailOrPhone')}</legend>
       {(['email', 'phone'] as const).map((v) => (
         <label key={v} className={value === v ? 'active' : undefined}>
           <input type="radio" name={name} value={v} checked={value === v} onChange={() => onChange(v)} />
-          {v === 'email' ? 'Email' : 'Phone'}
+          {v === 'email' ? t('common.email') : t('common.phone')}
         </label>
       ))}
     </fieldset>
   );
 }
 
+/** The identifiers this installation signs people up with (GET /config's `sign_up`), email first. */
+export function useSignUpChannels(): Array<'email' | 'phone'> {
+  const { sign_up } = useConfig();
+  const channels = (['email', 'phone'] as const).filter((c) => sign_up[c]);
+  return channels.length > 0 ? channels : ['email'];
+}
+
 /**
- * The email-or-phone input of the sign-in and sign-up forms: the toggle, then the one field it
- * selects. Ids are `<idPrefix>-email` and `<idPrefix>-phone`.
+ * The email-or-phone input of the sign-in and sign-up forms: the toggle (only when the installation
+ * takes both), then the one field it selects. Ids are `<idPrefix>-email` and `<idPrefix>-phone`.
  */
 export function IdentifierField(props: {
   idPrefix: string;
@@ -160,15 +201,17 @@ export function IdentifierField(props: {
   errors: { email?: string | undefined; phone?: string | undefined };
   /** `username` on sign-in, `email`/`tel` on sign-up, as password managers expect. */
   purpose: 'signin' | 'signup';
+  channels: Array<'email' | 'phone'>;
 }) {
+  const { t } = useTranslation();
   const signup = props.purpose === 'signup';
   return (
     <>
-      <ChannelToggle name={`${props.idPrefix}-channel`} value={props.channel} onChange={props.onChannel} />
+      {props.channels.length > 1 && <ChannelToggle name={`${props.idPrefix}-channel`} value={props.channel} onChange={props.onChannel} />}
       {props.channel === 'email' ? (
         <Field
           id={`${props.idPrefix}-email`}
-          label="Email"
+          label={t('common.email')}
           type="email"
           autoComplete={signup ? 'email' : 'username'}
           inputMode="email"
@@ -180,16 +223,17 @@ export function IdentifierField(props: {
       ) : (
         <Field
           id={`${props.idPrefix}-phone`}
-          label="Phone number"
+          label={t('common.phoneNumber')}
           type="tel"
           autoComplete={signup ? 'tel' : 'username'}
           inputMode="tel"
           placeholder="+989121234567"
+          dir="ltr"
           required
           value={props.phone}
           onChange={(e) => props.onPhone(e.target.value)}
           error={props.errors.phone}
-          hint={signup ? 'International format, starting with + and the country code.' : undefined}
+          hint={signup ? t('common.phoneHint') : undefined}
         />
       )}
     </>
@@ -197,21 +241,25 @@ export function IdentifierField(props: {
 }
 
 export function AuthLayout({ title, subtitle, children, footer }: { title: string; subtitle: string; children: ReactNode; footer: ReactNode }) {
+  const { t } = useTranslation();
   return (
     <div className="auth-page">
       <aside className="auth-aside" aria-hidden="true">
         <div className="auth-aside-inner">
           <Brand />
-          <p className="auth-tagline">Create, refine and sell AI imagery — every generation metered in simple credits.</p>
+          <p className="auth-tagline">{t('brand.tagline')}</p>
           <ul className="auth-points">
-            <li>Pay only for what you generate</li>
-            <li>Self-hosted and private by design</li>
-            <li>Built for creators and vendors</li>
+            <li>{t('brand.point1')}</li>
+            <li>{t('brand.point2')}</li>
+            <li>{t('brand.point3')}</li>
           </ul>
         </div>
       </aside>
       <main className="auth-main">
         <div className="auth-card">
+          <div className="auth-tools">
+            <LanguageSwitcher />
+          </div>
           <div className="auth-card-brand">
             <Brand />
           </div>
@@ -234,8 +282,31 @@ export function Spinner({ label }: { label: string }) {
   );
 }
 
+/** The full-page wait of the first load (the config, a screen's chunk). */
+export function FullPageSpinner() {
+  const { t } = useTranslation();
+  return (
+    <div className="center-page">
+      <Spinner label={t('common.loading')} />
+    </div>
+  );
+}
+
+/** `<title>`: the screen's, then the installation's product name. */
 export function useDocumentTitle(title: string): void {
+  const product = useQuery(configQuery).data?.product_name ?? document.title;
   useEffect(() => {
-    document.title = title ? `${title} · Atelier` : 'Atelier';
-  }, [title]);
+    document.title = title ? `${title} · ${product}` : product;
+  }, [title, product]);
+}
+
+/** Numbers, money and dates in the language on screen (format.ts does the work through Intl). */
+export function useFormat() {
+  const { i18n } = useTranslation();
+  const lang = i18n.language;
+  return {
+    number: (n: number) => formatNumber(n, lang),
+    money: (amountMinor: number, currency: string) => formatMoney(amountMinor, currency, lang),
+    date: (iso: string, opts?: Intl.DateTimeFormatOptions) => formatDate(iso, lang, opts),
+  };
 }

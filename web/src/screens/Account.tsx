@@ -3,20 +3,27 @@
  * downloadable for a week), and erasing the account.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, describeError, type AccountExport, type User } from '../api.ts';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError, describeError, type AccountExport } from '../api.ts';
+import { useSignedIn, useSessionMoves } from '../session.ts';
 import { Alert, PasswordField, useDocumentTitle } from '../ui.tsx';
 
 const POLL_MS = 1500;
 
-export function Account({ user, onErased }: { user: User; onErased: () => Promise<void> }) {
-  useDocumentTitle('Account');
+export function Account() {
+  const { t } = useTranslation();
+  const { user } = useSignedIn();
+  const moves = useSessionMoves();
+  useDocumentTitle(t('account.title'));
+  // After DELETE /me the sessions are gone already; only the local state is left to clear.
+  const onErased = () => moves.signedOut('erased');
   return (
     <>
       <section className="hero">
         <div>
-          <p className="eyebrow">Account</p>
-          <h1>Your data</h1>
-          <p className="muted">Signed in as {user.email ?? user.phone}.</p>
+          <p className="eyebrow">{t('account.title')}</p>
+          <h1>{t('account.heading')}</h1>
+          <p className="muted">{t('account.signedInAs', { who: user.email ?? user.phone })}</p>
         </div>
       </section>
       <div className="grid">
@@ -28,6 +35,8 @@ export function Account({ user, onErased }: { user: User; onErased: () => Promis
 }
 
 function ExportCard() {
+  const { t } = useTranslation();
+  const generic = t('common.genericError');
   const [exp, setExp] = useState<AccountExport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const working = exp?.status === 'pending' || exp?.status === 'processing';
@@ -36,7 +45,7 @@ function ExportCard() {
   useEffect(() => {
     if (!exp || !working) return;
     const timer = setTimeout(() => {
-      api.getExport(exp.id).then(setExp, (err: unknown) => setError(describeError(err, []).message));
+      api.getExport(exp.id).then(setExp, (err: unknown) => setError(describeError(err, [], generic).message));
     }, POLL_MS);
     return () => clearTimeout(timer);
   }, [exp, working]);
@@ -46,34 +55,35 @@ function ExportCard() {
     try {
       setExp(await api.requestExport());
     } catch (err) {
-      setError(describeError(err, []).message);
+      setError(describeError(err, [], generic).message);
     }
   }
 
   return (
     <section className="card" data-testid="export-card">
-      <h2>Download your data</h2>
-      <p className="muted">A zip of your profile, credits, payments, images and albums. It is kept for a week.</p>
+      <h2>{t('account.exportTitle')}</h2>
+      <p className="muted">{t('account.exportText')}</p>
       {error && <Alert>{error}</Alert>}
-      {exp?.status === 'failed' && <Alert>{exp.error ?? 'The export failed.'}</Alert>}
-      {working && <Alert kind="info">Preparing your export…</Alert>}
+      {exp?.status === 'failed' && <Alert>{exp.error ?? t('account.exportFailed')}</Alert>}
+      {working && <Alert kind="info">{t('account.preparing')}</Alert>}
       {exp?.status === 'completed' && exp.download_url && (
         <Alert kind="success">
-          Your export is ready.{' '}
+          {t('account.ready')}{' '}
           <a href={exp.download_url} data-testid="export-download">
-            Download the zip
+            {t('account.downloadZip')}
           </a>
-          {exp.size_bytes !== null && <> ({Math.max(1, Math.round(exp.size_bytes / 1024))} KB)</>}
+          {exp.size_bytes !== null && <> {t('account.size', { n: Math.max(1, Math.round(exp.size_bytes / 1024)) })}</>}
         </Alert>
       )}
       <button type="button" className="button button-secondary" onClick={() => void start()} disabled={working} data-testid="export-start">
-        {working ? 'Preparing…' : 'Export my data'}
+        {working ? t('account.preparingShort') : t('account.exportStart')}
       </button>
     </section>
   );
 }
 
 function EraseCard({ onErased }: { onErased: () => Promise<void> }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -87,33 +97,30 @@ function EraseCard({ onErased }: { onErased: () => Promise<void> }) {
       await api.deleteAccount(password);
       await onErased();
     } catch (err) {
-      const d = describeError(err, ['password']);
-      setError(d.fields.password ?? (d.message === 'The credentials are not valid.' ? 'That password is not right.' : d.message));
+      const d = describeError(err, ['password'], t('common.genericError'));
+      setError(d.fields.password ?? (err instanceof ApiError && err.code === 'invalid_credentials' ? t('account.wrongPassword') : d.message));
       setBusy(false);
     }
   }
 
   return (
     <section className="card danger-zone" data-testid="erase-card">
-      <h2>Delete your account</h2>
-      <p className="muted">
-        Your profile, images and albums are erased and you are signed out everywhere. Records of payments and credits are kept
-        without your name, as the books require.
-      </p>
+      <h2>{t('account.deleteTitle')}</h2>
+      <p className="muted">{t('account.deleteText')}</p>
       {!open ? (
         <button type="button" className="button button-danger" onClick={() => setOpen(true)}>
-          Delete my account…
+          {t('account.deleteOpen')}
         </button>
       ) : (
-        <form onSubmit={erase} noValidate aria-label="Delete account">
+        <form onSubmit={erase} noValidate aria-label={t('account.deleteForm')}>
           {error && <Alert testId="erase-error">{error}</Alert>}
-          <PasswordField id="erase-password" label="Your password, to confirm" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          <PasswordField id="erase-password" label={t('account.confirmPassword')} autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
           <div className="verify-actions">
             <button type="submit" className="button button-danger" disabled={busy || password === ''} data-testid="erase-confirm">
-              {busy ? 'Deleting…' : 'Delete my account for good'}
+              {busy ? t('account.deleting') : t('account.deleteConfirm')}
             </button>
             <button type="button" className="button button-link" onClick={() => setOpen(false)} disabled={busy}>
-              Keep my account
+              {t('account.keep')}
             </button>
           </div>
         </form>

@@ -3,73 +3,62 @@
  * accepts, gift card and coupon codes, and the latest ledger entries. After a gateway sends the
  * buyer back (`/billing?payment=<id>`), the payment's outcome is shown at the top.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import {
-  api,
-  describeError,
-  formatMoney,
-  type CheckoutInput,
-  type CreditPackage,
-  type Credits,
-  type LedgerRow,
-  type Payment,
-  type PaymentProvider,
-  type Plan,
-  type Subscription,
-} from '../api.ts';
-import { queryParam } from '../router.ts';
-import { Alert, Field, Spinner, useDocumentTitle } from '../ui.tsx';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import { api, describeError, type CheckoutInput, type Payment, type PaymentProvider, type Plan, type Redeemed } from '../api.ts';
+import { keys } from '../queries.ts';
+import { useSignedIn } from '../session.ts';
+import { Alert, Field, Spinner, useDocumentTitle, useFormat } from '../ui.tsx';
 
-const PROVIDER_LABELS: Record<PaymentProvider, string> = { stripe: 'Card (Stripe)', zarinpal: 'ZarinPal', manual: 'Manual (offline)' };
-const PERIOD: Record<Plan['billing_period'], string> = { none: '', month: ' / month', year: ' / year' };
+const PERIOD = { none: null, month: 'billing.perMonth', year: 'billing.perYear' } as const satisfies Record<Plan['billing_period'], string | null>;
 
-interface Data {
-  credits: Credits;
-  packages: CreditPackage[];
-  plans: Plan[];
-  providers: PaymentProvider[];
-  subscription: Subscription | null;
-  transactions: LedgerRow[];
+/** Everything the screen shows, read together (one loading state, one error). */
+async function loadBilling(audience: 'user' | 'vendor') {
+  const [credits, packages, plans, providers, subscription, transactions] = await Promise.all([
+    api.credits(),
+    api.packages(),
+    api.plans(audience),
+    api.providers(),
+    api.subscription(),
+    api.transactions(),
+  ]);
+  return { credits, packages: packages.data, plans: plans.data, providers: providers.providers, subscription: subscription.subscription, transactions: transactions.data };
 }
 
-export function Billing({ audience, reload }: { audience: 'user' | 'vendor'; reload: () => Promise<void> }) {
-  useDocumentTitle('Credits & billing');
-  const [data, setData] = useState<Data | null>(null);
+export function Billing() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  useDocumentTitle(t('billing.title'));
+  const { user, reload } = useSignedIn();
+  const audience = user.role === 'vendor' ? 'vendor' : 'user';
+  const client = useQueryClient();
+  const [params] = useSearchParams();
+  const billing = useQuery({ queryKey: keys.billing(audience), queryFn: () => loadBilling(audience) });
+  const data = billing.data;
+  const generic = t('common.genericError');
   const [error, setError] = useState<string | null>(null);
-  const [provider, setProvider] = useState<PaymentProvider | null>(null);
+  const [chosen, setProvider] = useState<PaymentProvider | null>(null);
+  const provider = chosen ?? data?.providers[0] ?? null;
   const [pending, setPending] = useState<Payment | null>(null);
   const [returned, setReturned] = useState<Payment | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const credits = (count: number) => t('common.credits', { count });
+  const period = (p: Plan['billing_period']) => (PERIOD[p] ? t(PERIOD[p]) : '');
+  const money = format.money;
 
-  const load = useCallback(async () => {
-    try {
-      const [credits, packages, plans, providers, subscription, transactions] = await Promise.all([
-        api.credits(),
-        api.packages(),
-        api.plans(audience),
-        api.providers(),
-        api.subscription(),
-        api.transactions(),
-      ]);
-      setData({ credits, packages: packages.data, plans: plans.data, providers: providers.providers, subscription: subscription.subscription, transactions: transactions.data });
-      setProvider((p) => p ?? providers.providers[0] ?? null);
-    } catch (err) {
-      setError(describeError(err, []).message);
-    }
-  }, [audience]);
-
-  // After a purchase or a redeemed code the balance in the top bar moves too (on opening, the
-  // signed-in shell has just read the account itself).
-  const refresh = useCallback(async () => {
-    await load();
+  // After a purchase or a redeemed code the balance in the top bar moves too.
+  const refresh = async () => {
+    await client.invalidateQueries({ queryKey: keys.billing(audience) });
     await reload();
-  }, [load, reload]);
+  };
 
+  // After a gateway sends the buyer back (`?payment=<id>`), that payment's outcome.
+  const paymentId = params.get('payment');
   useEffect(() => {
-    void load();
-    const paymentId = queryParam('payment');
     if (paymentId) api.payment(paymentId).then(setReturned, () => setReturned(null));
-  }, [load]);
+  }, [paymentId]);
 
   async function buy(item: { package_id: string } | { plan_id: string }, key: string) {
     if (!provider) return;
@@ -83,7 +72,7 @@ export function Billing({ audience, reload }: { audience: 'user' | 'vendor'; rel
       }
       setPending(result.payment);
     } catch (err) {
-      setError(describeError(err, []).message);
+      setError(describeError(err, [], generic).message);
     } finally {
       setBusy(null);
     }
@@ -98,28 +87,34 @@ export function Billing({ audience, reload }: { audience: 'user' | 'vendor'; rel
       setReturned(done);
       await refresh();
     } catch (err) {
-      setError(describeError(err, []).message);
+      setError(describeError(err, [], generic).message);
     } finally {
       setBusy(null);
     }
   }
 
   if (!data) {
-    return error ? <Alert>{error}</Alert> : <Spinner label="Loading billing…" />;
+    return billing.error ? <Alert>{describeError(billing.error, [], generic).message}</Alert> : <Spinner label={t('billing.loading')} />;
   }
+  const expiring = data.credits.expiring[0];
 
   return (
     <>
       <section className="hero">
         <div>
-          <p className="eyebrow">Credits & billing</p>
+          <p className="eyebrow">{t('billing.title')}</p>
           <h1>
-            <span data-testid="billing-balance">{data.credits.available}</span> credits available
+            <span data-testid="billing-balance">{format.number(data.credits.available)}</span> {t('billing.available')}
           </h1>
           <p className="muted">
-            {data.credits.held > 0 && <>{data.credits.held} on hold for running jobs · </>}
-            {data.credits.total_purchased} bought · {data.credits.total_used} used
-            {data.credits.expiring[0] && <> · {data.credits.expiring[0].amount} expire on {new Date(data.credits.expiring[0].expires_at).toLocaleDateString()}</>}
+            {[
+              data.credits.held > 0 ? t('billing.held', { n: data.credits.held }) : null,
+              t('billing.bought', { n: data.credits.total_purchased }),
+              t('billing.used', { n: data.credits.total_used }),
+              expiring ? t('billing.expire', { n: expiring.amount, date: format.date(expiring.expires_at) }) : null,
+            ]
+              .filter(Boolean)
+              .join(' · ')}
           </p>
         </div>
       </section>
@@ -128,51 +123,51 @@ export function Billing({ audience, reload }: { audience: 'user' | 'vendor'; rel
       {returned && <PaymentOutcome payment={returned} />}
       {pending && (
         <div className="card pending-payment" data-testid="pending-payment">
-          <h2>Payment waiting</h2>
-          <p>
-            {formatMoney(pending.amount_minor, pending.currency)} for {pending.credits} credits, paid offline. An admin (or you, on a
-            demo server) marks it paid:
-          </p>
+          <h2>{t('billing.paymentWaiting')}</h2>
+          <p>{t('billing.pendingText', { amount: money(pending.amount_minor, pending.currency), credits: credits(pending.credits) })}</p>
           <button type="button" className="button button-primary" onClick={() => void completeManual(pending)} disabled={busy !== null} data-testid="complete-payment">
-            {busy === 'complete' ? 'Completing…' : 'Mark as paid'}
+            {busy === 'complete' ? t('billing.completing') : t('billing.markPaid')}
           </button>
         </div>
       )}
 
       {data.providers.length === 0 ? (
-        <Alert kind="info">Payments are not enabled on this server yet.</Alert>
+        <Alert kind="info">{t('billing.noProviders')}</Alert>
       ) : (
         data.providers.length > 1 && (
-          <div className="segmented" role="radiogroup" aria-label="Pay with">
+          <div className="segmented" role="radiogroup" aria-label={t('billing.payWith')}>
             {data.providers.map((p) => (
               <button key={p} type="button" role="radio" aria-checked={provider === p} className={provider === p ? 'active' : ''} onClick={() => setProvider(p)}>
-                {PROVIDER_LABELS[p]}
+                {t(`billing.providers.${p}`)}
               </button>
             ))}
           </div>
         )
       )}
 
-      <h2 className="section-title">Credit packages</h2>
+      <h2 className="section-title">{t('billing.packages')}</h2>
       <div className="grid offers">
         {data.packages.map((p) => (
           <section key={p.id} className={`card offer${p.is_featured ? ' featured' : ''}`} data-testid={`package-${p.name}`}>
             <h3>{p.name}</h3>
-            <p className="offer-credits">{p.credits} credits</p>
-            <p className="offer-price">{formatMoney(p.amount_minor, p.currency)}</p>
+            <p className="offer-credits">{credits(p.credits)}</p>
+            <p className="offer-price">{money(p.amount_minor, p.currency)}</p>
             {p.description && <p className="muted small">{p.description}</p>}
             <button type="button" className="button button-primary" disabled={!provider || busy !== null} onClick={() => void buy({ package_id: p.id }, p.id)}>
-              {busy === p.id ? 'Starting…' : 'Buy'}
+              {busy === p.id ? t('billing.starting') : t('billing.buy')}
             </button>
           </section>
         ))}
       </div>
 
-      <h2 className="section-title">Plans</h2>
+      <h2 className="section-title">{t('billing.plans')}</h2>
       {data.subscription && (
         <p data-testid="subscription">
-          Your plan: <strong>{data.subscription.plan.display_name}</strong> ({data.subscription.status}
-          {data.subscription.current_period_end && <>, {data.subscription.cancel_at_period_end ? 'ends' : 'renews'} {new Date(data.subscription.current_period_end).toLocaleDateString()}</>})
+          {t('billing.yourPlan')} <strong>{data.subscription.plan.display_name}</strong> ({data.subscription.status}
+          {data.subscription.current_period_end && (
+            <>, {t(data.subscription.cancel_at_period_end ? 'billing.ends' : 'billing.renews', { date: format.date(data.subscription.current_period_end) })}</>
+          )}
+          )
         </p>
       )}
       <div className="grid offers">
@@ -180,10 +175,13 @@ export function Billing({ audience, reload }: { audience: 'user' | 'vendor'; rel
           <section key={p.id} className="card offer" data-testid={`plan-${p.name}`}>
             <h3>{p.display_name}</h3>
             <p className="offer-price">
-              {p.amount_minor === 0 ? 'Free' : formatMoney(p.amount_minor, p.currency)}
-              {p.amount_minor > 0 && PERIOD[p.billing_period]}
+              {p.amount_minor === 0 ? t('billing.free') : money(p.amount_minor, p.currency)}
+              {p.amount_minor > 0 && period(p.billing_period)}
             </p>
-            <p className="offer-credits">{p.credits_per_period} credits{PERIOD[p.billing_period]}</p>
+            <p className="offer-credits">
+              {credits(p.credits_per_period)}
+              {period(p.billing_period)}
+            </p>
             <ul className="features">
               {p.features.map((f) => (
                 <li key={f}>{f}</li>
@@ -191,7 +189,7 @@ export function Billing({ audience, reload }: { audience: 'user' | 'vendor'; rel
             </ul>
             {p.amount_minor > 0 && (
               <button type="button" className="button button-secondary" disabled={!provider || busy !== null} onClick={() => void buy({ plan_id: p.id }, p.id)}>
-                {busy === p.id ? 'Starting…' : data.subscription?.plan.id === p.id ? 'Extend' : 'Choose'}
+                {busy === p.id ? t('billing.starting') : data.subscription?.plan.id === p.id ? t('billing.extend') : t('billing.choose')}
               </button>
             )}
           </section>
@@ -199,31 +197,33 @@ export function Billing({ audience, reload }: { audience: 'user' | 'vendor'; rel
       </div>
 
       <div className="grid">
-        <RedeemForm title="Redeem a gift card" label="Gift card code" testId="gift-card" redeem={api.redeemGiftCard} onDone={refresh} />
-        <RedeemForm title="Redeem a coupon" label="Coupon code" testId="coupon" redeem={api.redeemCoupon} onDone={refresh} />
+        <RedeemForm title={t('billing.giftCard')} label={t('billing.giftCardCode')} testId="gift-card" redeem={api.redeemGiftCard} onDone={refresh} />
+        <RedeemForm title={t('billing.coupon')} label={t('billing.couponCode')} testId="coupon" redeem={api.redeemCoupon} onDone={refresh} />
       </div>
 
-      <h2 className="section-title">Recent activity</h2>
+      <h2 className="section-title">{t('billing.activity')}</h2>
       <section className="card">
         {data.transactions.length === 0 ? (
-          <p className="muted">No credit activity yet.</p>
+          <p className="muted">{t('billing.noActivity')}</p>
         ) : (
           <table className="table" data-testid="transactions">
             <thead>
               <tr>
-                <th>Date</th>
-                <th>What</th>
-                <th className="num">Credits</th>
-                <th className="num">Balance</th>
+                <th>{t('billing.date')}</th>
+                <th>{t('billing.what')}</th>
+                <th className="num">{t('billing.credits')}</th>
+                <th className="num">{t('billing.balance')}</th>
               </tr>
             </thead>
             <tbody>
-              {data.transactions.map((t) => (
-                <tr key={t.id}>
-                  <td>{new Date(t.created_at).toLocaleString()}</td>
-                  <td>{t.description ?? t.type.replaceAll('_', ' ')}</td>
-                  <td className={`num ${t.amount < 0 ? 'negative' : 'positive'}`}>{t.amount > 0 ? `+${t.amount}` : t.amount}</td>
-                  <td className="num">{t.balance_after}</td>
+              {data.transactions.map((row) => (
+                <tr key={row.id}>
+                  <td>{format.date(row.created_at, { dateStyle: 'medium', timeStyle: 'short' })}</td>
+                  <td>{row.description ?? row.type.replaceAll('_', ' ')}</td>
+                  <td className={`num ${row.amount < 0 ? 'negative' : 'positive'}`} dir="ltr">
+                    {row.amount > 0 ? `+${format.number(row.amount)}` : format.number(row.amount)}
+                  </td>
+                  <td className="num">{format.number(row.balance_after)}</td>
                 </tr>
               ))}
             </tbody>
@@ -235,17 +235,10 @@ export function Billing({ audience, reload }: { audience: 'user' | 'vendor'; rel
 }
 
 function PaymentOutcome({ payment }: { payment: Payment }) {
-  const text: Record<Payment['status'], string> = {
-    completed: `Payment received: ${payment.credits} credits are yours.`,
-    pending: 'Your payment is being confirmed. This page shows it as soon as the provider tells us.',
-    failed: 'The payment did not go through; nothing was charged to your credits.',
-    cancelled: 'The payment was cancelled.',
-    expired: 'The payment expired before it was completed.',
-    refunded: 'This payment was refunded.',
-  };
+  const { t } = useTranslation();
   return (
     <Alert kind={payment.status === 'completed' ? 'success' : payment.status === 'pending' ? 'info' : 'error'} testId="payment-outcome">
-      {text[payment.status]}
+      {t(`billing.outcome.${payment.status}`, { credits: t('common.credits', { count: payment.credits }) })}
     </Alert>
   );
 }
@@ -254,11 +247,12 @@ interface RedeemFormProps {
   title: string;
   label: string;
   testId: string;
-  redeem: (code: string) => Promise<{ credits_awarded: number }>;
+  redeem: (code: string) => Promise<Redeemed>;
   onDone: () => Promise<void>;
 }
 
 function RedeemForm({ title, label, testId, redeem, onDone }: RedeemFormProps) {
+  const { t } = useTranslation();
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
@@ -268,11 +262,11 @@ function RedeemForm({ title, label, testId, redeem, onDone }: RedeemFormProps) {
     setMessage(null);
     try {
       const result = await redeem(code.trim());
-      setMessage({ kind: 'success', text: `${result.credits_awarded} credits added.` });
+      setMessage({ kind: 'success', text: t('billing.added', { credits: t('common.credits', { count: result.credits_awarded }) }) });
       setCode('');
       await onDone();
     } catch (err) {
-      const d = describeError(err, ['code']);
+      const d = describeError(err, ['code'], t('common.genericError'));
       setMessage({ kind: 'error', text: d.fields.code ?? d.message });
     } finally {
       setBusy(false);
@@ -285,7 +279,7 @@ function RedeemForm({ title, label, testId, redeem, onDone }: RedeemFormProps) {
       <form className="verify-form" onSubmit={submit} noValidate>
         <Field id={`${testId}-code`} label={label} value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" required />
         <button type="submit" className="button button-secondary" disabled={busy || code.trim() === ''}>
-          {busy ? 'Redeeming…' : 'Redeem'}
+          {busy ? t('billing.redeeming') : t('billing.redeem')}
         </button>
       </form>
     </section>

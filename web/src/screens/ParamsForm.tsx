@@ -3,6 +3,7 @@
  * or selects, numbers number inputs with their bounds, booleans checkboxes, strings text inputs,
  * lists of strings a comma-separated text input (params-schema.ts reads the schema).
  */
+import { useTranslation } from 'react-i18next';
 import { kindOf, paramLabel, properties, type JsonSchema, type ParamValues } from '../params-schema.ts';
 import { describedBy, Field, FieldMessages } from '../ui.tsx';
 
@@ -15,8 +16,9 @@ interface ParamsFormProps {
 }
 
 export function ParamsForm({ schema, values, onChange, errors }: ParamsFormProps) {
+  const { t } = useTranslation();
   const entries = properties(schema);
-  if (entries.length === 0) return <p className="muted small">This type has no settings.</p>;
+  if (entries.length === 0) return <p className="muted small">{t('params.none')}</p>;
   const required = new Set(schema.required ?? []);
   return (
     <div className="params-form">
@@ -37,10 +39,12 @@ interface ParamFieldProps {
 }
 
 function ParamField({ name, schema, required, value, onChange, error }: ParamFieldProps) {
+  const { t } = useTranslation();
   const id = `param-${name}`;
   const k = kindOf(schema);
-  const label = `${paramLabel(name)}${required ? '' : k.kind === 'boolean' || k.kind === 'choice' ? '' : ' (optional)'}`;
-  const hint = k.kind === 'list' ? [schema.description, 'Separate several with commas.'].filter(Boolean).join(' ') : schema.description;
+  const bare = required || k.kind === 'boolean' || k.kind === 'choice';
+  const label = bare ? paramLabel(name) : t('common.optional', { label: paramLabel(name) });
+  const hint = k.kind === 'list' ? [schema.description, t('params.separate')].filter(Boolean).join(' ') : schema.description;
   const described = describedBy(id, hint, error);
   const messages = <FieldMessages id={id} hint={hint} error={error} />;
   const text = typeof value === 'string' ? value : '';

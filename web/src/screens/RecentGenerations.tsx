@@ -5,8 +5,9 @@
  * Status changes are announced through one polite live region.
  */
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, FINAL_STATUSES, generationEventsUrl, type Generation } from '../api.ts';
-import { paramLabel } from '../params-schema.ts';
+import { useFormat } from '../ui.tsx';
 
 const POLL_MS = 2000;
 /** The stream speaks on status changes only; a waiting one's queue position is re-read this often. */
@@ -23,15 +24,6 @@ const STATUS_BADGE: Record<Generation['status'], string> = {
 
 const STAGE: Record<Generation['status'], number> = { pending: 0, processing: 1, completed: 2, failed: 2, cancelled: 2 };
 
-const credits = (n: number) => `${n} credit${n === 1 ? '' : 's'}`;
-
-const STATUS_TEXT: Record<Generation['status'], string> = {
-  pending: 'Waiting',
-  processing: 'Working',
-  completed: 'Completed',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-};
 
 /** Keeps `generation` current until it reaches a final status; `onUpdate` gets every new state. */
 function useLive(generation: Generation, onUpdate: (g: Generation) => void): void {
@@ -101,6 +93,7 @@ interface ListProps {
 }
 
 export function RecentGenerations({ generations, onUpdate, error }: ListProps) {
+  const { t, i18n } = useTranslation();
   const [announcement, setAnnouncement] = useState('');
   const last = useRef(new Map<string, Generation['status']>());
 
@@ -109,22 +102,24 @@ export function RecentGenerations({ generations, onUpdate, error }: ListProps) {
     // Answers can cross (a slow read after a stream event): a status never moves backwards.
     if (before && STAGE[g.status] < STAGE[before]) return;
     last.current.set(g.id, g.status);
-    if (before && before !== g.status) setAnnouncement(`${paramLabel(g.type)}: ${STATUS_TEXT[g.status].toLowerCase()}.`);
+    if (before && before !== g.status) {
+      setAnnouncement(t('generations.announce', { type: t(`types.${g.type}`), status: t(`generations.status.${g.status}`).toLocaleLowerCase(i18n.language) }));
+    }
     onUpdate(g);
   };
 
   return (
     <section className="card recent-generations" aria-labelledby="recent-title">
-      <h2 id="recent-title">Recent generations</h2>
+      <h2 id="recent-title">{t('generations.recent')}</h2>
       <p className="visually-hidden" aria-live="polite" data-testid="generation-announcer">
         {announcement}
       </p>
       {error && <p className="field-error">{error}</p>}
       {!generations ? (
-        <p className="muted">Loading…</p>
+        <p className="muted">{t('common.loading')}</p>
       ) : generations.length === 0 ? (
         <p className="muted" data-testid="generations-empty">
-          Nothing yet. Your generations appear here as they run.
+          {t('generations.empty')}
         </p>
       ) : (
         <ul className="generation-list" data-testid="generation-list">
@@ -138,6 +133,10 @@ export function RecentGenerations({ generations, onUpdate, error }: ListProps) {
 }
 
 function GenerationItem({ generation: g, onUpdate }: { generation: Generation; onUpdate: (g: Generation) => void }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const credits = (count: number) => t('common.credits', { count });
+  const typeName = t(`types.${g.type}`);
   const [cancelling, setCancelling] = useState(false);
   const [cancelError, setCancelError] = useState<string | null>(null);
   useLive(g, onUpdate);
@@ -148,7 +147,7 @@ function GenerationItem({ generation: g, onUpdate }: { generation: Generation; o
     try {
       onUpdate(await api.cancelGeneration(g.id));
     } catch (err) {
-      setCancelError(err instanceof Error ? err.message : 'Could not cancel.');
+      setCancelError(err instanceof Error ? err.message : t('generations.cancelFailed'));
     } finally {
       setCancelling(false);
     }
@@ -158,16 +157,18 @@ function GenerationItem({ generation: g, onUpdate }: { generation: Generation; o
   return (
     <li className="generation-item" data-testid="generation-item" data-generation-id={g.id} data-status={g.status}>
       <div className="generation-head">
-        <strong>{paramLabel(g.type)}</strong>
+        <strong>{typeName}</strong>
         <span className={STATUS_BADGE[g.status]} data-testid="generation-status">
-          {STATUS_TEXT[g.status]}
+          {t(`generations.status.${g.status}`)}
         </span>
-        {g.status === 'pending' && g.queue_position !== null && <span className="muted small">#{g.queue_position} in queue</span>}
-        <span className="muted small generation-time">{new Date(g.created_at).toLocaleString()}</span>
+        {g.status === 'pending' && g.queue_position !== null && <span className="muted small">{t('generations.inQueue', { n: g.queue_position })}</span>}
+        <span className="muted small generation-time">{format.date(g.created_at, { dateStyle: 'medium', timeStyle: 'short' })}</span>
       </div>
       <p className="muted small">
-        {g.num_outputs} output{g.num_outputs === 1 ? '' : 's'} ·{' '}
-        <span data-testid="generation-credits">{running ? `${credits(g.credits_reserved)} on hold` : `${credits(g.credits_used)} used`}</span>
+        {t('generations.outputs', { count: g.num_outputs })} ·{' '}
+        <span data-testid="generation-credits">
+          {running ? t('generations.onHold', { credits: credits(g.credits_reserved) }) : t('generations.used', { credits: credits(g.credits_used) })}
+        </span>
         {g.prompt && <> · “{g.prompt}”</>}
       </p>
       {g.status === 'failed' && g.error && (
@@ -181,7 +182,7 @@ function GenerationItem({ generation: g, onUpdate }: { generation: Generation; o
           {g.outputs.map((a, i) => (
             <li key={a.id}>
               <a href={a.url} target="_blank" rel="noreferrer" className="asset-thumb" data-testid="generation-output">
-                <img src={a.thumbnail_url ?? a.url} alt={`${paramLabel(g.type)} output ${i + 1}`} loading="lazy" />
+                <img src={a.thumbnail_url ?? a.url} alt={t('generations.output', { type: typeName, n: i + 1 })} loading="lazy" />
               </a>
             </li>
           ))}
@@ -189,7 +190,7 @@ function GenerationItem({ generation: g, onUpdate }: { generation: Generation; o
       )}
       {running && (
         <button type="button" className="button button-secondary button-small" onClick={() => void cancel()} disabled={cancelling} data-testid="generation-cancel">
-          {cancelling ? 'Cancelling…' : 'Cancel'}
+          {cancelling ? t('generations.cancelling') : t('generations.cancel')}
         </button>
       )}
     </li>

@@ -1,50 +1,101 @@
-/** The frame of every signed-in screen: the top bar with navigation and the account's identity. */
-import { useState, type ReactNode } from 'react';
-import type { User } from '../api.ts';
-import { usePath, type Route } from '../router.ts';
-import { Brand, Link } from '../ui.tsx';
+/**
+ * The frame of every signed-in screen: the top bar with the product's name, the navigation, the
+ * balance, the language switcher and sign-out. Below 820 px the navigation and the account's
+ * controls fold into a menu behind one button (a disclosure: `aria-expanded` on the button, closed
+ * again on every navigation and by Escape), so a 360 px phone sees every item without sideways
+ * scrolling. An installation with one studio calls the Studio by that studio's name.
+ */
+import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NavLink, useLocation } from 'react-router';
+import { api, type User } from '../api.ts';
+import type { AppPath } from '../paths.ts';
+import { useConfig } from '../queries.ts';
+import { useSessionMoves } from '../session.ts';
+import { Brand, LanguageSwitcher } from '../ui.tsx';
 
-const NAV: Array<{ to: Route; label: string }> = [
-  { to: '/dashboard', label: 'Dashboard' },
-  { to: '/studio', label: 'Studio' },
-  { to: '/library', label: 'Library' },
-  { to: '/billing', label: 'Credits & billing' },
-  { to: '/account', label: 'Account' },
-];
-
-export function Shell({ user, onSignOut, children, testId }: { user: User; onSignOut: () => Promise<void>; children: ReactNode; testId: string }) {
-  const path = usePath();
+export function Shell({ user, children, testId }: { user: User; children: ReactNode; testId: string }) {
+  const { t } = useTranslation();
+  const config = useConfig();
+  const moves = useSessionMoves();
+  const { pathname } = useLocation();
+  const [open, setOpen] = useState(false);
   const [signingOut, setSigningOut] = useState(false);
+  const menuId = useId();
+
+  useEffect(() => setOpen(false), [pathname]);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open]);
+
   async function signOut() {
     setSigningOut(true);
-    await onSignOut();
+    try {
+      await api.logout();
+    } catch {
+      // The server clears what it can; locally we sign out regardless.
+    }
+    await moves.signedOut('signedOut');
   }
+
+  const onlyStudio = config.studios.length === 1 ? config.studios[0] : undefined;
+  const nav: Array<{ to: AppPath; label: string }> = [
+    { to: '/dashboard', label: t('nav.dashboard') },
+    { to: '/studio', label: onlyStudio ? t(`studios.${onlyStudio}`) : t('nav.studio') },
+    { to: '/library', label: t('nav.library') },
+    { to: '/billing', label: t('nav.billing') },
+    { to: '/account', label: t('nav.account') },
+  ];
+  const who = user.email ?? user.phone ?? '';
+
   return (
     <div className="app-shell" data-testid={testId}>
+      <a className="skip-link" href="#main">
+        {t('common.skipToContent')}
+      </a>
       <header className="topbar">
         <div className="topbar-inner">
           <Brand />
-          <nav className="topnav" aria-label="Main">
-            {NAV.map((item) => (
-              <Link key={item.to} to={item.to} className={`topnav-link${path === item.to ? ' active' : ''}`} aria-current={path === item.to ? 'page' : undefined}>
-                {item.label}
-              </Link>
-            ))}
-          </nav>
-          <div className="topbar-user">
-            <span className="topbar-credits" data-testid="topbar-credits" title="Credits available">
-              {user.credits.available} {user.credits.available === 1 ? 'credit' : 'credits'}
-            </span>
-            <span className="topbar-identity" title={user.email ?? user.phone ?? ''}>
-              {user.email ?? user.phone}
-            </span>
-            <button type="button" className="button button-secondary" onClick={() => void signOut()} disabled={signingOut} data-testid="sign-out">
-              {signingOut ? 'Signing out…' : 'Sign out'}
-            </button>
+          <button
+            type="button"
+            className="button button-secondary menu-button"
+            aria-expanded={open}
+            aria-controls={menuId}
+            onClick={() => setOpen((v) => !v)}
+            data-testid="menu-button"
+          >
+            <span aria-hidden="true" className="menu-icon" />
+            {t('nav.menu')}
+          </button>
+          <div id={menuId} className={`topbar-menu${open ? ' open' : ''}`} data-testid="topbar-menu">
+            <nav className="topnav" aria-label={t('nav.main')}>
+              {nav.map((item) => (
+                <NavLink key={item.to} to={item.to} className={({ isActive }) => `topnav-link${isActive ? ' active' : ''}`}>
+                  {item.label}
+                </NavLink>
+              ))}
+            </nav>
+            <div className="topbar-user">
+              <span className="topbar-credits" data-testid="topbar-credits" title={t('nav.creditsAvailable')}>
+                {t('common.credits', { count: user.credits.available })}
+              </span>
+              <span className="topbar-identity" title={who}>
+                <bdi>{who}</bdi>
+              </span>
+              <LanguageSwitcher />
+              <button type="button" className="button button-secondary" onClick={() => void signOut()} disabled={signingOut} data-testid="sign-out">
+                {signingOut ? t('nav.signingOut') : t('nav.signOut')}
+              </button>
+            </div>
           </div>
         </div>
       </header>
-      <main className="dashboard">{children}</main>
+      <main className="dashboard" id="main" tabIndex={-1}>
+        {children}
+      </main>
     </div>
   );
 }

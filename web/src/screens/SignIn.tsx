@@ -1,17 +1,30 @@
 import { useState, type FormEvent } from 'react';
-import { api, describeIdentifierError, type User } from '../api.ts';
-import { Alert, AuthLayout, FormErrorAlert, IdentifierField, Link, PasswordField, useDocumentTitle, type FormError } from '../ui.tsx';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useLocation } from 'react-router';
+import { api, describeIdentifierError } from '../api.ts';
+import type { SignInState } from '../paths.ts';
+import { keys, queryClient, useConfig } from '../queries.ts';
+import { useSessionMoves } from '../session.ts';
+import { Alert, AuthLayout, FormErrorAlert, IdentifierField, Link, PasswordField, useDocumentTitle, useSignUpChannels, type FormError } from '../ui.tsx';
 
 const FIELDS = ['email', 'phone', 'password'] as const;
 
-export function SignIn({ onSignedIn, notice }: { onSignedIn: (user: User) => void; notice: string | null }) {
-  useDocumentTitle('Sign in');
-  const [channel, setChannel] = useState<'email' | 'phone'>('email');
+export function SignIn() {
+  const { t } = useTranslation();
+  const { product_name: product } = useConfig();
+  useDocumentTitle(t('signin.title'));
+  const notice = (useLocation().state as SignInState | null)?.notice;
+  const moves = useSessionMoves();
+  const channels = useSignUpChannels();
+  const [channel, setChannel] = useState<'email' | 'phone'>(channels[0]!);
   const [email, setEmail] = useState('');
   const [phone, setPhone] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<FormError | null>(null);
+
+  // Someone signed in already has nothing to do here.
+  if (queryClient.getQueryData(keys.me)) return <Navigate to="/dashboard" replace />;
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -22,9 +35,9 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (user: User) => voi
     const value = (channel === 'email' ? email : phone).trim();
     try {
       const res = await api.login(value ? { [channel]: value, password } : { password });
-      onSignedIn(res.user);
+      moves.signedIn(res.user);
     } catch (err) {
-      setError(describeIdentifierError(err, FIELDS, channel));
+      setError(describeIdentifierError(err, FIELDS, channel, t('common.genericError')));
       setBusy(false);
     }
   }
@@ -32,24 +45,25 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (user: User) => voi
   const fe = error?.fields ?? {};
   return (
     <AuthLayout
-      title="Welcome back"
-      subtitle="Sign in to your Atelier account."
+      title={t('signin.heading')}
+      subtitle={t('signin.subtitle', { product })}
       footer={
         <>
-          New to Atelier? <Link to="/signup">Create an account</Link>
+          {t('signin.newHere', { product })} <Link to="/signup">{t('signin.createAccount')}</Link>
         </>
       }
     >
-      <form className="form" onSubmit={submit} noValidate aria-label="Sign in" data-testid="signin-form">
+      <form className="form" onSubmit={submit} noValidate aria-label={t('signin.title')} data-testid="signin-form">
         {notice && !error && (
           <Alert kind="info" testId="notice">
-            {notice}
+            {t(`session.${notice}`, { product })}
           </Alert>
         )}
         <FormErrorAlert error={error} />
         <IdentifierField
           idPrefix="signin"
           purpose="signin"
+          channels={channels}
           channel={channel}
           onChannel={setChannel}
           email={email}
@@ -60,7 +74,7 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (user: User) => voi
         />
         <PasswordField
           id="signin-password"
-          label="Password"
+          label={t('common.password')}
           autoComplete="current-password"
           required
           value={password}
@@ -68,7 +82,7 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (user: User) => voi
           error={fe.password}
         />
         <button type="submit" className="button button-primary button-block" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+          {busy ? t('signin.busy') : t('signin.submit')}
         </button>
       </form>
     </AuthLayout>

@@ -1,12 +1,23 @@
+/**
+ * Sign-up with the identifiers the installation takes (GET /config's `sign_up`): a phone-only
+ * product (style-studio) shows only the phone field, an email-only one only the email field.
+ */
 import { useState, type FormEvent } from 'react';
-import { api, describeIdentifierError, type RegisterInput, type User } from '../api.ts';
-import { AuthLayout, Field, FormErrorAlert, IdentifierField, Link, PasswordField, useDocumentTitle, type FormError } from '../ui.tsx';
+import { useTranslation } from 'react-i18next';
+import { Navigate } from 'react-router';
+import { api, describeIdentifierError, type RegisterInput } from '../api.ts';
+import { keys, queryClient } from '../queries.ts';
+import { useSessionMoves } from '../session.ts';
+import { AuthLayout, Field, FormErrorAlert, IdentifierField, Link, PasswordField, useDocumentTitle, useSignUpChannels, type FormError } from '../ui.tsx';
 
 const FIELDS = ['email', 'phone', 'password', 'full_name', 'business_name'] as const;
 
-export function SignUp({ onSignedIn }: { onSignedIn: (user: User) => void }) {
-  useDocumentTitle('Create your account');
-  const [channel, setChannel] = useState<'email' | 'phone'>('email');
+export function SignUp() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('signup.title'));
+  const moves = useSessionMoves();
+  const channels = useSignUpChannels();
+  const [channel, setChannel] = useState<'email' | 'phone'>(channels[0]!);
   const [email, setEmail] = useState('');
   const [phone, setPhone] = useState('');
   const [password, setPassword] = useState('');
@@ -15,6 +26,8 @@ export function SignUp({ onSignedIn }: { onSignedIn: (user: User) => void }) {
   const [businessName, setBusinessName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<FormError | null>(null);
+
+  if (queryClient.getQueryData(keys.me)) return <Navigate to="/dashboard" replace />;
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -29,9 +42,9 @@ export function SignUp({ onSignedIn }: { onSignedIn: (user: User) => void }) {
     if (isVendor && businessName.trim()) body.business_name = businessName.trim();
     try {
       const res = await api.register(body);
-      onSignedIn(res.user);
+      moves.signedIn(res.user);
     } catch (err) {
-      setError(describeIdentifierError(err, FIELDS, channel));
+      setError(describeIdentifierError(err, FIELDS, channel, t('common.genericError')));
       setBusy(false);
     }
   }
@@ -39,19 +52,20 @@ export function SignUp({ onSignedIn }: { onSignedIn: (user: User) => void }) {
   const fe = error?.fields ?? {};
   return (
     <AuthLayout
-      title="Create your account"
-      subtitle="Start with free credits. No card required."
+      title={t('signup.title')}
+      subtitle={t('signup.subtitle')}
       footer={
         <>
-          Already have an account? <Link to="/signin">Sign in</Link>
+          {t('signup.haveAccount')} <Link to="/signin">{t('signup.signIn')}</Link>
         </>
       }
     >
-      <form className="form" onSubmit={submit} noValidate aria-label="Sign up" data-testid="signup-form">
+      <form className="form" onSubmit={submit} noValidate aria-label={t('signup.formLabel')} data-testid="signup-form">
         <FormErrorAlert error={error} />
         <IdentifierField
           idPrefix="signup"
           purpose="signup"
+          channels={channels}
           channel={channel}
           onChannel={setChannel}
           email={email}
@@ -62,18 +76,18 @@ export function SignUp({ onSignedIn }: { onSignedIn: (user: User) => void }) {
         />
         <PasswordField
           id="signup-password"
-          label="Password"
+          label={t('common.password')}
           autoComplete="new-password"
           required
           minLength={8}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           error={fe.password}
-          hint="At least 8 characters."
+          hint={t('signup.passwordHint')}
         />
         <Field
           id="signup-full-name"
-          label="Full name"
+          label={t('signup.fullName')}
           type="text"
           autoComplete="name"
           value={fullName}
@@ -82,23 +96,23 @@ export function SignUp({ onSignedIn }: { onSignedIn: (user: User) => void }) {
         />
         <div className="checkbox">
           <input id="signup-vendor" type="checkbox" checked={isVendor} onChange={(e) => setIsVendor(e.target.checked)} />
-          <label htmlFor="signup-vendor">I am a vendor</label>
+          <label htmlFor="signup-vendor">{t('signup.vendor')}</label>
         </div>
         {isVendor && (
           <Field
             id="signup-business-name"
-            label="Business name"
+            label={t('signup.businessName')}
             type="text"
             autoComplete="organization"
             required
             value={businessName}
             onChange={(e) => setBusinessName(e.target.value)}
             error={fe.business_name}
-            hint="Shown on your public vendor page."
+            hint={t('signup.businessHint')}
           />
         )}
         <button type="submit" className="button button-primary button-block" disabled={busy}>
-          {busy ? 'Creating account…' : 'Create account'}
+          {busy ? t('signup.busy') : t('signup.submit')}
         </button>
       </form>
     </AuthLayout>

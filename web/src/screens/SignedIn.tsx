@@ -1,71 +1,55 @@
-/** Every signed-in screen: reads the account when it opens, then shows the screen inside the shell. */
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { api, ApiError, type User } from '../api.ts';
-import type { Route } from '../router.ts';
+/**
+ * The layout of every signed-in screen: reads the account (fresh each time a screen opens, since
+ * balances move), then shows the screen inside the shell and hands it the account through the
+ * outlet context. A 401 that a refresh cannot fix has already sent the reader to sign-in.
+ */
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Outlet, useLocation } from 'react-router';
+import { ApiError, describeError } from '../api.ts';
+import { meQuery, useReloadMe } from '../queries.ts';
+import type { SignedInContext } from '../session.ts';
 import { Alert, Spinner } from '../ui.tsx';
-import { Account } from './Account.tsx';
-import { Billing } from './Billing.tsx';
-import { Dashboard } from './Dashboard.tsx';
-import { Library } from './Library.tsx';
 import { Shell } from './Shell.tsx';
-import { Studio } from './Studio.tsx';
 
-interface SignedInProps {
-  path: Route;
-  user: User | null;
-  onUser: (user: User) => void;
-  onSignOut: () => Promise<void>;
-  onErased: () => Promise<void>;
-}
+export function SignedInLayout() {
+  const { t } = useTranslation();
+  const me = useQuery(meQuery);
+  const reload = useReloadMe();
+  const { pathname } = useLocation();
 
-export function SignedIn({ path, user, onUser, onSignOut, onErased }: SignedInProps) {
-  const [loadError, setLoadError] = useState<string | null>(null);
-
-  const reload = useCallback(async (): Promise<void> => {
-    try {
-      onUser(await api.me());
-      setLoadError(null);
-    } catch (err) {
-      // A 401 that could not be refreshed already sent us to sign-in.
-      if (err instanceof ApiError && err.status === 401) return;
-      setLoadError(err instanceof Error ? err.message : 'Could not load your account.');
-    }
-  }, [onUser]);
-
-  // Read the account fresh whenever a screen opens (balances move).
+  // The first screen reads the account with the query itself; each next one reads it again
+  // (once per screen opened, hence only `pathname` as the dependency).
+  const opened = useRef(false);
   useEffect(() => {
-    void reload();
-  }, [path, reload]);
+    if (opened.current) void reload();
+    opened.current = true;
+  }, [pathname]);
 
-  if (!user) {
+  if (!me.data) {
+    const expired = me.error instanceof ApiError && me.error.status === 401;
     return (
       <div className="center-page">
-        {loadError ? (
+        {me.error && !expired ? (
           <div className="card narrow">
-            <Alert>{loadError}</Alert>
-            <button type="button" className="button button-primary" onClick={() => void reload()}>
-              Try again
+            <Alert>{describeError(me.error, [], t('session.loadFailed')).message}</Alert>
+            <button type="button" className="button button-primary" onClick={() => void me.refetch()}>
+              {t('common.tryAgain')}
             </button>
           </div>
         ) : (
-          <Spinner label="Loading your account…" />
+          <Spinner label={t('session.loadingAccount')} />
         )}
       </div>
     );
   }
 
-  const screens: Partial<Record<Route, { testId: string; node: ReactNode }>> = {
-    '/dashboard': { testId: 'dashboard', node: <Dashboard user={user} reload={reload} /> },
-    '/studio': { testId: 'studio', node: <Studio user={user} reload={reload} /> },
-    '/library': { testId: 'library', node: <Library /> },
-    '/billing': { testId: 'billing', node: <Billing audience={user.role === 'vendor' ? 'vendor' : 'user'} reload={reload} /> },
-    '/account': { testId: 'account', node: <Account user={user} onErased={onErased} /> },
-  };
-  const screen = screens[path] ?? screens['/dashboard']!;
+  const context: SignedInContext = { user: me.data, reload };
   return (
-    <Shell user={user} onSignOut={onSignOut} testId={screen.testId}>
-      {loadError && <Alert>{loadError}</Alert>}
-      {screen.node}
+    <Shell user={me.data} testId={pathname.replace(/^\/+/, '') || 'dashboard'}>
+      {me.error && !(me.error instanceof ApiError && me.error.status === 401) && <Alert>{describeError(me.error, [], t('session.loadFailed')).message}</Alert>}
+      <Outlet context={context} />
     </Shell>
   );
 }

@@ -4,8 +4,12 @@
  * "Recent generations" with its live status. Every click on "Generate" sends a fresh
  * Idempotency-Key, so a retried request never holds credits twice.
  */
+import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
-import { api, ApiError, describeError, FINAL_STATUSES, type Asset, type Generation, type GenerationType, type User } from '../api.ts';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError, describeError, FINAL_STATUSES, type Asset, type Generation, type GenerationType } from '../api.ts';
+import { keys, useConfig } from '../queries.ts';
+import { useSignedIn } from '../session.ts';
 import { Alert, Field, FormErrorAlert, Link, Spinner, useDocumentTitle, type FormError } from '../ui.tsx';
 import { defaultValues, toParams, type ParamValues } from '../params-schema.ts';
 import { ParamsForm } from './ParamsForm.tsx';
@@ -14,10 +18,21 @@ import { SourcePicker, TypePicker } from './StudioInputs.tsx';
 
 const MAX_OUTPUTS = 8;
 
-export function Studio({ user, reload }: { user: User; reload: () => Promise<void> }) {
-  useDocumentTitle('Studio');
-  const [types, setTypes] = useState<GenerationType[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+export function Studio() {
+  const { t } = useTranslation();
+  const { user, reload } = useSignedIn();
+  const config = useConfig();
+  const onlyStudio = config.studios.length === 1 ? config.studios[0] : undefined;
+  useDocumentTitle(onlyStudio ? t(`studios.${onlyStudio}`) : t('studio.title'));
+  const generic = t('common.genericError');
+  // Only the studios this installation offers (a headshots product shows headshots only).
+  const offered = useQuery({
+    queryKey: keys.generationTypes,
+    queryFn: api.generationTypes,
+    select: (list) => list.filter((x) => (config.studios as readonly string[]).includes(x.studio)),
+  });
+  const types = offered.data ?? null;
+  const loadError = offered.error ? describeError(offered.error, [], generic).message : null;
   const [typeName, setTypeName] = useState('');
   const [values, setValues] = useState<ParamValues>({});
   const [prompt, setPrompt] = useState('');
@@ -42,15 +57,14 @@ export function Studio({ user, reload }: { user: User; reload: () => Promise<voi
     setShortBy(null);
   }, []);
 
+  // The first type this server can run is chosen when the list arrives.
   useEffect(() => {
-    api.generationTypes().then(
-      (list) => {
-        setTypes(list);
-        const first = list.find((t) => t.providers.length > 0) ?? list[0];
-        if (first) choose(first);
-      },
-      (err) => setLoadError(describeError(err, []).message),
-    );
+    if (!types || typeName) return;
+    const first = types.find((x) => x.providers.length > 0) ?? types[0];
+    if (first) choose(first);
+  }, [types, typeName, choose]);
+
+  useEffect(() => {
     api.assets().then(
       (page) => setAssets(page.data),
       () => setAssets([]),
@@ -59,10 +73,10 @@ export function Studio({ user, reload }: { user: User; reload: () => Promise<voi
       (page) => setGenerations(page.data),
       (err) => {
         setGenerations([]);
-        setListError(describeError(err, []).message);
+        setListError(describeError(err, [], generic).message);
       },
     );
-  }, [choose]);
+  }, [generic]);
 
   const onUpdate = useCallback(
     (g: Generation) => {
@@ -73,7 +87,7 @@ export function Studio({ user, reload }: { user: User; reload: () => Promise<voi
     [reload],
   );
 
-  if (!types) return loadError ? <Alert>{loadError}</Alert> : <Spinner label="Loading the studio…" />;
+  if (!types) return loadError ? <Alert>{loadError}</Alert> : <Spinner label={t('studio.loading')} />;
 
   const count = Math.trunc(Number(numOutputs));
   const countValid = Number.isFinite(count) && count >= 1 && count <= MAX_OUTPUTS;
@@ -106,7 +120,7 @@ export function Studio({ user, reload }: { user: User; reload: () => Promise<voi
         await reload();
       } else {
         const fields = ['type', 'prompt', 'style', 'source_asset_ids', 'num_outputs', 'subject_id', ...paramNames.map((n) => `params.${n}`)];
-        setError(describeError(err, fields));
+        setError(describeError(err, fields, generic));
       }
     } finally {
       setBusy(false);
@@ -117,21 +131,22 @@ export function Studio({ user, reload }: { user: User; reload: () => Promise<voi
     <div className="studio">
       <section className="hero">
         <div>
-          <p className="eyebrow">Studio</p>
-          <h1>Create something</h1>
-          <p className="muted">Pick what to make, give it your images and settings, and watch it run below.</p>
+          <p className="eyebrow">{onlyStudio ? t(`studios.${onlyStudio}`) : t('studio.title')}</p>
+          <h1>{t('studio.heading')}</h1>
+          <p className="muted">{t('studio.intro')}</p>
         </div>
       </section>
 
       <div className="studio-layout">
         <form className="card studio-form" onSubmit={submit} noValidate aria-labelledby="studio-form-title">
-          <h2 id="studio-form-title">New generation</h2>
+          <h2 id="studio-form-title">{t('studio.newGeneration')}</h2>
+          {types.length === 0 && <Alert kind="info">{t('studio.noTypes')}</Alert>}
           <TypePicker
             types={types}
             value={typeName}
             onChange={(name) => {
-              const t = types.find((x) => x.type === name);
-              if (t) choose(t);
+              const picked = types.find((x) => x.type === name);
+              if (picked) choose(picked);
             }}
             error={fieldErrors.type}
           />
@@ -148,11 +163,11 @@ export function Studio({ user, reload }: { user: User; reload: () => Promise<voi
             />
           )}
 
-          {type?.needs.subject && <Alert kind="info">This type works from a trained subject; subjects are not available in the Studio yet.</Alert>}
+          {type?.needs.subject && <Alert kind="info">{t('studio.subjectsLater')}</Alert>}
 
           {type && (
             <div className="field">
-              <label htmlFor="studio-prompt">{type.needs.prompt ? 'Prompt' : 'Prompt (optional)'}</label>
+              <label htmlFor="studio-prompt">{type.needs.prompt ? t('studio.prompt') : t('common.optional', { label: t('studio.prompt') })}</label>
               <textarea
                 id="studio-prompt"
                 rows={3}
@@ -173,9 +188,9 @@ export function Studio({ user, reload }: { user: User; reload: () => Promise<voi
 
           {type?.styles && (
             <div className={`field${fieldErrors.style ? ' has-error' : ''}`}>
-              <label htmlFor="studio-style">{type.needs.style ? 'Style' : 'Style (optional)'}</label>
+              <label htmlFor="studio-style">{type.needs.style ? t('studio.style') : t('common.optional', { label: t('studio.style') })}</label>
               <select id="studio-style" value={style} onChange={(e) => setStyle(e.target.value)} aria-describedby={fieldErrors.style ? 'studio-style-error' : undefined}>
-                <option value="">Choose a style…</option>
+                <option value="">{t('studio.chooseStyle')}</option>
                 {type.styles.map((s) => (
                   <option key={s} value={s}>
                     {s.replaceAll('_', ' ')}
@@ -194,7 +209,7 @@ export function Studio({ user, reload }: { user: User; reload: () => Promise<voi
 
           <Field
             id="studio-outputs"
-            label="Number of outputs"
+            label={t('studio.outputs')}
             type="number"
             inputMode="numeric"
             min={1}
@@ -202,30 +217,30 @@ export function Studio({ user, reload }: { user: User; reload: () => Promise<voi
             step={1}
             value={numOutputs}
             onChange={(e) => setNumOutputs(e.target.value)}
-            error={fieldErrors.num_outputs ?? (countValid ? undefined : `A whole number from 1 to ${MAX_OUTPUTS}.`)}
+            error={fieldErrors.num_outputs ?? (countValid ? undefined : t('studio.outputsInvalid', { max: MAX_OUTPUTS }))}
           />
 
           <p className={`studio-cost${cost !== null && cost > balance ? ' over' : ''}`} data-testid="studio-cost" aria-live="polite">
-            {cost === null ? 'Choose how many outputs.' : `Costs ${cost} credit${cost === 1 ? '' : 's'} · you have ${balance}.`}
+            {cost === null ? t('studio.chooseCount') : t('studio.cost', { count: cost, balance })}
           </p>
           {cost !== null && cost > balance && !shortBy && (
             <p className="field-hint">
-              That is more than your balance. <Link to="/billing">Get more credits</Link>
+              {t('studio.overBalance')} <Link to="/billing">{t('studio.getMore')}</Link>
             </p>
           )}
 
           {shortBy && (
             <Alert testId="studio-insufficient">
               <p>
-                Not enough credits: this needs {shortBy.needed} and you have {balance} available. <Link to="/billing">Buy credits in Credits & billing</Link>.
+                {t('studio.notEnough', { needed: shortBy.needed, balance })} <Link to="/billing">{t('studio.buyInBilling')}</Link>.
               </p>
             </Alert>
           )}
           <FormErrorAlert error={error} />
-          {type && type.providers.length === 0 && <Alert kind="info">No provider can run {type.type.replaceAll('_', ' ')} on this server right now.</Alert>}
+          {type && type.providers.length === 0 && <Alert kind="info">{t('studio.noProvider', { type: t(`types.${type.type}`) })}</Alert>}
 
           <button type="submit" className="button button-primary" disabled={busy || !type || !countValid || type.providers.length === 0} data-testid="studio-submit">
-            {busy ? 'Starting…' : 'Generate'}
+            {busy ? t('studio.starting') : t('studio.generate')}
           </button>
         </form>
 

@@ -1,17 +1,7 @@
 /** The Studio's choosers: the generation type (grouped by studio) and the source images. */
 import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, describeError, type Asset, type GenerationType } from '../api.ts';
-import { paramLabel } from '../params-schema.ts';
-
-const STUDIO_NAMES: Record<string, string> = {
-  'product-shots': 'Product shots',
-  'print-prep': 'Print prep',
-  headshots: 'Headshots',
-  'style-studio': 'Style studio',
-  'ad-creatives': 'Ad creatives',
-};
-
-export const studioName = (studio: string) => STUDIO_NAMES[studio] ?? paramLabel(studio.replaceAll('-', '_'));
 
 /**
  * What the provider that will run this type here makes of it, when that is less than the type's
@@ -23,7 +13,9 @@ function deliversHere(t: GenerationType): string | null {
 }
 
 export function TypePicker({ types, value, onChange, error }: { types: GenerationType[]; value: string; onChange: (type: string) => void; error: string | undefined }) {
-  const studios = [...new Set(types.map((t) => t.studio))];
+  const { t } = useTranslation();
+  const studios = [...new Set(types.map((x) => x.studio))];
+  const studioName = (studio: string) => t(`studios.${studio}`, { defaultValue: studio });
   return (
     <div className="type-picker" data-testid="type-picker">
       {studios.map((studio) => (
@@ -31,21 +23,19 @@ export function TypePicker({ types, value, onChange, error }: { types: Generatio
           <legend className="field-legend">{studioName(studio)}</legend>
           <div className="type-options">
             {types
-              .filter((t) => t.studio === studio)
-              .map((t) => (
-                <label key={t.type} className={`type-option${value === t.type ? ' active' : ''}`} data-testid={`type-${t.type}`}>
-                  <input type="radio" name="generation-type" value={t.type} checked={value === t.type} onChange={() => onChange(t.type)} />
-                  <span className="type-name">{paramLabel(t.type)}</span>
-                  <span className="type-price">
-                    {t.credits_per_output} credit{t.credits_per_output === 1 ? '' : 's'}
-                  </span>
-                  <span className="type-description">{t.description}</span>
-                  {deliversHere(t) && (
-                    <span className="type-delivers" data-testid={`delivers-${t.type}`}>
-                      Here you get: {deliversHere(t)}
+              .filter((x) => x.studio === studio)
+              .map((x) => (
+                <label key={x.type} className={`type-option${value === x.type ? ' active' : ''}`} data-testid={`type-${x.type}`}>
+                  <input type="radio" name="generation-type" value={x.type} checked={value === x.type} onChange={() => onChange(x.type)} />
+                  <span className="type-name">{t(`types.${x.type}`)}</span>
+                  <span className="type-price">{t('studio.perOutput', { count: x.credits_per_output })}</span>
+                  <span className="type-description">{x.description}</span>
+                  {deliversHere(x) && (
+                    <span className="type-delivers" data-testid={`delivers-${x.type}`}>
+                      {t('studio.hereYouGet', { delivers: deliversHere(x) })}
                     </span>
                   )}
-                  {t.providers.length === 0 && <span className="type-unavailable">Not available on this server</span>}
+                  {x.providers.length === 0 && <span className="type-unavailable">{t('studio.unavailable')}</span>}
                 </label>
               ))}
           </div>
@@ -72,6 +62,7 @@ interface SourcePickerProps {
 
 /** Library images to pick (radio-like when the type takes one), and an upload that is picked at once. */
 export function SourcePicker({ assets, onAsset, selected, onSelected, min, max, error }: SourcePickerProps) {
+  const { t } = useTranslation();
   const [uploading, setUploading] = useState(false);
   const [uploadError, setUploadError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
@@ -92,26 +83,26 @@ export function SourcePicker({ assets, onAsset, selected, onSelected, min, max, 
       onAsset(asset);
       onSelected(max === 1 ? [asset.id] : [...selected, asset.id].slice(-max));
     } catch (err) {
-      setUploadError(describeError(err, []).message);
+      setUploadError(describeError(err, [], t('common.genericError')).message);
     } finally {
       setUploading(false);
       if (input.current) input.current.value = '';
     }
   }
 
-  const need = min === max ? `${min} image${min === 1 ? '' : 's'}` : min === 0 ? `up to ${max} images (optional)` : `${min}–${max} images`;
+  const need = min === max ? t('studio.images', { count: min }) : min === 0 ? t('studio.upToOptional', { max }) : t('studio.range', { min, max });
   return (
     <fieldset className={`field source-picker${error ? ' has-error' : ''}`} aria-describedby={error ? 'sources-error' : undefined}>
       <legend className="field-legend">
-        Source {need}
-        <span className="muted small"> · {selected.length} chosen</span>
+        {t('studio.source', { need })}
+        <span className="muted small">{t('studio.chosen', { n: selected.length })}</span>
       </legend>
       <div className="source-actions">
         <label className="button button-secondary button-small">
-          {uploading ? 'Uploading…' : 'Upload an image'}
+          {uploading ? t('studio.uploading') : t('studio.uploadImage')}
           <input ref={input} type="file" accept="image/*" className="visually-hidden" data-testid="studio-upload-input" disabled={uploading} onChange={(e) => void upload(e.target.files?.[0])} />
         </label>
-        {images.length === 0 && assets && <span className="muted small">Your library is empty: upload an image to start.</span>}
+        {images.length === 0 && assets && <span className="muted small">{t('studio.emptyLibrary')}</span>}
       </div>
       {uploadError && <p className="field-error">{uploadError}</p>}
       {images.length > 0 && (

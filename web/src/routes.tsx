@@ -1,0 +1,47 @@
+/**
+ * The route table (React Router's data router, decision 081). Every screen is its own chunk, loaded
+ * when its route is first opened (`lazy`), so the entry holds only the frame: the root (config,
+ * language, session expiry), the signed-in layout and the shell.
+ */
+import type { ComponentType } from 'react';
+import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
+import { hasSessionHint } from './api.ts';
+import { keys, queryClient } from './queries.ts';
+import { Root, RootError } from './screens/Root.tsx';
+import { SignedInLayout } from './screens/SignedIn.tsx';
+import { FullPageSpinner } from './ui.tsx';
+
+const screen = (load: () => Promise<ComponentType>): Pick<RouteObject, 'lazy'> => ({ lazy: async () => ({ Component: await load() }) });
+
+/** `/` and unknown paths: the dashboard when a session may exist, else sign-in. */
+function Home() {
+  const maybeSignedIn = Boolean(queryClient.getQueryData(keys.me)) || hasSessionHint();
+  return <Navigate to={maybeSignedIn ? '/dashboard' : '/signin'} replace />;
+}
+
+export const routes: RouteObject[] = [
+  {
+    path: '/',
+    Component: Root,
+    ErrorBoundary: RootError,
+    HydrateFallback: FullPageSpinner,
+    children: [
+      { index: true, Component: Home },
+      { path: 'signin', ...screen(() => import('./screens/SignIn.tsx').then((m) => m.SignIn)) },
+      { path: 'signup', ...screen(() => import('./screens/SignUp.tsx').then((m) => m.SignUp)) },
+      {
+        Component: SignedInLayout,
+        children: [
+          { path: 'dashboard', ...screen(() => import('./screens/Dashboard.tsx').then((m) => m.Dashboard)) },
+          { path: 'studio', ...screen(() => import('./screens/Studio.tsx').then((m) => m.Studio)) },
+          { path: 'library', ...screen(() => import('./screens/Library.tsx').then((m) => m.Library)) },
+          { path: 'billing', ...screen(() => import('./screens/Billing.tsx').then((m) => m.Billing)) },
+          { path: 'account', ...screen(() => import('./screens/Account.tsx').then((m) => m.Account)) },
+        ],
+      },
+      { path: '*', Component: Home },
+    ],
+  },
+];
+
+export const createRouter = () => createBrowserRouter(routes);
