@@ -54,6 +54,7 @@ const ZEnv = z.object({
   /** Outgoing webhooks to private, local and reserved addresses: off unless set to on (decision 050). */
   ATELIER_WEBHOOKS_ALLOW_PRIVATE: onOff.optional(),
   ATELIER_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
+  ATELIER_AUTH_CACHE_TTL: z.coerce.number().int().min(0).max(3600).default(60),
   ATELIER_REFRESH_TOKEN_TTL: z.coerce.number().int().min(3600).default(30 * 86_400),
   ATELIER_RATE_LIMIT: onOff.default('on'),
   ATELIER_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
@@ -170,7 +171,8 @@ export interface Config {
    * where the outbox is the only way to read a code; `admin` otherwise (decision 050).
    */
   devOutbox: { enabled: boolean; access: 'anyone' | 'admin' };
-  auth: { accessTokenTtlSec: number; refreshTokenTtlSec: number };
+  /** `principalCacheTtlSec`: the upper bound on a cached principal's life; 0 turns the cache off (decision 070). */
+  auth: { accessTokenTtlSec: number; refreshTokenTtlSec: number; principalCacheTtlSec: number };
   rateLimit: boolean;
   bodyLimit: number;
   trustProxy: boolean;
@@ -344,7 +346,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       access: !isProduction && mailTransport === 'outbox' && smsTransport === 'outbox' ? 'anyone' : 'admin',
     },
     webhooks: { allowPrivate: e.ATELIER_WEBHOOKS_ALLOW_PRIVATE === 'on' },
-    auth: { accessTokenTtlSec: e.ATELIER_ACCESS_TOKEN_TTL, refreshTokenTtlSec: e.ATELIER_REFRESH_TOKEN_TTL },
+    auth: { accessTokenTtlSec: e.ATELIER_ACCESS_TOKEN_TTL, refreshTokenTtlSec: e.ATELIER_REFRESH_TOKEN_TTL, principalCacheTtlSec: e.ATELIER_AUTH_CACHE_TTL },
     rateLimit: e.ATELIER_RATE_LIMIT === 'on',
     bodyLimit: e.ATELIER_BODY_LIMIT,
     trustProxy: e.ATELIER_TRUST_PROXY === 'true',

@@ -111,6 +111,16 @@ export async function call(
   return Object.assign(res, { data });
 }
 
+/**
+ * A raw SQL change to users, sessions or API keys, made as another process would make it; returns
+ * once this app has heard of it (at once on PGlite, a moment later on PostgreSQL), so the next
+ * request sees it whether or not the credential was cached (decision 070).
+ */
+export async function sqlAuthChange(t: { app: FastifyInstance; database: Database }, text: string): Promise<void> {
+  await sqlRows(t, text);
+  await t.app.authChanges.heard();
+}
+
 /** Rows of a raw SQL statement, for assertions about what the database holds. */
 export async function sqlRows<T = Record<string, unknown>>(t: { database: Database }, text: string): Promise<T[]> {
   const res = (await t.database.db.execute(sql.raw(text))) as unknown as { rows: T[] };

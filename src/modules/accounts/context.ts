@@ -6,6 +6,7 @@ import type { Logger } from '../../platform/logger.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { SmsSender } from '../../platform/sms/sms.ts';
 import type { TUserPlan } from './accounts.dto.ts';
+import { createPrincipalCache, type PrincipalCache } from './principal-cache.ts';
 import { createTokenService, type TokenService } from './tokens.ts';
 
 /**
@@ -41,11 +42,14 @@ export type { RequestMeta } from '../../platform/http/request-meta.ts';
 
 export interface AccountsContext extends AccountsDeps {
   tokens: TokenService;
+  /** Off until the API starts listening for auth changes (app.ts); workers never turn it on. */
+  principals: PrincipalCache;
 }
 
 export function createAccountsContext(deps: AccountsDeps): AccountsContext {
   return {
     ...deps,
     tokens: createTokenService({ secret: deps.secret, accessTtlSec: deps.config.auth.accessTokenTtlSec }),
+    principals: createPrincipalCache({ ttlSec: deps.config.auth.principalCacheTtlSec }),
   };
 }

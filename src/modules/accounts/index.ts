@@ -12,6 +12,7 @@ export { ZUser, type TUser } from './accounts.dto.ts';
 export { findUserById, findVendorBySlug, isVendor } from './accounts.queries.ts';
 export { verifyPassword } from './passwords.ts';
 export { pruneAccounts } from './prune.ts';
+export { followAuthChanges } from './auth-changes.ts';
 export { webhookSecretOf } from './webhook-secret.ts';
 
 export async function accountsRoutes(app: FastifyInstance, accounts: AccountsService, opts: { secureCookies: boolean }): Promise<void> {

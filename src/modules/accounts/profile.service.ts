@@ -67,6 +67,7 @@ export function createProfileService(ctx: AccountsContext) {
         at: now,
       });
     });
+    ctx.principals.forgetUser(userId);
   }
 
   /**
