@@ -64,6 +64,7 @@ export function composeModules(p: PlatformParts, overrides: GenerationOptions = 
     credits,
     ownsAsset: media.assets.isOwnedBy,
     planOf: billing.planLimits.view,
+    accountOf: billing.planLimits.accountOf,
     avatarUrl: media.assets.avatarUrl,
   });
   const catalog = createCatalogModule({ db, clock, links: media.assets.links });

@@ -6,7 +6,7 @@ import { meRoutes } from './me.routes.ts';
 import { vendorProfileRoutes } from './vendor-profile.routes.ts';
 
 export { createAccountsService, type AccountsService } from './accounts.service.ts';
-export type { AccountsDeps, AccountCredits } from './context.ts';
+export type { AccountsDeps, AccountCredits, AccountWithCredits } from './context.ts';
 export { users, sessions, userRoles, type UserRole } from './accounts.tables.ts';
 export { ZUser, type TUser } from './accounts.dto.ts';
 export { findUserById, findVendorBySlug, isVendor } from './accounts.queries.ts';
