@@ -50,6 +50,8 @@ export async function listenTo(database: Database, channel: string, handlers: Ch
   }
   const connectionString = database.connectionString!;
   let client: pg.Client | null = null;
+  /** The client once its LISTEN is in place (a marker sent before then would never come back). */
+  let listening: pg.Client | null = null;
   let closed = false;
   let backoffMs = 100;
   let retry: NodeJS.Timeout | undefined;
@@ -58,6 +60,7 @@ export async function listenTo(database: Database, channel: string, handlers: Ch
   function lost(which: pg.Client, err?: Error): void {
     if (client !== which) return;
     client = null;
+    listening = null;
     handlers.down();
     for (const release of waiting.values()) release();
     which.removeAllListeners();
@@ -89,13 +92,14 @@ export async function listenTo(database: Database, channel: string, handlers: Ch
     }
     if (client !== next || closed) return;
     backoffMs = 100;
+    listening = next;
     handlers.up();
   }
 
   await connect();
   return {
     async heard() {
-      const listener = client;
+      const listener = listening;
       if (!listener) return;
       const marker = `${MARKER}${randomUUID()}`;
       const seen = new Promise<void>((resolve) => waiting.set(marker, resolve));
@@ -108,6 +112,7 @@ export async function listenTo(database: Database, channel: string, handlers: Ch
       for (const release of waiting.values()) release();
       const last = client;
       client = null;
+      listening = null;
       handlers.down();
       if (last) {
         last.removeAllListeners();
