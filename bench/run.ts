@@ -7,10 +7,11 @@
  *   npm run bench                       # everything, PGlite
  *   TEST_DATABASE_URL=postgres://… npm run bench
  *   npm run bench -- --ledger           # only the credit spend benchmark
+ *   npm run bench -- --auth             # only the authentication benchmark
  *
  * - baseline: GET /healthz through the full app (hooks, headers, metrics), no database.
- * - GET /me with a bearer token: JWT check + session lookup + user view.
- * - GET /me with an API key: key lookup + user view.
+ * - auth (bench/auth.ts): GET /me with a bearer token and with an API key against GET /healthz, on
+ *   PGlite and (with TEST_DATABASE_URL) PostgreSQL, in alternating slices.
  * - ledger.apply: one credit change (conditional UPDATE + ledger row) in a transaction.
  * - ledger.spend (bench/ledger.ts) with 1, 8 and 32 concurrent callers on one user, as a ratio to
  *   a bare conditional UPDATE of that balance row at the same concurrency; the books are checked
@@ -23,6 +24,7 @@
  * - faces (bench/faces.ts): the local face step on a portrait against the ISNet cut-out of it.
  */
 import { createLedger } from '../src/modules/billing/index.ts';
+import { authBench } from './auth.ts';
 import { call, createTestApp } from '../test/helpers/app.ts';
 import { createTestDatabase, prepareTemplates, testDatabaseUrl } from '../test/helpers/databases.ts';
 import { facesBench } from './faces.ts';
@@ -31,6 +33,13 @@ import { ledgerBench } from './ledger.ts';
 import { opsPerSec } from './measure.ts';
 import { localProviderBench } from './local-provider.ts';
 import { mediaBench } from './media.ts';
+
+/** The authentication benchmark on PGlite, then on PostgreSQL when TEST_DATABASE_URL is set. */
+async function authOnEachDatabase(): Promise<void> {
+  const postgres = testDatabaseUrl();
+  for (const url of postgres ? [null, postgres] : [null]) process.stdout.write(`\n${(await authBench(url)).join('\n')}\n`);
+  if (!postgres) process.stdout.write('(PostgreSQL skipped: set TEST_DATABASE_URL to measure it too)\n');
+}
 
 /** The credit spend benchmark on PGlite, then on PostgreSQL when TEST_DATABASE_URL is set. */
 async function ledgerOnEachDatabase(): Promise<void> {
@@ -50,20 +59,19 @@ async function ledgerOnEachDatabase(): Promise<void> {
 
 async function main(): Promise<void> {
   await prepareTemplates();
+  if (process.argv.includes('--auth')) return authOnEachDatabase();
   await ledgerOnEachDatabase();
   if (process.argv.includes('--ledger')) return;
+  await authOnEachDatabase();
   const t = await createTestApp({ realClock: true });
   try {
     const reg = await call(t.app, 'POST', '/api/v1/auth/register', { body: { email: 'bench@example.com', password: 'password123' } });
     const token: string = reg.data.access_token;
-    const key: string = (await call(t.app, 'POST', '/api/v1/me/api-keys', { token, body: { name: 'bench' } })).data.key;
     const ledger = createLedger({ clock: { now: () => new Date() } });
     let seq = 0;
 
     const baseline = await opsPerSec('GET /healthz (baseline)', () => t.app.inject({ method: 'GET', url: '/healthz' }));
     const results = [
-      await opsPerSec('GET /me, bearer token', () => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })),
-      await opsPerSec('GET /me, API key', () => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${key}` } })),
       await opsPerSec('ledger.apply (1 credit)', () =>
         t.database.db.transaction((tx) => ledger.apply(tx, { userId: reg.data.user.id, type: 'bonus', amount: 1, idempotencyKey: `bench:${++seq}` })),
       ),

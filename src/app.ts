@@ -10,7 +10,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { VERSION, type Modules, type PlatformParts } from './compose.ts';
 import type { Config } from './config.ts';
-import { accountsRoutes } from './modules/accounts/index.ts';
+import { accountsRoutes, followAuthChanges } from './modules/accounts/index.ts';
 import { adminSystemRoutes, adminUsersRoutes } from './modules/admin/index.ts';
 import { billingRoutes } from './modules/billing/index.ts';
 import { catalogRoutes, subjectsRoutes } from './modules/catalog/index.ts';
@@ -27,6 +27,14 @@ import { isWebAppBuilt, registerWebApp, spaFallback } from './platform/http/web.
 import { outboxRoutes } from './platform/mail/outbox.routes.ts';
 import { createMetrics, registerMetrics, type Metrics } from './platform/metrics.ts';
 import { opsRoutes } from './platform/ops.routes.ts';
+import type { Listening } from './platform/db/notifications.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This process's subscription to auth changes (decision 070). */
+    authChanges: Listening;
+  }
+}
 
 export const defaultWebRoot = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -95,6 +103,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await opsRoutes(app, { database: deps.database, queue: deps.queue, metrics, storage: deps.storage, config: deps.config });
 
   if (serveWeb) await registerWebApp(app, { root: webRoot });
+
+  // Principals are cached only while this process hears every revocation (decision 070).
+  const authChanges = await followAuthChanges(deps.database, modules.accounts.ctx.principals, deps.log);
+  app.addHook('onClose', () => authChanges.close());
+  app.decorate('authChanges', authChanges);
 
   await app.ready();
   return app;

@@ -58,6 +58,7 @@ const ZEnv = z.object({
   /** GET /metrics without a token: on by default outside production, off in production (decision 090). */
   ATELIER_METRICS_PUBLIC: onOff.optional(),
   ATELIER_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(86_400).default(900),
+  ATELIER_AUTH_CACHE_TTL: z.coerce.number().int().min(0).max(3600).default(60),
   ATELIER_REFRESH_TOKEN_TTL: z.coerce.number().int().min(3600).default(30 * 86_400),
   ATELIER_RATE_LIMIT: onOff.default('on'),
   ATELIER_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
@@ -179,7 +180,8 @@ export interface Config {
    * where the outbox is the only way to read a code; `admin` otherwise (decision 050).
    */
   devOutbox: { enabled: boolean; access: 'anyone' | 'admin' };
-  auth: { accessTokenTtlSec: number; refreshTokenTtlSec: number };
+  /** `principalCacheTtlSec`: the upper bound on a cached principal's life; 0 turns the cache off (decision 070). */
+  auth: { accessTokenTtlSec: number; refreshTokenTtlSec: number; principalCacheTtlSec: number };
   rateLimit: boolean;
   bodyLimit: number;
   trustProxy: boolean;
@@ -356,7 +358,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metrics: e.ATELIER_METRICS_TOKEN
       ? { access: 'token', token: e.ATELIER_METRICS_TOKEN }
       : { access: (e.ATELIER_METRICS_PUBLIC ?? (isProduction ? 'off' : 'on')) === 'on' ? 'public' : 'off' },
-    auth: { accessTokenTtlSec: e.ATELIER_ACCESS_TOKEN_TTL, refreshTokenTtlSec: e.ATELIER_REFRESH_TOKEN_TTL },
+    auth: { accessTokenTtlSec: e.ATELIER_ACCESS_TOKEN_TTL, refreshTokenTtlSec: e.ATELIER_REFRESH_TOKEN_TTL, principalCacheTtlSec: e.ATELIER_AUTH_CACHE_TTL },
     rateLimit: e.ATELIER_RATE_LIMIT === 'on',
     bodyLimit: e.ATELIER_BODY_LIMIT,
     trustProxy: e.ATELIER_TRUST_PROXY === 'true',

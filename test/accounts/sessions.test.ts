@@ -3,7 +3,7 @@
  * Real: app, database, argon2, JWTs. Stand-in: a manual clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
+import { call, createTestApp, sqlAuthChange, type TestApp } from '../helpers/app.ts';
 import { countRows, signUp, uniqueEmail, uniquePhone } from '../helpers/accounts.ts';
 
 let t: TestApp;
@@ -44,7 +44,7 @@ describe('POST /auth/login', () => {
 
   it('refuses a disabled account with 403 account_disabled, and its tokens stop working', async () => {
     const a = await signUp(t.app);
-    await sqlRows(t, `update users set is_active = false where id = '${a.user.id}'`);
+    await sqlAuthChange(t, `update users set is_active = false where id = '${a.user.id}'`);
     const res = await login({ email: a.email, password: a.password });
     expect(res.statusCode).toBe(403);
     expect(res.data.code).toBe('account_disabled');

@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRows, signUp, signUpAdmin, uniqueEmail } from '../helpers/accounts.ts';
-import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
+import { call, createTestApp, sqlAuthChange, sqlRows, type TestApp } from '../helpers/app.ts';
 import { makeImage, upload } from '../helpers/media.ts';
 
 type Account = Awaited<ReturnType<typeof signUp>>;
@@ -59,7 +59,7 @@ describe('GET /admin/users', () => {
     const byPhone = await signUp(t.app, { email: undefined, phone });
     const byName = await signUp(t.app, { full_name: `Ms ${tag.toUpperCase()} Rose` });
     const vendor = await signUp(t.app, { account_type: 'vendor', business_name: `Shop ${tag}` });
-    await sqlRows(t, `update users set is_active = false where id = '${byName.user.id}'`);
+    await sqlAuthChange(t, `update users set is_active = false where id = '${byName.user.id}'`);
 
     const ids = async (query: string) => (await allPages(admin.access_token, `/admin/users?${query}`, 2)).map((u) => u.id);
     expect(await ids(`q=${tag}`)).toEqual(expect.arrayContaining([byEmail.user.id, byName.user.id]));
@@ -220,13 +220,13 @@ describe('PATCH /admin/users/{id}', () => {
   it('the auth hook itself refuses a disabled account, even with a session still live (403 account_disabled)', async () => {
     const u = await signUp(t.app);
     const key = await call(t.app, 'POST', '/api/v1/me/api-keys', { token: u.access_token, body: { name: 'ci' } });
-    await sqlRows(t, `update users set is_active = false where id = '${u.user.id}'`);
+    await sqlAuthChange(t, `update users set is_active = false where id = '${u.user.id}'`);
     for (const token of [u.access_token, key.data.key]) {
       const me = await get(token, '/me');
       expect(me.statusCode).toBe(403);
       expect(me.data.code).toBe('account_disabled');
     }
-    await sqlRows(t, `update users set is_active = true where id = '${u.user.id}'`);
+    await sqlAuthChange(t, `update users set is_active = true where id = '${u.user.id}'`);
     expect((await get(u.access_token, '/me')).statusCode).toBe(200);
   });
 
@@ -262,8 +262,8 @@ describe('PATCH /admin/users/{id}', () => {
 describe('the last active admin', () => {
   /** From here on, exactly the given users are active admins. */
   async function onlyAdmins(...ids: string[]) {
-    await sqlRows(t, `update users set role = case when id in (${ids.map((id) => `'${id}'`).join(',')}) then 'admin' else (case when role = 'admin' then 'user' else role end) end`);
-    await sqlRows(t, `update users set is_active = true where id in (${ids.map((id) => `'${id}'`).join(',')})`);
+    await sqlAuthChange(t, `update users set role = case when id in (${ids.map((id) => `'${id}'`).join(',')}) then 'admin' else (case when role = 'admin' then 'user' else role end) end`);
+    await sqlAuthChange(t, `update users set is_active = true where id in (${ids.map((id) => `'${id}'`).join(',')})`);
     expect(await activeAdmins()).toBe(ids.length);
   }
 
@@ -280,7 +280,7 @@ describe('the last active admin', () => {
 
     // A disabled admin does not count: promoting one leaves the last active admin protected.
     const dormant = await signUp(t.app);
-    await sqlRows(t, `update users set role = 'admin', is_active = false where id = '${dormant.user.id}'`);
+    await sqlAuthChange(t, `update users set role = 'admin', is_active = false where id = '${dormant.user.id}'`);
     expect((await patch(admin.access_token, admin.user.id, { role: 'user' })).statusCode).toBe(409);
     expect((await patch(admin.access_token, dormant.user.id, { is_active: true })).statusCode).toBe(200);
     const demoted = await patch(admin.access_token, admin.user.id, { role: 'user' });

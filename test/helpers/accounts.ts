@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import type { Database } from '../../src/platform/db/database.ts';
-import { call, sqlRows } from './app.ts';
+import { call, sqlAuthChange, sqlRows } from './app.ts';
 
 let n = 0;
 export const uniqueEmail = (tag = 'user') => `${tag}-${Date.now().toString(36)}-${++n}@example.com`;
@@ -40,7 +40,7 @@ export async function signUp(app: FastifyInstance, body: Record<string, unknown>
 /** A signed-up user made an administrator (the role is read on every request, so its token is an admin's). */
 export async function signUpAdmin(t: { app: FastifyInstance; database: Database }, body: Record<string, unknown> = {}) {
   const admin = await signUp(t.app, body);
-  await sqlRows(t, `update users set role = 'admin' where id = '${admin.user.id}'`);
+  await sqlAuthChange(t, `update users set role = 'admin' where id = '${admin.user.id}'`);
   return admin;
 }
 

@@ -36,7 +36,14 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  opts: { env?: Record<string, string>; realClock?: boolean; storage?: Storage; generation?: GenerationOptions } = {},
+  opts: {
+    env?: Record<string, string>;
+    realClock?: boolean;
+    storage?: Storage;
+    generation?: GenerationOptions;
+    /** null: PGlite even when TEST_DATABASE_URL is set (the bench measures both). */
+    databaseUrl?: string | null;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-test-'));
   const config = loadConfig({
@@ -49,7 +56,7 @@ export async function createTestApp(
     ATELIER_WEBHOOKS_ALLOW_PRIVATE: 'on',
     ...opts.env,
   });
-  const database = await createTestDatabase();
+  const database = await createTestDatabase(opts.databaseUrl);
   const log = createLogger(config.logLevel);
   const queue = createQueue(database, log);
   await queue.start(jobDefinitions);
@@ -109,6 +116,16 @@ export async function call(
     data = undefined;
   }
   return Object.assign(res, { data });
+}
+
+/**
+ * A raw SQL change to users, sessions or API keys, made as another process would make it; returns
+ * once this app has heard of it (at once on PGlite, a moment later on PostgreSQL), so the next
+ * request sees it whether or not the credential was cached (decision 070).
+ */
+export async function sqlAuthChange(t: { app: FastifyInstance; database: Database }, text: string): Promise<void> {
+  await sqlRows(t, text);
+  await t.app.authChanges.heard();
 }
 
 /** Rows of a raw SQL statement, for assertions about what the database holds. */

@@ -26,7 +26,7 @@ describe('loadConfig', () => {
       admin: undefined,
       mail: { transport: 'outbox' },
       sms: { transport: 'outbox' },
-      auth: { accessTokenTtlSec: 900, refreshTokenTtlSec: 30 * 86_400 },
+      auth: { accessTokenTtlSec: 900, refreshTokenTtlSec: 30 * 86_400, principalCacheTtlSec: 60 },
       database: { url: undefined, poolSize: 10 },
     });
     expect(c.dataDir).toBe(path.resolve('./data'));

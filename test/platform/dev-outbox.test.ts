@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, unsafeSettings } from '../../src/config.ts';
 import { problemsOf } from '../helpers/config.ts';
 import { signUp } from '../helpers/accounts.ts';
-import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
+import { call, createTestApp, sqlAuthChange, type TestApp } from '../helpers/app.ts';
 
 describe('config: the dev outbox beside a real transport', () => {
   it.each([
@@ -90,7 +90,7 @@ describe('GET /api/v1/dev/outbox', () => {
   // These apps' outbox is admin-only, so the users stay unverified (signUp reads codes from it).
   async function admin(app: TestApp) {
     const a = await signUp(app.app, {}, { verified: false });
-    await sqlRows(app, `update users set role = 'admin' where id = '${a.user.id}'`);
+    await sqlAuthChange(app, `update users set role = 'admin' where id = '${a.user.id}'`);
     return a;
   }
 

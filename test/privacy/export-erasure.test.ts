@@ -13,7 +13,7 @@ import { userForeignKeys } from '../../src/modules/privacy/privacy.queries.ts';
 import { checkCreditInvariants } from '../../src/modules/billing/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { countRows, signUp } from '../helpers/accounts.ts';
-import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
+import { call, createTestApp, sqlAuthChange, sqlRows, type TestApp } from '../helpers/app.ts';
 import { makeImage, upload } from '../helpers/media.ts';
 import { readZip } from '../helpers/unzip.ts';
 
@@ -24,7 +24,7 @@ const job = { retryCount: 0, log };
 
 beforeAll(async () => {
   t = await createTestApp();
-  privacy = createPrivacyModule({ db: t.database.db, storage: t.storage, clock: t.clock, queue: t.queue, secret: t.secret, config: t.config, log });
+  privacy = createPrivacyModule({ db: t.database.db, storage: t.storage, clock: t.clock, queue: t.queue, secret: t.secret, config: t.config, log, forgetPrincipals: t.modules.accounts.ctx.principals.forgetUser });
 });
 afterAll(async () => t?.close());
 
@@ -181,15 +181,15 @@ describe('DELETE /me', () => {
   it('the last active admin cannot erase their account', async () => {
     const admins = await sqlRows<{ id: string }>(t, `select id from users where role = 'admin' and is_active`);
     const a = await signUp(t.app);
-    await sqlRows(t, `update users set is_active = false where id in (${admins.map((r) => `'${r.id}'`).join(',') || 'null'})`);
-    await sqlRows(t, `update users set role = 'admin' where id = '${a.user.id}'`);
+    await sqlAuthChange(t, `update users set is_active = false where id in (${admins.map((r) => `'${r.id}'`).join(',') || 'null'})`);
+    await sqlAuthChange(t, `update users set role = 'admin' where id = '${a.user.id}'`);
     try {
       const res = await call(t.app, 'DELETE', '/api/v1/me', { token: a.access_token, body: { password: a.password } });
       expect(res.statusCode).toBe(409);
       expect(await countRows(t, `select count(*) as n from users where id = '${a.user.id}'`)).toBe(1);
     } finally {
-      if (admins.length) await sqlRows(t, `update users set is_active = true where id in (${admins.map((r) => `'${r.id}'`).join(',')})`);
-      await sqlRows(t, `update users set role = 'user' where id = '${a.user.id}'`);
+      if (admins.length) await sqlAuthChange(t, `update users set is_active = true where id in (${admins.map((r) => `'${r.id}'`).join(',')})`);
+      await sqlAuthChange(t, `update users set role = 'user' where id = '${a.user.id}'`);
     }
   });
 });

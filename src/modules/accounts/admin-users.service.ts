@@ -68,6 +68,8 @@ export function createAdminUsersService(ctx: AccountsContext) {
         }
       }
     });
+    // Committed: a demotion or a disabled account takes effect on this process now, on others when they hear it.
+    ctx.principals.forgetUser(userId);
     return view(userId);
   }
 

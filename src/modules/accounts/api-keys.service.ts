@@ -48,6 +48,7 @@ export function createApiKeysService(ctx: AccountsContext) {
 
   async function revoke(userId: string, id: string): Promise<void> {
     if (!(await kq.revokeApiKey(ctx.db, userId, id, ctx.clock.now()))) throw errors.notFound('API key');
+    ctx.principals.forgetUser(userId);
   }
 
   return { list, create, revoke };

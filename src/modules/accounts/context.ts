@@ -6,6 +6,8 @@ import type { Logger } from '../../platform/logger.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { SmsSender } from '../../platform/sms/sms.ts';
 import type { TUserPlan } from './accounts.dto.ts';
+import type { UserRow } from './accounts.queries.ts';
+import { createPrincipalCache, type PrincipalCache } from './principal-cache.ts';
 import { createTokenService, type TokenService } from './tokens.ts';
 
 /**
@@ -30,8 +32,16 @@ export interface AccountsDeps {
   ownsAsset: (userId: string, assetId: string) => Promise<boolean>;
   /** The plan a user is on now, for GET /me; billing's, handed in. */
   planOf: (userId: string) => Promise<TUserPlan | null>;
+  /** The user, balance and plan together in one query (GET /me is on every client's hot path); billing's too. */
+  accountOf: (userId: string) => Promise<AccountWithCredits | undefined>;
   /** A link to the user's avatar image (expiring, signed), or null when the asset is gone. From media too. */
   avatarUrl: AvatarUrl;
+}
+
+export interface AccountWithCredits {
+  user: UserRow;
+  credits: { available: number; held: number };
+  plan: TUserPlan | null;
 }
 
 export type AvatarUrl = (userId: string, assetId: string) => Promise<string | null>;
@@ -41,11 +51,14 @@ export type { RequestMeta } from '../../platform/http/request-meta.ts';
 
 export interface AccountsContext extends AccountsDeps {
   tokens: TokenService;
+  /** Off until the API starts listening for auth changes (app.ts); workers never turn it on. */
+  principals: PrincipalCache;
 }
 
 export function createAccountsContext(deps: AccountsDeps): AccountsContext {
   return {
     ...deps,
     tokens: createTokenService({ secret: deps.secret, accessTtlSec: deps.config.auth.accessTokenTtlSec }),
+    principals: createPrincipalCache({ ttlSec: deps.config.auth.principalCacheTtlSec }),
   };
 }

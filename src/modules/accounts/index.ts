@@ -6,12 +6,13 @@ import { meRoutes } from './me.routes.ts';
 import { vendorProfileRoutes } from './vendor-profile.routes.ts';
 
 export { createAccountsService, type AccountsService } from './accounts.service.ts';
-export type { AccountsDeps, AccountCredits } from './context.ts';
+export type { AccountsDeps, AccountCredits, AccountWithCredits } from './context.ts';
 export { users, sessions, userRoles, type UserRole } from './accounts.tables.ts';
 export { ZUser, type TUser } from './accounts.dto.ts';
 export { findUserById, findVendorBySlug, isVendor } from './accounts.queries.ts';
 export { verifyPassword } from './passwords.ts';
 export { pruneAccounts } from './prune.ts';
+export { followAuthChanges } from './auth-changes.ts';
 export { webhookSecretOf } from './webhook-secret.ts';
 
 export async function accountsRoutes(app: FastifyInstance, accounts: AccountsService, opts: { secureCookies: boolean }): Promise<void> {

@@ -141,7 +141,7 @@ export function createOtpService(ctx: AccountsContext, signUp: SignUpService) {
 
   async function resetPassword(body: TPasswordResetBody, meta: RequestMeta): Promise<void> {
     const passwordHash = await hashPassword(body.new_password);
-    await attempt(body, 'password_reset', body.code, async (tx, otp) => {
+    const userId = await attempt(body, 'password_reset', body.code, async (tx, otp) => {
       const now = ctx.clock.now();
       await oq.consumeOtp(tx, otp.id, now);
       const user = await markVerified(tx, otp, now);
@@ -160,7 +160,9 @@ export function createOtpService(ctx: AccountsContext, signUp: SignUpService) {
         userAgent: meta.userAgent,
         at: now,
       });
+      return otp.userId!;
     });
+    ctx.principals.forgetUser(userId);
   }
 
   return { request, verify, resetPassword };

@@ -9,7 +9,7 @@ import { hashPassword, verifyPassword } from './passwords.ts';
 import type { Principal } from '../../platform/http/auth.ts';
 import { revokeAllApiKeys } from './api-keys.queries.ts';
 import { revokeAllSessions } from './sessions.queries.ts';
-import { toUserView } from './user-view.ts';
+import { accountView, toUserView } from './user-view.ts';
 
 export function createProfileService(ctx: AccountsContext) {
   async function load(userId: string): Promise<uq.UserRow> {
@@ -19,7 +19,9 @@ export function createProfileService(ctx: AccountsContext) {
   }
 
   async function me(userId: string): Promise<TUser> {
-    return toUserView(ctx.db, await load(userId), ctx);
+    const account = await ctx.accountOf(userId);
+    if (!account) throw errors.notFound('User');
+    return accountView(ctx.db, account, ctx);
   }
 
   async function update(userId: string, body: TPatchMeBody): Promise<TUser> {
@@ -67,6 +69,7 @@ export function createProfileService(ctx: AccountsContext) {
         at: now,
       });
     });
+    ctx.principals.forgetUser(userId);
   }
 
   /**

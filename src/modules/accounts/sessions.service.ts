@@ -50,7 +50,7 @@ export function createSessionsService(ctx: AccountsContext) {
     return { accessToken, refreshToken: refresh.token, expiresIn: ctx.tokens.accessTtlSec, sessionId };
   }
 
-  type RefreshOutcome = { ok: true; pair: TokenPair; userId: string } | { ok: false; reused: boolean };
+  type RefreshOutcome = { ok: true; pair: TokenPair; userId: string } | { ok: false; reused: false } | { ok: false; reused: true; userId: string };
 
   async function refresh(token: string, meta: RequestMeta): Promise<{ pair: TokenPair; userId: string }> {
     const parsed = parseRefreshToken(token);
@@ -87,7 +87,7 @@ export function createSessionsService(ctx: AccountsContext) {
           userAgent: meta.userAgent,
           at: now,
         });
-        return { ok: false, reused: true };
+        return { ok: false, reused: true, userId: session.userId };
       }
       if (parsed.counter !== session.rotationCounter || !safeEqual(parsed.hash, session.refreshTokenHash)) {
         return { ok: false, reused: false };
@@ -114,7 +114,11 @@ export function createSessionsService(ctx: AccountsContext) {
     });
 
     if (!outcome.ok) {
-      if (outcome.reused) ctx.log.warn({ sessionId: parsed.sessionId }, 'refresh token reuse: session revoked');
+      if (outcome.reused) {
+        // Committed: this process stops the session's access tokens now; others hear it from the database.
+        ctx.principals.forgetUser(outcome.userId);
+        ctx.log.warn({ sessionId: parsed.sessionId }, 'refresh token reuse: session revoked');
+      }
       throw errors.unauthorized('The refresh token is not valid.');
     }
     return { pair: outcome.pair, userId: outcome.userId };
@@ -126,16 +130,22 @@ export function createSessionsService(ctx: AccountsContext) {
     if (input.refreshToken) {
       const parsed = parseRefreshToken(input.refreshToken);
       if (!parsed) return;
-      await ctx.db.transaction(async (tx) => {
+      const ended = await ctx.db.transaction(async (tx) => {
         const session = await sq.findSessionForUpdate(tx, parsed.sessionId);
         // Only the holder of the current token may end the session by token.
         if (session && parsed.counter === session.rotationCounter && safeEqual(parsed.hash, session.refreshTokenHash)) {
           await sq.revokeSession(tx, session.id, 'logout', now);
+          return session.userId;
         }
+        return null;
       });
+      if (ended) ctx.principals.forgetUser(ended);
       return;
     }
-    if (input.sessionId && input.userId) await sq.revokeUserSession(ctx.db, input.userId, input.sessionId, 'logout', now);
+    if (input.sessionId && input.userId) {
+      await sq.revokeUserSession(ctx.db, input.userId, input.sessionId, 'logout', now);
+      ctx.principals.forgetUser(input.userId);
+    }
   }
 
   async function list(userId: string, currentSessionId: string | undefined, query: TListQuery) {
@@ -159,6 +169,7 @@ export function createSessionsService(ctx: AccountsContext) {
   async function revoke(userId: string, sessionId: string): Promise<void> {
     const done = await sq.revokeUserSession(ctx.db, userId, sessionId, 'revoked_by_user', ctx.clock.now());
     if (!done) throw errors.notFound('Session');
+    ctx.principals.forgetUser(userId);
   }
 
   return { issue, refresh, logout, list, revoke };

@@ -11,8 +11,9 @@ describe('access tokens', () => {
 
   it('round-trips its claims until it expires', async () => {
     const token = await tokens.signAccess(claims, now);
-    expect(await tokens.verifyAccess(token, now)).toEqual(claims);
-    expect(await tokens.verifyAccess(token, new Date(now.getTime() + 899_000))).toEqual(claims);
+    const verified = { ...claims, expiresAtMs: now.getTime() + 900_000 };
+    expect(await tokens.verifyAccess(token, now)).toEqual(verified);
+    expect(await tokens.verifyAccess(token, new Date(now.getTime() + 899_000))).toEqual(verified);
     expect(await tokens.verifyAccess(token, new Date(now.getTime() + 901_000))).toBeNull();
   });
 

@@ -25,6 +25,11 @@ export interface AccessClaims {
   role: string;
 }
 
+/** A verified token's claims, and when it stops being accepted. */
+export interface VerifiedAccess extends AccessClaims {
+  expiresAtMs: number;
+}
+
 export function createTokenService(opts: { secret: string; accessTtlSec: number }) {
   // Domain separation: the access-token key is not the raw secret that also keys OTP hashes.
   const accessKey = createHmac('sha256', opts.secret).update('atelier:access-token:v1').digest();
@@ -52,7 +57,7 @@ export function createTokenService(opts: { secret: string; accessTtlSec: number 
     },
 
     /** The claims of a valid token, or null for anything expired, forged or malformed. */
-    async verifyAccess(token: string, now: Date): Promise<AccessClaims | null> {
+    async verifyAccess(token: string, now: Date): Promise<VerifiedAccess | null> {
       try {
         const { payload } = await jwtVerify(token, accessKey, {
           issuer: ISSUER,
@@ -60,8 +65,8 @@ export function createTokenService(opts: { secret: string; accessTtlSec: number 
           algorithms: ['HS256'],
           currentDate: now,
         });
-        if (typeof payload.sub !== 'string' || typeof payload['sid'] !== 'string') return null;
-        return { userId: payload.sub, sessionId: payload['sid'], role: String(payload['role']) };
+        if (typeof payload.sub !== 'string' || typeof payload['sid'] !== 'string' || typeof payload.exp !== 'number') return null;
+        return { userId: payload.sub, sessionId: payload['sid'], role: String(payload['role']), expiresAtMs: payload.exp * 1000 };
       } catch (err) {
         if (err instanceof joseErrors.JOSEError) return null;
         throw err;

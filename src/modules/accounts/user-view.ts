@@ -2,7 +2,7 @@
 import type { DbOrTx } from '../../platform/db/types.ts';
 import type { TUser } from './accounts.dto.ts';
 import { findVendorProfile, type UserRow } from './accounts.queries.ts';
-import type { AccountsDeps } from './context.ts';
+import type { AccountsDeps, AccountWithCredits } from './context.ts';
 import { toVendorProfileView } from './vendor-profile-view.ts';
 
 /**
@@ -11,10 +11,14 @@ import { toVendorProfileView } from './vendor-profile-view.ts';
  * Balance and `plan` come from billing through the handed-in `credits` and `planOf`.
  */
 export async function toUserView(db: DbOrTx, user: UserRow, views: Pick<AccountsDeps, 'credits' | 'planOf' | 'avatarUrl'>): Promise<TUser> {
-  const [balance, vendor, plan, avatar] = await Promise.all([
-    views.credits.balanceOf(db, user.id),
+  const [balance, plan] = await Promise.all([views.credits.balanceOf(db, user.id), views.planOf(user.id)]);
+  return accountView(db, { user, credits: { available: balance?.available ?? 0, held: balance?.held ?? 0 }, plan }, views);
+}
+
+/** The view of an account whose balance and plan were already read (GET /me reads them with the user). */
+export async function accountView(db: DbOrTx, { user, credits, plan }: AccountWithCredits, views: Pick<AccountsDeps, 'avatarUrl'>): Promise<TUser> {
+  const [vendor, avatar] = await Promise.all([
     user.role === 'vendor' ? findVendorProfile(db, user.id) : Promise.resolve(undefined),
-    views.planOf(user.id),
     user.avatarAssetId ? views.avatarUrl(user.id, user.avatarAssetId) : Promise.resolve(null),
   ]);
   return {
@@ -31,7 +35,7 @@ export async function toUserView(db: DbOrTx, user: UserRow, views: Pick<Accounts
     is_active: user.isActive,
     email_verified: user.emailVerifiedAt !== null,
     phone_verified: user.phoneVerifiedAt !== null,
-    credits: { available: balance?.available ?? 0, held: balance?.held ?? 0 },
+    credits,
     plan,
     ...(vendor
       ? {

@@ -6,7 +6,8 @@
  */
 import type { Clock } from '../../platform/clock.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
-import { isVendor } from '../accounts/index.ts';
+import { isVendor, type AccountWithCredits } from '../accounts/index.ts';
+import { findUserWithCreditsAndPlans } from './account-view.queries.ts';
 import * as cat from './offers.queries.ts';
 import type { TEffectivePlan } from './offers.dto.ts';
 import * as q from './payments.queries.ts';
@@ -28,6 +29,12 @@ export function subscriptionInForce(sub: q.SubscriptionRow, now: Date): boolean 
   if (sub.status !== 'active') return false;
   if (sub.currentPeriodEnd === null || sub.currentPeriodEnd > now) return true;
   return sub.provider === 'stripe' && !sub.cancelAtPeriodEnd;
+}
+
+/** effectivePlan's choice, from rows already read (the subscription's plan and the audience's free plan). */
+function choosePlan(sub: q.SubscriptionRow | null, subPlan: cat.PlanRow | null, freePlan: cat.PlanRow | null, now: Date): EffectivePlan {
+  if (sub && subPlan && subscriptionInForce(sub, now)) return { plan: subPlan, subscription: sub };
+  return { plan: freePlan, subscription: null };
 }
 
 export async function effectivePlan(db: DbOrTx, userId: string, now: Date): Promise<EffectivePlan> {
@@ -104,6 +111,16 @@ export function createPlanLimits(deps: { db: DbOrTx; clock: Clock }) {
     effectivePlan: current,
     async view(userId: string): Promise<TEffectivePlan | null> {
       return effectivePlanView(await current(userId));
+    },
+    /** The user with balance and plan as GET /me shows them, in one query; undefined if no such user. */
+    async accountOf(userId: string): Promise<AccountWithCredits | undefined> {
+      const row = await findUserWithCreditsAndPlans(deps.db, userId);
+      if (!row) return undefined;
+      return {
+        user: row.user,
+        credits: { available: row.balance?.available ?? 0, held: row.balance?.held ?? 0 },
+        plan: effectivePlanView(choosePlan(row.subscription, row.subscriptionPlan, row.freePlan, deps.clock.now())),
+      };
     },
     async retentionDays(userId: string, kind: AssetKind): Promise<number | null> {
       if (kind !== 'upload' && kind !== 'result') return null;

@@ -15,4 +15,6 @@ export interface PrivacyDeps {
   secret: string;
   config: Pick<Config, 'publicUrl'>;
   log: Logger;
+  /** Accounts' principal cache: an erased account's credentials stop on this process at once (decision 070). */
+  forgetPrincipals: (userId: string) => void;
 }

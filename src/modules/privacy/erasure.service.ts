@@ -36,6 +36,7 @@ export function createErasureService(deps: PrivacyDeps) {
       await recordAudit(tx, { actorType: 'system', action: 'account.erased', targetType: 'user', targetId: userId, details: { role: locked.role }, at: now });
       await deps.queue.send(eraseFilesJob, { user_id: userId }, { tx });
     });
+    deps.forgetPrincipals(userId);
   }
 
   /** The job: deletes the user's storage folders. Idempotent. */
