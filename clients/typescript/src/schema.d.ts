@@ -3723,6 +3723,7 @@ export interface operations {
                             provider_reference: string | null;
                             /** @enum {string} */
                             purpose: "package" | "plan" | "gift_card";
+                            return_url: string | null;
                             /** @enum {string} */
                             status: "pending" | "completed" | "failed" | "cancelled" | "expired" | "refunded";
                             /** Format: date-time */

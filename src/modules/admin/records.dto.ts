@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ZListQuery } from '../../platform/http/pagination.ts';
 import { ZJsonValue } from '../../platform/http/schemas.ts';
-import { paymentProviders, paymentStatuses } from '../billing/index.ts';
+import { paymentProviders, paymentStatuses, ZPayment } from '../billing/index.ts';
 import { fromBeforeTo, ZFrom, ZTo } from './period.dto.ts';
 
 const ZTimestamp = z.iso.datetime();
@@ -75,24 +75,13 @@ export const ZAdminPaymentQuery = ZListQuery.extend({
 }).superRefine(fromBeforeTo);
 export type TAdminPaymentQuery = z.infer<typeof ZAdminPaymentQuery>;
 
-export const ZAdminPayment = z.object({
-  id: z.uuid(),
+/** The payment as its owner sees it, plus what only an admin reads. */
+export const ZAdminPayment = ZPayment.extend({
   user_id: z.uuid().nullable(),
-  purpose: z.enum(['package', 'plan', 'gift_card']),
-  provider: z.enum(paymentProviders),
-  status: z.enum(paymentStatuses),
-  amount_minor: z.number().int(),
-  discount_minor: z.number().int(),
-  currency: z.string(),
-  credits: z.number().int(),
-  package_id: z.uuid().nullable(),
-  plan_id: z.uuid().nullable(),
   coupon_id: z.uuid().nullable(),
   provider_payment_id: z.string().nullable(),
   provider_reference: z.string().nullable(),
   failure_reason: z.string().nullable(),
-  completed_at: ZTimestamp.nullable(),
-  created_at: ZTimestamp,
   updated_at: ZTimestamp,
 });
 export type TAdminPayment = z.infer<typeof ZAdminPayment>;

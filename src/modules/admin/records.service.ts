@@ -3,6 +3,7 @@
  * over the platform's audit trail, the engine's provider calls and billing's payments.
  */
 import type { Db } from '../../platform/db/types.ts';
+import { paymentView } from '../billing/index.ts';
 import type { JsonValue } from '../../platform/http/schemas.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { TAdminPayment, TAdminPaymentQuery, TAuditLog, TAuditLogQuery, TProviderCall, TProviderCallQuery } from './records.dto.ts';
@@ -46,24 +47,13 @@ const providerCallView = (c: ProviderCallRow): TProviderCall => ({
   created_at: c.createdAt.toISOString(),
 });
 
-const paymentView = (p: PaymentRow): TAdminPayment => ({
-  id: p.id,
+const adminPaymentView = (p: PaymentRow): TAdminPayment => ({
+  ...paymentView(p),
   user_id: p.userId,
-  purpose: p.purpose,
-  provider: p.provider,
-  status: p.status,
-  amount_minor: p.amountMinor,
-  discount_minor: p.discountMinor,
-  currency: p.currency,
-  credits: p.credits,
-  package_id: p.packageId,
-  plan_id: p.planId,
   coupon_id: p.couponId,
   provider_payment_id: p.providerPaymentId,
   provider_reference: p.providerReference,
   failure_reason: p.failureReason,
-  completed_at: p.completedAt?.toISOString() ?? null,
-  created_at: p.createdAt.toISOString(),
   updated_at: p.updatedAt.toISOString(),
 });
 
@@ -83,7 +73,7 @@ export function createAdminRecordsService(deps: { db: Db }) {
   async function payments(query: TAdminPaymentQuery) {
     const filter = { status: query.status, provider: query.provider, userId: query.user_id, from: query.from, to: query.to };
     const page = toPage(await listPayments(deps.db, filter, decodeCursor(query.cursor), query.limit), query.limit, (r) => r);
-    return { data: page.data.map(paymentView), next_cursor: page.next_cursor };
+    return { data: page.data.map(adminPaymentView), next_cursor: page.next_cursor };
   }
 
   return { auditLogs, providerCalls, payments };
