@@ -8,6 +8,7 @@
  *   TEST_DATABASE_URL=postgres://… npm run bench
  *   npm run bench -- --ledger           # only the credit spend benchmark
  *   npm run bench -- --auth             # only the authentication benchmark
+ *   npm run bench -- --analytics        # only the admin analytics benchmark
  *
  * - baseline: GET /healthz through the full app (hooks, headers, metrics), no database.
  * - auth (bench/auth.ts): GET /me with a bearer token and with an API key against GET /healthz, on
@@ -22,10 +23,15 @@
  * - local provider (bench/local-provider.ts): upscale against sharp alone; background removal
  *   against @imgly/background-removal-node's own removeBackground, with both masks' IoU.
  * - faces (bench/faces.ts): the local face step on a portrait against the ISNet cut-out of it.
+ * - analytics (bench/analytics.ts): each admin analytics answer over 100k generations and 1M ledger
+ *   rows against `select count(*)` of the table it sums, on PGlite and (with TEST_DATABASE_URL)
+ *   PostgreSQL.
  */
 import { createLedger } from '../src/modules/billing/index.ts';
+import { analyticsBench } from './analytics.ts';
 import { authBench } from './auth.ts';
 import { call, createTestApp } from '../test/helpers/app.ts';
+import type { Database } from '../src/platform/db/database.ts';
 import { createTestDatabase, prepareTemplates, testDatabaseUrl } from '../test/helpers/databases.ts';
 import { facesBench } from './faces.ts';
 import { generationQueueBench } from './generation.ts';
@@ -41,13 +47,13 @@ async function authOnEachDatabase(): Promise<void> {
   if (!postgres) process.stdout.write('(PostgreSQL skipped: set TEST_DATABASE_URL to measure it too)\n');
 }
 
-/** The credit spend benchmark on PGlite, then on PostgreSQL when TEST_DATABASE_URL is set. */
-async function ledgerOnEachDatabase(): Promise<void> {
+/** A benchmark on a fresh copy of the test template on PGlite, then on PostgreSQL when TEST_DATABASE_URL is set. */
+async function onEachDatabase(bench: (database: Database) => Promise<{ lines: string[]; ok: boolean }>): Promise<void> {
   const postgres = testDatabaseUrl();
   for (const url of postgres ? [null, postgres] : [null]) {
     const database = await createTestDatabase(url);
     try {
-      const { lines, ok } = await ledgerBench(database);
+      const { lines, ok } = await bench(database);
       process.stdout.write(`\n${lines.join('\n')}\n`);
       if (!ok) process.exitCode = 1;
     } finally {
@@ -59,10 +65,11 @@ async function ledgerOnEachDatabase(): Promise<void> {
 
 async function main(): Promise<void> {
   await prepareTemplates();
-  if (process.argv.includes('--auth')) return authOnEachDatabase();
-  await ledgerOnEachDatabase();
-  if (process.argv.includes('--ledger')) return;
-  await authOnEachDatabase();
+  const only = (['ledger', 'auth', 'analytics'] as const).find((name) => process.argv.includes(`--${name}`));
+  if (!only || only === 'ledger') await onEachDatabase(ledgerBench);
+  if (!only || only === 'auth') await authOnEachDatabase();
+  if (!only || only === 'analytics') await onEachDatabase(async (database) => ({ lines: await analyticsBench(database), ok: true }));
+  if (only) return;
   const t = await createTestApp({ realClock: true });
   try {
     const reg = await call(t.app, 'POST', '/api/v1/auth/register', { body: { email: 'bench@example.com', password: 'password123' } });

@@ -11,7 +11,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { VERSION, type Modules, type PlatformParts } from './compose.ts';
 import type { Config } from './config.ts';
 import { accountsRoutes, followAuthChanges } from './modules/accounts/index.ts';
-import { adminSystemRoutes, adminUsersRoutes } from './modules/admin/index.ts';
+import { adminAnalyticsRoutes, adminRecordsRoutes, adminSystemRoutes, adminUsersRoutes } from './modules/admin/index.ts';
 import { billingRoutes } from './modules/billing/index.ts';
 import { catalogRoutes, subjectsRoutes } from './modules/catalog/index.ts';
 import { generationRoutes } from './modules/generation/index.ts';
@@ -90,8 +90,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await billingRoutes(api, modules.billing);
       await mediaRoutes(api, modules.media, { maxUploadBytes: config.uploads.maxBytes });
       await privacyRoutes(api, modules.privacy);
-      await adminSystemRoutes(api, modules.system);
+      await adminSystemRoutes(api, modules.system, modules.systemMetrics);
       await adminUsersRoutes(api, modules.adminUsers);
+      await adminRecordsRoutes(api, modules.adminRecords);
+      await adminAnalyticsRoutes(api, modules.analytics);
       await configRoutes(api, config);
       await catalogRoutes(api, modules.catalog);
       await generationRoutes(api, modules.generation);

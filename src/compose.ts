@@ -10,7 +10,7 @@
 import type { Config } from './config.ts';
 import { jobHandlersOf } from './jobs.ts';
 import { createAccountsService, type AccountCredits } from './modules/accounts/index.ts';
-import { createAdminUsersService, createSystemService } from './modules/admin/index.ts';
+import { createAdminRecordsService, createAdminUsersService, createAnalyticsService, createSystemMetricsService, createSystemService } from './modules/admin/index.ts';
 import { createBillingModule, creditInvariantReport, getBalance } from './modules/billing/index.ts';
 import { createCatalogLookup, createCatalogModule, createSubjectsService } from './modules/catalog/index.ts';
 import { createGenerationModule, createProviders, subjectPhotoMinSide, type GenerationOptions } from './modules/generation/index.ts';
@@ -102,8 +102,11 @@ export function composeModules(p: PlatformParts, overrides: GenerationOptions = 
 
   const adminUsers = createAdminUsersService({ db, userView: accounts.adminUsers.view });
 
-  const modules = { accounts, billing, media, catalog, subjects, generation, privacy, system, adminUsers };
-  return { ...modules, jobHandlers: jobHandlersOf({ db, clock, storage, config, planLimits: billing.planLimits, privacy, generation: generation.context }) };
+  const adminRecords = createAdminRecordsService({ db });
+  const analytics = createAnalyticsService({ db, clock });
+  const systemMetrics = createSystemMetricsService({ db, clock, queueState: system.queueState });
+  const modules = { accounts, billing, media, catalog, subjects, generation, privacy, system, adminUsers, adminRecords, analytics, systemMetrics };
+  return { ...modules, jobHandlers: jobHandlersOf({ db, clock, storage, config, planLimits: billing.planLimits, privacy, generation: generation.context, systemMetrics }) };
 }
 
 export type Modules = ReturnType<typeof composeModules>;

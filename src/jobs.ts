@@ -5,6 +5,7 @@
  */
 import type { Config } from './config.ts';
 import { pruneHandler, pruneJob } from './maintenance.ts';
+import { systemMetricsHandler, systemMetricsJob, type SystemMetricsService } from './modules/admin/index.ts';
 import * as billing from './modules/billing/index.ts';
 import { generationJobDefinitions, generationJobHandlers, type GenerationContext } from './modules/generation/index.ts';
 import { retentionHandler, retentionJob, type MediaLimits } from './modules/media/index.ts';
@@ -22,6 +23,7 @@ export const jobDefinitions: JobDefinition[] = [
   retentionJob,
   ...privacyJobs,
   ...generationJobDefinitions,
+  systemMetricsJob,
 ];
 
 export interface JobParts {
@@ -33,6 +35,8 @@ export interface JobParts {
   planLimits: MediaLimits;
   privacy: PrivacyModule;
   generation: GenerationContext;
+  /** The admin's system metrics, snapshotted on a schedule. */
+  systemMetrics: Pick<SystemMetricsService, 'snapshot'>;
 }
 
 /** The handlers a worker process runs, the generation engine's included. */
@@ -45,5 +49,6 @@ export function jobHandlersOf(parts: JobParts): JobHandler[] {
     retentionHandler({ ...parts, limits: parts.planLimits }) as JobHandler,
     ...privacyHandlers(parts.privacy),
     ...generationJobHandlers(parts.generation),
+    systemMetricsHandler(parts.systemMetrics) as JobHandler,
   ];
 }

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRows, signUp, signUpAdmin, uniqueEmail } from '../helpers/accounts.ts';
 import { call, createTestApp, sqlAuthChange, sqlRows, type TestApp } from '../helpers/app.ts';
 import { makeImage, upload } from '../helpers/media.ts';
+import { allPages as pages } from '../helpers/pages.ts';
 
 type Account = Awaited<ReturnType<typeof signUp>>;
 let t: TestApp;
@@ -36,20 +37,7 @@ const audits = (id: string) =>
     `select action, actor_id, details from audit_logs where target_id = '${id}' and (action like 'user.%' or action like 'vendor.%') order by created_at, id`,
   );
 const activeAdmins = () => countRows(t, `select count(*) as n from users where role = 'admin' and is_active`);
-/** Every page of a list, following next_cursor. */
-async function allPages(token: string, url: string, limit: number) {
-  const rows: any[] = [];
-  let cursor: string | null = null;
-  do {
-    const sep = url.includes('?') ? '&' : '?';
-    const res = await get(token, `${url}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
-    expect(res.statusCode, res.body).toBe(200);
-    expect(res.data.data.length).toBeLessThanOrEqual(limit);
-    rows.push(...res.data.data);
-    cursor = res.data.next_cursor;
-  } while (cursor);
-  return rows;
-}
+const allPages = (token: string, url: string, limit: number) => pages(t.app, token, url, limit);
 
 describe('GET /admin/users', () => {
   it('searches email, phone and name case-insensitively, filters by role and is_active, pages newest first', async () => {

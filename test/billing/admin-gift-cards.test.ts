@@ -54,7 +54,7 @@ describe('POST /admin/gift-cards', () => {
     const [row] = await sqlRows<Record<string, unknown>>(t, `select * from gift_cards where id = '${card.id}'`);
     expect(JSON.stringify(row)).not.toContain(card.code.replace(/-/g, '').slice(0, 12));
     const [audit] = await sqlRows<{ details: unknown }>(t, `select details from audit_logs where action = 'billing.gift_card.issue' and target_id = '${card.id}'`);
-    expect(audit!.details).toMatchObject({ credits: 25, code_last4: card.code_last4 });
+    expect(audit!.details).toMatchObject({ before: null, after: { credits: 25, code_last4: card.code_last4, code_hash: '[redacted]' } });
     expect(JSON.stringify(audit!.details)).not.toContain(card.code);
     // Shown once: reading it back gives no code.
     const got = await asAdmin('GET', `/${card.id}`);

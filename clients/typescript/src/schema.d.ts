@@ -7,6 +7,91 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | {
     [key: string]: JsonValue;
 };
 export interface paths {
+    "/api/v1/admin/analytics/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Credits granted, purchased, spent, refunded and expired per period */
+        get: operations["getAdminAnalyticsCredits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users, revenue, credits, generations and provider cost of the last 7 and 30 days */
+        get: operations["getAdminAnalyticsOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/product-costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Generations, credits and provider cost per catalog product */
+        get: operations["getAdminAnalyticsProductCosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/revenue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payments and refunds per period, currency and provider */
+        get: operations["getAdminAnalyticsRevenue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/analytics/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Generations, outputs, credits and active users per period, studio and type */
+        get: operations["getAdminAnalyticsUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/api-costs": {
         parameters: {
             query?: never;
@@ -41,6 +126,23 @@ export interface paths {
         head?: never;
         /** Change a provider cost */
         patch: operations["patchAdminApiCostsById"];
+        trace?: never;
+    };
+    "/api/v1/admin/audit-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail, newest first: who changed what, before and after */
+        get: operations["getAdminAuditLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/admin/categories": {
@@ -256,6 +358,23 @@ export interface paths {
         patch: operations["patchAdminPackagesById"];
         trace?: never;
     };
+    "/api/v1/admin/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every payment, newest first */
+        get: operations["getAdminPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/plans": {
         parameters: {
             query?: never;
@@ -289,6 +408,23 @@ export interface paths {
         head?: never;
         /** Change a plan */
         patch: operations["patchAdminPlansById"];
+        trace?: never;
+    };
+    "/api/v1/admin/provider-calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calls to image providers, newest first, with latency, status and cost */
+        get: operations["getAdminProviderCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/admin/styles": {
@@ -336,6 +472,23 @@ export interface paths {
         };
         /** Version, uptime, database, queues, storage, payment providers and the credit invariant report */
         get: operations["getAdminSystem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/system/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Snapshots of queue depth, throughput, error rate, database and storage size, newest first */
+        get: operations["getAdminSystemMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1589,6 +1742,293 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getAdminAnalyticsCredits: {
+        parameters: {
+            query?: {
+                /** @description ISO date or date-time (UTC day for a date), inclusive */
+                from?: string;
+                interval?: "day" | "month";
+                /** @description ISO date or date-time; a date includes its whole UTC day */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            expired: number;
+                            granted: number;
+                            /**
+                             * Format: date
+                             * @description First UTC day of the period
+                             */
+                            period: string;
+                            purchased: number;
+                            refunded: number;
+                            spent: number;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getAdminAnalyticsOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        credits_30d: {
+                            expired: number;
+                            granted: number;
+                            spent: number;
+                        };
+                        generations_30d: {
+                            avg_duration_ms: number;
+                            cancelled: number;
+                            completed: number;
+                            failed: number;
+                            success_rate: number;
+                            total: number;
+                        };
+                        provider_cost_30d_usd: number;
+                        revenue_30d: {
+                            amount_minor: number;
+                            currency: string;
+                        }[];
+                        users: {
+                            active_7d: number;
+                            active_30d: number;
+                            new_7d: number;
+                            new_30d: number;
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getAdminAnalyticsProductCosts: {
+        parameters: {
+            query?: {
+                /** @description ISO date or date-time (UTC day for a date), inclusive */
+                from?: string;
+                /** @description ISO date or date-time; a date includes its whole UTC day */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            credits_spent: number;
+                            generations: number;
+                            product_id: string | null;
+                            product_name: string | null;
+                            provider_cost_usd: number;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getAdminAnalyticsRevenue: {
+        parameters: {
+            query?: {
+                /** @description ISO date or date-time (UTC day for a date), inclusive */
+                from?: string;
+                interval?: "day" | "month";
+                /** @description ISO date or date-time; a date includes its whole UTC day */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            amount_minor: number;
+                            currency: string;
+                            payments: number;
+                            /**
+                             * Format: date
+                             * @description First UTC day of the period
+                             */
+                            period: string;
+                            provider: string;
+                            refunds_minor: number;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getAdminAnalyticsUsage: {
+        parameters: {
+            query?: {
+                /** @description ISO date or date-time (UTC day for a date), inclusive */
+                from?: string;
+                interval?: "day" | "month";
+                /** @description ISO date or date-time; a date includes its whole UTC day */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            active_users: number;
+                            credits_spent: number;
+                            generations: number;
+                            outputs: number;
+                            /**
+                             * Format: date
+                             * @description First UTC day of the period
+                             */
+                            period: string;
+                            studio: string;
+                            type: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
     getAdminApiCosts: {
         parameters: {
             query?: never;
@@ -1818,6 +2258,76 @@ export interface operations {
                         operation_type: string;
                         provider: string;
                         updated_at: string;
+                    };
+                };
+            };
+        };
+    };
+    getAdminAuditLogs: {
+        parameters: {
+            query?: {
+                action?: string;
+                actor_id?: string;
+                cursor?: string;
+                /** @description ISO date or date-time (UTC day for a date), inclusive */
+                from?: string;
+                limit?: number;
+                target_id?: string;
+                target_type?: string;
+                /** @description ISO date or date-time; a date includes its whole UTC day */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            action: string;
+                            actor_id: string | null;
+                            /** @enum {string} */
+                            actor_type: "system" | "user" | "vendor" | "admin";
+                            after: components["schemas"]["JsonValue"];
+                            before: components["schemas"]["JsonValue"];
+                            /** Format: date-time */
+                            created_at: string;
+                            details: {
+                                [key: string]: components["schemas"]["JsonValue"];
+                            };
+                            /** Format: uuid */
+                            id: string;
+                            ip: string | null;
+                            target_id: string | null;
+                            target_type: string | null;
+                            user_agent: string | null;
+                        }[];
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -3149,6 +3659,83 @@ export interface operations {
             };
         };
     };
+    getAdminPayments: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                /** @description ISO date or date-time (UTC day for a date), inclusive */
+                from?: string;
+                limit?: number;
+                provider?: "stripe" | "zarinpal" | "manual";
+                status?: "pending" | "completed" | "failed" | "cancelled" | "expired" | "refunded";
+                /** @description ISO date or date-time; a date includes its whole UTC day */
+                to?: string;
+                user_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            amount_minor: number;
+                            completed_at: string | null;
+                            coupon_id: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            credits: number;
+                            currency: string;
+                            discount_minor: number;
+                            failure_reason: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            package_id: string | null;
+                            plan_id: string | null;
+                            /** @enum {string} */
+                            provider: "stripe" | "zarinpal" | "manual";
+                            provider_payment_id: string | null;
+                            provider_reference: string | null;
+                            /** @enum {string} */
+                            purpose: "package" | "plan" | "gift_card";
+                            return_url: string | null;
+                            /** @enum {string} */
+                            status: "pending" | "completed" | "failed" | "cancelled" | "expired" | "refunded";
+                            /** Format: date-time */
+                            updated_at: string;
+                            user_id: string | null;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+        };
+    };
     getAdminPlans: {
         parameters: {
             query?: never;
@@ -3398,6 +3985,80 @@ export interface operations {
                         retention_days: number | null;
                         sort_order: number;
                         upload_retention_days: number | null;
+                    };
+                };
+            };
+        };
+    };
+    getAdminProviderCalls: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                /** @description ISO date or date-time (UTC day for a date), inclusive */
+                from?: string;
+                generation_id?: string;
+                limit?: number;
+                provider?: string;
+                status?: "ok" | "error";
+                /** @description ISO date or date-time; a date includes its whole UTC day */
+                to?: string;
+                user_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            attempt: number;
+                            cost_usd: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            error_message: string | null;
+                            generation_id: string | null;
+                            http_status: number | null;
+                            /** Format: uuid */
+                            id: string;
+                            latency_ms: number;
+                            operation: string;
+                            provider: string;
+                            request: {
+                                [key: string]: components["schemas"]["JsonValue"];
+                            };
+                            response: {
+                                [key: string]: components["schemas"]["JsonValue"];
+                            };
+                            /** @enum {string} */
+                            status: "ok" | "error";
+                            user_id: string | null;
+                        }[];
+                        next_cursor: string | null;
                     };
                 };
             };
@@ -3713,6 +4374,83 @@ export interface operations {
                         };
                         uptime_seconds: number;
                         version: string;
+                    };
+                };
+            };
+        };
+    };
+    getAdminSystemMetrics: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                /** @description ISO date or date-time (UTC day for a date), inclusive */
+                from?: string;
+                limit?: number;
+                /** @description ISO date or date-time; a date includes its whole UTC day */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            database_bytes: number;
+                            generations: {
+                                error_rate: number;
+                                failed: number;
+                                finished: number;
+                                throughput_per_minute: number;
+                            };
+                            /** Format: uuid */
+                            id: string;
+                            provider_calls: {
+                                errors: number;
+                                total: number;
+                            };
+                            queue: {
+                                active: number;
+                                failed: number;
+                                queued: number;
+                                queues: {
+                                    active: number;
+                                    failed: number;
+                                    name: string;
+                                    queued: number;
+                                }[];
+                            };
+                            /** Format: date-time */
+                            recorded_at: string;
+                            storage_bytes: number;
+                            window_seconds: number;
+                        }[];
+                        next_cursor: string | null;
                     };
                 };
             };

@@ -1,4 +1,10 @@
 export { createSystemService, type SystemService } from './system.service.ts';
 export { adminSystemRoutes } from './system.routes.ts';
+export { createSystemMetricsService, type SystemMetricsService } from './system-metrics.service.ts';
+export { systemMetricsJob, systemMetricsHandler } from './system-metrics.jobs.ts';
 export { createAdminUsersService, type AdminUsersService } from './users.service.ts';
 export { adminUsersRoutes } from './users.routes.ts';
+export { createAdminRecordsService, type AdminRecordsService } from './records.service.ts';
+export { adminRecordsRoutes } from './records.routes.ts';
+export { createAnalyticsService, type AnalyticsService } from './analytics.service.ts';
+export { adminAnalyticsRoutes } from './analytics.routes.ts';

@@ -49,7 +49,7 @@ export function createSystemService(deps: SystemDeps) {
     };
   }
 
-  return { report };
+  return { report, queueState };
 }
 
 export type SystemService = ReturnType<typeof createSystemService>;

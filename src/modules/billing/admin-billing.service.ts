@@ -1,13 +1,15 @@
 /**
- * Billing administration: credit adjustments and coupons. Every write leaves an audit row in its
- * own transaction.
+ * Billing administration: credit adjustments and coupons. Every write leaves an audit row with the
+ * target before and after, in the write's own transaction (decision 061).
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/types.ts';
 import type { Principal } from '../../platform/http/auth.ts';
 import { errors } from '../../platform/http/errors.ts';
+import { createAdminWrite } from '../../platform/audit/admin-write.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
+import { coupons } from './promotions.tables.ts';
 import type { TAdjustCreditsBody, TCoupon, TCreateCouponBody, TPatchCouponBody } from './admin-billing.dto.ts';
 import * as q from './credits.queries.ts';
 import type { Ledger } from './ledger.ts';
@@ -18,6 +20,7 @@ import type { RequestMeta } from '../../platform/http/request-meta.ts';
 export type AdminMeta = RequestMeta;
 
 export function createAdminBillingService(deps: { db: Db; clock: Clock; ledger: Ledger }) {
+  const write = createAdminWrite(deps);
   const audit = (tx: Parameters<typeof recordAudit>[0], admin: Principal, meta: AdminMeta, action: string, targetType: string, targetId: string, details: Record<string, unknown>) =>
     recordAudit(tx, { actorType: 'admin', actorId: admin.userId, action, targetType, targetId, details, ip: meta.ip, userAgent: meta.userAgent, at: deps.clock.now() });
 
@@ -25,6 +28,7 @@ export function createAdminBillingService(deps: { db: Db; clock: Clock; ledger: 
   async function adjustCredits(admin: Principal, userId: string, body: TAdjustCreditsBody, meta: AdminMeta) {
     return deps.db.transaction(async (tx) => {
       if (!(await q.userExists(tx, userId))) throw errors.notFound('User');
+      const before = await q.getBalance(tx, userId);
       const { transaction } = await deps.ledger.apply(tx, {
         userId,
         type: 'admin_adjustment',
@@ -34,15 +38,20 @@ export function createAdminBillingService(deps: { db: Db; clock: Clock; ledger: 
         referenceType: 'admin',
         referenceId: admin.userId,
       });
-      await audit(tx, admin, meta, 'billing.credits.adjust', 'user', userId, { amount: body.amount, reason: body.reason, transaction_id: transaction.id });
       const balance = (await q.getBalance(tx, userId))!;
+      await audit(tx, admin, meta, 'billing.credits.adjust', 'user', userId, {
+        before: { available: before?.available ?? 0, held: before?.held ?? 0 },
+        after: { available: balance.available, held: balance.held },
+        request: body,
+        transaction_id: transaction.id,
+      });
       return { transaction_id: transaction.id, amount: body.amount, available: balance.available, held: balance.held };
     });
   }
 
   async function createCoupon(admin: Principal, body: TCreateCouponBody, meta: AdminMeta): Promise<TCoupon> {
     const now = deps.clock.now();
-    return deps.db.transaction(async (tx) => {
+    return write(admin, meta, 'billing.coupon.create', { type: 'coupon', table: coupons }, body, async (tx) => {
       const row = await pq.insertCouponIfFree(tx, {
         code: body.code,
         type: body.type,
@@ -58,8 +67,7 @@ export function createAdminBillingService(deps: { db: Db; clock: Clock; ledger: 
         updatedAt: now,
       });
       if (!row) throw errors.conflict('A coupon with this code exists.');
-      await audit(tx, admin, meta, 'billing.coupon.create', 'coupon', row.id, { code: row.code, type: row.type, value: row.value });
-      return couponView(row);
+      return { id: row.id, view: couponView(row) };
     });
   }
 
@@ -68,7 +76,7 @@ export function createAdminBillingService(deps: { db: Db; clock: Clock; ledger: 
   }
 
   async function patchCoupon(admin: Principal, id: string, body: TPatchCouponBody, meta: AdminMeta): Promise<TCoupon> {
-    return deps.db.transaction(async (tx) => {
+    return write(admin, meta, 'billing.coupon.update', { type: 'coupon', table: coupons, id }, body, async (tx) => {
       const row = await pq.updateCoupon(tx, id, {
         ...(body.is_active !== undefined ? { isActive: body.is_active } : {}),
         ...(body.max_uses !== undefined ? { maxUses: body.max_uses } : {}),
@@ -77,8 +85,7 @@ export function createAdminBillingService(deps: { db: Db; clock: Clock; ledger: 
         updatedAt: deps.clock.now(),
       });
       if (!row) throw errors.notFound('Coupon');
-      await audit(tx, admin, meta, 'billing.coupon.update', 'coupon', id, body);
-      return couponView(row);
+      return { id, view: couponView(row) };
     });
   }
 

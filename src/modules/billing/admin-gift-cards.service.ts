@@ -12,7 +12,8 @@ import { errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
-import { recordAudit } from '../../platform/audit/audit.ts';
+import { createAdminWrite } from '../../platform/audit/admin-write.ts';
+import { giftCards } from './promotions.tables.ts';
 import * as gq from './admin-gift-cards.queries.ts';
 import type { TAdminGiftCard, TCreateGiftCardBody, TGiftCardListQuery, TIssuedGiftCard, TPatchGiftCardBody } from './admin-gift-cards.dto.ts';
 import type { AdminMeta } from './admin-billing.service.ts';
@@ -50,8 +51,8 @@ function searchOf(q: string): gq.GiftCardSearch {
 }
 
 export function createAdminGiftCardsService(deps: { db: Db; clock: Clock; mailer: Mailer; log: Logger }) {
-  const audit = (tx: Tx, admin: Principal, meta: AdminMeta, action: string, id: string, details: Record<string, unknown>) =>
-    recordAudit(tx, { actorType: 'admin', actorId: admin.userId, action, targetType: 'gift_card', targetId: id, details, ip: meta.ip, userAgent: meta.userAgent, at: deps.clock.now() });
+  const write = createAdminWrite(deps);
+  const target = (id?: string) => ({ type: 'gift_card', table: giftCards, id });
 
   function assertFuture(at: Date | null | undefined) {
     if (at && at <= deps.clock.now()) throw errors.validation([{ path: 'expires_at', message: 'must be in the future' }]);
@@ -73,7 +74,7 @@ export function createAdminGiftCardsService(deps: { db: Db; clock: Clock; mailer
   async function issue(admin: Principal, body: TCreateGiftCardBody, meta: AdminMeta): Promise<TIssuedGiftCard> {
     assertFuture(body.expires_at);
     const now = deps.clock.now();
-    const issued = await deps.db.transaction(async (tx) => {
+    const issued = await write(admin, meta, 'billing.gift_card.issue', target(), { credits: body.credits, recipient_email: body.recipient_email, expires_at: body.expires_at?.toISOString() ?? null }, async (tx) => {
       const { card, code } = await insertWithFreshCode(tx, {
         status: 'active',
         credits: body.credits,
@@ -82,13 +83,7 @@ export function createAdminGiftCardsService(deps: { db: Db; clock: Clock; mailer
         createdAt: now,
         updatedAt: now,
       });
-      await audit(tx, admin, meta, 'billing.gift_card.issue', card.id, {
-        credits: card.credits,
-        expires_at: card.expiresAt?.toISOString() ?? null,
-        recipient_email: card.recipientEmail,
-        code_last4: card.codeLast4,
-      });
-      return { card, code };
+      return { id: card.id, view: { card, code } };
     });
     if (issued.card.recipientEmail) await sendGiftCardEmail(deps, { code: issued.code, credits: issued.card.credits, recipientEmail: issued.card.recipientEmail });
     return { ...giftCardView(issued.card, now), code: issued.code };
@@ -103,26 +98,26 @@ export function createAdminGiftCardsService(deps: { db: Db; clock: Clock; mailer
   async function patch(admin: Principal, id: string, body: TPatchGiftCardBody, meta: AdminMeta): Promise<TAdminGiftCard> {
     assertFuture(body.expires_at);
     const now = deps.clock.now();
-    return deps.db.transaction(async (tx) => {
+    const request = {
+      ...(body.is_active !== undefined ? { is_active: body.is_active } : {}),
+      ...(body.expires_at !== undefined ? { expires_at: body.expires_at?.toISOString() ?? null } : {}),
+    };
+    return write(admin, meta, 'billing.gift_card.update', target(id), request, async (tx) => {
       const row = await gq.updateUnredeemedGiftCard(tx, id, {
         ...(body.is_active !== undefined ? { status: body.is_active ? ('active' as const) : ('disabled' as const) } : {}),
         ...(body.expires_at !== undefined ? { expiresAt: body.expires_at } : {}),
         updatedAt: now,
       });
       if (!row) throw await refusal(tx, id, 'changed');
-      await audit(tx, admin, meta, 'billing.gift_card.update', id, {
-        ...(body.is_active !== undefined ? { is_active: body.is_active } : {}),
-        ...(body.expires_at !== undefined ? { expires_at: body.expires_at?.toISOString() ?? null } : {}),
-      });
-      return giftCardView(row, now);
+      return { id, view: giftCardView(row, now) };
     });
   }
 
   async function remove(admin: Principal, id: string, meta: AdminMeta): Promise<void> {
-    await deps.db.transaction(async (tx) => {
+    await write(admin, meta, 'billing.gift_card.delete', target(id), {}, async (tx) => {
       const row = await gq.deleteUnredeemedGiftCard(tx, id);
       if (!row) throw await refusal(tx, id, 'deleted');
-      await audit(tx, admin, meta, 'billing.gift_card.delete', id, { credits: row.credits, code_last4: row.codeLast4, payment_id: row.paymentId, recipient_email: row.recipientEmail });
+      return { id, view: undefined };
     });
   }
 

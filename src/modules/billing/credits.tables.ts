@@ -70,6 +70,8 @@ export const creditTransactions = pgTable(
     uniqueIndex('credit_transactions_idempotency_key').on(t.idempotencyKey),
     index('credit_transactions_user_created_idx').on(t.userId, t.createdAt.desc(), t.id.desc()),
     index('credit_transactions_type_idx').on(t.type),
+    // Credits analytics sum a time window by type (decision 063).
+    index('credit_transactions_created_idx').on(t.createdAt, t.type),
     check(
       'credit_transactions_type_check',
       sql`${t.type} in ('purchase','subscription_grant','signup_bonus','bonus','coupon','gift_card','usage','training','refund','expiration','admin_adjustment')`,

@@ -35,9 +35,11 @@ import { createZarinpalService } from './zarinpal.service.ts';
 import { appBaseUrl } from './payments.service.ts';
 
 export { createLedger, checkCreditInvariants, type Ledger, type CreditChange, type LedgerResult, type HoldRequest, type HoldResult } from './ledger.ts';
-export { creditTransactionTypes, type CreditTransactionType } from './credits.tables.ts';
-export { paymentProviders, type PaymentProvider } from './payments.tables.ts';
+export { creditTransactions, creditTransactionTypes, type CreditTransactionType } from './credits.tables.ts';
+export { paymentProviders, paymentStatuses, type PaymentProvider } from './payments.tables.ts';
 export { payments } from './payments.tables.ts';
+export { ZPayment } from './payments.dto.ts';
+export { paymentView } from './payments.service.ts';
 export { getBalance, ledgerSum, type CreditBalanceRow } from './credits.queries.ts';
 export { expireCreditsJob, expireCreditsHandler, sweepExpiredCredits } from './credits.jobs.ts';
 export { expireSubscriptionsJob, expireSubscriptionsHandler, sweepEndedSubscriptions } from './subscriptions.jobs.ts';

@@ -161,7 +161,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
           action: 'billing.payment.complete_manual',
           targetType: 'payment',
           targetId: paymentId,
-          details: { amount_minor: payment.amountMinor, currency: payment.currency, credits: payment.credits },
+          details: { before: { status: payment.status }, after: { status: result.payment.status }, amount_minor: payment.amountMinor, currency: payment.currency, credits: payment.credits },
           ip: meta.ip,
           userAgent: meta.userAgent,
           at: deps.clock.now(),

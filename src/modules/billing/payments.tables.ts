@@ -49,6 +49,11 @@ export const payments = pgTable(
     uniqueIndex('payments_provider_payment_id').on(t.provider, t.providerPaymentId),
     uniqueIndex('payments_provider_reference').on(t.provider, t.providerReference),
     index('payments_user_created_idx').on(t.userId, t.createdAt.desc(), t.id.desc()),
+    // GET /admin/payments unfiltered and by status or provider (decision 061); revenue by the time money came in (decision 063).
+    index('payments_created_idx').on(t.createdAt, t.id),
+    index('payments_status_created_idx').on(t.status, t.createdAt),
+    index('payments_provider_created_idx').on(t.provider, t.createdAt),
+    index('payments_completed_idx').on(t.completedAt).where(sql`${t.completedAt} is not null`),
     check('payments_purpose_check', sql`${t.purpose} in ('package','plan','gift_card')`),
     check('payments_provider_check', sql`${t.provider} in ('stripe','zarinpal','manual')`),
     check('payments_status_check', sql`${t.status} in ('pending','completed','failed','cancelled','expired','refunded')`),

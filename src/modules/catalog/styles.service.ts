@@ -3,8 +3,9 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/types.ts';
 import type { Principal } from '../../platform/http/auth.ts';
 import { errors } from '../../platform/http/errors.ts';
-import { createAdminWrite, type AdminMeta } from './admin-write.ts';
-import type { StyleKind } from './catalog.tables.ts';
+import { createAdminWrite } from '../../platform/audit/admin-write.ts';
+import type { RequestMeta as AdminMeta } from '../../platform/http/request-meta.ts';
+import { styles, type StyleKind } from './catalog.tables.ts';
 import type * as dto from './templates.dto.ts';
 import * as q from './styles.queries.ts';
 import { defined } from '../../platform/defined.ts';
@@ -30,20 +31,20 @@ export function createStylesService(deps: { db: Db; clock: Clock }) {
   return {
     list: async (f: { studio?: string; kind?: StyleKind; includeInactive?: boolean }) => ({ data: (await q.listStyles(deps.db, f)).map(view) }),
     create: (admin: Principal, body: dto.TCreateStyleBody, meta: AdminMeta) =>
-      write(admin, meta, 'catalog.style.create', 'style', body, async (tx) => {
+      write(admin, meta, 'catalog.style.create', { type: 'style', table: styles }, body, async (tx) => {
         const now = deps.clock.now();
         const row = await q.insertStyle(tx, { ...fields(body), key: body.key, name: body.name, kind: body.kind, studio: body.studio, createdAt: now, updatedAt: now });
         if (!row) throw errors.conflict('A style with this key exists.');
         return { id: row.id, view: view(row) };
       }),
     update: (admin: Principal, id: string, body: dto.TPatchStyleBody, meta: AdminMeta) =>
-      write(admin, meta, 'catalog.style.update', 'style', body, async (tx) => {
+      write(admin, meta, 'catalog.style.update', { type: 'style', table: styles, id }, body, async (tx) => {
         const row = await q.updateStyle(tx, id, { ...fields(body), updatedAt: deps.clock.now() });
         if (!row) throw errors.notFound('Style');
         return { id, view: view(row) };
       }),
     remove: (admin: Principal, id: string, meta: AdminMeta) =>
-      write(admin, meta, 'catalog.style.delete', 'style', {}, async (tx) => {
+      write(admin, meta, 'catalog.style.delete', { type: 'style', table: styles, id }, {}, async (tx) => {
         if (!(await q.deleteStyle(tx, id))) throw errors.notFound('Style');
         return { id, view: undefined };
       }),

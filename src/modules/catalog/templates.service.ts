@@ -3,7 +3,9 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db, DbOrTx } from '../../platform/db/types.ts';
 import type { Principal } from '../../platform/http/auth.ts';
 import { errors } from '../../platform/http/errors.ts';
-import { createAdminWrite, type AdminMeta } from './admin-write.ts';
+import { createAdminWrite } from '../../platform/audit/admin-write.ts';
+import type { RequestMeta as AdminMeta } from '../../platform/http/request-meta.ts';
+import { categories, templates } from './catalog.tables.ts';
 import type * as dto from './templates.dto.ts';
 import * as q from './templates.queries.ts';
 import { defined } from '../../platform/defined.ts';
@@ -91,7 +93,7 @@ export function createTemplatesService(deps: { db: Db; clock: Clock }) {
       return { data: (await q.listMetrics(deps.db, id)).map(metricView) };
     },
     createTemplate: (admin: Principal, body: dto.TCreateTemplateBody, meta: AdminMeta) =>
-      write(admin, meta, 'catalog.template.create', 'template', body, async (tx) => {
+      write(admin, meta, 'catalog.template.create', { type: 'template', table: templates }, body, async (tx) => {
         const now = deps.clock.now();
         const row = await q.insertTemplate(tx, { ...templateFields(body), name: body.name, createdAt: now, updatedAt: now });
         if (!row) throw errors.conflict('A template with this name exists.');
@@ -99,19 +101,19 @@ export function createTemplatesService(deps: { db: Db; clock: Clock }) {
         return { id: row.id, view: (await views(tx, [row]))[0]! };
       }),
     updateTemplate: (admin: Principal, id: string, body: dto.TPatchTemplateBody, meta: AdminMeta) =>
-      write(admin, meta, 'catalog.template.update', 'template', body, async (tx) => {
+      write(admin, meta, 'catalog.template.update', { type: 'template', table: templates, id }, body, async (tx) => {
         const row = await q.updateTemplate(tx, id, { ...templateFields(body), updatedAt: deps.clock.now() });
         if (!row) throw errors.notFound('Template');
         await setCategories(tx, id, body.categories);
         return { id, view: (await views(tx, [row]))[0]! };
       }),
     deleteTemplate: (admin: Principal, id: string, meta: AdminMeta) =>
-      write(admin, meta, 'catalog.template.delete', 'template', {}, async (tx) => {
+      write(admin, meta, 'catalog.template.delete', { type: 'template', table: templates, id }, {}, async (tx) => {
         if (!(await q.deleteTemplate(tx, id))) throw errors.notFound('Template');
         return { id, view: undefined };
       }),
     addMetric: (admin: Principal, id: string, body: dto.TCreateMetricBody, meta: AdminMeta) =>
-      write(admin, meta, 'catalog.template.metrics', 'template', body, async (tx) => {
+      write(admin, meta, 'catalog.template.metrics', { type: 'template' }, body, async (tx) => {
         await findOr404(tx, id, true);
         const now = deps.clock.now();
         const row = await q.insertMetric(tx, {
@@ -128,20 +130,20 @@ export function createTemplatesService(deps: { db: Db; clock: Clock }) {
       }),
 
     createCategory: (admin: Principal, body: dto.TCreateCategoryBody, meta: AdminMeta) =>
-      write(admin, meta, 'catalog.category.create', 'category', body, async (tx) => {
+      write(admin, meta, 'catalog.category.create', { type: 'category', table: categories }, body, async (tx) => {
         const now = deps.clock.now();
         const row = await q.insertCategory(tx, { name: body.name, slug: body.slug, description: body.description, sortOrder: body.sort_order ?? 0, createdAt: now, updatedAt: now });
         if (!row) throw errors.conflict('A category with this slug exists.');
         return { id: row.id, view: categoryView(row) };
       }),
     updateCategory: (admin: Principal, id: string, body: dto.TPatchCategoryBody, meta: AdminMeta) =>
-      write(admin, meta, 'catalog.category.update', 'category', body, async (tx) => {
+      write(admin, meta, 'catalog.category.update', { type: 'category', table: categories, id }, body, async (tx) => {
         const row = await q.updateCategory(tx, id, { ...defined({ name: body.name, slug: body.slug, description: body.description, sortOrder: body.sort_order }), updatedAt: deps.clock.now() });
         if (!row) throw errors.notFound('Category');
         return { id, view: categoryView(row) };
       }),
     deleteCategory: (admin: Principal, id: string, meta: AdminMeta) =>
-      write(admin, meta, 'catalog.category.delete', 'category', {}, async (tx) => {
+      write(admin, meta, 'catalog.category.delete', { type: 'category', table: categories, id }, {}, async (tx) => {
         if (!(await q.deleteCategory(tx, id))) throw errors.notFound('Category');
         return { id, view: undefined };
       }),

@@ -3,11 +3,11 @@
  * generation prices and provider costs. Every write leaves an audit_logs row in its transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '../../platform/db/types.ts';
 import type { Principal } from '../../platform/http/auth.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
-import { recordAudit } from '../../platform/audit/audit.ts';
+import { createAdminWrite } from '../../platform/audit/admin-write.ts';
+import { apiCosts, generationPrices, generations } from './generation.tables.ts';
 import type { TAdminGenerationQuery, TCreateApiCostBody, TCreatePriceBody, TPatchApiCostBody, TPatchPriceBody } from './admin.dto.ts';
 import type { GenerationContext } from './context.ts';
 import { sendRunJob } from './generation.jobs.ts';
@@ -48,13 +48,7 @@ const costView = (c: pq.ApiCostRow) => ({
 const adminFields = (row: q.GenerationRow) => ({ user_id: row.userId, error_code: row.errorCode, api_cost_micros: row.apiCostMicros });
 
 export function createGenerationAdminService(ctx: GenerationContext) {
-  async function write<T>(admin: Principal, meta: AdminMeta, action: string, targetType: string, details: Record<string, unknown>, work: (tx: Tx) => Promise<{ id: string; view: T }>) {
-    return ctx.db.transaction(async (tx) => {
-      const { id, view } = await work(tx);
-      await recordAudit(tx, { actorType: 'admin', actorId: admin.userId, action, targetType, targetId: id, details, ip: meta.ip, userAgent: meta.userAgent, at: ctx.clock.now() });
-      return view;
-    });
-  }
+  const write = createAdminWrite(ctx);
 
   const adminView = async (tx: Parameters<typeof ctx.views.one>[0], row: q.GenerationRow) => ({ ...(await ctx.views.one(tx, row)), ...adminFields(row) });
 
@@ -75,7 +69,7 @@ export function createGenerationAdminService(ctx: GenerationContext) {
 
   /** failed → pending again: a new hold for the same credits, a fresh deadline and a new job. 402 when the user lacks the credits now. */
   async function retry(admin: Principal, id: string, meta: AdminMeta) {
-    return write(admin, meta, 'generation.retry', 'generation', {}, async (tx) => {
+    return write(admin, meta, 'generation.retry', { type: 'generation', table: generations, id }, {}, async (tx) => {
       const current = await q.lockGeneration(tx, id);
       if (!current) throw errors.notFound('Generation');
       if (current.status !== 'failed') throw errors.conflict(`Only a failed generation can be retried; this one is ${current.status}.`);
@@ -116,20 +110,20 @@ export function createGenerationAdminService(ctx: GenerationContext) {
     retry,
     listPrices: async () => ({ data: (await pq.listPrices(ctx.db)).map(priceView) }),
     createPrice: (admin: Principal, body: TCreatePriceBody, meta: AdminMeta) =>
-      write(admin, meta, 'generation.price.create', 'generation_price', body, async (tx) => {
+      write(admin, meta, 'generation.price.create', { type: 'generation_price', table: generationPrices }, body, async (tx) => {
         const now = ctx.clock.now();
         const row = await pq.insertPriceIfFree(tx, { type: body.type, creditsPerOutput: body.credits_per_output, isActive: body.is_active, createdAt: now, updatedAt: now });
         if (!row) throw errors.conflict(`${body.type} has a price already; change it instead.`);
         return { id: row.id, view: priceView(row) };
       }),
     patchPrice: (admin: Principal, id: string, body: TPatchPriceBody, meta: AdminMeta) =>
-      write(admin, meta, 'generation.price.update', 'generation_price', body, async (tx) => {
+      write(admin, meta, 'generation.price.update', { type: 'generation_price', table: generationPrices, id }, body, async (tx) => {
         const row = await pq.updatePrice(tx, id, { ...defined({ creditsPerOutput: body.credits_per_output, isActive: body.is_active }), updatedAt: ctx.clock.now() });
         if (!row) throw errors.notFound('Price');
         return { id, view: priceView(row) };
       }),
     deletePrice: (admin: Principal, id: string, meta: AdminMeta) =>
-      write(admin, meta, 'generation.price.delete', 'generation_price', {}, async (tx) => {
+      write(admin, meta, 'generation.price.delete', { type: 'generation_price', table: generationPrices, id }, {}, async (tx) => {
         const row = await pq.deletePrice(tx, id);
         if (!row) throw errors.notFound('Price');
         return { id, view: priceView(row) };
@@ -137,7 +131,7 @@ export function createGenerationAdminService(ctx: GenerationContext) {
 
     listApiCosts: async () => ({ data: (await pq.listApiCosts(ctx.db)).map(costView) }),
     createApiCost: (admin: Principal, body: TCreateApiCostBody, meta: AdminMeta) =>
-      write(admin, meta, 'generation.api_cost.create', 'api_cost', body, async (tx) => {
+      write(admin, meta, 'generation.api_cost.create', { type: 'api_cost', table: apiCosts }, body, async (tx) => {
         const now = ctx.clock.now();
         const row = await pq.insertApiCost(tx, {
           provider: body.provider,
@@ -153,7 +147,7 @@ export function createGenerationAdminService(ctx: GenerationContext) {
         return { id: row.id, view: costView(row) };
       }),
     patchApiCost: (admin: Principal, id: string, body: TPatchApiCostBody, meta: AdminMeta) =>
-      write(admin, meta, 'generation.api_cost.update', 'api_cost', body, async (tx) => {
+      write(admin, meta, 'generation.api_cost.update', { type: 'api_cost', table: apiCosts, id }, body, async (tx) => {
         const row = await pq.updateApiCost(tx, id, {
           ...defined({ model: body.model, costPerOperationMicros: body.cost_per_operation_micros, currency: body.currency, effectiveDate: body.effective_date, isActive: body.is_active }),
           updatedAt: ctx.clock.now(),
@@ -162,7 +156,7 @@ export function createGenerationAdminService(ctx: GenerationContext) {
         return { id, view: costView(row) };
       }),
     deleteApiCost: (admin: Principal, id: string, meta: AdminMeta) =>
-      write(admin, meta, 'generation.api_cost.delete', 'api_cost', {}, async (tx) => {
+      write(admin, meta, 'generation.api_cost.delete', { type: 'api_cost', table: apiCosts, id }, {}, async (tx) => {
         const row = await pq.deleteApiCost(tx, id);
         if (!row) throw errors.notFound('API cost');
         return { id, view: costView(row) };

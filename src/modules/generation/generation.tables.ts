@@ -100,6 +100,10 @@ export const generations = pgTable(
     index('generations_open_deadline_idx').on(t.deadlineAt).where(sql`${t.status} in ('pending', 'processing')`),
     index('generations_batch_idx').on(t.batchId),
     index('generations_product_idx').on(t.productId),
+    // Analytics read generations by creation time (decision 063).
+    index('generations_created_idx').on(t.createdAt),
+    // System metrics count the generations that ended since the last snapshot (decision 064).
+    index('generations_completed_idx').on(t.completedAt).where(sql`${t.completedAt} is not null`),
     uniqueIndex('generations_user_idempotency_key').on(t.userId, t.idempotencyKey),
     check('generations_status_check', sql`${t.status} in ('pending', 'processing', 'completed', 'failed', 'cancelled')`),
     check('generations_num_outputs_range', sql`${t.numOutputs} between 1 and 8`),
@@ -141,7 +145,13 @@ export const providerCalls = pgTable(
     costMicros: bigint({ mode: 'number' }).notNull().default(0),
     createdAt: ts().notNull().defaultNow(),
   },
-  (t) => [index('provider_calls_generation_idx').on(t.generationId), index('provider_calls_provider_created_idx').on(t.provider, t.createdAt)],
+  (t) => [
+    index('provider_calls_generation_idx').on(t.generationId),
+    index('provider_calls_provider_created_idx').on(t.provider, t.createdAt),
+    // GET /admin/provider-calls unfiltered and by status, newest first (decision 061).
+    index('provider_calls_created_idx').on(t.createdAt, t.id),
+    index('provider_calls_status_created_idx').on(t.status, t.createdAt),
+  ],
 );
 
 /** The provider price table (seed 001): cost per operation from a date; the newest active row applies. */

@@ -24,6 +24,8 @@ export const auditLogs = pgTable(
     index('audit_logs_actor_idx').on(t.actorId, t.createdAt),
     index('audit_logs_action_idx').on(t.action, t.createdAt),
     index('audit_logs_target_idx').on(t.targetType, t.targetId),
+    // The unfiltered list and its from/to window (decision 061).
+    index('audit_logs_created_idx').on(t.createdAt, t.id),
     check('audit_logs_actor_type_check', sql`${t.actorType} in ('system','user','vendor','admin')`),
   ],
 );
