@@ -37,6 +37,12 @@ export interface StripeStandIn {
   prices: Map<string, { unit_amount: number; currency: string; interval?: 'month' | 'year' }>;
   /** The next matching requests are refused with this error (Stripe's shape), or the connection is cut. */
   failNext(match: RegExp, failure: { status: number; type: string; message: string; code?: string } | 'hang-up', times?: number): void;
+  /**
+   * The next matching request waits before it is answered, as a slow Stripe would: `arrived` settles
+   * when it comes in, and it is answered on `release()` (or by itself after `releaseAfterMs`, so a
+   * test that finds the app stuck behind it still ends).
+   */
+  holdNext(match: RegExp, releaseAfterMs?: number): { arrived: Promise<void>; release(): void };
   /** The buyer paid: the session completes; in subscription mode its subscription and first invoice exist. */
   pay(sessionId: string, opts?: { now?: Date; paymentStatus?: 'paid' | 'unpaid' }): { session: Obj; subscription?: Obj; invoice?: Obj };
   /** A renewal: the subscription moves to its next period and a paid `subscription_cycle` invoice is issued. */
@@ -66,6 +72,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   const prices = new Map<string, { unit_amount: number; currency: string; interval?: 'month' | 'year' }>();
   const failures: { match: RegExp; failure: Parameters<StripeStandIn['failNext']>[1]; left: number }[] = [];
   const signer = new Stripe('sk_test_signer');
+  const holds: { match: RegExp; arrive: () => void; released: Promise<void>; taken: boolean }[] = [];
 
   function createSession(form: Record<string, string>): Obj {
     const sessionId = id('cs');
@@ -180,10 +187,26 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
         idempotencyKey: req.headers['idempotency-key'] as string | undefined,
         authorization: req.headers.authorization,
       });
+      const hold = holds.find((h) => !h.taken && h.match.test(`${req.method} ${path}`));
+      if (hold) {
+        hold.taken = true;
+        hold.arrive();
+        void hold.released.then(() => answer(req, res, path, form));
+        return;
+      }
+      answer(req, res, path, form);
+    });
+  });
+
+  function answer(req: http.IncomingMessage, res: http.ServerResponse, path: string, form: Record<string, string>): void {
+    {
       const failure = failures.find((f) => f.left > 0 && f.match.test(`${req.method} ${path}`));
       if (failure) {
         failure.left--;
-        if (failure.failure === 'hang-up') return req.socket.destroy();
+        if (failure.failure === 'hang-up') {
+          req.socket.destroy();
+          return;
+        }
         return stripeError(res, failure.failure.status, failure.failure.type, failure.failure.message, failure.failure.code);
       }
       if (req.headers.authorization !== `Bearer ${secretKey}`) return stripeError(res, 401, 'invalid_request_error', 'Invalid API Key provided.');
@@ -216,8 +239,8 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
         return inv ? json(inv) : stripeError(res, 404, 'invalid_request_error', `No such invoice: '${m[1]}'`, 'resource_missing');
       }
       return stripeError(res, 404, 'invalid_request_error', `Unrecognized request URL (${req.method}: ${path}).`);
-    });
-  });
+    }
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -232,6 +255,21 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     prices,
     failNext(match, failure, times = 1) {
       failures.push({ match, failure, left: times });
+    },
+    holdNext(match, releaseAfterMs = 5_000) {
+      let arrive!: () => void;
+      let release!: () => void;
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const timer = setTimeout(release, releaseAfterMs);
+      holds.push({ match, arrive, released, taken: false });
+      return {
+        arrived,
+        release() {
+          clearTimeout(timer);
+          release();
+        },
+      };
     },
     pay(sessionId, opts = {}) {
       const session = sessions.get(sessionId)!;

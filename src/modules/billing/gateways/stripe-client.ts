@@ -12,8 +12,8 @@ import type { Logger } from '../../../platform/logger.ts';
 export type StripeConfig = NonNullable<Config['payments']['stripe']>;
 
 /**
- * Checkout calls Stripe inside its database transaction, which on the embedded database holds the
- * only connection: a short timeout and one retry bound how long an outage can stall everything.
+ * A short timeout and one retry bound how long a request waits on a Stripe outage. No database
+ * transaction is open meanwhile (decision 055): a slow Stripe holds up only its own request.
  */
 const TIMEOUT_MS = 10_000;
 

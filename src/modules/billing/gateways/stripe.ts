@@ -46,7 +46,7 @@ export function createStripeGateway(deps: { stripe: Stripe; log: Logger }): Paym
     return [{ coupon: coupon.id }];
   }
 
-  async function startCheckout(_tx: unknown, request: CheckoutRequest): Promise<CheckoutSession> {
+  async function startCheckout(request: CheckoutRequest): Promise<CheckoutSession> {
     const { payment, item } = request;
     const recurring = item.kind === 'plan' && item.billingPeriod !== 'none';
     const metadata = { payment_id: payment.id };
