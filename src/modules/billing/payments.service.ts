@@ -125,6 +125,18 @@ export function createPaymentsService(deps: PaymentsDeps) {
     await q.deletePendingPayment(tx, paymentId);
   }
 
+  /**
+   * One renewing provider subscription per user: while Stripe renews one, a plan checkout would
+   * start a second that bills beside it, so it is refused (409) until the current one is cancelled
+   * (at period end — it then renews no more, and a new plan starts at once). Decision 056.
+   */
+  async function refuseWhileRenewing(tx: Tx, userId: string): Promise<void> {
+    const current = await q.findSubscription(tx, userId);
+    if (current?.status === 'active' && current.provider === 'stripe' && current.providerSubscriptionId && !current.cancelAtPeriodEnd) {
+      throw errors.conflict('Your current plan renews by itself at Stripe; cancel it first (POST /billing/subscription/cancel), then choose the new plan.');
+    }
+  }
+
   /** The first step of a checkout, in its transaction: the priced, pending payment with its coupon use. */
   async function reserve(tx: Tx, userId: string, body: TCheckoutBody) {
     const now = deps.clock.now();
@@ -149,6 +161,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
       const plan = await cat.findPlan(tx, body.plan_id!);
       if (!plan || !plan.isActive) throw errors.notFound('Plan');
       if (plan.amountMinor === 0) throw errors.validation([{ path: 'plan_id', message: 'a free plan needs no payment' }]);
+      await refuseWhileRenewing(tx, userId);
       priced = { purpose: 'plan', amountMinor: plan.amountMinor, currency: plan.currency, credits: plan.creditsPerPeriod, planId: plan.id };
       item = { kind: 'plan', name: `${plan.displayName} plan`, billingPeriod: plan.billingPeriod, providerPriceIds: plan.providerPriceIds };
     }

@@ -44,6 +44,12 @@ export interface PaymentGateway {
    * period. Throws when the provider refuses or cannot be reached, before anything changes here.
    */
   cancelAtPeriodEnd?(providerSubscriptionId: string): Promise<void>;
+  /**
+   * For the same providers: end the subscription now, so it bills nothing more (an erased account,
+   * a subscription that is not the user's current one). Done already is fine; throws when the
+   * provider refuses or cannot be reached.
+   */
+  cancelNow?(providerSubscriptionId: string): Promise<void>;
 }
 
 export type PaymentGateways = Partial<Record<PaymentGateway['provider'], PaymentGateway>>;

@@ -118,6 +118,17 @@ export const ZInvoice = z.object({
 });
 export type TInvoice = z.infer<typeof ZInvoice>;
 
+/** An invoice with `payments` expanded: how it was paid, for a refund. */
+export const ZInvoicePayments = z.object({
+  id: z.string(),
+  amount_paid: z.number().int(),
+  payments: z
+    .object({
+      data: z.array(z.object({ status: z.string(), payment: z.object({ payment_intent: ZRef, charge: ZRef }) })),
+    })
+    .nullish(),
+});
+
 export const fromUnix = (seconds: number): Date => new Date(seconds * 1000);
 
 /** The reads billing trusts: each object fetched fresh from Stripe, never taken from an event body. */
