@@ -106,7 +106,7 @@ describe('POST /billing/checkout with provider stripe', () => {
     expect(session.amount_total).toBe(1499);
   });
 
-  it('Stripe refusing or failing to answer → 502 payment_provider_error, and no payment is left', async () => {
+  it('Stripe refusing or failing to answer → 502 payment_provider_error, and no payment is left pending', async () => {
     const u = await signUp(t.app);
     const cases = [
       { status: 400, type: 'invalid_request_error', message: 'No such price: price_gone', code: 'resource_missing' },
@@ -124,7 +124,9 @@ describe('POST /billing/checkout with provider stripe', () => {
       expect(res.data.detail).not.toContain('price_gone');
       expect(res.data.detail).toMatch(/Stripe/);
     }
-    expect(await countRows(t, `select count(*) as n from payments where user_id = '${u.user.id}'`)).toBe(0);
+    // Each attempt stays on the books as failed (the provider may have seen it); none is left pending.
+    expect(await countRows(t, `select count(*) as n from payments where user_id = '${u.user.id}' and status = 'pending'`)).toBe(0);
+    expect(await countRows(t, `select count(*) as n from payments where user_id = '${u.user.id}' and status = 'failed' and failure_reason like 'Checkout not opened: Stripe%'`)).toBe(cases.length);
     expect(await countRows(t, `select count(*) as n from idempotency_keys where key like 'refused-%'`)).toBe(0);
     // The same key works once Stripe answers again.
     const ok = await checkout(u.access_token, { package_id: packages.Starter!.id, provider: 'stripe' }, 'refused-400');

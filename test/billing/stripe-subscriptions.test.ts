@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkCreditInvariants } from '../../src/modules/billing/index.ts';
 import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 import { countRows, signUp } from '../helpers/accounts.ts';
-import { startStripeStandIn, stripeEnv, type StripeStandIn } from '../helpers/stripe-stand-in.ts';
+import { deliverStripeEvent, planGrantCount, startStripeStandIn, stripeEnv, type StripeStandIn } from '../helpers/stripe-stand-in.ts';
 
 let stripe: StripeStandIn;
 let t: TestApp;
@@ -32,11 +32,10 @@ afterAll(async () => {
   await stripe?.close();
 });
 
-const deliver = (d: { payload: string; signature: string }) =>
-  call(t.app, 'POST', '/api/v1/billing/webhooks/stripe', { body: d.payload, headers: { 'content-type': 'application/json', 'stripe-signature': d.signature } });
+const deliver = (d: { payload: string; signature: string }) => deliverStripeEvent(t.app, d);
 const balance = async (token: string) => (await call(t.app, 'GET', '/api/v1/credits', { token })).data.available as number;
 const subscriptionOf = async (token: string) => (await call(t.app, 'GET', '/api/v1/billing/subscription', { token })).data.subscription;
-const planGrants = (userId: string) => countRows(t, `select count(*) as n from credit_transactions where user_id = '${userId}' and type = 'subscription_grant'`);
+const planGrants = (userId: string) => planGrantCount(t, userId);
 const iso = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
 
 /** A buyer who has paid a Studio subscription at the stand-in (no event delivered yet). */

@@ -97,7 +97,7 @@ describe('checkout through ZarinPal', () => {
     expect(await countRows(t, `select count(*) as n from payments where user_id = '${u.user.id}'`)).toBe(0);
   });
 
-  it('answers 502 payment_provider_error and leaves no payment when ZarinPal is down, refuses or answers garbage', async () => {
+  it('answers 502 payment_provider_error and leaves no pending payment when ZarinPal is down, refuses or answers garbage', async () => {
     const u = await signUp(t.app);
     for (const mode of ['down', 'refuse', 'html'] as const) {
       stand.mode = mode;
@@ -106,7 +106,9 @@ describe('checkout through ZarinPal', () => {
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.data.code).toBe('payment_provider_error');
     }
-    expect(await countRows(t, `select count(*) as n from payments where user_id = '${u.user.id}'`)).toBe(0);
+    // Each attempt stays on the books as failed; none is left pending.
+    expect(await countRows(t, `select count(*) as n from payments where user_id = '${u.user.id}' and status = 'pending'`)).toBe(0);
+    expect(await countRows(t, `select count(*) as n from payments where user_id = '${u.user.id}' and status = 'failed'`)).toBe(3);
     // A 502 is not stored under the Idempotency-Key: the same request may be retried.
     const keyed = () => call(t.app, 'POST', '/api/v1/billing/checkout', { token: u.access_token, body: { provider: 'zarinpal', package_id: rialPack }, headers: { 'idempotency-key': 'zp-retry' } });
     stand.mode = 'down';
@@ -114,7 +116,7 @@ describe('checkout through ZarinPal', () => {
     stand.mode = 'normal';
     const retried = await keyed();
     expect(retried.statusCode, retried.body).toBe(201);
-    expect(await countRows(t, `select count(*) as n from payments where user_id = '${u.user.id}'`)).toBe(1);
+    expect(await countRows(t, `select count(*) as n from payments where user_id = '${u.user.id}' and status = 'pending'`)).toBe(1);
   });
 });
 

@@ -1,15 +1,21 @@
 /**
  * A local stand-in for the parts of Stripe's API that billing uses, on node:http, spoken to by the
  * real `stripe` SDK: form-encoded requests with a bearer secret key, JSON answers in the documented
- * shapes of checkout sessions, subscriptions (period on the items), invoices (subscription under
- * `parent.subscription_details`, the paid period on the line) and coupons, and Stripe's error shape
+ * shapes of checkout sessions, subscriptions (period on the items; cancelled at once by DELETE),
+ * invoices (subscription under `parent.subscription_details`, the paid period on the line, the
+ * payment intent under `payments` when expanded), refunds (by payment_intent or charge, once per
+ * payment, replayed for a repeated Idempotency-Key) and coupons, and Stripe's error shape
  * (`{ error: { type, message } }` with `Stripe-Should-Retry`). It records every request it gets.
  * Tests move its objects along (pay, renew, cancel) and sign events with the SDK's test helper.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import Stripe from 'stripe';
+import type { Database } from '../../src/platform/db/database.ts';
+import { countRows } from './accounts.ts';
+import { call } from './app.ts';
 
 export interface ReceivedRequest {
   method: string;
@@ -33,10 +39,17 @@ export interface StripeStandIn {
   sessions: Map<string, Obj>;
   subscriptions: Map<string, Obj>;
   invoices: Map<string, Obj>;
+  refunds: Map<string, Obj>;
   /** Prices the account has, for checkouts that name a price id. */
   prices: Map<string, { unit_amount: number; currency: string; interval?: 'month' | 'year' }>;
   /** The next matching requests are refused with this error (Stripe's shape), or the connection is cut. */
   failNext(match: RegExp, failure: { status: number; type: string; message: string; code?: string } | 'hang-up', times?: number): void;
+  /**
+   * The next matching request waits before it is answered, as a slow Stripe would: `arrived` settles
+   * when it comes in, and it is answered on `release()` (or by itself after `releaseAfterMs`, so a
+   * test that finds the app stuck behind it still ends).
+   */
+  holdNext(match: RegExp, releaseAfterMs?: number): { arrived: Promise<void>; release(): void };
   /** The buyer paid: the session completes; in subscription mode its subscription and first invoice exist. */
   pay(sessionId: string, opts?: { now?: Date; paymentStatus?: 'paid' | 'unpaid' }): { session: Obj; subscription?: Obj; invoice?: Obj };
   /** A renewal: the subscription moves to its next period and a paid `subscription_cycle` invoice is issued. */
@@ -63,9 +76,12 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   const subscriptions = new Map<string, Obj>();
   const invoices = new Map<string, Obj>();
   const coupons = new Map<string, Obj>();
+  const refunds = new Map<string, Obj>();
+  const idempotentAnswers = new Map<string, Obj>();
   const prices = new Map<string, { unit_amount: number; currency: string; interval?: 'month' | 'year' }>();
   const failures: { match: RegExp; failure: Parameters<StripeStandIn['failNext']>[1]; left: number }[] = [];
   const signer = new Stripe('sk_test_signer');
+  const holds: { match: RegExp; arrive: () => void; released: Promise<void>; taken: boolean }[] = [];
 
   function createSession(form: Record<string, string>): Obj {
     const sessionId = id('cs');
@@ -153,6 +169,8 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
         ],
       },
       created: start,
+      // Not part of Stripe's object as retrieved: what `expand[]=payments` shows.
+      _payment_intent: amount > 0 ? id('pi') : null,
     };
     invoices.set(invoice.id, invoice);
     sub.latest_invoice = invoice.id;
@@ -180,10 +198,52 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
         idempotencyKey: req.headers['idempotency-key'] as string | undefined,
         authorization: req.headers.authorization,
       });
+      const hold = holds.find((h) => !h.taken && h.match.test(`${req.method} ${path}`));
+      if (hold) {
+        hold.taken = true;
+        hold.arrive();
+        void hold.released.then(() => answer(req, res, path, form));
+        return;
+      }
+      answer(req, res, path, form);
+    });
+  });
+
+  function expanded(invoice: Obj, query: URLSearchParams): Obj {
+    const expand = [...query.entries()].filter(([k]) => k.startsWith('expand')).map(([, v]) => v);
+    if (!expand.includes('payments')) return invoice;
+    const data = invoice._payment_intent
+      ? [{ id: id('inpay'), object: 'invoice_payment', invoice: invoice.id, status: 'paid', is_default: true, amount_paid: invoice.amount_paid, currency: invoice.currency, payment: { type: 'payment_intent', payment_intent: invoice._payment_intent } }]
+      : [];
+    return { ...invoice, payments: { object: 'list', has_more: false, url: '/v1/invoice_payments', data } };
+  }
+
+  function refund(res: http.ServerResponse, form: Record<string, string>, key: string | undefined, json: (o: Obj) => void): void {
+    if (key && idempotentAnswers.has(`refund:${key}`)) return json(idempotentAnswers.get(`refund:${key}`)!);
+    const intent = form.payment_intent;
+    const invoice = [...invoices.values()].find((i) => intent && i._payment_intent === intent);
+    if (!invoice) return stripeError(res, 400, 'invalid_request_error', `No such payment_intent: '${intent ?? form.charge}'`, 'resource_missing');
+    if ([...refunds.values()].some((r) => r.payment_intent === intent)) return stripeError(res, 400, 'invalid_request_error', `Charge for ${intent} has already been refunded.`, 'charge_already_refunded');
+    const metadata: Obj = {};
+    for (const [k, v] of Object.entries(form)) {
+      const m = /^metadata\[(.+)\]$/.exec(k);
+      if (m) metadata[m[1]!] = v;
+    }
+    const made = { id: id('re'), object: 'refund', amount: Number(form.amount ?? invoice.amount_paid), currency: invoice.currency, payment_intent: intent, charge: id('ch'), reason: form.reason ?? null, status: 'succeeded', metadata, created: unix(new Date()) };
+    refunds.set(made.id, made);
+    if (key) idempotentAnswers.set(`refund:${key}`, made);
+    return json(made);
+  }
+
+  function answer(req: http.IncomingMessage, res: http.ServerResponse, path: string, form: Record<string, string>): void {
+    {
       const failure = failures.find((f) => f.left > 0 && f.match.test(`${req.method} ${path}`));
       if (failure) {
         failure.left--;
-        if (failure.failure === 'hang-up') return req.socket.destroy();
+        if (failure.failure === 'hang-up') {
+          req.socket.destroy();
+          return;
+        }
         return stripeError(res, failure.failure.status, failure.failure.type, failure.failure.message, failure.failure.code);
       }
       if (req.headers.authorization !== `Bearer ${secretKey}`) return stripeError(res, 401, 'invalid_request_error', 'Invalid API Key provided.');
@@ -193,6 +253,7 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       };
       let m: RegExpExecArray | null;
       if (req.method === 'POST' && path === '/v1/checkout/sessions') return json(createSession(form));
+      if (req.method === 'POST' && path === '/v1/refunds') return refund(res, form, req.headers['idempotency-key'] as string | undefined, json);
       if (req.method === 'POST' && path === '/v1/coupons') {
         const coupon = { id: id('co'), object: 'coupon', amount_off: Number(form.amount_off), currency: form.currency, duration: form.duration, max_redemptions: Number(form.max_redemptions), valid: true };
         coupons.set(coupon.id, coupon);
@@ -205,6 +266,11 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       if ((m = /^\/v1\/subscriptions\/([^/]+)$/.exec(path))) {
         const sub = subscriptions.get(m[1]!);
         if (!sub) return stripeError(res, 404, 'invalid_request_error', `No such subscription: '${m[1]}'`, 'resource_missing');
+        if (req.method === 'DELETE') {
+          if (sub.status === 'canceled') return stripeError(res, 400, 'invalid_request_error', `This subscription is already canceled: '${sub.id}'`);
+          const now = unix(new Date());
+          Object.assign(sub, { status: 'canceled', canceled_at: now, ended_at: now, cancellation_details: { comment: null, feedback: null, reason: 'cancellation_requested' } });
+        }
         if (req.method === 'POST' && form.cancel_at_period_end !== undefined) {
           sub.cancel_at_period_end = form.cancel_at_period_end === 'true';
           sub.cancel_at = sub.cancel_at_period_end ? sub.items.data[0].current_period_end : null;
@@ -213,11 +279,11 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       }
       if (req.method === 'GET' && (m = /^\/v1\/invoices\/([^/]+)$/.exec(path))) {
         const inv = invoices.get(m[1]!);
-        return inv ? json(inv) : stripeError(res, 404, 'invalid_request_error', `No such invoice: '${m[1]}'`, 'resource_missing');
+        return inv ? json(expanded(inv, new URL(req.url ?? '', 'http://stand-in').searchParams)) : stripeError(res, 404, 'invalid_request_error', `No such invoice: '${m[1]}'`, 'resource_missing');
       }
       return stripeError(res, 404, 'invalid_request_error', `Unrecognized request URL (${req.method}: ${path}).`);
-    });
-  });
+    }
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -229,9 +295,25 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     sessions,
     subscriptions,
     invoices,
+    refunds,
     prices,
     failNext(match, failure, times = 1) {
       failures.push({ match, failure, left: times });
+    },
+    holdNext(match, releaseAfterMs = 5_000) {
+      let arrive!: () => void;
+      let release!: () => void;
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const timer = setTimeout(release, releaseAfterMs);
+      holds.push({ match, arrive, released, taken: false });
+      return {
+        arrived,
+        release() {
+          clearTimeout(timer);
+          release();
+        },
+      };
     },
     pay(sessionId, opts = {}) {
       const session = sessions.get(sessionId)!;
@@ -308,3 +390,11 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
 
 /** The environment that points an app at the stand-in. */
 export const stripeEnv = (s: StripeStandIn) => ({ STRIPE_SECRET_KEY: s.secretKey, STRIPE_WEBHOOK_SECRET: s.webhookSecret, STRIPE_API_BASE: s.url });
+
+/** Delivers a signed event to the app's Stripe webhook route, as Stripe would. */
+export const deliverStripeEvent = (app: FastifyInstance, d: { payload: string; signature: string }) =>
+  call(app, 'POST', '/api/v1/billing/webhooks/stripe', { body: d.payload, headers: { 'content-type': 'application/json', 'stripe-signature': d.signature } });
+
+/** A user's subscription-period grants so far. */
+export const planGrantCount = (t: { database: Database }, userId: string) =>
+  countRows(t, `select count(*) as n from credit_transactions where user_id = '${userId}' and type = 'subscription_grant'`);

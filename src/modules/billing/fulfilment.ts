@@ -143,12 +143,13 @@ export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
   }
 
   /**
-   * Ends a pending payment without granting anything (declined, cancelled, timed out); every way a
+   * Ends a pending payment without granting anything (declined, cancelled, timed out, or paid and
+   * given back at once because nobody should have been charged); every way a
    * payment leaves `pending` other than completing comes here. The coupon use its checkout took is
    * given back in the same transaction, by the one caller whose conditional update won.
    * Undefined when the payment was not pending (then nothing happens).
    */
-  async function fail(tx: Tx, paymentId: string, status: 'failed' | 'cancelled' | 'expired', reason: string) {
+  async function fail(tx: Tx, paymentId: string, status: 'failed' | 'cancelled' | 'expired' | 'refunded', reason: string) {
     const now = deps.clock.now();
     const ended = await q.settlePending(tx, paymentId, { status, now, failureReason: reason });
     if (ended?.couponId) await pq.returnCouponUse(tx, ended.id, now);

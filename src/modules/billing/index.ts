@@ -21,6 +21,8 @@ import { createLedger } from './ledger.ts';
 import { paymentsRoutes } from './payments.routes.ts';
 import { createPaymentsService } from './payments.service.ts';
 import { createPlanLimits } from './plan-limits.ts';
+import { createProviderSubscriptions } from './provider-subscriptions.ts';
+export type { ProviderSubscriptions } from './provider-subscriptions.ts';
 import { promotionsRoutes } from './promotions.routes.ts';
 import { createPromotionsService } from './promotions.service.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -67,9 +69,10 @@ export function createBillingModule(deps: BillingDeps) {
   const stripeConfig = deps.config.payments.stripe;
   if (stripeConfig) {
     const stripe = createStripeClient(stripeConfig);
-    gateways.stripe = createStripeGateway({ stripe, log: deps.log });
+    const gateway = createStripeGateway({ stripe, log: deps.log });
+    gateways.stripe = gateway;
     const reader = createStripeReader(stripe, deps.log);
-    stripeWebhooks = createStripeWebhooks({ db, clock: deps.clock, stripe, reader, webhookSecret: stripeConfig.webhookSecret, fulfilment, mailer: deps.mailer, log: deps.log });
+    stripeWebhooks = createStripeWebhooks({ db, clock: deps.clock, stripe, reader, gateway, webhookSecret: stripeConfig.webhookSecret, fulfilment, mailer: deps.mailer, log: deps.log });
   }
   const zp = deps.config.payments.zarinpal;
   const zarinpalGateway = zp
@@ -89,6 +92,8 @@ export function createBillingModule(deps: BillingDeps) {
     adminGiftCards: createAdminGiftCardsService({ db, clock: deps.clock, mailer: deps.mailer, log: deps.log }),
     idempotency: createIdempotency({ db, clock: deps.clock }) as Idempotency,
     stripeWebhooks,
+    /** Ends provider-renewed subscriptions (erasure hands this in through the composition root). */
+    providerSubscriptions: createProviderSubscriptions({ db, gateways }),
     /** The effective plan and its limits, for the composition root to hand to other modules. */
     planLimits: createPlanLimits({ db, clock: deps.clock }),
   };

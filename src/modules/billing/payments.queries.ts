@@ -27,6 +27,21 @@ export async function updatePayment(db: DbOrTx, id: string, patch: Partial<typeo
   return row;
 }
 
+/** A payment whose money went back: pending or completed becomes refunded (completed ones granted nothing). */
+export async function markRefunded(db: DbOrTx, id: string, now: Date): Promise<PaymentRow | undefined> {
+  const [row] = await db
+    .update(payments)
+    .set({ status: 'refunded', updatedAt: now })
+    .where(and(eq(payments.id, id), inArray(payments.status, ['pending', 'completed'])))
+    .returning();
+  return row;
+}
+
+/** Deletes a payment that is still pending (one whose checkout was refused before it reached the provider). */
+export async function deletePendingPayment(db: DbOrTx, id: string): Promise<void> {
+  await db.delete(payments).where(and(eq(payments.id, id), eq(payments.status, 'pending')));
+}
+
 /** Moves a payment out of `pending` once; the loser of a race (or a late event) gets undefined. */
 export async function settlePending(
   db: DbOrTx,

@@ -21,9 +21,10 @@ export async function paymentsRoutes(app: FastifyInstance, payments: PaymentsSer
     },
     async (request, reply) => {
       const userId = principalOf(request).userId;
-      const result = await idempotency.run(
+      // The provider is called between transactions, so the key is claimed in one of its own.
+      const result = await idempotency.runAcross(
         { scope: `user:${userId}`, key: idempotencyKeyOf(request), route: 'POST /api/v1/billing/checkout', body: request.body },
-        async (tx) => ({ status: 201, body: await payments.checkout(tx, userId, request.body) }),
+        async () => ({ status: 201, body: await payments.checkout(userId, request.body) }),
       );
       return sendIdempotent(reply, result);
     },

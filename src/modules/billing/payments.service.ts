@@ -9,16 +9,17 @@ import type { Db, Tx } from '../../platform/db/types.ts';
 import type { Principal } from '../../platform/http/auth.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
-import { errors } from '../../platform/http/errors.ts';
+import { errors, isAppError } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage, type TListQuery } from '../../platform/http/pagination.ts';
 import { findUserById } from '../accounts/index.ts';
 import { actorTypeFor, recordAudit } from '../../platform/audit/audit.ts';
 import * as cat from './offers.queries.ts';
 import { planView } from './offers.service.ts';
 import type { Fulfilment, GiftCardIssued } from './fulfilment.ts';
-import type { CheckoutItem, PaymentGateways } from './gateways/gateway.ts';
+import type { CheckoutItem, CheckoutSession, PaymentGateways } from './gateways/gateway.ts';
 import type { TCheckoutBody, TCheckoutResult, TPayment, TSubscription } from './payments.dto.ts';
 import * as q from './payments.queries.ts';
+import { returnCouponUse } from './promotions.queries.ts';
 import type { PromotionsService } from './promotions.service.ts';
 
 export interface PaymentsDeps {
@@ -74,14 +75,70 @@ export function createPaymentsService(deps: PaymentsDeps) {
 
   const defaultReturnUrl = (paymentId: string) => appReturnUrl(deps.config, paymentId);
 
-  /** Runs in the caller's transaction (the Idempotency-Key's). */
-  async function checkout(tx: Tx, userId: string, body: TCheckoutBody): Promise<TCheckoutResult> {
+  /**
+   * A checkout in three steps, so no transaction waits on the provider (which may take seconds):
+   * one transaction prices the offer, reserves the coupon use (counted, with its redemption row, so
+   * max_uses and the per-user limit hold against parallel checkouts) and inserts the pending
+   * payment; the provider is then asked to open its checkout; a last statement records its id.
+   * When the provider refuses or cannot be reached, a second transaction fails the payment (which
+   * gives the coupon use back) and the same 502 goes to the client (decision 055).
+   */
+  async function checkout(userId: string, body: TCheckoutBody): Promise<TCheckoutResult> {
     if (!providerEnabled(body.provider)) {
       throw errors.validation([{ path: 'provider', message: `the ${body.provider} provider is not enabled on this server` }]);
     }
     if (body.return_url && !returnUrlAllowed(deps.config, body.return_url)) {
       throw errors.validation([{ path: 'return_url', message: 'must be on this site or an origin in ATELIER_RETURN_URL_ORIGINS' }]);
     }
+    const reserved = await deps.db.transaction((tx) => reserve(tx, userId, body));
+    const { payment } = reserved;
+    if (body.provider === 'manual') return { payment: paymentView(payment), redirect_url: body.return_url ?? null };
+    const gateway = deps.gateways[body.provider]!;
+    let session: CheckoutSession;
+    try {
+      session = await gateway.startCheckout({
+        payment,
+        item: reserved.item,
+        customerEmail: reserved.customer?.email ?? null,
+        customerPhone: reserved.customer?.phone ?? null,
+        returnUrl: body.return_url ?? defaultReturnUrl(payment.id),
+      });
+    } catch (err) {
+      await deps.db.transaction(async (tx) => {
+        // The gateway found the request itself wrong (4xx, nothing reached the provider): it is undone as if never made.
+        if (isAppError(err) && err.status < 500) await withdraw(tx, payment.id);
+        else await deps.fulfilment.fail(tx, payment.id, 'failed', `Checkout not opened: ${err instanceof Error ? err.message : 'the provider failed'}`);
+      });
+      throw err;
+    }
+    const opened = await q.updatePayment(deps.db, payment.id, {
+      providerPaymentId: session.providerPaymentId,
+      ...(session.callbackUrl ? { callbackUrl: session.callbackUrl } : {}),
+      updatedAt: deps.clock.now(),
+    });
+    return { payment: paymentView(opened!), redirect_url: session.redirectUrl };
+  }
+
+  /** Removes a payment the gateway refused as asked (its coupon use given back first). */
+  async function withdraw(tx: Tx, paymentId: string): Promise<void> {
+    await returnCouponUse(tx, paymentId, deps.clock.now());
+    await q.deletePendingPayment(tx, paymentId);
+  }
+
+  /**
+   * One renewing provider subscription per user: while Stripe renews one, a plan checkout would
+   * start a second that bills beside it, so it is refused (409) until the current one is cancelled
+   * (at period end — it then renews no more, and a new plan starts at once). Decision 056.
+   */
+  async function refuseWhileRenewing(tx: Tx, userId: string): Promise<void> {
+    const current = await q.findSubscription(tx, userId);
+    if (current?.status === 'active' && current.provider === 'stripe' && current.providerSubscriptionId && !current.cancelAtPeriodEnd) {
+      throw errors.conflict('Your current plan renews by itself at Stripe; cancel it first (POST /billing/subscription/cancel), then choose the new plan.');
+    }
+  }
+
+  /** The first step of a checkout, in its transaction: the priced, pending payment with its coupon use. */
+  async function reserve(tx: Tx, userId: string, body: TCheckoutBody) {
     const now = deps.clock.now();
     let item: CheckoutItem;
     let priced: {
@@ -104,6 +161,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
       const plan = await cat.findPlan(tx, body.plan_id!);
       if (!plan || !plan.isActive) throw errors.notFound('Plan');
       if (plan.amountMinor === 0) throw errors.validation([{ path: 'plan_id', message: 'a free plan needs no payment' }]);
+      await refuseWhileRenewing(tx, userId);
       priced = { purpose: 'plan', amountMinor: plan.amountMinor, currency: plan.currency, credits: plan.creditsPerPeriod, planId: plan.id };
       item = { kind: 'plan', name: `${plan.displayName} plan`, billingPeriod: plan.billingPeriod, providerPriceIds: plan.providerPriceIds };
     }
@@ -120,17 +178,8 @@ export function createPaymentsService(deps: PaymentsDeps) {
       updatedAt: now,
     });
     await coupon?.record(payment.id);
-    if (body.provider === 'manual') return { payment: paymentView(payment), redirect_url: body.return_url ?? null };
-    const gateway = deps.gateways[body.provider]!;
-    const user = await findUserById(tx, userId);
-    const session = await gateway.startCheckout(tx, {
-      payment,
-      item,
-      customerEmail: user?.email ?? null,
-      returnUrl: body.return_url ?? defaultReturnUrl(payment.id),
-    });
-    const opened = await q.updatePayment(tx, payment.id, { providerPaymentId: session.providerPaymentId, updatedAt: now });
-    return { payment: paymentView(opened!), redirect_url: session.redirectUrl };
+    const customer = body.provider === 'manual' ? undefined : await findUserById(tx, userId);
+    return { payment, item, customer };
   }
 
   async function list(userId: string, query: TListQuery) {

@@ -8,13 +8,20 @@
  * and the first invoice's `invoice.paid` (billing_reason `subscription_create`) both complete that
  * one payment, and only the first of them to arrive grants. Every later paid invoice gets its own
  * payment row, keyed by the invoice id, and grants once under `payment:<its id>`.
+ *
+ * A paid invoice nobody should have been charged is not applied: when the account behind it was
+ * erased, or when (for a renewal) it is not the user's current subscription — a second one left
+ * running beside a plan change — the subscription is cancelled at Stripe and the invoice refunded
+ * before the event is recorded (decisions 054, 056). If Stripe cannot be told, the event fails and
+ * Stripe delivers it again.
  */
 import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
-import type { Tx } from '../../platform/db/types.ts';
+import type { Db, Tx } from '../../platform/db/types.ts';
 import * as cat from './offers.queries.ts';
 import type { PaymentCompletion, Fulfilment, GiftCardIssued, GatewaySettlement } from './fulfilment.ts';
-import { fromUnix, type StripeReader, type TCheckoutSession, type TSubscription } from './gateways/stripe-client.ts';
+import { fromUnix, type StripeReader, type TCheckoutSession, type TInvoice, type TSubscription } from './gateways/stripe-client.ts';
+import type { StripeGateway } from './gateways/stripe.ts';
 import * as q from './payments.queries.ts';
 import type { SubscriptionStatus } from './payments.tables.ts';
 import * as sq from './stripe.queries.ts';
@@ -62,7 +69,13 @@ function localStatus(sub: TSubscription, current: SubscriptionStatus): Subscript
 }
 
 /** The handled event types (the ones to enable on the Stripe webhook endpoint) and their handlers. */
-export function createStripeEventHandlers(deps: { reader: StripeReader; fulfilment: Fulfilment; clock: Clock }): ReadonlyMap<string, StripeEventHandler> {
+export function createStripeEventHandlers(deps: {
+  db: Db;
+  reader: StripeReader;
+  gateway: Pick<StripeGateway, 'cancelNow' | 'refundInvoice'>;
+  fulfilment: Fulfilment;
+  clock: Clock;
+}): ReadonlyMap<string, StripeEventHandler> {
   const { reader, fulfilment } = deps;
 
   /** Our pending-or-settled Stripe payment a checkout session or subscription names, if it is one of ours. */
@@ -128,31 +141,72 @@ export function createStripeEventHandlers(deps: { reader: StripeReader; fulfilme
     // The invoice's own period_start/end look one period back; its subscription line holds the period paid for.
     const line = invoice.lines.data.find((l) => l.parent?.subscription_item_details) ?? invoice.lines.data[0];
     const period = line ? { id: sub.id, periodStart: fromUnix(line.period.start), periodEnd: fromUnix(line.period.end) } : periodOf(sub);
+    const unwanted = await unwantedCharge(paymentId, sub, invoice);
+    if (unwanted) {
+      await deps.gateway.cancelNow(sub.id);
+      await deps.gateway.refundInvoice(invoice.id, unwanted.refundReason);
+      return { apply: (tx) => recordRefunded(tx, unwanted.first, sub, invoice, unwanted.note) };
+    }
     return {
       apply: async (tx) => {
         const first = await stripePayment(tx, paymentId);
         if (!first || first.purpose !== 'plan' || !first.planId) return ignored('no plan payment of ours for this subscription');
+        // Erased since the check above: fail, so Stripe's next delivery cancels and refunds.
+        if (!first.userId) throw new Error(`the account behind payment ${first.id} was erased while its invoice was processed`);
         if (invoice.billing_reason === 'subscription_create') {
           return completed(await fulfilment.complete(tx, first.id, { providerReference: invoice.id, providerSubscription: period }));
         }
         const plan = await cat.findPlan(tx, first.planId);
-        const now = deps.clock.now();
-        const renewal = await sq.ensureInvoicePayment(tx, {
-          userId: first.userId,
-          purpose: 'plan',
-          provider: 'stripe',
-          providerPaymentId: invoice.id,
-          planId: first.planId,
-          amountMinor: invoice.amount_paid,
-          currency: invoice.currency.toUpperCase(),
-          credits: plan?.creditsPerPeriod ?? 0,
-          metadata: { stripe_subscription_id: sub.id, renews_payment_id: first.id, billing_reason: invoice.billing_reason ?? null },
-          createdAt: now,
-          updatedAt: now,
-        });
+        const renewal = await sq.ensureInvoicePayment(tx, renewalRow(first, plan?.creditsPerPeriod ?? 0, sub, invoice));
         return completed(await fulfilment.complete(tx, renewal.id, { providerSubscription: period }));
       },
     };
+  }
+
+  function renewalRow(first: q.PaymentRow, credits: number, sub: TSubscription, invoice: TInvoice) {
+    const now = deps.clock.now();
+    return {
+      userId: first.userId,
+      purpose: 'plan' as const,
+      provider: 'stripe' as const,
+      providerPaymentId: invoice.id,
+      planId: first.planId,
+      amountMinor: invoice.amount_paid,
+      currency: invoice.currency.toUpperCase(),
+      credits,
+      metadata: { stripe_subscription_id: sub.id, renews_payment_id: first.id, billing_reason: invoice.billing_reason ?? null },
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  /**
+   * Why this paid invoice must be given back, if it must: its account was erased, or it renews a
+   * subscription that is not the user's current one. Read outside any transaction (the refund that
+   * follows is a network call); the transaction that records it re-reads the payment.
+   */
+  async function unwantedCharge(paymentId: string | undefined, sub: TSubscription, invoice: TInvoice) {
+    if (!isUuid(paymentId)) return undefined;
+    const first = await q.findPayment(deps.db, paymentId);
+    if (!first || first.provider !== 'stripe' || first.purpose !== 'plan') return undefined;
+    if (!first.userId) return { first, refundReason: 'requested_by_customer' as const, note: 'the account was erased: subscription cancelled at Stripe and the invoice refunded' };
+    if (invoice.billing_reason === 'subscription_create') return undefined;
+    const current = await q.findSubscription(deps.db, first.userId);
+    if (current?.provider === 'stripe' && current.providerSubscriptionId === sub.id) return undefined;
+    return { first, refundReason: 'duplicate' as const, note: 'not the current subscription: cancelled at Stripe and the invoice refunded' };
+  }
+
+  /** The books of a charge given back: the invoice's payment is kept, as refunded, and nothing is granted. */
+  async function recordRefunded(tx: Tx, first: q.PaymentRow, sub: TSubscription, invoice: TInvoice, note: string): Promise<EventOutcome> {
+    const now = deps.clock.now();
+    if (invoice.billing_reason === 'subscription_create') {
+      // The checkout's own payment: still pending (its coupon use goes back) or completed with nothing granted.
+      if (!(await fulfilment.fail(tx, first.id, 'refunded', `Stripe: ${note}`))) await q.markRefunded(tx, first.id, now);
+    } else {
+      const renewal = await sq.ensureInvoicePayment(tx, renewalRow(first, 0, sub, invoice));
+      await q.markRefunded(tx, renewal.id, now);
+    }
+    return processed(note);
   }
 
   /** customer.subscription.updated and .deleted: the local row follows Stripe's current state. */

@@ -13,6 +13,7 @@ import type { Logger } from '../../platform/logger.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { Fulfilment } from './fulfilment.ts';
 import type { StripeReader } from './gateways/stripe-client.ts';
+import type { StripeGateway } from './gateways/stripe.ts';
 import { sendGiftCardEmail } from './payments.service.ts';
 import { createStripeEventHandlers, type EventOutcome, type PreparedEvent } from './stripe-events.ts';
 import * as wq from './webhook-events.queries.ts';
@@ -32,6 +33,7 @@ export interface StripeWebhooksDeps {
   clock: Clock;
   stripe: Stripe;
   reader: StripeReader;
+  gateway: StripeGateway;
   webhookSecret: string;
   fulfilment: Fulfilment;
   mailer: Mailer;

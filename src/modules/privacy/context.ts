@@ -5,6 +5,7 @@ import type { Db } from '../../platform/db/types.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { Queue } from '../../platform/queue/queue.ts';
 import type { Storage } from '../../platform/storage/index.ts';
+import type { ProviderSubscriptions } from '../billing/index.ts';
 
 export interface PrivacyDeps {
   db: Db;
@@ -17,4 +18,6 @@ export interface PrivacyDeps {
   log: Logger;
   /** Accounts' principal cache: an erased account's credentials stop on this process at once (decision 070). */
   forgetPrincipals: (userId: string) => void;
+  /** Billing's: ends the subscriptions a provider renews, before erasure deletes anything. */
+  providerSubscriptions: Pick<ProviderSubscriptions, 'endForErasure'>;
 }

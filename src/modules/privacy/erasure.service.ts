@@ -1,5 +1,6 @@
 /**
- * DELETE /me: erases an account. One transaction checks the password, removes what would still
+ * DELETE /me: erases an account. A subscription the payment provider renews is cancelled there
+ * first (outside any transaction). One transaction then checks the password again, removes what would still
  * name the person (privacy.queries.ts scrubPersonalTraces), deletes the user row — its own rows
  * cascade, while the books (ledger rows, payments, redemptions, audit rows) stay with the user set
  * to null — and enqueues the deletion of the user's files. Files go after the commit, by a retried
@@ -23,6 +24,9 @@ export function createErasureService(deps: PrivacyDeps) {
     if (!user) throw errors.notFound('User');
     // argon2 takes tens of milliseconds: check outside the transaction, then again under the lock.
     if (!(await verifyPassword(user.password_hash, password))) throw errors.invalidCredentials();
+    // A subscription Stripe renews would go on charging once its row is gone: it ends first, and if
+    // Stripe cannot be told, nothing is erased (502) and the person may try again (decision 054).
+    await deps.providerSubscriptions.endForErasure(userId);
     const now = deps.clock.now();
     await deps.db.transaction(async (tx) => {
       const locked = await q.lockUser(tx, userId);

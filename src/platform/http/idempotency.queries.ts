@@ -28,6 +28,13 @@ export async function storeResponse(db: DbOrTx, scope: string, key: string, stat
     .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
 }
 
+/** Removes a claim that has no answer yet (its request failed, or died): the key may be used again. */
+export async function releaseKey(db: DbOrTx, scope: string, key: string, inProgress: number, createdAt?: Date): Promise<void> {
+  await db
+    .delete(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key), eq(idempotencyKeys.statusCode, inProgress), createdAt ? eq(idempotencyKeys.createdAt, createdAt) : undefined));
+}
+
 export async function deleteKeysOlderThan(db: DbOrTx, before: Date): Promise<number> {
   const rows = await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, before)).returning({ key: idempotencyKeys.key });
   return rows.length;

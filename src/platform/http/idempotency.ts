@@ -8,6 +8,11 @@
  * Use from a route:
  *   const result = await idempotency.run({ scope, key, route, body }, (tx) => service.doIt(tx, …));
  *   return sendIdempotent(reply, result);
+ *
+ * Work that calls an outside service (a payment provider) must not hold a transaction while it
+ * waits, so it cannot run inside the key's transaction: `runAcross` claims the key in a short
+ * transaction of its own, runs the work (which opens its own transactions) and stores the answer
+ * afterwards. A second request with the key meanwhile waits for that answer (see IN_PROGRESS_WAIT_MS).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -20,6 +25,17 @@ import * as q from './idempotency.queries.ts';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+
+/** A claimed key whose answer is not stored yet has this status code. */
+const IN_PROGRESS = 0;
+/**
+ * How long a request waits for another one with its key to finish: longer than a checkout's
+ * provider call can take (two tries of ten seconds). After that it is told to retry (409).
+ */
+const IN_PROGRESS_WAIT_MS = 30_000;
+const IN_PROGRESS_POLL_MS = 50;
+/** A claim this old with no answer belongs to a process that died mid-request: it may be taken over. */
+const ABANDONED_AFTER_MS = 5 * 60_000;
 
 /** The request header of a route that takes an `Idempotency-Key`, for the OpenAPI document (`config.requestHeaders`). */
 export const ZIdempotencyHeaders = z.object({
@@ -101,7 +117,46 @@ export function createIdempotency(deps: { db: Db; clock: Clock }) {
     }
   }
 
-  return { run };
+  /**
+   * Like `run`, for work that runs its own transactions and calls outside services between them.
+   * A refusal (4xx) is stored like `run` stores it; on a 5xx or a crash of the work the claim is
+   * removed, so the same key may be retried.
+   */
+  async function runAcross<T>(req: IdempotentRequest, work: () => Promise<{ status: number; body: T }>): Promise<IdempotentResult<T>> {
+    if (req.key === undefined) return { ...(await work()), replayed: false };
+    const key = req.key;
+    const requestHash = hashBody({ route: req.route, body: req.body });
+    const waitUntil = Date.now() + IN_PROGRESS_WAIT_MS;
+    for (;;) {
+      const now = deps.clock.now();
+      const claimed = await q.claimKey(deps.db, { scope: req.scope, key, route: req.route, requestHash, statusCode: IN_PROGRESS, createdAt: now });
+      if (claimed) break;
+      const row = await q.findKey(deps.db, req.scope, key);
+      if (!row) continue; // the other request failed and let the key go: claim it again
+      if (row.requestHash !== requestHash) throw errors.idempotencyConflict();
+      if (row.statusCode !== IN_PROGRESS) return replay<T>(row, requestHash);
+      if (now.getTime() - row.createdAt.getTime() > ABANDONED_AFTER_MS) {
+        await q.releaseKey(deps.db, req.scope, key, IN_PROGRESS, row.createdAt);
+        continue;
+      }
+      if (Date.now() > waitUntil) throw errors.conflict('A request with this Idempotency-Key is still being processed; retry shortly.');
+      await new Promise((resolve) => setTimeout(resolve, IN_PROGRESS_POLL_MS));
+    }
+    try {
+      const result = await work();
+      await q.storeResponse(deps.db, req.scope, key, result.status, result.body);
+      return { ...result, replayed: false };
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) {
+        await q.storeResponse(deps.db, req.scope, key, err.status, toProblem(err));
+      } else {
+        await q.releaseKey(deps.db, req.scope, key, IN_PROGRESS);
+      }
+      throw err;
+    }
+  }
+
+  return { run, runAcross };
 }
 
 export type Idempotency = ReturnType<typeof createIdempotency>;

@@ -3,10 +3,10 @@
  * and say where to send the buyer. Completion comes back another way (a verified webhook, a
  * callback plus server-side verify) and ends in `Fulfilment.complete`, never here.
  *
- * `startCheckout` runs inside the checkout's transaction: when the provider refuses or cannot be
- * reached it throws, the transaction rolls back and no pending payment is left behind.
+ * `startCheckout` runs outside any database transaction (a provider may take seconds to answer):
+ * the pending payment is committed before it and given the provider's id after it. When the
+ * provider refuses or cannot be reached it throws, and checkout marks the payment failed.
  */
-import type { Tx } from '../../../platform/db/types.ts';
 import type { BillingPeriod, ProviderPriceIds } from '../offers.tables.ts';
 import type { PaymentRow } from '../payments.queries.ts';
 
@@ -23,6 +23,7 @@ export interface CheckoutRequest {
   payment: PaymentRow;
   item: CheckoutItem;
   customerEmail: string | null;
+  customerPhone: string | null;
   /** Where the buyer lands after paying (the payment's return_url, or the app's own page). */
   returnUrl: string;
 }
@@ -31,16 +32,24 @@ export interface CheckoutSession {
   /** The provider's id of this checkout (Stripe session id, ZarinPal authority); unique per provider. */
   providerPaymentId: string;
   redirectUrl: string;
+  /** Where the provider sends the buyer back to us, when it is ours to record (ZarinPal). */
+  callbackUrl?: string;
 }
 
 export interface PaymentGateway {
   readonly provider: 'stripe' | 'zarinpal';
-  startCheckout(tx: Tx, request: CheckoutRequest): Promise<CheckoutSession>;
+  startCheckout(request: CheckoutRequest): Promise<CheckoutSession>;
   /**
    * For providers that renew subscriptions themselves: stop renewing at the end of the current
    * period. Throws when the provider refuses or cannot be reached, before anything changes here.
    */
   cancelAtPeriodEnd?(providerSubscriptionId: string): Promise<void>;
+  /**
+   * For the same providers: end the subscription now, so it bills nothing more (an erased account,
+   * a subscription that is not the user's current one). Done already is fine; throws when the
+   * provider refuses or cannot be reached.
+   */
+  cancelNow?(providerSubscriptionId: string): Promise<void>;
 }
 
 export type PaymentGateways = Partial<Record<PaymentGateway['provider'], PaymentGateway>>;

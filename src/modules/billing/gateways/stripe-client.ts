@@ -12,8 +12,8 @@ import type { Logger } from '../../../platform/logger.ts';
 export type StripeConfig = NonNullable<Config['payments']['stripe']>;
 
 /**
- * Checkout calls Stripe inside its database transaction, which on the embedded database holds the
- * only connection: a short timeout and one retry bound how long an outage can stall everything.
+ * A short timeout and one retry bound how long a request waits on a Stripe outage. No database
+ * transaction is open meanwhile (decision 055): a slow Stripe holds up only its own request.
  */
 const TIMEOUT_MS = 10_000;
 
@@ -117,6 +117,17 @@ export const ZInvoice = z.object({
   }),
 });
 export type TInvoice = z.infer<typeof ZInvoice>;
+
+/** An invoice with `payments` expanded: how it was paid, for a refund. */
+export const ZInvoicePayments = z.object({
+  id: z.string(),
+  amount_paid: z.number().int(),
+  payments: z
+    .object({
+      data: z.array(z.object({ status: z.string(), payment: z.object({ payment_intent: ZRef, charge: ZRef }) })),
+    })
+    .nullish(),
+});
 
 export const fromUnix = (seconds: number): Date => new Date(seconds * 1000);
 

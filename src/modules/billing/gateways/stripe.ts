@@ -8,7 +8,7 @@
 import type Stripe from 'stripe';
 import type { Logger } from '../../../platform/logger.ts';
 import type { CheckoutRequest, CheckoutSession, PaymentGateway } from './gateway.ts';
-import { stripeFailure } from './stripe-client.ts';
+import { stripeFailure, ZInvoicePayments, ZSubscription } from './stripe-client.ts';
 
 type SessionParams = Stripe.Checkout.SessionCreateParams;
 
@@ -29,7 +29,17 @@ function lineItem(request: CheckoutRequest, recurring: boolean): Stripe.Checkout
   };
 }
 
-export function createStripeGateway(deps: { stripe: Stripe; log: Logger }): PaymentGateway {
+/** Stripe's gateway with what only Stripe does here: money taken by a renewal it should not have made goes back. */
+export interface StripeGateway extends PaymentGateway {
+  cancelNow(providerSubscriptionId: string): Promise<void>;
+  /** Refunds what a paid invoice took, in full, once (keyed by the invoice). */
+  refundInvoice(invoiceId: string, reason: 'duplicate' | 'requested_by_customer'): Promise<void>;
+}
+
+/** A subscription that bills nothing more: nothing to cancel. */
+const ENDED = new Set(['canceled', 'incomplete_expired']);
+
+export function createStripeGateway(deps: { stripe: Stripe; log: Logger }): StripeGateway {
   const { stripe, log } = deps;
 
   /**
@@ -46,7 +56,7 @@ export function createStripeGateway(deps: { stripe: Stripe; log: Logger }): Paym
     return [{ coupon: coupon.id }];
   }
 
-  async function startCheckout(_tx: unknown, request: CheckoutRequest): Promise<CheckoutSession> {
+  async function startCheckout(request: CheckoutRequest): Promise<CheckoutSession> {
     const { payment, item } = request;
     const recurring = item.kind === 'plan' && item.billingPeriod !== 'none';
     const metadata = { payment_id: payment.id };
@@ -80,5 +90,36 @@ export function createStripeGateway(deps: { stripe: Stripe; log: Logger }): Paym
     }
   }
 
-  return { provider: 'stripe', startCheckout, cancelAtPeriodEnd };
+  async function cancelNow(providerSubscriptionId: string): Promise<void> {
+    try {
+      const sub = ZSubscription.parse(await stripe.subscriptions.retrieve(providerSubscriptionId));
+      if (ENDED.has(sub.status)) return;
+      await stripe.subscriptions.cancel(providerSubscriptionId).catch(async (err: unknown) => {
+        // A concurrent caller (a repeated event) may have cancelled it in between: ended is what was asked.
+        if (!ENDED.has(ZSubscription.parse(await stripe.subscriptions.retrieve(providerSubscriptionId)).status)) throw err;
+      });
+    } catch (err) {
+      throw stripeFailure(err, 'cancel the subscription', log);
+    }
+  }
+
+  async function refundInvoice(invoiceId: string, reason: 'duplicate' | 'requested_by_customer'): Promise<void> {
+    try {
+      // Since API version 2025-03-31 an invoice names its payment intent (or charge) only in its expanded `payments`.
+      const invoice = ZInvoicePayments.parse(await stripe.invoices.retrieve(invoiceId, { expand: ['payments'] }));
+      if (invoice.amount_paid === 0) return;
+      const paid = invoice.payments?.data.find((p) => p.status === 'paid' && (p.payment.payment_intent || p.payment.charge));
+      if (!paid) throw new Error(`invoice ${invoiceId} is paid but names no payment to refund`);
+      const target = paid.payment.payment_intent ? { payment_intent: paid.payment.payment_intent } : { charge: paid.payment.charge! };
+      // The key makes a repeated webhook delivery get the first refund back instead of refunding twice.
+      await stripe.refunds.create({ ...target, reason, metadata: { invoice_id: invoiceId } }, { idempotencyKey: `atelier-refund-${invoiceId}` }).catch((err: unknown) => {
+        // Refunded already (by a concurrent delivery, or by hand in the dashboard): the money is back.
+        if ((err as { code?: string }).code !== 'charge_already_refunded') throw err;
+      });
+    } catch (err) {
+      throw stripeFailure(err, 'refund the invoice', log);
+    }
+  }
+
+  return { provider: 'stripe', startCheckout, cancelAtPeriodEnd, cancelNow, refundInvoice };
 }

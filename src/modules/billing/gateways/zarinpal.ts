@@ -15,10 +15,7 @@
  * only kept once our verify succeeds — which is why the callback never trusts `Status=OK` alone.
  */
 import { z } from 'zod';
-import type { Tx } from '../../../platform/db/types.ts';
 import { errors } from '../../../platform/http/errors.ts';
-import { findUserById } from '../../accounts/index.ts';
-import * as q from '../payments.queries.ts';
 import type { CheckoutRequest, CheckoutSession, PaymentGateway } from './gateway.ts';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -108,26 +105,24 @@ export function createZarinpalGateway(opts: ZarinpalOptions): ZarinpalGateway {
 
   const refusal = (a: z.infer<typeof ZAnswer>) => (a.errors && !Array.isArray(a.errors) ? a.errors : undefined);
 
-  async function startCheckout(tx: Tx, request: CheckoutRequest): Promise<CheckoutSession> {
+  async function startCheckout(request: CheckoutRequest): Promise<CheckoutSession> {
     const { payment, item } = request;
     const amount = rialsFromMinor(payment.amountMinor, payment.currency);
-    const user = payment.userId ? await findUserById(tx, payment.userId) : undefined;
     const answer = await post('/pg/v4/payment/request.json', {
       merchant_id: opts.merchantId,
       amount,
       currency: 'IRR',
       description: item.name.slice(0, MAX_DESCRIPTION),
       callback_url: opts.callbackUrl,
-      metadata: { email: request.customerEmail ?? undefined, mobile: zarinpalMobile(user?.phone), order_id: payment.id },
+      metadata: { email: request.customerEmail ?? undefined, mobile: zarinpalMobile(request.customerPhone), order_id: payment.id },
     });
     const data = ZRequestData.safeParse(answer.data);
     if (!data.success || data.data.code !== 100) {
       const r = refusal(answer);
       throw errors.paymentProvider(r ? `ZarinPal refused the payment request (${r.code}: ${r.message}).` : 'ZarinPal answered the payment request without an authority.');
     }
-    await q.updatePayment(tx, payment.id, { callbackUrl: opts.callbackUrl });
     const authority = data.data.authority;
-    return { providerPaymentId: authority, redirectUrl: `${base}/pg/StartPay/${encodeURIComponent(authority)}` };
+    return { providerPaymentId: authority, redirectUrl: `${base}/pg/StartPay/${encodeURIComponent(authority)}`, callbackUrl: opts.callbackUrl };
   }
 
   async function verify(authority: string, amountMinor: number, currency: string): Promise<VerifyOutcome> {
