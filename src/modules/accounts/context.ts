@@ -20,7 +20,7 @@ export interface AccountCredits {
 export interface AccountsDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'signupCredits' | 'auth' | 'preset'>;
+  config: Pick<Config, 'signupCredits' | 'auth' | 'preset' | 'generation'>;
   secret: string;
   mailer: Mailer;
   sms: SmsSender;
