@@ -16,6 +16,7 @@ import { billingRoutes } from './modules/billing/index.ts';
 import { catalogRoutes, subjectsRoutes } from './modules/catalog/index.ts';
 import { generationRoutes } from './modules/generation/index.ts';
 import { mediaRoutes } from './modules/media/index.ts';
+import { notificationsRoutes } from './modules/notifications/index.ts';
 import { privacyRoutes } from './modules/privacy/index.ts';
 import { registerAuth } from './platform/http/auth.ts';
 import { configRoutes } from './presets/config.routes.ts';
@@ -84,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await privacyRoutes(api, modules.privacy);
       await adminSystemRoutes(api, modules.system);
       await adminUsersRoutes(api, modules.adminUsers);
+      await notificationsRoutes(api, modules.notifications);
       await configRoutes(api, config);
       await catalogRoutes(api, modules.catalog);
       await generationRoutes(api, modules.generation);

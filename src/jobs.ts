@@ -8,6 +8,7 @@ import { pruneHandler, pruneJob } from './maintenance.ts';
 import * as billing from './modules/billing/index.ts';
 import { generationJobDefinitions, generationJobHandlers, type GenerationContext } from './modules/generation/index.ts';
 import { retentionHandler, retentionJob, type MediaLimits } from './modules/media/index.ts';
+import { notificationsHandlers, notificationsJobs, type NotificationsModule } from './modules/notifications/index.ts';
 import { privacyHandlers, privacyJobs, type PrivacyModule } from './modules/privacy/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/types.ts';
@@ -21,6 +22,7 @@ export const jobDefinitions: JobDefinition[] = [
   billing.expirePaymentsJob,
   retentionJob,
   ...privacyJobs,
+  ...notificationsJobs,
   ...generationJobDefinitions,
 ];
 
@@ -32,6 +34,7 @@ export interface JobParts {
   /** Billing's effective-plan limits: media's retention follows the owner's plan. */
   planLimits: MediaLimits;
   privacy: PrivacyModule;
+  notifications: NotificationsModule;
   generation: GenerationContext;
 }
 
@@ -44,6 +47,7 @@ export function jobHandlersOf(parts: JobParts): JobHandler[] {
     billing.expirePaymentsHandler({ ...parts, pendingTtlSec: parts.config.payments.pendingTtlSec }) as JobHandler,
     retentionHandler({ ...parts, limits: parts.planLimits }) as JobHandler,
     ...privacyHandlers(parts.privacy),
+    ...notificationsHandlers(parts.notifications),
     ...generationJobHandlers(parts.generation),
   ];
 }

@@ -18,3 +18,4 @@ export * from './modules/generation/generation.tables.ts';
 export * from './modules/catalog/subjects.tables.ts';
 export * from './modules/catalog/catalog.tables.ts';
 export * from './presets/installation.tables.ts';
+export * from './modules/notifications/notifications.tables.ts';

@@ -11,7 +11,7 @@ import type { Principal } from '../../platform/http/auth.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { EmailSender } from '../../platform/mail/email-sender.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import * as gq from './admin-gift-cards.queries.ts';
 import type { TAdminGiftCard, TCreateGiftCardBody, TGiftCardListQuery, TIssuedGiftCard, TPatchGiftCardBody } from './admin-gift-cards.dto.ts';
@@ -49,7 +49,7 @@ function searchOf(q: string): gq.GiftCardSearch {
   return { last4Suffix: code.slice(-4) };
 }
 
-export function createAdminGiftCardsService(deps: { db: Db; clock: Clock; mailer: Mailer; log: Logger }) {
+export function createAdminGiftCardsService(deps: { db: Db; clock: Clock; mailer: EmailSender; log: Logger }) {
   const audit = (tx: Tx, admin: Principal, meta: AdminMeta, action: string, id: string, details: Record<string, unknown>) =>
     recordAudit(tx, { actorType: 'admin', actorId: admin.userId, action, targetType: 'gift_card', targetId: id, details, ip: meta.ip, userAgent: meta.userAgent, at: deps.clock.now() });
 

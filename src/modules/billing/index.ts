@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/types.ts';
-import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { EmailSender } from '../../platform/mail/email-sender.ts';
 import { createIdempotency, type Idempotency } from '../../platform/http/idempotency.ts';
 import { adminBillingRoutes } from './admin-billing.routes.ts';
 import { createAdminBillingService } from './admin-billing.service.ts';
@@ -37,7 +37,7 @@ import { appBaseUrl } from './payments.service.ts';
 export { createLedger, checkCreditInvariants, type Ledger, type CreditChange, type LedgerResult, type HoldRequest, type HoldResult } from './ledger.ts';
 export { creditTransactionTypes, type CreditTransactionType } from './credits.tables.ts';
 export { paymentProviders, type PaymentProvider } from './payments.tables.ts';
-export { payments } from './payments.tables.ts';
+export { payments, subscriptions } from './payments.tables.ts';
 export { getBalance, ledgerSum, type CreditBalanceRow } from './credits.queries.ts';
 export { expireCreditsJob, expireCreditsHandler, sweepExpiredCredits } from './credits.jobs.ts';
 export { expireSubscriptionsJob, expireSubscriptionsHandler, sweepEndedSubscriptions } from './subscriptions.jobs.ts';
@@ -50,7 +50,7 @@ export interface BillingDeps {
   db: Db;
   clock: Clock;
   config: Pick<Config, 'payments' | 'publicUrl' | 'port'>;
-  mailer: Mailer;
+  mailer: EmailSender;
   log: Logger;
 }
 
