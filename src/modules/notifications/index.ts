@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { NotificationsModule } from './notifications.module.ts';
 import { campaignsRoutes } from './campaigns.routes.ts';
+import { sendGridWebhookRoutes } from './sendgrid-webhook.routes.ts';
 import { campaignBatchJob } from './campaigns.jobs.ts';
 import type { JobHandler } from '../../platform/queue/queue.ts';
 import { emailTemplatesRoutes } from './templates.routes.ts';
@@ -11,6 +12,7 @@ export { createNotificationsModule, type NotificationsModule, type Notifications
 export async function notificationsRoutes(app: FastifyInstance, m: NotificationsModule): Promise<void> {
   await emailTemplatesRoutes(app, m);
   await campaignsRoutes(app, m);
+  if (m.sendgridEvents) await sendGridWebhookRoutes(app, m.sendgridEvents);
 }
 
 export { notificationsJobs } from './campaigns.jobs.ts';

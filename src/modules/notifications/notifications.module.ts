@@ -7,6 +7,8 @@ import type { Mailer } from '../../platform/mail/mailer.ts';
 import type { Queue } from '../../platform/queue/queue.ts';
 import { createCampaignsService } from './campaigns.service.ts';
 import { createUnsubscribeService } from './unsubscribe.service.ts';
+import { createSendGridEvents } from './sendgrid-events.service.ts';
+import { sendGridVerificationKey } from './sendgrid-signature.ts';
 import { createEmailLogsService } from './email-logs.service.ts';
 import { createMessageSender } from './sender.ts';
 import { createTemplateStore } from './template-store.ts';
@@ -36,6 +38,10 @@ export function createNotificationsModule(deps: NotificationsDeps) {
     logs: createEmailLogsService({ db: deps.db }),
     campaigns: createCampaignsService({ db: deps.db, clock: deps.clock, queue: deps.queue, sender, secret: deps.secret, app, rate: deps.config.mail }),
     unsubscribe: createUnsubscribeService({ db: deps.db, clock: deps.clock, secret: deps.secret }),
+    /** SendGrid's Event Webhook, when its verification key is configured. */
+    sendgridEvents: deps.config.mail.sendgrid.webhookPublicKey
+      ? createSendGridEvents({ db: deps.db, clock: deps.clock, key: sendGridVerificationKey(deps.config.mail.sendgrid.webhookPublicKey) })
+      : undefined,
   };
 }
 
