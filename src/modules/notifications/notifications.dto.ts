@@ -62,11 +62,17 @@ export const ZEmailLogQuery = ZListQuery.extend({
 });
 export type TEmailLogQuery = z.infer<typeof ZEmailLogQuery>;
 
+/** A time PostgreSQL accepts as well as the ISO pattern (year 1–9999), so a later send cannot fail on it. */
+const ZAudienceTime = z.iso.datetime().refine((t) => {
+  const year = new Date(t).getUTCFullYear();
+  return year >= 1 && year <= 9999;
+}, 'time out of range');
+
 export const ZCampaignAudience = z.strictObject({
   roles: z.array(z.enum(['user', 'vendor', 'admin'])).min(1).max(3).optional(),
   plan_ids: z.array(z.uuid()).min(1).max(100).optional(),
-  signed_up_from: z.iso.datetime().optional(),
-  signed_up_to: z.iso.datetime().optional(),
+  signed_up_from: ZAudienceTime.optional(),
+  signed_up_to: ZAudienceTime.optional(),
   has_purchased: z.boolean().optional(),
   locale: ZTemplateLocale.optional(),
 });
