@@ -62,7 +62,15 @@ export async function campaignsRoutes(app: FastifyInstance, m: NotificationsModu
     const s = scope.withTypeProvider<ZodTypeProvider>();
     s.get(
       '/email/unsubscribe',
-      { config: { auth: 'none' }, schema: { tags: ['email'], summary: 'The confirmation page of an unsubscribe link (changes nothing)', querystring: ZTokenQuery } },
+      {
+        config: { auth: 'none' },
+        schema: {
+          tags: ['email'],
+          summary: 'The confirmation page of an unsubscribe link (changes nothing)',
+          querystring: ZTokenQuery,
+          response: { 200: z.string().describe('An HTML page with a button that POSTs to this URL') },
+        },
+      },
       async (request, reply) => {
         const { email } = await m.unsubscribe.describe(request.query.token);
         const action = `?token=${encodeURIComponent(request.query.token)}`;
