@@ -1,7 +1,7 @@
 /**
  * The dependency rule (docs/ARCHITECTURE.md, decision 023), run by `npm run lint`:
  * - modules import each other only downward, in this order, so no cycle between modules can form:
- *   accounts ← media ← billing ← catalog ← generation ← privacy ← admin;
+ *   accounts ← media ← billing ← catalog ← generation ← privacy ← notifications ← admin;
  * - a module imports another only through its `index.ts` — the one exception is a `*.tables.ts`
  *   importing another module's `*.tables.ts` for a foreign key;
  * - `platform/` imports no module and none of the root files but `config.ts`;
@@ -9,7 +9,7 @@
  *   `runtime.ts`, `jobs.ts`, `maintenance.ts`, `schema.ts`) but other root files;
  * - no cycle between files anywhere in `src/`.
  */
-const order = ['accounts', 'media', 'billing', 'catalog', 'generation', 'privacy', 'admin'];
+const order = ['accounts', 'media', 'billing', 'catalog', 'generation', 'privacy', 'notifications', 'admin'];
 
 /** One rule per module: it may not import any module above it in `order`. */
 const downwardOnly = order.map((name, i) => ({

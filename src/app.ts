@@ -16,6 +16,7 @@ import { billingRoutes } from './modules/billing/index.ts';
 import { catalogRoutes, subjectsRoutes } from './modules/catalog/index.ts';
 import { generationRoutes } from './modules/generation/index.ts';
 import { mediaRoutes } from './modules/media/index.ts';
+import { notificationsRoutes } from './modules/notifications/index.ts';
 import { privacyRoutes } from './modules/privacy/index.ts';
 import { registerAuth } from './platform/http/auth.ts';
 import { configRoutes } from './presets/config.routes.ts';
@@ -94,6 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await adminUsersRoutes(api, modules.adminUsers);
       await adminRecordsRoutes(api, modules.adminRecords);
       await adminAnalyticsRoutes(api, modules.analytics);
+      await notificationsRoutes(api, modules.notifications);
       await configRoutes(api, config);
       await catalogRoutes(api, modules.catalog);
       await generationRoutes(api, modules.generation);

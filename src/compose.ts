@@ -2,7 +2,7 @@
  * The composition root: builds every module once, from the platform's parts, for the API and the
  * workers alike (`app.ts` registers their routes, `main.ts` starts their job handlers, tests do
  * both). It is the one place that knows how the modules fit together. Modules import each other
- * only downward — accounts ← media ← billing ← catalog ← generation ← privacy ← admin — and what a
+ * only downward — accounts ← media ← billing ← catalog ← generation ← privacy ← notifications ← admin — and what a
  * lower module needs of a higher one (accounts of billing's ledger, media of billing's plan
  * limits, the catalog's subjects of the engine's submit) is handed in here as a function.
  * `npm run lint:deps` keeps it so (docs/ARCHITECTURE.md, decision 023).
@@ -15,6 +15,7 @@ import { createBillingModule, creditInvariantReport, getBalance } from './module
 import { createCatalogLookup, createCatalogModule, createSubjectsService } from './modules/catalog/index.ts';
 import { createGenerationModule, createProviders, subjectPhotoMinSide, type GenerationOptions } from './modules/generation/index.ts';
 import { createMediaModule } from './modules/media/index.ts';
+import { createNotificationsModule } from './modules/notifications/index.ts';
 import { createPrivacyModule } from './modules/privacy/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
@@ -45,7 +46,9 @@ export function composeModules(p: PlatformParts, overrides: GenerationOptions = 
   const db = database.db;
   const fetchOverride = overrides.fetch ? { fetch: overrides.fetch } : {};
 
-  const billing = createBillingModule({ db, clock, config, mailer, log });
+  // Every module mails through templates and the email log; the transport is only the last step.
+  const notifications = createNotificationsModule({ db, clock, config, queue, secret, transport: mailer, log });
+  const billing = createBillingModule({ db, clock, config, mailer: notifications.emails, log });
   const media = createMediaModule({ db, storage, clock, secret, config, log, limits: billing.planLimits });
   const credits: AccountCredits = {
     async grantSignupBonus(tx, grant) {
@@ -58,7 +61,7 @@ export function composeModules(p: PlatformParts, overrides: GenerationOptions = 
     clock,
     config,
     secret,
-    mailer,
+    mailer: notifications.emails,
     sms,
     log,
     credits,
@@ -105,8 +108,8 @@ export function composeModules(p: PlatformParts, overrides: GenerationOptions = 
   const adminRecords = createAdminRecordsService({ db });
   const analytics = createAnalyticsService({ db, clock });
   const systemMetrics = createSystemMetricsService({ db, clock, queueState: system.queueState });
-  const modules = { accounts, billing, media, catalog, subjects, generation, privacy, system, adminUsers, adminRecords, analytics, systemMetrics };
-  return { ...modules, jobHandlers: jobHandlersOf({ db, clock, storage, config, planLimits: billing.planLimits, privacy, generation: generation.context, systemMetrics }) };
+  const modules = { accounts, billing, media, catalog, subjects, generation, privacy, notifications, system, adminUsers, adminRecords, analytics, systemMetrics };
+  return { ...modules, jobHandlers: jobHandlersOf({ db, clock, storage, config, planLimits: billing.planLimits, privacy, notifications, generation: generation.context, systemMetrics }) };
 }
 
 export type Modules = ReturnType<typeof composeModules>;

@@ -64,9 +64,15 @@ const ZEnv = z.object({
   ATELIER_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
   /** Behind a reverse proxy: trust its X-Forwarded-* headers for client ip and protocol. */
   ATELIER_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
-  MAIL_TRANSPORT: z.enum(['outbox', 'smtp']).optional(),
+  MAIL_TRANSPORT: z.enum(['outbox', 'smtp', 'sendgrid']).optional(),
+  SENDGRID_API_KEY: optionalString,
+  SENDGRID_API_BASE: z.url().default('https://api.sendgrid.com'),
+  /** The Event Webhook's verification key (base64 DER, as SendGrid shows it); the webhook route is served only with it. */
+  SENDGRID_WEBHOOK_PUBLIC_KEY: optionalString,
   MAIL_FROM: z.string().default('Atelier <no-reply@atelier.local>'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be smtp:// or smtps://').optional(),
+  /** Campaign messages per minute (one batch a minute). */
+  EMAIL_CAMPAIGN_RATE: z.coerce.number().int().min(1).max(10_000).default(60),
   SMS_TRANSPORT: z.enum(['outbox', 'kavenegar', 'twilio']).optional(),
   KAVENEGAR_API_KEY: optionalString,
   KAVENEGAR_SENDER: optionalString,
@@ -185,7 +191,14 @@ export interface Config {
   rateLimit: boolean;
   bodyLimit: number;
   trustProxy: boolean;
-  mail: { transport: 'outbox' | 'smtp'; from: string; smtpUrl: string | undefined };
+  mail: {
+    transport: 'outbox' | 'smtp' | 'sendgrid';
+    from: string;
+    smtpUrl: string | undefined;
+    sendgrid: { apiKey: string | undefined; apiBase: string; webhookPublicKey: string | undefined };
+    campaignBatch: number;
+    campaignIntervalSec: number;
+  };
   sms:
     | { transport: 'outbox' }
     | { transport: 'kavenegar'; apiKey: string; sender: string | undefined; apiBase: string }
@@ -262,6 +275,7 @@ function crossProblems(raw: Record<string, string>): string[] {
     problems.push('ATELIER_SECRET: required in production (at least 32 characters, shared by every node)');
   }
   if (raw.MAIL_TRANSPORT === 'smtp' && !raw.SMTP_URL) problems.push('SMTP_URL: required when MAIL_TRANSPORT=smtp');
+  if (raw.MAIL_TRANSPORT === 'sendgrid' && !raw.SENDGRID_API_KEY) problems.push('SENDGRID_API_KEY: required when MAIL_TRANSPORT=sendgrid');
   const sms = smsTransportOf(raw);
   // The outbox defaults to on outside production; beside a real transport that default would copy
   // every login and reset code into it, so a forgotten NODE_ENV stops the start instead (decision 050).
@@ -362,7 +376,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rateLimit: e.ATELIER_RATE_LIMIT === 'on',
     bodyLimit: e.ATELIER_BODY_LIMIT,
     trustProxy: e.ATELIER_TRUST_PROXY === 'true',
-    mail: { transport: mailTransport, from: e.MAIL_FROM, smtpUrl: e.SMTP_URL },
+    mail: {
+      transport: mailTransport,
+      from: e.MAIL_FROM,
+      smtpUrl: e.SMTP_URL,
+      sendgrid: { apiKey: e.SENDGRID_API_KEY, apiBase: e.SENDGRID_API_BASE, webhookPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY },
+      campaignBatch: e.EMAIL_CAMPAIGN_RATE,
+      campaignIntervalSec: 60,
+    },
     sms,
     payments: {
       manual: e.ATELIER_PAYMENTS_MANUAL === 'on',

@@ -9,6 +9,7 @@ import { systemMetricsHandler, systemMetricsJob, type SystemMetricsService } fro
 import * as billing from './modules/billing/index.ts';
 import { generationJobDefinitions, generationJobHandlers, type GenerationContext } from './modules/generation/index.ts';
 import { retentionHandler, retentionJob, type MediaLimits } from './modules/media/index.ts';
+import { notificationsHandlers, notificationsJobs, type NotificationsModule } from './modules/notifications/index.ts';
 import { privacyHandlers, privacyJobs, type PrivacyModule } from './modules/privacy/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/types.ts';
@@ -22,6 +23,7 @@ export const jobDefinitions: JobDefinition[] = [
   billing.expirePaymentsJob,
   retentionJob,
   ...privacyJobs,
+  ...notificationsJobs,
   ...generationJobDefinitions,
   systemMetricsJob,
 ];
@@ -34,6 +36,7 @@ export interface JobParts {
   /** Billing's effective-plan limits: media's retention follows the owner's plan. */
   planLimits: MediaLimits;
   privacy: PrivacyModule;
+  notifications: NotificationsModule;
   generation: GenerationContext;
   /** The admin's system metrics, snapshotted on a schedule. */
   systemMetrics: Pick<SystemMetricsService, 'snapshot'>;
@@ -48,6 +51,7 @@ export function jobHandlersOf(parts: JobParts): JobHandler[] {
     billing.expirePaymentsHandler({ ...parts, pendingTtlSec: parts.config.payments.pendingTtlSec }) as JobHandler,
     retentionHandler({ ...parts, limits: parts.planLimits }) as JobHandler,
     ...privacyHandlers(parts.privacy),
+    ...notificationsHandlers(parts.notifications),
     ...generationJobHandlers(parts.generation),
     systemMetricsHandler(parts.systemMetrics) as JobHandler,
   ];

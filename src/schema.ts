@@ -19,3 +19,4 @@ export * from './modules/catalog/subjects.tables.ts';
 export * from './modules/catalog/catalog.tables.ts';
 export * from './presets/installation.tables.ts';
 export * from './modules/admin/system-metrics.tables.ts';
+export * from './modules/notifications/notifications.tables.ts';

@@ -216,6 +216,131 @@ export interface paths {
         patch: operations["patchAdminCouponsById"];
         trace?: never;
     };
+    "/api/v1/admin/email-campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Email campaigns with their stats, newest first */
+        get: operations["getAdminEmailCampaigns"];
+        put?: never;
+        /** Create a draft campaign from a campaign template and an audience filter */
+        post: operations["postAdminEmailCampaigns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/email-campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign with its stats */
+        get: operations["getAdminEmailCampaignsById"];
+        put?: never;
+        post?: never;
+        /** Delete a draft (409 otherwise) */
+        delete: operations["deleteAdminEmailCampaignsById"];
+        options?: never;
+        head?: never;
+        /** Change a draft, or cancel a draft or a campaign being sent (`status: cancelled`) */
+        patch: operations["patchAdminEmailCampaignsById"];
+        trace?: never;
+    };
+    "/api/v1/admin/email-campaigns/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start sending a draft (at scheduled_at when later) to the opted-in users of its audience, at a bounded rate; not a draft → 409 */
+        post: operations["postAdminEmailCampaignsByIdSend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/email-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every email sent, newest first */
+        get: operations["getAdminEmailLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/email-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Email templates (the system messages and campaign templates), newest first */
+        get: operations["getAdminEmailTemplates"];
+        put?: never;
+        /** Create a template (Liquid); a syntax error or an unknown variable is a 400; a taken key and locale a 409 */
+        post: operations["postAdminEmailTemplates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/email-templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An email template */
+        get: operations["getAdminEmailTemplatesById"];
+        put?: never;
+        post?: never;
+        /** Delete a template (not a system message's English one: 409) */
+        delete: operations["deleteAdminEmailTemplatesById"];
+        options?: never;
+        head?: never;
+        /** Change a template; checked like a new one */
+        patch: operations["patchAdminEmailTemplatesById"];
+        trace?: never;
+    };
+    "/api/v1/admin/email-templates/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render a template with the given variables (samples for the rest) */
+        post: operations["postAdminEmailTemplatesByIdPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/generation-prices": {
         parameters: {
             query?: never;
@@ -1203,6 +1328,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/email/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The confirmation page of an unsubscribe link (changes nothing) */
+        get: operations["getEmailUnsubscribe"];
+        put?: never;
+        /** One-click unsubscribe (RFC 8058): marketing mail off for the address, no sign-in */
+        post: operations["postEmailUnsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/generation-batches": {
         parameters: {
             query?: never;
@@ -1444,6 +1587,24 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Locale, marketing mail, default studio and notifications */
+        get: operations["getMePreferences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change some preferences; fields left out stay as they are */
+        patch: operations["patchMePreferences"];
         trace?: never;
     };
     "/api/v1/me/sessions": {
@@ -2722,6 +2883,854 @@ export interface operations {
                         valid_from: string | null;
                         valid_until: string | null;
                         value: number;
+                    };
+                };
+            };
+        };
+    };
+    getAdminEmailCampaigns: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "draft" | "sending" | "sent" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            audience: {
+                                has_purchased?: boolean;
+                                locale?: string;
+                                plan_ids?: string[];
+                                roles?: ("user" | "vendor" | "admin")[];
+                                /** Format: date-time */
+                                signed_up_from?: string;
+                                /** Format: date-time */
+                                signed_up_to?: string;
+                            };
+                            completed_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            scheduled_at: string | null;
+                            started_at: string | null;
+                            stats: {
+                                bounced: number;
+                                clicked: number;
+                                delivered: number;
+                                opened: number;
+                                recipients: number;
+                                sent: number;
+                                unsubscribed: number;
+                            };
+                            /** @enum {string} */
+                            status: "draft" | "sending" | "sent" | "cancelled";
+                            /** Format: uuid */
+                            template_id: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    postAdminEmailCampaigns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default {} */
+                    audience?: {
+                        has_purchased?: boolean;
+                        locale?: string;
+                        plan_ids?: string[];
+                        roles?: ("user" | "vendor" | "admin")[];
+                        /** Format: date-time */
+                        signed_up_from?: string;
+                        /** Format: date-time */
+                        signed_up_to?: string;
+                    };
+                    name: string;
+                    /** @default null */
+                    scheduled_at?: string | null;
+                    /** Format: uuid */
+                    template_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        audience: {
+                            has_purchased?: boolean;
+                            locale?: string;
+                            plan_ids?: string[];
+                            roles?: ("user" | "vendor" | "admin")[];
+                            /** Format: date-time */
+                            signed_up_from?: string;
+                            /** Format: date-time */
+                            signed_up_to?: string;
+                        };
+                        completed_at: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        scheduled_at: string | null;
+                        started_at: string | null;
+                        stats: {
+                            bounced: number;
+                            clicked: number;
+                            delivered: number;
+                            opened: number;
+                            recipients: number;
+                            sent: number;
+                            unsubscribed: number;
+                        };
+                        /** @enum {string} */
+                        status: "draft" | "sending" | "sent" | "cancelled";
+                        /** Format: uuid */
+                        template_id: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+        };
+    };
+    getAdminEmailCampaignsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        audience: {
+                            has_purchased?: boolean;
+                            locale?: string;
+                            plan_ids?: string[];
+                            roles?: ("user" | "vendor" | "admin")[];
+                            /** Format: date-time */
+                            signed_up_from?: string;
+                            /** Format: date-time */
+                            signed_up_to?: string;
+                        };
+                        completed_at: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        scheduled_at: string | null;
+                        started_at: string | null;
+                        stats: {
+                            bounced: number;
+                            clicked: number;
+                            delivered: number;
+                            opened: number;
+                            recipients: number;
+                            sent: number;
+                            unsubscribed: number;
+                        };
+                        /** @enum {string} */
+                        status: "draft" | "sending" | "sent" | "cancelled";
+                        /** Format: uuid */
+                        template_id: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteAdminEmailCampaignsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    patchAdminEmailCampaignsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    audience?: {
+                        has_purchased?: boolean;
+                        locale?: string;
+                        plan_ids?: string[];
+                        roles?: ("user" | "vendor" | "admin")[];
+                        /** Format: date-time */
+                        signed_up_from?: string;
+                        /** Format: date-time */
+                        signed_up_to?: string;
+                    };
+                    name?: string;
+                    scheduled_at?: string | null;
+                    /** @enum {string} */
+                    status?: "cancelled";
+                    /** Format: uuid */
+                    template_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        audience: {
+                            has_purchased?: boolean;
+                            locale?: string;
+                            plan_ids?: string[];
+                            roles?: ("user" | "vendor" | "admin")[];
+                            /** Format: date-time */
+                            signed_up_from?: string;
+                            /** Format: date-time */
+                            signed_up_to?: string;
+                        };
+                        completed_at: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        scheduled_at: string | null;
+                        started_at: string | null;
+                        stats: {
+                            bounced: number;
+                            clicked: number;
+                            delivered: number;
+                            opened: number;
+                            recipients: number;
+                            sent: number;
+                            unsubscribed: number;
+                        };
+                        /** @enum {string} */
+                        status: "draft" | "sending" | "sent" | "cancelled";
+                        /** Format: uuid */
+                        template_id: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+        };
+    };
+    postAdminEmailCampaignsByIdSend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        audience: {
+                            has_purchased?: boolean;
+                            locale?: string;
+                            plan_ids?: string[];
+                            roles?: ("user" | "vendor" | "admin")[];
+                            /** Format: date-time */
+                            signed_up_from?: string;
+                            /** Format: date-time */
+                            signed_up_to?: string;
+                        };
+                        completed_at: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        scheduled_at: string | null;
+                        started_at: string | null;
+                        stats: {
+                            bounced: number;
+                            clicked: number;
+                            delivered: number;
+                            opened: number;
+                            recipients: number;
+                            sent: number;
+                            unsubscribed: number;
+                        };
+                        /** @enum {string} */
+                        status: "draft" | "sending" | "sent" | "cancelled";
+                        /** Format: uuid */
+                        template_id: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+        };
+    };
+    getAdminEmailLogs: {
+        parameters: {
+            query?: {
+                campaign_id?: string;
+                cursor?: string;
+                limit?: number;
+                status?: "queued" | "sent" | "delivered" | "opened" | "clicked" | "bounced" | "complained" | "failed";
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            campaign_id: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            error: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            locale: string;
+                            provider_message_id: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "sent" | "delivered" | "opened" | "clicked" | "bounced" | "complained" | "failed";
+                            template_key: string;
+                            to: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    getAdminEmailTemplates: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                key?: string;
+                limit?: number;
+                locale?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: date-time */
+                            created_at: string;
+                            html: string;
+                            /** Format: uuid */
+                            id: string;
+                            is_active: boolean;
+                            key: string;
+                            locale: string;
+                            subject: string;
+                            text: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            variables: string[];
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    postAdminEmailTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    html: string;
+                    /** @default true */
+                    is_active?: boolean;
+                    key: string;
+                    locale: string;
+                    subject: string;
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at: string;
+                        html: string;
+                        /** Format: uuid */
+                        id: string;
+                        is_active: boolean;
+                        key: string;
+                        locale: string;
+                        subject: string;
+                        text: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        variables: string[];
+                    };
+                };
+            };
+        };
+    };
+    getAdminEmailTemplatesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at: string;
+                        html: string;
+                        /** Format: uuid */
+                        id: string;
+                        is_active: boolean;
+                        key: string;
+                        locale: string;
+                        subject: string;
+                        text: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        variables: string[];
+                    };
+                };
+            };
+        };
+    };
+    deleteAdminEmailTemplatesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    patchAdminEmailTemplatesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    html?: string;
+                    /** @default true */
+                    is_active?: boolean;
+                    subject?: string;
+                    text?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at: string;
+                        html: string;
+                        /** Format: uuid */
+                        id: string;
+                        is_active: boolean;
+                        key: string;
+                        locale: string;
+                        subject: string;
+                        text: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        variables: string[];
+                    };
+                };
+            };
+        };
+    };
+    postAdminEmailTemplatesByIdPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default {} */
+                    variables?: {
+                        [key: string]: string | number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        html: string;
+                        subject: string;
+                        text: string;
                     };
                 };
             };
@@ -7620,6 +8629,90 @@ export interface operations {
             };
         };
     };
+    getEmailUnsubscribe: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An HTML page with a button that POSTs to this URL */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+        };
+    };
+    postEmailUnsubscribe: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        email: string;
+                        /** @enum {boolean} */
+                        unsubscribed: true;
+                    };
+                };
+            };
+        };
+    };
     postGenerationBatches: {
         parameters: {
             query?: never;
@@ -9015,6 +10108,112 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    getMePreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        default_studio: string | null;
+                        locale: string | null;
+                        marketing_emails: boolean;
+                        notifications: {
+                            generation_completed: boolean;
+                            low_balance: boolean;
+                        };
+                        updated_at: string | null;
+                    };
+                };
+            };
+        };
+    };
+    patchMePreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    default_studio?: string | null;
+                    locale?: string | null;
+                    marketing_emails?: boolean;
+                    notifications?: {
+                        generation_completed?: boolean;
+                        low_balance?: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        default_studio: string | null;
+                        locale: string | null;
+                        marketing_emails: boolean;
+                        notifications: {
+                            generation_completed: boolean;
+                            low_balance: boolean;
+                        };
+                        updated_at: string | null;
+                    };
+                };
             };
         };
     };

@@ -9,6 +9,8 @@ export const ZPhone = z
   .trim()
   .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +989121234567');
 export const ZPassword = z.string().min(8, 'must be at least 8 characters').max(256);
+export const ZLocale = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 tag such as en or fa-IR');
+
 export const ZOtpPurpose = z.enum(['phone_verify', 'email_verify', 'password_reset', 'login']);
 
 /** Exactly one of email or phone names the account. */
@@ -66,10 +68,7 @@ export const ZPatchMeBody = z
     bio: z.string().trim().max(2000).nullable(),
     company: z.string().trim().max(200).nullable(),
     avatar_asset_id: z.uuid().nullable(),
-    locale: z
-      .string()
-      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 tag such as en or fa-IR')
-      .nullable(),
+    locale: ZLocale.nullable(),
   })
   .partial()
   .strict();

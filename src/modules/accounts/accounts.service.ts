@@ -4,6 +4,7 @@ import { createAdminUsersService } from './admin-users.service.ts';
 import { createApiKeysService } from './api-keys.service.ts';
 import { createAccountsContext, type AccountsDeps } from './context.ts';
 import { createOtpService } from './otp.service.ts';
+import { createPreferencesService } from './preferences.service.ts';
 import { createPrincipalResolver } from './principal.ts';
 import { createProfileService } from './profile.service.ts';
 import { createSessionsService } from './sessions.service.ts';
@@ -20,6 +21,7 @@ export function createAccountsService(deps: AccountsDeps) {
     signUp,
     otp: createOtpService(ctx, signUp),
     profile: createProfileService(ctx),
+    preferences: createPreferencesService(ctx),
     vendorProfile: createVendorProfileService(ctx),
     apiKeys: createApiKeysService(ctx),
     admins: createAdminBootstrap(ctx),

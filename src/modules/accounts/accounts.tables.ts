@@ -146,6 +146,10 @@ export const authIdentities = pgTable(
   (t) => [uniqueIndex('auth_identities_provider_key').on(t.provider, t.providerUserId), index('auth_identities_user_id_idx').on(t.userId)],
 );
 
+/**
+ * What a user chose about mail and the app (GET/PATCH /me/preferences). A user without a row has the
+ * defaults: marketing mail is opt-in, notifications are on. The locale lives in `users.locale`.
+ */
 export const userPreferences = pgTable('user_preferences', {
   userId: uuid()
     .primaryKey()
@@ -154,6 +158,12 @@ export const userPreferences = pgTable('user_preferences', {
   defaultModel: text(),
   favoriteTemplates: jsonb().$type<string[]>().notNull().default([]),
   ui: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  marketingEmails: boolean().notNull().default(false),
+  defaultStudio: text(),
+  notifyGenerationCompleted: boolean().notNull().default(true),
+  notifyLowBalance: boolean().notNull().default(true),
+  /** When marketing mail was last turned off, by the user or by an unsubscribe link. */
+  marketingOptedOutAt: timestamp({ withTimezone: true, precision: 3 }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

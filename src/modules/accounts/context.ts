@@ -3,7 +3,7 @@ import type { Config } from '../../config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, DbOrTx, Tx } from '../../platform/db/types.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { EmailSender } from '../../platform/mail/email-sender.ts';
 import type { SmsSender } from '../../platform/sms/sms.ts';
 import type { TUserPlan } from './accounts.dto.ts';
 import type { UserRow } from './accounts.queries.ts';
@@ -22,9 +22,9 @@ export interface AccountCredits {
 export interface AccountsDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'signupCredits' | 'auth' | 'preset'>;
+  config: Pick<Config, 'signupCredits' | 'auth' | 'preset' | 'generation'>;
   secret: string;
-  mailer: Mailer;
+  mailer: EmailSender;
   sms: SmsSender;
   log: Logger;
   credits: AccountCredits;

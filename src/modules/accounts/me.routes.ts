@@ -6,6 +6,7 @@ import { principalOf } from '../../platform/http/auth.ts';
 import { ZListQuery, ZPage } from '../../platform/http/pagination.ts';
 import { ZNoContent } from '../../platform/http/schemas.ts';
 import * as dto from './accounts.dto.ts';
+import { ZPatchPreferencesBody, ZPreferences } from './preferences.dto.ts';
 import type { AccountsService } from './accounts.service.ts';
 import { requestMeta } from '../../platform/http/request-meta.ts';
 
@@ -23,6 +24,19 @@ export async function meRoutes(app: FastifyInstance, accounts: AccountsService):
     '/me',
     { config: user, schema: { tags, summary: 'Update the profile', body: dto.ZPatchMeBody, response: { 200: dto.ZUser } } },
     async (request) => accounts.profile.update(principalOf(request).userId, request.body),
+  );
+
+  r.get('/me/preferences', { config: user, schema: { tags, summary: 'Locale, marketing mail, default studio and notifications', response: { 200: ZPreferences } } }, async (request) =>
+    accounts.preferences.get(principalOf(request).userId),
+  );
+
+  r.patch(
+    '/me/preferences',
+    {
+      config: user,
+      schema: { tags, summary: 'Change some preferences; fields left out stay as they are', body: ZPatchPreferencesBody, response: { 200: ZPreferences } },
+    },
+    async (request) => accounts.preferences.update(principalOf(request).userId, request.body),
   );
 
   r.post(

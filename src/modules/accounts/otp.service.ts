@@ -74,10 +74,14 @@ export function createOtpService(ctx: AccountsContext, signUp: SignUpService) {
         createdAt: now,
       });
     });
-    const text = `Your Atelier code is ${code}. It expires in 10 minutes. If you did not ask for it, ignore this message.`;
     try {
-      if (channel === 'email') await ctx.mailer.send({ to: destination, subject: `Your Atelier code: ${code}`, text, code });
-      else await ctx.sms.send({ to: destination, text, code });
+      if (channel === 'email') {
+        const variables = { code, minutes: OTP_TTL_MS / 60_000 };
+        const template = body.purpose === 'email_verify' ? 'email_verify' : body.purpose === 'password_reset' ? 'password_reset' : 'one_time_code';
+        await ctx.mailer.send({ to: destination, template, variables, locale: user.locale, code });
+      } else {
+        await ctx.sms.send({ to: destination, text: `Your Atelier code is ${code}. It expires in 10 minutes. If you did not ask for it, ignore this message.`, code });
+      }
     } catch (err) {
       // The caller still gets 202: saying otherwise would tell which destinations have accounts.
       ctx.log.error({ err, channel, purpose: body.purpose }, 'one-time code delivery failed');

@@ -11,7 +11,7 @@ import type { Principal } from '../../platform/http/auth.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { EmailSender } from '../../platform/mail/email-sender.ts';
 import { createAdminWrite } from '../../platform/audit/admin-write.ts';
 import { giftCards } from './promotions.tables.ts';
 import * as gq from './admin-gift-cards.queries.ts';
@@ -50,7 +50,7 @@ function searchOf(q: string): gq.GiftCardSearch {
   return { last4Suffix: code.slice(-4) };
 }
 
-export function createAdminGiftCardsService(deps: { db: Db; clock: Clock; mailer: Mailer; log: Logger }) {
+export function createAdminGiftCardsService(deps: { db: Db; clock: Clock; mailer: EmailSender; log: Logger }) {
   const write = createAdminWrite(deps);
   const target = (id?: string) => ({ type: 'gift_card', table: giftCards, id });
 

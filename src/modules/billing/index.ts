@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/types.ts';
-import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { EmailSender } from '../../platform/mail/email-sender.ts';
 import { createIdempotency, type Idempotency } from '../../platform/http/idempotency.ts';
 import { adminBillingRoutes } from './admin-billing.routes.ts';
 import { createAdminBillingService } from './admin-billing.service.ts';
@@ -39,7 +39,7 @@ import { appBaseUrl } from './payments.service.ts';
 export { createLedger, checkCreditInvariants, type Ledger, type CreditChange, type LedgerResult, type HoldRequest, type HoldResult } from './ledger.ts';
 export { creditTransactions, creditTransactionTypes, type CreditTransactionType } from './credits.tables.ts';
 export { paymentProviders, paymentStatuses, type PaymentProvider } from './payments.tables.ts';
-export { payments } from './payments.tables.ts';
+export { payments, subscriptions } from './payments.tables.ts';
 export { ZPayment } from './payments.dto.ts';
 export { paymentView } from './payments.service.ts';
 export { getBalance, ledgerSum, type CreditBalanceRow } from './credits.queries.ts';
@@ -54,7 +54,7 @@ export interface BillingDeps {
   db: Db;
   clock: Clock;
   config: Pick<Config, 'payments' | 'publicUrl' | 'port'>;
-  mailer: Mailer;
+  mailer: EmailSender;
   log: Logger;
 }
 

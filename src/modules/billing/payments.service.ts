@@ -8,7 +8,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db/types.ts';
 import type { Principal } from '../../platform/http/auth.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { EmailSender } from '../../platform/mail/email-sender.ts';
 import { errors, isAppError } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage, type TListQuery } from '../../platform/http/pagination.ts';
 import { findUserById } from '../accounts/index.ts';
@@ -30,7 +30,7 @@ export interface PaymentsDeps {
   /** The enabled external gateways; `manual` needs none. */
   gateways: PaymentGateways;
   promotions: Pick<PromotionsService, 'useForCheckout'>;
-  mailer: Mailer;
+  mailer: EmailSender;
   log: Logger;
 }
 
@@ -38,14 +38,9 @@ export interface PaymentsDeps {
  * Emails a gift card's code to its recipient, after the transaction that issued it has committed
  * (the embedded database has one connection: the mailer's outbox write could not run inside it).
  */
-export async function sendGiftCardEmail(deps: { mailer: Mailer; log: Logger }, card: GiftCardIssued): Promise<void> {
+export async function sendGiftCardEmail(deps: { mailer: EmailSender; log: Logger }, card: GiftCardIssued): Promise<void> {
   try {
-    await deps.mailer.send({
-      to: card.recipientEmail,
-      subject: 'You have been given an Atelier gift card',
-      text: `Someone has given you ${card.credits} Atelier credits.\n\nYour gift card code: ${card.code}\n\nRedeem it under Billing → Gift cards after signing in.`,
-      code: card.code,
-    });
+    await deps.mailer.send({ to: card.recipientEmail, template: 'gift_card', variables: { code: card.code, credits: card.credits }, code: card.code });
   } catch (err) {
     deps.log.error({ err, recipient: card.recipientEmail }, 'billing: gift card email failed');
   }

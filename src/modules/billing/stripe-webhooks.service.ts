@@ -10,7 +10,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { errors, isAppError } from '../../platform/http/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { EmailSender } from '../../platform/mail/email-sender.ts';
 import type { Fulfilment } from './fulfilment.ts';
 import type { StripeReader } from './gateways/stripe-client.ts';
 import type { StripeGateway } from './gateways/stripe.ts';
@@ -36,7 +36,7 @@ export interface StripeWebhooksDeps {
   gateway: StripeGateway;
   webhookSecret: string;
   fulfilment: Fulfilment;
-  mailer: Mailer;
+  mailer: EmailSender;
   log: Logger;
 }
 

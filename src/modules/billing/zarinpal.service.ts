@@ -9,7 +9,7 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { errors } from '../../platform/http/errors.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { Mailer } from '../../platform/mail/mailer.ts';
+import type { EmailSender } from '../../platform/mail/email-sender.ts';
 import type { Fulfilment } from './fulfilment.ts';
 import type { ZarinpalGateway } from './gateways/zarinpal.ts';
 import * as q from './payments.queries.ts';
@@ -22,7 +22,7 @@ export interface ZarinpalDeps {
   fulfilment: Fulfilment;
   /** Undefined when ZarinPal is not configured: the callback route then does not exist. */
   gateway: ZarinpalGateway | undefined;
-  mailer: Mailer;
+  mailer: EmailSender;
   log: Logger;
 }
 

@@ -6,6 +6,10 @@ export interface MailMessage {
   html?: string;
   /** A one-time code the message carries; only the dev outbox ever shows it. */
   code?: string;
+  /** Extra headers, e.g. List-Unsubscribe on campaign mail. */
+  headers?: Record<string, string>;
+  /** The email_logs row of this message, for providers that echo it back on their events (SendGrid). */
+  logId?: string;
 }
 
 export interface Mailer {

@@ -11,7 +11,7 @@ import { insertOutboxMessage } from './outbox.queries.ts';
 export function createOutboxMailer(db: Db): Mailer {
   return {
     async send(m: MailMessage) {
-      const row = await insertOutboxMessage(db, { channel: 'email', to: m.to, subject: m.subject, body: m.text, html: m.html, code: m.code });
+      const row = await insertOutboxMessage(db, { channel: 'email', to: m.to, subject: m.subject, body: m.text, html: m.html, code: m.code, metadata: m.headers ? { headers: m.headers } : {} });
       return { id: row.id };
     },
   };

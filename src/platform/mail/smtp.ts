@@ -25,7 +25,7 @@ export function createSmtpMailer(opts: { url: string; from: string }): Mailer & 
   return {
     async send(m: MailMessage) {
       try {
-        const info = await transporter.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text, html: m.html });
+        const info = await transporter.sendMail({ from: opts.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers });
         return { id: info.messageId };
       } catch (err) {
         throw toDeliveryError(err);

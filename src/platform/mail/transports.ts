@@ -11,6 +11,7 @@ import { createKavenegarSms } from '../sms/kavenegar.ts';
 import { createTwilioSms } from '../sms/twilio.ts';
 import type { MailMessage, Mailer } from './mailer.ts';
 import { createOutboxMailer, createOutboxSms } from './outbox.ts';
+import { createSendGridMailer } from './sendgrid.ts';
 import { createSmtpMailer } from './smtp.ts';
 
 export interface TransportDeps {
@@ -22,6 +23,12 @@ export interface TransportDeps {
 export function createMailer(config: Config['mail'], deps: TransportDeps): Mailer & { close(): Promise<void> } {
   const outbox = createOutboxMailer(deps.db);
   if (config.transport === 'outbox') return { send: (m) => outbox.send(m), close: async () => {} };
+  if (config.transport === 'sendgrid') {
+    // loadConfig refuses MAIL_TRANSPORT=sendgrid without SENDGRID_API_KEY; this guards configs built by hand.
+    if (!config.sendgrid.apiKey) throw new Error('The sendgrid mail transport needs an API key.');
+    const sendgrid = createSendGridMailer({ apiKey: config.sendgrid.apiKey, apiBase: config.sendgrid.apiBase, from: config.from });
+    return { send: deps.devOutbox ? copyToOutbox(sendgrid, outbox, 'email', deps.log) : (m) => sendgrid.send(m), close: async () => {} };
+  }
   // loadConfig refuses MAIL_TRANSPORT=smtp without SMTP_URL; this guards configs built by hand.
   if (!config.smtpUrl) throw new Error('The smtp mail transport needs an SMTP URL.');
   const smtp = createSmtpMailer({ url: config.smtpUrl, from: config.from });
