@@ -9,7 +9,7 @@
  */
 import { recordAudit } from '../../platform/audit/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/types.ts';
+import type { Db, Tx } from '../../platform/db/types.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
 import type { Queue } from '../../platform/queue/queue.ts';
@@ -72,8 +72,9 @@ export function createCampaignsService(deps: CampaignsDeps) {
     };
   }
 
-  const audit = (actor: AdminActor, action: string, id: string, details: Record<string, unknown>) =>
-    recordAudit(deps.db, { actorType: 'admin', actorId: actor.userId, action, targetType: 'email_campaign', targetId: id, details, ip: actor.ip, userAgent: actor.userAgent, at: deps.clock.now() });
+  /** In the transaction of the change it records: the trail never shows a change rolled back, nor misses one made. */
+  const audit = (tx: Tx, actor: AdminActor, action: string, id: string, details: Record<string, unknown>) =>
+    recordAudit(tx, { actorType: 'admin', actorId: actor.userId, action, targetType: 'email_campaign', targetId: id, details, ip: actor.ip, userAgent: actor.userAgent, at: deps.clock.now() });
 
   async function list(query: { limit: number; cursor?: string; status?: CampaignStatus }) {
     const rows = await q.listCampaigns(deps.db, { status: query.status }, decodeCursor(query.cursor), query.limit);
@@ -100,28 +101,38 @@ export function createCampaignsService(deps: CampaignsDeps) {
     const before = await load(id);
     const now = deps.clock.now();
     if (body.status === 'cancelled') {
-      const row = await q.updateCampaignIn(deps.db, id, ['draft', 'sending'], { status: 'cancelled', completedAt: now, updatedAt: now });
+      const row = await deps.db.transaction(async (tx) => {
+        const cancelled = await q.updateCampaignIn(tx, id, ['draft', 'sending'], { status: 'cancelled', completedAt: now, updatedAt: now });
+        if (cancelled) await audit(tx, actor, 'email_campaign.cancelled', id, { before: { status: before.status }, after: { status: 'cancelled' } });
+        return cancelled;
+      });
       if (!row) throw errors.conflict(`The campaign is ${before.status}; only a draft or a campaign being sent can be cancelled.`);
-      await audit(actor, 'email_campaign.cancelled', id, { before: { status: before.status }, after: { status: 'cancelled' } });
       return view(row);
     }
     if (body.template_id) await checkTemplate(body.template_id);
-    const row = await q.updateCampaignIn(deps.db, id, ['draft'], {
-      ...(body.name !== undefined ? { name: body.name } : {}),
-      ...(body.template_id !== undefined ? { templateId: body.template_id } : {}),
-      ...(body.audience !== undefined ? { audience: body.audience } : {}),
-      ...(body.scheduled_at !== undefined ? { scheduledAt: body.scheduled_at ? new Date(body.scheduled_at) : null } : {}),
-      updatedAt: now,
+    const row = await deps.db.transaction(async (tx) => {
+      const updated = await q.updateCampaignIn(tx, id, ['draft'], {
+        ...(body.name !== undefined ? { name: body.name } : {}),
+        ...(body.template_id !== undefined ? { templateId: body.template_id } : {}),
+        ...(body.audience !== undefined ? { audience: body.audience } : {}),
+        ...(body.scheduled_at !== undefined ? { scheduledAt: body.scheduled_at ? new Date(body.scheduled_at) : null } : {}),
+        updatedAt: now,
+      });
+      if (updated) await audit(tx, actor, 'email_campaign.updated', id, { before: { name: before.name, template_id: before.templateId, audience: before.audience }, after: body });
+      return updated;
     });
     if (!row) throw errors.conflict(`The campaign is ${before.status}; only a draft can be changed.`);
-    await audit(actor, 'email_campaign.updated', id, { before: { name: before.name, template_id: before.templateId, audience: before.audience }, after: body });
     return view(row);
   }
 
   async function remove(id: string, actor: AdminActor): Promise<void> {
     const before = await load(id);
-    if (!(await q.deleteDraftCampaign(deps.db, id))) throw errors.conflict(`The campaign is ${before.status}; only a draft can be deleted (cancel it instead).`);
-    await audit(actor, 'email_campaign.deleted', id, { before: { name: before.name, status: before.status }, after: null });
+    const deleted = await deps.db.transaction(async (tx) => {
+      const gone = await q.deleteDraftCampaign(tx, id);
+      if (gone) await audit(tx, actor, 'email_campaign.deleted', id, { before: { name: before.name, status: before.status }, after: null });
+      return gone;
+    });
+    if (!deleted) throw errors.conflict(`The campaign is ${before.status}; only a draft can be deleted (cancel it instead).`);
   }
 
   /** draft → sending, the audience counted and the first batch queued (at `scheduled_at` when that is later), in one transaction. */
