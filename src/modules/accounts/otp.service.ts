@@ -49,12 +49,8 @@ export function createOtpService(ctx: AccountsContext, signUp: SignUpService) {
     if (!user || !user.isActive) return;
     if (body.purpose === 'email_verify' && user.emailVerifiedAt) return;
     if (body.purpose === 'phone_verify' && user.phoneVerifiedAt) return;
-    const dayAgo = new Date(now.getTime() - DAY_MS);
-    if (
-      (await oq.countOtpsSince(ctx.db, destination, new Date(now.getTime() - OTP_TTL_MS))) >= OTP_SENDS_PER_WINDOW ||
-      (await oq.countOtpsSince(ctx.db, destination, dayAgo)) >= OTP_SENDS_PER_DAY ||
-      (await oq.countUserOtpsSince(ctx.db, user.id, dayAgo)) >= OTP_SENDS_PER_DAY
-    ) {
+    const sent = await oq.countRecentOtps(ctx.db, destination, user.id, new Date(now.getTime() - OTP_TTL_MS), new Date(now.getTime() - DAY_MS));
+    if (sent.destinationWindow >= OTP_SENDS_PER_WINDOW || sent.destinationDay >= OTP_SENDS_PER_DAY || sent.accountDay >= OTP_SENDS_PER_DAY) {
       ctx.log.warn({ purpose: body.purpose, channel, ip: meta.ip }, 'one-time code send limit reached; request dropped');
       return;
     }

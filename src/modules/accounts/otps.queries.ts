@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import { otps, type OtpPurpose } from './accounts.tables.ts';
 
@@ -48,20 +48,21 @@ export async function consumeOtp(db: DbOrTx, id: string, now: Date): Promise<boo
 }
 
 /** How many codes were sent to a destination since `since` (a per-destination send limit). */
-export async function countOtpsSince(db: DbOrTx, destination: string, since: Date): Promise<number> {
+/**
+ * Codes sent lately, in one statement: to `destination` since `windowStart` and since `dayStart`,
+ * and to the account since `dayStart` (the send limits of otp.service.ts).
+ */
+export async function countRecentOtps(db: DbOrTx, destination: string, userId: string, windowStart: Date, dayStart: Date) {
+  const n = (where: SQL) => sql<string>`count(*) filter (where ${where})`;
   const [row] = await db
-    .select({ n: sql<string>`count(*)` })
+    .select({
+      destinationWindow: n(and(eq(otps.destination, destination), gte(otps.createdAt, windowStart))!),
+      destinationDay: n(eq(otps.destination, destination)),
+      accountDay: n(eq(otps.userId, userId)),
+    })
     .from(otps)
-    .where(and(eq(otps.destination, destination), gte(otps.createdAt, since)));
-  return Number(row?.n ?? 0);
-}
-
-export async function countUserOtpsSince(db: DbOrTx, userId: string, since: Date): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<string>`count(*)` })
-    .from(otps)
-    .where(and(eq(otps.userId, userId), gte(otps.createdAt, since)));
-  return Number(row?.n ?? 0);
+    .where(and(or(eq(otps.destination, destination), eq(otps.userId, userId)), gte(otps.createdAt, dayStart)));
+  return { destinationWindow: Number(row?.destinationWindow ?? 0), destinationDay: Number(row?.destinationDay ?? 0), accountDay: Number(row?.accountDay ?? 0) };
 }
 
 /** Codes that expired before `before` are of no further use to anyone. */
