@@ -136,6 +136,9 @@ describe('DELETE /me', () => {
     await call(t.app, 'POST', '/api/v1/auth/otp/request', { body: { email: a.email, purpose: 'email_verify' } });
     const keys = await sqlRows<{ storage_key: string; thumbnail_key: string }>(t, `select storage_key, thumbnail_key from assets where id in ('${mine.id}', '${theirs.id}') order by owner_id = '${a.user.id}' desc`);
 
+    const logged = await countRows(t, `select count(*) as n from email_logs where "to" = '${a.email}'`);
+    expect(logged).toBeGreaterThan(0); // the code above was mailed, and logged
+
     const res = await call(t.app, 'DELETE', '/api/v1/me', { token: a.access_token, body: { password: a.password } });
     expect(res.statusCode, res.body).toBe(202);
     expect(res.data).toEqual({ status: 'erasing' });
@@ -147,6 +150,9 @@ describe('DELETE /me', () => {
     expect(await countRows(t, `select count(*) as n from assets where owner_id = '${a.user.id}'`)).toBe(0);
     expect(await countRows(t, `select count(*) as n from outbox_messages where "to" = '${a.email}'`)).toBe(0);
     expect(await countRows(t, `select count(*) as n from otps where destination = '${a.email}'`)).toBe(0);
+    // Email logs keep their count for delivery statistics, never the address.
+    expect(await countRows(t, `select count(*) as n from email_logs where "to" = '${a.email}'`)).toBe(0);
+    expect(await countRows(t, `select count(*) as n from email_logs where "to" like 'erased:%'`)).toBeGreaterThanOrEqual(logged);
     // The books stay, without the person.
     const ledger = await sqlRows<{ user_id: string | null }>(t, `select user_id from credit_transactions where reference_id = '${a.user.id}' or (user_id is null and type = 'signup_bonus')`);
     expect(ledger.length).toBeGreaterThan(0);
