@@ -1,9 +1,11 @@
 /**
  * The hourly housekeeping job: deletes what has outlived its use (expired codes, ended sessions,
- * stored idempotent responses after a day, outbox messages after a week). Deleting is idempotent,
+ * stored idempotent responses after a day, outbox messages after a week, system metrics snapshots
+ * after 90 days — the admin's history charts read at most that far). Deleting is idempotent,
  * so a repeated or overlapping run is harmless.
  */
 import { pruneAccounts } from './modules/accounts/index.ts';
+import { pruneSystemMetrics } from './modules/admin/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Db } from './platform/db/types.ts';
 import { deleteKeysOlderThan } from './platform/http/idempotency.queries.ts';
@@ -11,6 +13,7 @@ import { deleteOutboxBefore } from './platform/mail/outbox.queries.ts';
 import { scheduledJob, type JobHandler } from './platform/queue/queue.ts';
 
 const DAY = 86_400_000;
+const SYSTEM_METRICS_KEPT_DAYS = 90;
 
 export const pruneJob = scheduledJob('maintenance.prune', '17 * * * *', 600);
 
@@ -19,6 +22,7 @@ export async function prune(db: Db, now: Date) {
     ...(await pruneAccounts(db, now)),
     idempotency_keys: await deleteKeysOlderThan(db, new Date(now.getTime() - DAY)),
     outbox: await deleteOutboxBefore(db, new Date(now.getTime() - 7 * DAY)),
+    system_metrics: await pruneSystemMetrics(db, new Date(now.getTime() - SYSTEM_METRICS_KEPT_DAYS * DAY)),
   };
 }
 

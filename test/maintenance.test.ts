@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prune } from '../src/maintenance.ts';
 import { countRows, signUp } from './helpers/accounts.ts';
-import { call, createTestApp, type TestApp } from './helpers/app.ts';
+import { call, createTestApp, sqlRows, type TestApp } from './helpers/app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -33,5 +33,18 @@ describe('maintenance.prune', () => {
     expect(await countRows(t, 'select count(*) as n from sessions')).toBe(sessionsBefore - 1);
     expect(await countRows(t, 'select count(*) as n from otps')).toBe(0);
     expect(await countRows(t, 'select count(*) as n from users')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps system metrics snapshots for 90 days', async () => {
+    const snapshot = async () => (await t.modules.systemMetrics.snapshot()).recorded_at;
+    const old = await snapshot();
+    t.clock.advance(60 * 86_400_000);
+    const recent = await snapshot();
+    const kept = async () => (await sqlRows<{ recorded_at: Date }>(t, 'select recorded_at from system_metrics order by recorded_at')).map((r) => new Date(r.recorded_at).toISOString());
+    expect(await kept()).toEqual([old, recent]);
+
+    expect((await prune(t.database.db, new Date(t.clock.now().getTime() + 29 * 86_400_000))).system_metrics).toBe(0);
+    expect((await prune(t.database.db, new Date(t.clock.now().getTime() + 31 * 86_400_000))).system_metrics).toBe(1);
+    expect(await kept()).toEqual([recent]);
   });
 });

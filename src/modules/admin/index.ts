@@ -2,6 +2,7 @@ export { createSystemService, type SystemService } from './system.service.ts';
 export { adminSystemRoutes } from './system.routes.ts';
 export { createSystemMetricsService, type SystemMetricsService } from './system-metrics.service.ts';
 export { systemMetricsJob, systemMetricsHandler } from './system-metrics.jobs.ts';
+export { deleteSnapshotsBefore as pruneSystemMetrics } from './system-metrics.queries.ts';
 export { createAdminUsersService, type AdminUsersService } from './users.service.ts';
 export { adminUsersRoutes } from './users.routes.ts';
 export { createAdminRecordsService, type AdminRecordsService } from './records.service.ts';

@@ -15,6 +15,12 @@ export async function insertSnapshot(db: DbOrTx, row: NewSystemMetrics): Promise
   return saved!;
 }
 
+/** Deletes the snapshots recorded before `before`; the index on recorded_at serves it. */
+export async function deleteSnapshotsBefore(db: DbOrTx, before: Date): Promise<number> {
+  const gone = await db.delete(systemMetrics).where(lt(systemMetrics.recordedAt, before)).returning({ id: systemMetrics.id });
+  return gone.length;
+}
+
 export async function lastSnapshotAt(db: DbOrTx): Promise<Date | undefined> {
   const [row] = await db.select({ at: systemMetrics.recordedAt }).from(systemMetrics).orderBy(desc(systemMetrics.recordedAt)).limit(1);
   return row?.at;
