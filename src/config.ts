@@ -158,6 +158,9 @@ const ZEnv = z.object({
 
 export type Env = z.infer<typeof ZEnv>;
 
+/** Every environment variable Atelier reads (the deployment files are checked against it). */
+export const configVariables: readonly string[] = Object.keys(ZEnv.shape);
+
 export interface Config {
   env: Env['NODE_ENV'];
   isProduction: boolean;
