@@ -25,6 +25,7 @@ const titles: Partial<Record<ErrorCode, string>> = {
   internal_error: 'Internal server error',
   payment_provider_error: 'Payment provider error',
   provider_unavailable: 'No provider available',
+  unavailable: 'Service unavailable',
 };
 
 export interface Problem {
@@ -105,6 +106,7 @@ export function normalizeError(err: unknown): AppError {
     case '22008':
       return new AppError('validation_failed', 'A value is out of range or malformed.', { errors: [{ path: 'body', message: 'out of range or malformed' }] });
   }
+  if (isDependencyDown(err)) return unavailable();
   if (fe instanceof SyntaxError && (fe as FastifyError).statusCode === 400) {
     return new AppError('validation_failed', 'The body is not valid JSON.', { errors: [{ path: 'body', message: 'invalid JSON' }] });
   }
@@ -116,6 +118,35 @@ export function normalizeError(err: unknown): AppError {
 }
 
 const internalError = (): AppError => new AppError('internal_error', 'Something went wrong on our side.');
+
+/**
+ * The database or the storage could not be reached, or dropped the connection mid-statement (a
+ * restart, a failover, a network cut): not the caller's fault and not a bug, and it passes by
+ * itself — the pool opens new connections once the server is back. 503 with Retry-After tells a
+ * client to try again; a statement that lost its connection was rolled back by the server.
+ */
+const DOWN_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
+  // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections, connection exceptions
+  '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006',
+]);
+const DOWN_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
+export function isDependencyDown(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const e = current as { code?: unknown; message?: unknown; errors?: unknown; cause?: unknown };
+    if (typeof e.code === 'string' && DOWN_CODES.has(e.code)) return true;
+    if (typeof e.message === 'string' && DOWN_MESSAGES.test(e.message)) return true;
+    // A connection attempt to several addresses fails with an AggregateError of them all.
+    if (Array.isArray(e.errors) && e.errors.some((inner) => isDependencyDown(inner))) return true;
+    current = e.cause;
+  }
+  return false;
+}
+
+const unavailable = (): AppError =>
+  new AppError('unavailable', 'A service this request needs is unreachable for the moment; try again shortly.', { headers: { 'retry-after': '5' } });
 
 /**
  * Installs the error and not-found handlers. It also drops Fastify's built-in text/plain parser:
@@ -138,7 +169,9 @@ export function registerErrorHandling(
     let appErr: AppError;
     try {
       appErr = normalizeError(err);
-      if (appErr.status >= 500) {
+      if (appErr.code === 'unavailable') {
+        request.log.warn({ err }, 'request failed: a dependency is unreachable');
+      } else if (appErr.status >= 500) {
         const serialization = typeof err === 'object' && err !== null && isResponseSerializationError(err as Error);
         request.log.error({ err, serialization }, 'request failed');
       } else {

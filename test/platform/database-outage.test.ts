@@ -1,0 +1,70 @@
+/**
+ * The database going away under a running API, and coming back: requests answer 503 `unavailable`
+ * (with Retry-After) while it is unreachable, write nothing, and the API recovers by itself.
+ * Real: buildApp() on PostgreSQL (TEST_DATABASE_URL; skipped on PGlite, which lives in-process),
+ * its connection pool and the queue's. Stand-in: a TCP proxy between them and the server, cut to
+ * drop every connection and refuse new ones, as a restart or a network cut does.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signUp } from '../helpers/accounts.ts';
+import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
+import { testDatabaseUrl } from '../helpers/databases.ts';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
+
+const serverUrl = testDatabaseUrl();
+let t: TestApp;
+let proxy: TcpProxy;
+
+beforeAll(async () => {
+  if (!serverUrl) return;
+  const server = new URL(serverUrl);
+  proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+  const through = new URL(serverUrl);
+  through.host = `127.0.0.1:${proxy.port}`;
+  t = await createTestApp({ databaseUrl: through.toString() });
+});
+afterAll(async () => {
+  await proxy?.restore().catch(() => {});
+  await t?.close();
+  await proxy?.close();
+});
+
+/** Asks until the answer is not 503; the pool replaces its dropped connections on demand. */
+async function untilBack(ask: () => Promise<{ statusCode: number }>): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const res = await ask();
+    if (res.statusCode !== 503) return res.statusCode;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return 503;
+}
+
+describe.skipIf(!serverUrl)('PostgreSQL unreachable', () => {
+  it('answers 503 unavailable while it is down, writes nothing, and recovers by itself', async () => {
+    const a = await signUp(t.app);
+    expect((await call(t.app, 'GET', '/api/v1/me', { token: a.access_token })).statusCode).toBe(200);
+    const [before] = await sqlRows<{ n: string }>(t, `select count(*) as n from generations`);
+
+    await proxy.cut();
+    const me = await call(t.app, 'GET', '/api/v1/me', { token: a.access_token });
+    expect(me.statusCode, me.body).toBe(503);
+    expect(me.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(me.data.code).toBe('unavailable');
+    expect(me.headers['retry-after']).toBe('5');
+    expect(me.body).not.toMatch(/ECONNREFUSED|Connection terminated|at \//);
+
+    const submitted = await call(t.app, 'POST', '/api/v1/generations', { token: a.access_token, body: { type: 'upscale', source_asset_ids: [crypto.randomUUID()] }, headers: { 'idempotency-key': crypto.randomUUID() } });
+    expect(submitted.statusCode).toBe(503);
+    expect(submitted.data.code).toBe('unavailable');
+    const login = await call(t.app, 'POST', '/api/v1/auth/login', { body: { email: a.email, password: a.password } });
+    expect(login.statusCode).toBe(503);
+    expect((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+
+    await proxy.restore();
+    expect(await untilBack(() => call(t.app, 'GET', '/api/v1/me', { token: a.access_token }))).toBe(200);
+    expect((await call(t.app, 'POST', '/api/v1/auth/login', { body: { email: a.email, password: a.password } })).statusCode).toBe(200);
+    expect(await untilBack(() => t.app.inject({ method: 'GET', url: '/readyz' }))).toBe(200);
+    const [after] = await sqlRows<{ n: string }>(t, `select count(*) as n from generations`);
+    expect(after!.n).toBe(before!.n);
+  }, 60_000);
+});
