@@ -19,6 +19,8 @@ export interface ScenarioContext {
 
 type Answer = { status: number; body: any };
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export async function runUser(ctx: ScenarioContext, n: number): Promise<void> {
   let turn = n;
   const base = () => ctx.apiUrls[turn++ % ctx.apiUrls.length]!;
@@ -32,42 +34,62 @@ export async function runUser(ctx: ScenarioContext, n: number): Promise<void> {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(opts.json);
     } else if (opts.form) body = opts.form;
-    const started = performance.now();
-    try {
-      const res = await fetch(`${base()}${path}`, { method, headers, ...(body ? { body } : {}) });
-      const text = await res.text();
-      ctx.recorder.record(route, performance.now() - started, res.status, (opts.expect ?? [200, 201, 202, 204]).includes(res.status));
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    } catch (err) {
-      ctx.recorder.record(route, performance.now() - started, 0, false, String(err));
-      return { status: 0, body: undefined };
+    // As a careful client does: a 503 `unavailable` (a dependency down, nothing written) is tried
+    // again after its Retry-After, for up to about a minute. Each one is counted, not hidden.
+    for (let attempt = 0; ; attempt++) {
+      const started = performance.now();
+      try {
+        const res = await fetch(`${base()}${path}`, { method, headers, ...(body ? { body } : {}) });
+        const text = await res.text();
+        const parsed = text ? JSON.parse(text) : undefined;
+        if (res.status === 503 && parsed?.code === 'unavailable' && attempt < 12) {
+          ctx.recorder.unavailable(route);
+          await sleep(Number(res.headers.get('retry-after') ?? 5) * 1000);
+          continue;
+        }
+        ctx.recorder.record(route, performance.now() - started, res.status, (opts.expect ?? [200, 201, 202, 204]).includes(res.status));
+        return { status: res.status, body: parsed };
+      } catch (err) {
+        ctx.recorder.record(route, performance.now() - started, 0, false, String(err));
+        return { status: 0, body: undefined };
+      }
     }
   }
 
-  /** Follows a generation's event stream until a final status (or gives up after a minute). */
+  /**
+   * Follows a generation's event stream until a final status, reconnecting as EventSource does when
+   * the stream drops or is refused (a restarting database); gives up after a minute.
+   */
   async function follow(id: string): Promise<string> {
     const started = performance.now();
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 60_000);
+    const giveUpAt = Date.now() + 60_000;
     let last = 'unknown';
-    try {
-      const res = await fetch(`${base()}/api/v1/generations/${id}/events`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': ctx.ip }, signal: controller.signal });
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        for (const m of buffer.matchAll(/"status":"(\w+)"/g)) last = m[1]!;
-        if (['completed', 'failed', 'cancelled'].includes(last)) break;
-        buffer = buffer.slice(-200);
+    const final = () => ['completed', 'failed', 'cancelled'].includes(last);
+    while (!final() && Date.now() < giveUpAt) {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), giveUpAt - Date.now());
+      try {
+        const res = await fetch(`${base()}/api/v1/generations/${id}/events`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': ctx.ip }, signal: controller.signal });
+        if (res.status === 503) ctx.recorder.unavailable('SSE generation to final status');
+        if (res.ok && res.body) {
+          const decoder = new TextDecoder();
+          let buffer = '';
+          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+            buffer += decoder.decode(chunk, { stream: true });
+            for (const m of buffer.matchAll(/"status":"(\w+)"/g)) last = m[1]!;
+            if (final()) break;
+            buffer = buffer.slice(-200);
+          }
+        }
+      } catch {
+        // aborted or dropped: reconnect below, or give up at the deadline
+      } finally {
+        clearTimeout(timer);
+        controller.abort();
       }
-    } catch {
-      // aborted or dropped: recorded below as not final
-    } finally {
-      clearTimeout(timer);
-      controller.abort();
+      if (!final() && Date.now() < giveUpAt) await sleep(1000);
     }
-    const final = ['completed', 'failed', 'cancelled'].includes(last);
-    ctx.recorder.record('SSE generation to final status', performance.now() - started, final ? 200 : 0, last === 'completed', final ? undefined : `stream ended at ${last}`);
+    ctx.recorder.record('SSE generation to final status', performance.now() - started, final() ? 200 : 0, last === 'completed', final() ? undefined : `stream ended at ${last}`);
     return last;
   }
 

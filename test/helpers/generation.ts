@@ -25,8 +25,8 @@ export interface GenerationTestApp extends TestApp {
   invariants(): Promise<void>;
 }
 
-export async function createGenerationTestApp(opts: { env?: Record<string, string>; generation: GenerationOptions }): Promise<GenerationTestApp> {
-  const t = await createTestApp({ env: { ATELIER_SIGNUP_CREDITS: '0', ...opts.env }, generation: opts.generation });
+export async function createGenerationTestApp(opts: { env?: Record<string, string>; generation: GenerationOptions; databaseUrl?: string }): Promise<GenerationTestApp> {
+  const t = await createTestApp({ env: { ATELIER_SIGNUP_CREDITS: '0', ...opts.env }, generation: opts.generation, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
   const ctx = t.modules.generation.context;
   const ledger = t.modules.billing.ledger;
   // The engine's handlers and every other queue's, as a worker process runs them.

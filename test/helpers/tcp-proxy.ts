@@ -55,3 +55,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     close: stop,
   };
 }
+
+/** A proxy in front of the PostgreSQL server of `serverUrl`, and that URL pointed through it. */
+export async function proxyPostgres(serverUrl: string): Promise<{ proxy: TcpProxy; url: string }> {
+  const server = new URL(serverUrl);
+  const proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+  const through = new URL(serverUrl);
+  through.host = `127.0.0.1:${proxy.port}`;
+  return { proxy, url: through.toString() };
+}

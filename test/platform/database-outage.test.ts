@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp } from '../helpers/accounts.ts';
 import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 import { testDatabaseUrl } from '../helpers/databases.ts';
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
+import { proxyPostgres, type TcpProxy } from '../helpers/tcp-proxy.ts';
 
 const serverUrl = testDatabaseUrl();
 let t: TestApp;
@@ -17,11 +17,9 @@ let proxy: TcpProxy;
 
 beforeAll(async () => {
   if (!serverUrl) return;
-  const server = new URL(serverUrl);
-  proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
-  const through = new URL(serverUrl);
-  through.host = `127.0.0.1:${proxy.port}`;
-  t = await createTestApp({ databaseUrl: through.toString() });
+  const proxied = await proxyPostgres(serverUrl);
+  proxy = proxied.proxy;
+  t = await createTestApp({ databaseUrl: proxied.url });
 });
 afterAll(async () => {
   await proxy?.restore().catch(() => {});

@@ -11,8 +11,13 @@
  * A retryable provider error with retries and time left is thrown back to pg-boss (retry with
  * backoff); any other failure fails the generation and releases its hold. A shutdown abort hands
  * the job back untouched: pg-boss has already failed the attempt into retry.
+ * Once the provider has delivered, each step that reads or writes the database (the watermark rule,
+ * the cost, the settling transaction) is tried again while the database is unreachable (a restart):
+ * the outputs already exist, and giving up would leave them without rows and the credits
+ * held until the reconciler's deadline.
  */
 import { randomUUID } from 'node:crypto';
+import { isDependencyDown } from '../../platform/dependency-down.ts';
 import type { JobContext } from '../../platform/queue/queue.ts';
 import { deleteResultFiles, readOwnedAsset, readStyleReference, writeResultFiles, type NewAsset } from '../media/index.ts';
 import type { GenerationContext } from './context.ts';
@@ -51,6 +56,10 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
     );
   });
 }
+
+/** How long a finished run waits for an unreachable database before it gives its settlement up. */
+const SETTLE_PATIENCE_MS = 120_000;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createRunner(ctx: GenerationContext) {
   const settlement = createSettlement(ctx);
@@ -117,8 +126,7 @@ export function createRunner(ctx: GenerationContext) {
     return price ? price.costPerOperationMicros * delivered : 0;
   }
 
-  async function store(row: GenerationRow, result: ProviderResult): Promise<NewAsset[]> {
-    const watermark = await ctx.watermarkFor(row.userId);
+  async function store(row: GenerationRow, result: ProviderResult, watermark: boolean): Promise<NewAsset[]> {
     const written: NewAsset[] = [];
     try {
       for (const [i, out] of result.outputs.slice(0, row.numOutputs).entries()) {
@@ -130,6 +138,32 @@ export function createRunner(ctx: GenerationContext) {
       throw new ProviderError('provider_error', `An output could not be stored: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     return written;
+  }
+
+  /**
+   * Runs a step of finishing a run (the watermark rule, the cost, the settling transaction), again
+   * while the database is unreachable (waits of 0.5 s doubling
+   * to 5 s, for up to SETTLE_PATIENCE_MS, never past a shutdown). A transaction whose connection
+   * dropped was rolled back, or — if the drop came after COMMIT — is seen as done by the next
+   * try's conditional update; the caller tells the two apart by the row (see `ownsCompletion`).
+   */
+  async function retryWhileDown<T>(work: () => Promise<T>, signal: AbortSignal, log: JobContext['log']): Promise<T> {
+    const giveUpAt = Date.now() + SETTLE_PATIENCE_MS;
+    for (let wait = 500; ; wait = Math.min(wait * 2, 5000)) {
+      try {
+        return await work();
+      } catch (err) {
+        if (!isDependencyDown(err) || signal.aborted || Date.now() + wait > giveUpAt) throw err;
+        log.warn({ err: (err as Error).message }, 'generation: database unreachable while settling; trying again');
+        await pause(wait);
+      }
+    }
+  }
+
+  /** Whether the row was completed by this run: a completion whose commit was acknowledged too late looks like a lost claim. */
+  async function ownsCompletion(id: string, token: string): Promise<boolean> {
+    const current = await findGeneration(ctx.db, id);
+    return current?.status === 'completed' && current.runToken === token;
   }
 
   async function recordCalls(row: GenerationRow, attempt: number, calls: ProviderCallRecord[]): Promise<void> {
@@ -182,12 +216,22 @@ export function createRunner(ctx: GenerationContext) {
       if (result.outputs.length === 0 && !result.artifacts) throw new ProviderError('provider_error', 'The provider returned no images.');
       // Not raced against the signal: files being written are finished, then removed below if the
       // completion finds the run no longer holds the row.
-      const assets = await store(row, result);
-      const costMicros = await costOf(row, result, assets.length);
-      const done = await ctx.db.transaction((tx) =>
-        settlement.complete(tx, row, token, { assets, model: result.model, costMicros, ...(result.artifacts ? { artifacts: result.artifacts } : {}) }),
-      );
-      if (!done) await deleteResultFiles(ctx.storage, assets);
+      const watermark = await retryWhileDown(() => ctx.watermarkFor(row.userId), job.signal, log);
+      const assets = await store(row, result, watermark);
+      let done: GenerationRow | undefined;
+      try {
+        const costMicros = await retryWhileDown(() => costOf(row, result, assets.length), job.signal, log);
+        done = await retryWhileDown(
+          () => ctx.db.transaction((tx) => settlement.complete(tx, row, token, { assets, model: result.model, costMicros, ...(result.artifacts ? { artifacts: result.artifacts } : {}) })),
+          job.signal,
+          log,
+        );
+      } catch (err) {
+        // Not settled: the files would have no row. (Unless the completion did commit after all.)
+        if (!(await ownsCompletion(row.id, token).catch(() => true))) await deleteResultFiles(ctx.storage, assets);
+        throw err;
+      }
+      if (!done && !(await ownsCompletion(row.id, token))) await deleteResultFiles(ctx.storage, assets);
       await publish(done);
     } catch (err) {
       if (job.signal.aborted && !stop.signal.aborted) {
@@ -209,10 +253,15 @@ export function createRunner(ctx: GenerationContext) {
         log.warn({ err: e.message, attempt: job.retryCount + 1 }, 'generation: transient provider error, retrying');
         throw e;
       }
-      const failed = await ctx.db.transaction(async (tx) => {
-        const current = await lockGeneration(tx, row.id);
-        return current ? settlement.fail(tx, current, { code: e.code, message: e.message }, token) : undefined;
-      });
+      const failed = await retryWhileDown(
+        () =>
+          ctx.db.transaction(async (tx) => {
+            const current = await lockGeneration(tx, row.id);
+            return current ? settlement.fail(tx, current, { code: e.code, message: e.message }, token) : undefined;
+          }),
+        job.signal,
+        log,
+      );
       await publish(failed);
     } finally {
       clearTimeout(timer);

@@ -1,6 +1,7 @@
 /** Which failures are "a dependency is down" (503) rather than a bug (500) or the caller's (4xx). Real: the mapping alone. */
 import { describe, expect, it } from 'vitest';
-import { isDependencyDown, normalizeError } from './error-handler.ts';
+import { isDependencyDown } from '../dependency-down.ts';
+import { normalizeError } from './error-handler.ts';
 
 const wrapped = (cause: object) => Object.assign(new Error('Failed query: select 1'), { cause });
 

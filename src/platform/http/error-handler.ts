@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { isDependencyDown } from '../dependency-down.ts';
 import { AppError, errorCodes, type ErrorCode, type FieldError } from './errors.ts';
 
 const titles: Partial<Record<ErrorCode, string>> = {
@@ -120,31 +121,9 @@ export function normalizeError(err: unknown): AppError {
 const internalError = (): AppError => new AppError('internal_error', 'Something went wrong on our side.');
 
 /**
- * The database or the storage could not be reached, or dropped the connection mid-statement (a
- * restart, a failover, a network cut): not the caller's fault and not a bug, and it passes by
- * itself — the pool opens new connections once the server is back. 503 with Retry-After tells a
- * client to try again; a statement that lost its connection was rolled back by the server.
+ * The database or the storage unreachable (a restart, a failover, a network cut) is not the caller's
+ * fault and not a bug, and it passes by itself: 503 with Retry-After tells a client to try again.
  */
-const DOWN_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
-  // PostgreSQL: admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections, connection exceptions
-  '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006',
-]);
-const DOWN_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
-
-export function isDependencyDown(err: unknown): boolean {
-  let current: unknown = err;
-  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-    const e = current as { code?: unknown; message?: unknown; errors?: unknown; cause?: unknown };
-    if (typeof e.code === 'string' && DOWN_CODES.has(e.code)) return true;
-    if (typeof e.message === 'string' && DOWN_MESSAGES.test(e.message)) return true;
-    // A connection attempt to several addresses fails with an AggregateError of them all.
-    if (Array.isArray(e.errors) && e.errors.some((inner) => isDependencyDown(inner))) return true;
-    current = e.cause;
-  }
-  return false;
-}
-
 const unavailable = (): AppError =>
   new AppError('unavailable', 'A service this request needs is unreachable for the moment; try again shortly.', { headers: { 'retry-after': '5' } });
 
