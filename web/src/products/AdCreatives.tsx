@@ -6,18 +6,17 @@
  */
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type CSSProperties } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
-import { api, ApiError, describeError, FINAL_STATUSES, type Generation } from '../api.ts';
+import { api, ApiError, describeError, FINAL_STATUSES, type Generation, type GenerationType } from '../api.ts';
 import { kindOf, type JsonSchema } from '../params-schema.ts';
-import { keys, useConfig } from '../queries.ts';
 import { RecentGenerations } from '../screens/RecentGenerations.tsx';
 import { useSignedIn } from '../session.ts';
 import { Alert, Field, FormErrorAlert, Link, Spinner, useDocumentTitle, useFormat, type FormError } from '../ui.tsx';
 import { productKeys, productsApi, type Template } from './api.ts';
-import { LibraryImages } from './parts.tsx';
+import { LibraryImages, useStudioTypes } from './parts.tsx';
 
 const TYPE = 'ad_creative';
 
@@ -30,6 +29,17 @@ const schema = z.object({
   images: z.array(z.string()).max(4),
 });
 type Values = z.infer<typeof schema>;
+
+const HEX = /^#[0-9a-fA-F]{6}$/;
+
+/** A template without a rendered preview shows its layout's colours (when it names valid ones). */
+function layoutTint(x: Template): CSSProperties | undefined {
+  const colors = x.layout.colors;
+  if (!colors || typeof colors !== 'object') return undefined;
+  const { background, text } = colors as Record<string, unknown>;
+  if (typeof background !== 'string' || typeof text !== 'string' || !HEX.test(background) || !HEX.test(text)) return undefined;
+  return { background, color: text };
+}
 
 export function AdCreatives() {
   const { t } = useTranslation();
@@ -78,7 +88,9 @@ export function AdCreatives() {
           <ul className="template-grid" data-testid="template-grid">
             {templates.data.map((x) => (
               <li key={x.id} className={`template-card${templateId === x.id ? ' active' : ''}`} data-testid="template-card">
-                <div className="template-preview">{x.preview_url ? <img src={x.preview_url} alt="" loading="lazy" /> : <span className="thumb-empty">{t('adCreatives.noPreview')}</span>}</div>
+                <div className="template-preview" style={x.preview_url ? undefined : layoutTint(x)}>
+                  {x.preview_url ? <img src={x.preview_url} alt="" loading="lazy" /> : <span className="thumb-empty">{t('adCreatives.noPreview')}</span>}
+                </div>
                 <div className="template-meta">
                   <strong>
                     <bdi>{x.name}</bdi>
@@ -147,14 +159,22 @@ function Metrics({ templateId }: { templateId: string }) {
 
 const SERVER_FIELDS = ['template_id', 'source_asset_ids', 'params.headline', 'params.body', 'params.cta', 'params.brand_colors', 'params.size'];
 
+/** The ad type as this installation offers it, then the form (its defaults come from the type). */
 function AdForm({ template }: { template: Template }) {
   const { t } = useTranslation();
-  const config = useConfig();
+  const types = useStudioTypes('ad-creatives', (x) => x.type === TYPE);
+  const type = types.data?.[0];
+  if (types.error) return <Alert>{describeError(types.error, [], t('common.genericError')).message}</Alert>;
+  if (!types.data) return <Spinner label={t('common.loading')} />;
+  if (!type) return <Alert kind="info">{t('studio.noTypes')}</Alert>;
+  return <AdFormFields template={template} type={type} />;
+}
+
+function AdFormFields({ template, type }: { template: Template; type: GenerationType }) {
+  const { t } = useTranslation();
   const { user, reload } = useSignedIn();
   const client = useQueryClient();
-  const types = useQuery({ queryKey: keys.generationTypes, queryFn: api.generationTypes, select: (list) => list.find((x) => x.type === TYPE && (config.studios as readonly string[]).includes(x.studio)) });
-  const type = types.data;
-  const sizeSchema = (type?.params_schema as JsonSchema | undefined)?.properties?.size;
+  const sizeSchema = (type.params_schema as JsonSchema).properties?.size;
   const sizes = sizeSchema ? kindOf(sizeSchema) : null;
   const sizeOptions = sizes?.kind === 'choice' ? sizes.options.map(String) : [];
   const defaultSize = typeof sizeSchema?.default === 'string' ? sizeSchema.default : (sizeOptions[0] ?? '');
@@ -163,10 +183,9 @@ function AdForm({ template }: { template: Template }) {
   const [error, setError] = useState<FormError | null>(null);
   const [short, setShort] = useState(false);
   const server = error?.fields ?? {};
-  const price = type?.credits_per_output ?? null;
+  const price = type.credits_per_output;
 
   const submit = form.handleSubmit(async (v) => {
-    if (!type) return;
     setError(null);
     setShort(false);
     try {
@@ -200,7 +219,6 @@ function AdForm({ template }: { template: Template }) {
         {template.preview_url && <img src={template.preview_url} alt={t('adCreatives.previewOf', { name: template.name })} className="chain-thumb" />}
         <Metrics templateId={template.id} />
       </div>
-      {types.error && <Alert>{describeError(types.error, [], t('common.genericError')).message}</Alert>}
       <Field id="ad-headline" label={t('adCreatives.headline')} required maxLength={80} dir="auto" {...form.register('headline')} error={errors.headline ? t('adCreatives.headlineInvalid') : server['params.headline']} />
       <div className={`field${server['params.body'] ? ' has-error' : ''}`}>
         <label htmlFor="ad-body">{t('common.optional', { label: t('adCreatives.body') })}</label>
@@ -233,15 +251,13 @@ function AdForm({ template }: { template: Template }) {
         control={form.control}
         name="images"
         render={({ field }) => (
-          <LibraryImages selected={field.value} onSelected={field.onChange} min={type?.sources.min ?? 0} max={type?.sources.max ?? 4} error={server.source_asset_ids} />
+          <LibraryImages selected={field.value} onSelected={field.onChange} min={type.sources.min} max={type.sources.max} error={server.source_asset_ids} />
         )}
       />
       <p className="field-hint">{t('adCreatives.photoHint')}</p>
-      {price !== null && (
-        <p className={`studio-cost${price > user.credits.available ? ' over' : ''}`} aria-live="polite">
-          {t('studio.cost', { count: price, balance: user.credits.available })}
-        </p>
-      )}
+      <p className={`studio-cost${price > user.credits.available ? ' over' : ''}`} aria-live="polite">
+        {t('studio.cost', { count: price, balance: user.credits.available })}
+      </p>
       {user.plan?.has_watermark && <p className="field-hint">{t('adCreatives.watermark')}</p>}
       {short && (
         <Alert testId="ad-insufficient">
@@ -249,8 +265,7 @@ function AdForm({ template }: { template: Template }) {
         </Alert>
       )}
       <FormErrorAlert error={error} />
-      {types.data === undefined && types.isSuccess && <Alert kind="info">{t('studio.noTypes')}</Alert>}
-      <button type="submit" className="button button-primary" disabled={isSubmitting || !type || type.providers.length === 0} data-testid="ad-submit">
+      <button type="submit" className="button button-primary" disabled={isSubmitting || type.providers.length === 0} data-testid="ad-submit">
         {isSubmitting ? t('studio.starting') : t('adCreatives.create')}
       </button>
     </form>
