@@ -47,7 +47,13 @@ export function AdCreatives() {
   const [category, setCategory] = useState('');
   const [templateId, setTemplateId] = useState<string | null>(null);
   const categories = useQuery({ queryKey: productKeys.categories, queryFn: productsApi.categories, select: (page) => page.data });
-  const templates = useQuery({ queryKey: productKeys.templates(category), queryFn: () => productsApi.templates(category || undefined), select: (page) => page.data });
+  // The last category's templates stay in view while the next one's load.
+  const templates = useQuery({
+    queryKey: productKeys.templates(category),
+    queryFn: () => productsApi.templates(category || undefined),
+    select: (page) => page.data,
+    placeholderData: (previous) => previous,
+  });
   const [known, setKnown] = useState<Record<string, Template>>({});
   const template = templateId ? (templates.data?.find((x) => x.id === templateId) ?? known[templateId]) : undefined;
   const generic = t('common.genericError');

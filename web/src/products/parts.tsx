@@ -33,7 +33,7 @@ export function TypeChoices({ types, legend, input, selected, onPick, testIdPref
   return (
     <fieldset className="field">
       <legend className="field-legend">{legend}</legend>
-      <div className="type-options">
+      <div className="type-options product-types">
         {types.data.map((x) => {
           const on = selected.includes(x.type);
           const delivers = deliversHere(x);
