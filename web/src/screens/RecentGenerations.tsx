@@ -26,7 +26,7 @@ const STAGE: Record<Generation['status'], number> = { pending: 0, processing: 1,
 
 
 /** Keeps `generation` current until it reaches a final status; `onUpdate` gets every new state. */
-function useLive(generation: Generation, onUpdate: (g: Generation) => void): void {
+export function useLive(generation: Generation, onUpdate: (g: Generation) => void): void {
   const final = FINAL_STATUSES.has(generation.status);
   const update = useRef(onUpdate);
   update.current = onUpdate;

@@ -14,6 +14,13 @@ import { useConfig } from '../queries.ts';
 import { useSessionMoves } from '../session.ts';
 import { Brand, LanguageSwitcher } from '../ui.tsx';
 
+/** A product's own screens, shown when the installation offers its studio. */
+const PRODUCT_SCREENS = [
+  { studio: 'product-shots', to: '/products', label: 'productShots.nav' },
+  { studio: 'print-prep', to: '/print-prep', label: 'printPrep.nav' },
+  { studio: 'ad-creatives', to: '/ad-creatives', label: 'adCreatives.nav' },
+] as const;
+
 export function Shell({ user, children, testId }: { user: User; children: ReactNode; testId: string }) {
   const { t } = useTranslation();
   const config = useConfig();
@@ -45,6 +52,7 @@ export function Shell({ user, children, testId }: { user: User; children: ReactN
   const nav: Array<{ to: AppPath; label: string }> = [
     { to: '/dashboard', label: t('nav.dashboard') },
     { to: '/studio', label: onlyStudio ? t(`studios.${onlyStudio}`) : t('nav.studio') },
+    ...PRODUCT_SCREENS.filter((p) => config.studios.includes(p.studio)).map((p) => ({ to: p.to, label: t(p.label) })),
     { to: '/library', label: t('nav.library') },
     { to: '/billing', label: t('nav.billing') },
     { to: '/account', label: t('nav.account') },
