@@ -44,6 +44,15 @@ const ZEnv = z.object({
   ATELIER_ADMIN_PASSWORD: z.string().min(8).optional(),
   /** The product this installation runs (API.md "Presets"); `all` offers every studio. */
   ATELIER_PRESET: z.enum(presetNames).optional(),
+  /**
+   * The languages this installation offers, its default first (`en,fa`): any product can be offered
+   * in Persian as well. The preset's own when unset.
+   */
+  ATELIER_LOCALES: z
+    .string()
+    .regex(/^(en|fa)(,(en|fa))*$/, 'a comma-separated list of en and fa, the default first')
+    .transform((list) => [...new Set(list.split(','))])
+    .optional(),
   /** Credits granted at sign-up; the preset's own number when unset. */
   ATELIER_SIGNUP_CREDITS: z.coerce.number().int().min(0).optional(),
   /**
@@ -365,7 +374,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     redisUrl: e.REDIS_URL,
     admin: e.ATELIER_ADMIN_EMAIL && e.ATELIER_ADMIN_PASSWORD ? { email: e.ATELIER_ADMIN_EMAIL, password: e.ATELIER_ADMIN_PASSWORD } : undefined,
-    preset: { ...preset, explicit: e.ATELIER_PRESET !== undefined },
+    preset: {
+      ...preset,
+      ...(e.ATELIER_LOCALES ? { locales: e.ATELIER_LOCALES, defaultLocale: e.ATELIER_LOCALES[0]! } : {}),
+      explicit: e.ATELIER_PRESET !== undefined,
+    },
     signupCredits: e.ATELIER_SIGNUP_CREDITS ?? preset.signupCredits,
     devOutbox: {
       enabled: (e.ATELIER_DEV_OUTBOX ?? (isProduction ? 'off' : 'on')) === 'on',

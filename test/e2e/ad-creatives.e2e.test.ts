@@ -7,8 +7,8 @@
  * Real: the Atelier server (`node src/main.ts start` with the preset and its starter library) on a
  * fresh embedded database, cookie sessions, the generation engine with the `local` provider's ad
  * renderer and the event stream, headless Chromium via playwright-core, axe-core in the page.
- * Stand-ins: email delivery (the dev outbox) for the verification code; the config answer the
- * browser reads is widened to offer Persian (product-flows.ts says why). The photo is made with sharp.
+ * Stand-ins: email delivery (the dev outbox) for the verification code. The server also offers
+ * Persian (ATELIER_LOCALES=en,fa). The photo is made with sharp.
  *
  * Skipped like the other browser tests: without Chromium outside CI, and in the PostgreSQL pass.
  */

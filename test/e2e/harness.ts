@@ -113,8 +113,9 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     await fsp.rm(dataDir, { recursive: true, force: true });
   };
 
-  // Wait for /healthz (up to 60 s), or for the process to die trying.
-  const deadline = Date.now() + 60_000;
+  // Wait for /healthz (up to 3 minutes: on a loaded machine the first start of the embedded
+  // database and the preset can take long), or for the process to die trying.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (exited) {
       await stop();
@@ -129,7 +130,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`the server did not answer ${baseUrl}/healthz within 60 s. Its output:\n${log}`);
+      throw new Error(`the server did not answer ${baseUrl}/healthz within 3 minutes. Its output:\n${log}`);
     }
     await sleep(250);
   }

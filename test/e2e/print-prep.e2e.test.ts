@@ -8,8 +8,8 @@
  * Real: the Atelier server (`node src/main.ts start` with the preset) on a fresh embedded database,
  * cookie sessions, the generation engine with the `local` provider (sharp, the segmenter) and the
  * event stream, collections and the zip, headless Chromium via playwright-core, axe-core.
- * Stand-ins: email delivery (the dev outbox) for the verification code; the config answer the
- * browser reads is widened to offer Persian (product-flows.ts says why). The design is made with sharp.
+ * Stand-ins: email delivery (the dev outbox) for the verification code. The server also offers
+ * Persian (ATELIER_LOCALES=en,fa). The design is made with sharp.
  *
  * Skipped like the other browser tests: without Chromium outside CI, and in the PostgreSQL pass.
  */

@@ -1,12 +1,9 @@
 /**
  * What the three product browser tests share (product-shots, print-prep, ad-creatives): the check
  * of a screen on a 360 px phone in English and then in Persian (axe.ts), and a product photo.
- *
- * Those three presets offer English only (`locales: ['en']` in GET /config), so the app shows no
- * language switcher there. `offerPersian` stands in for an installation of the same preset that
- * also offers Persian: it adds `fa` to the config answer the browser gets (Playwright's request
- * routing; the server and every other answer are untouched), so the Persian layout of the product
- * screens can be checked on the preset that owns them.
+ * Those three presets offer English only; their servers here also offer Persian
+ * (`ATELIER_LOCALES=en,fa`, as an operator would), so the Persian layout of each product's screens
+ * is checked on the preset that owns them.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,21 +13,10 @@ import { expect } from 'vitest';
 import { PHONE, seriousViolations, SHOTS, sidewaysOverflow } from './axe.ts';
 import { openBrowserSession, signUpInBrowser, type BrowserSession } from './harness.ts';
 
-/** Adds Persian to the installation's languages as the browser reads them (see the header). */
-export async function offerPersian(page: Page): Promise<void> {
-  await page.route('**/api/v1/config', async (route) => {
-    const res = await route.fetch();
-    const config = (await res.json()) as { locales: string[] };
-    if (!config.locales.includes('fa')) config.locales = [...config.locales, 'fa'];
-    await route.fulfill({ response: res, json: config });
-  });
-}
-
-/** A server with the preset, a browser offered Persian (see the header), and a new verified user. */
+/** A server with the preset, offering Persian too, and a new verified user. */
 export async function openProductSession(preset: 'product-shots' | 'print-prep' | 'ad-creatives'): Promise<BrowserSession> {
-  const s = await openBrowserSession({ ATELIER_PRESET: preset });
+  const s = await openBrowserSession({ ATELIER_PRESET: preset, ATELIER_LOCALES: 'en,fa' });
   try {
-    await offerPersian(s.page);
     await signUpInBrowser(s, `${preset}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`, 'correct-horse-42');
     return s;
   } catch (err) {

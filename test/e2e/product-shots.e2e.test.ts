@@ -7,8 +7,8 @@
  * Real: the Atelier server (`node src/main.ts start` with the preset) on a fresh embedded database,
  * cookie sessions, the catalog, the generation engine with the `local` provider and the event
  * stream, headless Chromium via playwright-core, axe-core in the page.
- * Stand-ins: email delivery (the dev outbox) for the verification code; the config answer the
- * browser reads is widened to offer Persian (product-flows.ts says why). Images are made with sharp.
+ * Stand-ins: email delivery (the dev outbox) for the verification code. The server also offers
+ * Persian (ATELIER_LOCALES=en,fa). Images are made with sharp.
  *
  * Skipped like the other browser tests: without Chromium outside CI, and in the PostgreSQL pass.
  */

@@ -131,6 +131,13 @@ describe('loadConfig', () => {
     expect(problemsOf({ ATELIER_METRICS_TOKEN: 'short' }).join('\n')).toContain('ATELIER_METRICS_TOKEN');
   });
 
+  it('offers the languages ATELIER_LOCALES names, its first the default, over the preset\'s', () => {
+    expect(loadConfig({ ATELIER_PRESET: 'product-shots' }).preset).toMatchObject({ locales: ['en'], defaultLocale: 'en' });
+    expect(loadConfig({ ATELIER_PRESET: 'product-shots', ATELIER_LOCALES: 'en,fa' }).preset).toMatchObject({ locales: ['en', 'fa'], defaultLocale: 'en' });
+    expect(loadConfig({ ATELIER_PRESET: 'style-studio', ATELIER_LOCALES: 'en' }).preset).toMatchObject({ locales: ['en'], defaultLocale: 'en' });
+    expect(() => loadConfig({ ATELIER_LOCALES: 'en,de' })).toThrow(/ATELIER_LOCALES/);
+  });
+
   it('names a cross-variable problem together with a bad value', () => {
     const problems = problemsOf({ PORT: 'abc', NODE_ENV: 'production' });
     expect(problems.some((p) => p.startsWith('PORT:'))).toBe(true);

@@ -5,7 +5,10 @@
  * its connection pool and the queue's. Stand-in: a TCP proxy between them and the server, cut to
  * drop every connection and refuse new ones, as a restart or a network cut does.
  */
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDependencyDown } from '../../src/platform/dependency-down.ts';
 import { signUp } from '../helpers/accounts.ts';
 import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 import { testDatabaseUrl } from '../helpers/databases.ts';
@@ -65,4 +68,21 @@ describe.skipIf(!serverUrl)('PostgreSQL unreachable', () => {
     const [after] = await sqlRows<{ n: string }>(t, `select count(*) as n from generations`);
     expect(after!.n).toBe(before!.n);
   }, 60_000);
+
+  it('survives the server ending a connection that a transaction holds between two statements', async () => {
+    const killer = new pg.Client({ connectionString: t.database.connectionString });
+    await killer.connect();
+    try {
+      const attempt = t.database.db.transaction(async (tx) => {
+        const own = (await tx.execute(sql`select pg_backend_pid() as pid`)) as unknown as { rows: Array<{ pid: number }> };
+        await killer.query('select pg_terminate_backend($1)', [own.rows[0]!.pid]);
+        await new Promise((r) => setTimeout(r, 300)); // the server's goodbye arrives while no statement runs
+        await tx.execute(sql`select 1`);
+      });
+      await expect(attempt).rejects.toSatisfy(isDependencyDown);
+    } finally {
+      await killer.end();
+    }
+    await t.database.ping(); // the pool goes on with a new connection
+  });
 });

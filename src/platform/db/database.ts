@@ -32,6 +32,11 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
     // A pooled client that errors while idle must not crash the process; the pool replaces it.
     pool.on('error', () => {});
+    // Nor one that is checked out (a transaction between two statements) when the server ends its
+    // connection (a restart): the pool takes its own listener off while a client is lent, and an
+    // 'error' event with no listener kills the process. The holder's next statement fails instead
+    // ("not queryable": a dependency down, answered 503) and the client is discarded on release.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = drizzlePg({ client: pool, casing: 'snake_case' }) as unknown as Db;
     return {
       kind: 'postgres',
