@@ -1,18 +1,21 @@
 /**
- * The account page: a copy of everything the service keeps about you (made in the background,
- * downloadable for a week), and erasing the account.
+ * The account page: the profile and avatar, preferences, the password, the sessions signed in, API
+ * keys and the webhook secret for integrators, a copy of everything the service keeps about you (made
+ * in the background, downloadable for a week), and erasing the account.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, describeError, type AccountExport } from '../api.ts';
 import { useSignedIn, useSessionMoves } from '../session.ts';
 import { Alert, PasswordField, useDocumentTitle } from '../ui.tsx';
+import { PreferencesCard, ProfileCard } from './AccountProfile.tsx';
+import { ApiKeysCard, PasswordCard, SessionsCard } from './AccountSecurity.tsx';
 
 const POLL_MS = 1500;
 
 export function Account() {
   const { t } = useTranslation();
-  const { user } = useSignedIn();
+  const { user, reload } = useSignedIn();
   const moves = useSessionMoves();
   useDocumentTitle(t('account.title'));
   // After DELETE /me the sessions are gone already; only the local state is left to clear.
@@ -27,6 +30,11 @@ export function Account() {
         </div>
       </section>
       <div className="grid">
+        <ProfileCard user={user} reload={reload} />
+        <PreferencesCard />
+        <PasswordCard />
+        <SessionsCard onSignedOutHere={() => moves.signedOut('signedOut')} />
+        <ApiKeysCard />
         <ExportCard />
         <EraseCard onErased={onErased} />
       </div>
