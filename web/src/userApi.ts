@@ -31,8 +31,20 @@ export const userApi = {
     unwrap(client.POST('/api/v1/collections/{id}/items', { params: id(collectionId), body: { asset_id: assetId } })),
   removeFromCollection: (collectionId: string, assetId: string) =>
     unwrap(client.DELETE('/api/v1/collections/{id}/items/{asset_id}', { params: { path: { id: collectionId, asset_id: assetId } } })),
-  collectionAssets: (collectionId: string) =>
-    unwrap(client.GET('/api/v1/assets', { params: { query: { limit: 100, collection_id: collectionId } } })),
+  /** One page of the gallery: everything, the favourites or one album, after `cursor`. */
+  assetPage: (filter: { favorite?: boolean; collection_id?: string }, cursor: string | null) =>
+    unwrap(
+      client.GET('/api/v1/assets', {
+        params: {
+          query: {
+            limit: 60,
+            ...(filter.favorite ? { favorite: 'true' as const } : {}),
+            ...(filter.collection_id ? { collection_id: filter.collection_id } : {}),
+            ...(cursor ? { cursor } : {}),
+          },
+        },
+      }),
+    ),
   /** The zip of the chosen images (or of a collection), as a file the browser can save. */
   zip: (body: Body<'/api/v1/assets/zip', 'post'>) => unwrap(client.POST('/api/v1/assets/zip', { body, parseAs: 'blob' })) as Promise<Blob>,
 

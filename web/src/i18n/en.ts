@@ -317,6 +317,7 @@ export const en = {
     confirmDeleteAlbum: 'Delete the album {{name}}? The images stay in your library.',
     albumDeleted: 'Album {{name}} deleted.',
     emptyAlbum: 'This album is empty. Select images under All and add them here.',
+    loadMore: 'Show more',
   },
   billingMore: {
     checkoutTitle: 'Checkout: {{name}}',

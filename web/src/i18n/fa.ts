@@ -318,6 +318,7 @@ export const fa: Messages = {
     confirmDeleteAlbum: 'آلبوم {{name}} حذف شود؟ تصویرها در کتابخانه می‌مانند.',
     albumDeleted: 'آلبوم {{name}} حذف شد.',
     emptyAlbum: 'این آلبوم خالی است. از بخش «همه» تصویرها را انتخاب کنید و به اینجا بیفزایید.',
+    loadMore: 'نمایش بیشتر',
   },
   billingMore: {
     checkoutTitle: 'پرداخت: {{name}}',

@@ -5,7 +5,7 @@
  * of the one shown.
  */
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { useRef, useState, type DragEvent } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
@@ -18,11 +18,12 @@ import { AssetTile } from './AssetTile.tsx';
 
 /** What the grid shows: everything, the favourites, or one album (`album:<id>`). */
 type View = 'all' | 'favorites' | `album:${string}`;
-type AssetPage = Awaited<ReturnType<typeof api.assets>>;
+type AssetPages = InfiniteData<Awaited<ReturnType<typeof userApi.assetPage>>, string | null>;
 
 const collectionsKey = ['collections'] as const;
-const assetsKey = (view: View) => (view.startsWith('album:') ? (['assets', { collection: view.slice(6) }] as const) : (['assets', { favorite: view === 'favorites' }] as const));
-const loadAssets = (view: View) => (view.startsWith('album:') ? userApi.collectionAssets(view.slice(6)) : api.assets(view === 'favorites'));
+/** Under `assets`, so every change to images reads these again; `gallery` keeps the paged shape apart. */
+const assetsKey = (view: View) => ['assets', 'gallery', view] as const;
+const filterOf = (view: View) => (view.startsWith('album:') ? { collection_id: view.slice(6) } : { favorite: view === 'favorites' });
 
 /** Saves a file the page holds (a zip made on request) under `name`. */
 function saveBlob(blob: Blob, name: string) {
@@ -51,7 +52,13 @@ export function Library() {
   const input = useRef<HTMLInputElement>(null);
   const generic = t('common.genericError');
   // An avatar is the account's picture, not a gallery image.
-  const listed = useQuery({ queryKey: assetsKey(view), queryFn: () => loadAssets(view), select: (page) => page.data.filter((a) => a.kind !== 'avatar') });
+  const listed = useInfiniteQuery({
+    queryKey: assetsKey(view),
+    queryFn: ({ pageParam }) => userApi.assetPage(filterOf(view), pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+    select: (data) => data.pages.flatMap((page) => page.data).filter((a) => a.kind !== 'avatar'),
+  });
   const albums = useQuery({ queryKey: collectionsKey, queryFn: userApi.collections, select: (page) => page.data });
   const assets = listed.data ?? null;
   const album = view.startsWith('album:') ? (albums.data?.find((c) => c.id === view.slice(6)) ?? null) : null;
@@ -59,9 +66,9 @@ export function Library() {
   const chosen = assets?.filter((a) => selected.has(a.id)) ?? [];
   const fail = (err: unknown) => setErrors([describeError(err, [], generic).message]);
 
-  // The list after a change: this view's cached copy now, every copy read again later.
-  const setAssets = (change: (list: Asset[]) => Asset[]) => {
-    client.setQueryData(assetsKey(view), (page: AssetPage | undefined) => page && { ...page, data: change(page.data) });
+  // The list after a change: this view's cached pages now (`first` is the newest page), every copy read again later.
+  const setAssets = (change: (list: Asset[], first: boolean) => Asset[]) => {
+    client.setQueryData<AssetPages>(assetsKey(view), (d) => d && { ...d, pages: d.pages.map((page, i) => ({ ...page, data: change(page.data, i === 0) })) });
     void client.invalidateQueries({ queryKey: ['assets'] });
   };
   const refreshAlbums = () => client.invalidateQueries({ queryKey: collectionsKey });
@@ -84,7 +91,7 @@ export function Library() {
     for (const file of files) {
       try {
         const asset = await api.upload(file);
-        if (view === 'all') setAssets((list) => [asset, ...list]);
+        if (view === 'all') setAssets((list, first) => (first ? [asset, ...list] : list));
         else void client.invalidateQueries({ queryKey: ['assets'] });
       } catch (err) {
         failed.push(`${file.name}: ${describeError(err, [], generic).message}`);
@@ -318,6 +325,11 @@ export function Library() {
             />
           ))}
         </ul>
+      )}
+      {listed.hasNextPage && (
+        <button type="button" className="button button-secondary" onClick={() => void listed.fetchNextPage()} disabled={listed.isFetchingNextPage} data-testid="load-more">
+          {listed.isFetchingNextPage ? t('library.loading') : t('gallery.loadMore')}
+        </button>
       )}
     </div>
   );
