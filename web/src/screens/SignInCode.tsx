@@ -5,7 +5,7 @@
  */
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { useForm } from 'react-hook-form';
+import { useForm, type FieldError, type UseFormRegisterReturn } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { api, ApiError, describeIdentifierError, type User } from '../api.ts';
@@ -73,9 +73,7 @@ export function CodeSignIn({ onSignedIn }: { onSignedIn: (user: User) => void })
   if (!sent) return <IdentifierStep idPrefix="otp" purpose="login" submitLabel={t('auth.sendCode')} onSent={(who, channel) => setSent({ who, channel })} />;
   return (
     <form className="form" onSubmit={(e) => void verify(e)} noValidate aria-label={t('auth.codeTitle')} data-testid="otp-verify">
-      <Alert kind="info">{t(sent.channel === 'email' ? 'auth.codeSentEmail' : 'auth.codeSentPhone', { to: 'email' in sent.who ? sent.who.email : sent.who.phone })}</Alert>
-      {error && <Alert testId="otp-error">{error}</Alert>}
-      <Field id="otp-code" label={t('auth.code')} inputMode="numeric" autoComplete="one-time-code" dir="ltr" error={fieldMessage(form.formState.errors.code, t('auth.codeRule'))} {...form.register('code')} />
+      <CodeField idPrefix="otp" sent={sent} error={error} fieldError={form.formState.errors.code} registration={form.register('code')} />
       <button type="submit" className="button button-primary button-block" disabled={form.formState.isSubmitting}>
         {form.formState.isSubmitting ? t('signin.busy') : t('signin.submit')}
       </button>
@@ -112,9 +110,7 @@ export function PasswordReset({ onDone }: { onDone: () => void }) {
   if (!sent) return <IdentifierStep idPrefix="reset" purpose="password_reset" submitLabel={t('auth.sendResetCode')} onSent={(who, channel) => setSent({ who, channel })} />;
   return (
     <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-label={t('auth.resetTitle')} data-testid="reset-form">
-      <Alert kind="info">{t(sent.channel === 'email' ? 'auth.codeSentEmail' : 'auth.codeSentPhone', { to: 'email' in sent.who ? sent.who.email : sent.who.phone })}</Alert>
-      {error && <Alert testId="reset-error">{error}</Alert>}
-      <Field id="reset-code" label={t('auth.code')} inputMode="numeric" autoComplete="one-time-code" dir="ltr" error={fieldMessage(errors.code, t('auth.codeRule'))} {...form.register('code')} />
+      <CodeField idPrefix="reset" sent={sent} error={error} fieldError={errors.code} registration={form.register('code')} />
       <PasswordField id="reset-password" label={t('accountMore.newPassword')} autoComplete="new-password" hint={t('signup.passwordHint')} error={fieldMessage(errors.new_password, t('accountMore.passwordRule'))} {...form.register('new_password')} />
       <PasswordField id="reset-confirm" label={t('accountMore.confirmNew')} autoComplete="new-password" error={fieldMessage(errors.confirm, t('accountMore.mismatch'))} {...form.register('confirm')} />
       <button type="submit" className="button button-primary button-block" disabled={form.formState.isSubmitting}>
@@ -124,6 +120,18 @@ export function PasswordReset({ onDone }: { onDone: () => void }) {
         {t('auth.resend')}
       </button>
     </form>
+  );
+}
+
+/** Where the code went, the refusal of the last try (if any), and the code's field. */
+function CodeField({ idPrefix, sent, error, fieldError, registration }: { idPrefix: string; sent: { who: Who; channel: Channel }; error: string | null; fieldError: FieldError | undefined; registration: UseFormRegisterReturn }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Alert kind="info">{t(sent.channel === 'email' ? 'auth.codeSentEmail' : 'auth.codeSentPhone', { to: 'email' in sent.who ? sent.who.email : sent.who.phone })}</Alert>
+      {error && <Alert testId={`${idPrefix}-error`}>{error}</Alert>}
+      <Field id={`${idPrefix}-code`} label={t('auth.code')} inputMode="numeric" autoComplete="one-time-code" dir="ltr" error={fieldMessage(fieldError, t('auth.codeRule'))} {...registration} />
+    </>
   );
 }
 
