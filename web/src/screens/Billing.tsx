@@ -65,7 +65,7 @@ export function Billing() {
     if (paymentId) api.payment(paymentId).then(setReturned, () => setReturned(null));
   }, [paymentId]);
 
-  /** Starts a payment: off to the gateway, or (manual) the pending payment shown here. Answers an error, if any. */
+  /** Starts a payment: off to the gateway, or (manual) the pending payment shown here. Answers the refusal, if any. */
   async function pay(item: Omit<CheckoutInput, 'provider'>, key: string): Promise<string | null> {
     if (!provider) return null;
     setBusy(key);
@@ -81,9 +81,8 @@ export function Billing() {
       await refreshPayments();
       return null;
     } catch (err) {
-      const message = describeError(err, [], generic).message;
-      setError(message);
-      return message;
+      // Shown by the form that asked (the checkout step or the gift card), where the buyer is looking.
+      return describeError(err, [], generic).message;
     } finally {
       setBusy(null);
     }
@@ -142,7 +141,7 @@ export function Billing() {
         </div>
       )}
 
-      {offer && <CheckoutCard key={offer.item.id} offer={offer} busy={busy !== null} onPay={(item) => void pay(item, 'checkout')} onClose={() => setOffer(null)} />}
+      {offer && <CheckoutCard key={offer.item.id} offer={offer} busy={busy !== null} onPay={(item) => pay(item, 'checkout')} onClose={() => setOffer(null)} />}
 
       {data.providers.length === 0 ? (
         <Alert kind="info">{t('billing.noProviders')}</Alert>

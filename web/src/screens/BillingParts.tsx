@@ -5,7 +5,7 @@
  */
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
@@ -23,12 +23,18 @@ const offerRef = (o: Offer) => (o.kind === 'package' ? { package_id: o.item.id }
 const couponSchema = z.object({ code: z.string().trim().min(1).max(64) });
 
 /** The checkout step: the offer, a coupon (checked, its discount shown), then pay. */
-export function CheckoutCard({ offer, busy, onPay, onClose }: { offer: Offer; busy: boolean; onPay: (input: Pick<CheckoutInput, 'coupon_code'> & ({ package_id: string } | { plan_id: string })) => void; onClose: () => void }) {
+export function CheckoutCard({ offer, busy, onPay, onClose }: { offer: Offer; busy: boolean; onPay: (input: Pick<CheckoutInput, 'coupon_code'> & ({ package_id: string } | { plan_id: string })) => Promise<string | null>; onClose: () => void }) {
   const { t } = useTranslation();
   const { money } = useFormat();
   const [applied, setApplied] = useState<{ code: string; check: CouponCheck } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const form = useForm({ resolver: zodResolver(couponSchema), defaultValues: { code: '' } });
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The step opens at the top of the page: bring it into view and put the keyboard there.
+  useEffect(() => {
+    heading.current?.scrollIntoView({ block: 'start' });
+    heading.current?.focus();
+  }, []);
   const price = offer.item.amount_minor;
   const currency = offer.item.currency;
   const check = form.handleSubmit(async ({ code }) => {
@@ -45,7 +51,7 @@ export function CheckoutCard({ offer, busy, onPay, onClose }: { offer: Offer; bu
   const discount = applied ? Math.min(applied.check.discount_minor, price) : 0;
   return (
     <section className="card checkout" aria-labelledby="checkout-title" data-testid="checkout">
-      <h2 id="checkout-title">{t('billingMore.checkoutTitle', { name: offerName(offer) })}</h2>
+      <h2 id="checkout-title" ref={heading} tabIndex={-1}>{t('billingMore.checkoutTitle', { name: offerName(offer) })}</h2>
       {error && <Alert>{error}</Alert>}
       <form className="verify-form" onSubmit={(e) => void check(e)} noValidate>
         <Field
@@ -82,7 +88,7 @@ export function CheckoutCard({ offer, busy, onPay, onClose }: { offer: Offer; bu
         </dd>
       </dl>
       <div className="verify-actions">
-        <button type="button" className="button button-primary" disabled={busy} onClick={() => onPay({ ...offerRef(offer), ...(applied ? { coupon_code: applied.code } : {}) })} data-testid="checkout-pay">
+        <button type="button" className="button button-primary" disabled={busy} onClick={() => void onPay({ ...offerRef(offer), ...(applied ? { coupon_code: applied.code } : {}) }).then(setError)} data-testid="checkout-pay">
           {busy ? t('billing.starting') : t('billingMore.pay', { amount: money(price - discount, currency) })}
         </button>
         <button type="button" className="button button-link" onClick={onClose} disabled={busy}>
