@@ -5,7 +5,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -244,30 +243,3 @@ export async function signUpInBrowser(s: BrowserSession, email: string, password
   await row.getByRole('button', { name: 'Verify', exact: true }).click();
   await s.page.locator('[data-testid="email-status"]', { hasText: /^Verified$/ }).waitFor();
 }
-
-// ---------------------------------------------------------------------------------------------
-// Accessibility and layout checks
-
-const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown[] }>;
-}
-
-/** axe-core's violations of serious or critical impact on the page as it is now. */
-export async function seriousViolations(page: Page): Promise<string[]> {
-  const loaded = await page.evaluate('typeof window.axe === "object"');
-  if (!loaded) await page.evaluate(AXE_SOURCE);
-  const violations = (await page.evaluate('window.axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)')) as AxeViolation[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`);
-}
-
-export const sidewaysOverflow = (page: Page) =>
-  page.evaluate(() => {
-    const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-    return d.scrollWidth - d.clientWidth;
-  });

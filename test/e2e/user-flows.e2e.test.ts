@@ -21,10 +21,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, openBrowserSession, ROOT, seriousViolations, sidewaysOverflow, signUpInBrowser, skipReason, sleep, STEP_TIMEOUT, textOf, type BrowserSession } from './harness.ts';
-
-const SHOTS = path.join(ROOT, process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : 'test-results/screenshots');
-const PHONE = { width: 360, height: 780 };
+import { PHONE, seriousViolations, SHOTS, sidewaysOverflow } from './axe.ts';
+import { hasChromium, openBrowserSession, signUpInBrowser, skipReason, sleep, STEP_TIMEOUT, textOf, type BrowserSession } from './harness.ts';
 const ADMIN = { email: 'flows-admin@example.com', password: 'admin-password-42' };
 
 /** A code for `to` that is not one of `seen` (the outbox keeps the older ones too). */
