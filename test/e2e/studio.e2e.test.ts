@@ -45,6 +45,7 @@ if (skipReason || !hasChromium) {
         const credits = Number(/(\d+) credits/.exec((await starter.textContent()) ?? '')?.[1]);
         expect(credits).toBeGreaterThan(0);
         await starter.getByRole('button', { name: 'Buy' }).click();
+        await page.getByTestId('checkout-pay').click();
         await page.getByTestId('complete-payment').click();
         expect(await textOf(page, 'payment-outcome')).toContain(`${credits} credits`);
         await expect.poll(() => textOf(page, 'billing-balance')).toBe(String(2 + credits));

@@ -1,18 +1,24 @@
 /**
- * The account page: a copy of everything the service keeps about you (made in the background,
- * downloadable for a week), and erasing the account.
+ * The account page: the profile and avatar, preferences, the password, the sessions signed in, API
+ * keys and the webhook secret for integrators, a copy of everything the service keeps about you (made
+ * in the background, downloadable for a week), and erasing the account.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
 import { api, ApiError, describeError, type AccountExport } from '../api.ts';
 import { useSignedIn, useSessionMoves } from '../session.ts';
 import { Alert, PasswordField, useDocumentTitle } from '../ui.tsx';
+import { PreferencesCard, ProfileCard } from './AccountProfile.tsx';
+import { ApiKeysCard, PasswordCard, SessionsCard } from './AccountSecurity.tsx';
 
 const POLL_MS = 1500;
 
 export function Account() {
   const { t } = useTranslation();
-  const { user } = useSignedIn();
+  const { user, reload } = useSignedIn();
   const moves = useSessionMoves();
   useDocumentTitle(t('account.title'));
   // After DELETE /me the sessions are gone already; only the local state is left to clear.
@@ -27,6 +33,11 @@ export function Account() {
         </div>
       </section>
       <div className="grid">
+        <ProfileCard user={user} reload={reload} />
+        <PreferencesCard />
+        <PasswordCard />
+        <SessionsCard onSignedOutHere={() => moves.signedOut('signedOut')} />
+        <ApiKeysCard />
         <ExportCard />
         <EraseCard onErased={onErased} />
       </div>
@@ -82,26 +93,26 @@ function ExportCard() {
   );
 }
 
+const eraseSchema = z.object({ password: z.string().min(1) });
+
 function EraseCard({ onErased }: { onErased: () => Promise<void> }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
-  const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const form = useForm({ resolver: zodResolver(eraseSchema), defaultValues: { password: '' } });
+  const busy = form.formState.isSubmitting;
+  const password = form.watch('password');
 
-  async function erase(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    setBusy(true);
+  const erase = form.handleSubmit(async ({ password: confirmed }) => {
     setError(null);
     try {
-      await api.deleteAccount(password);
+      await api.deleteAccount(confirmed);
       await onErased();
     } catch (err) {
       const d = describeError(err, ['password'], t('common.genericError'));
       setError(d.fields.password ?? (err instanceof ApiError && err.code === 'invalid_credentials' ? t('account.wrongPassword') : d.message));
-      setBusy(false);
     }
-  }
+  });
 
   return (
     <section className="card danger-zone" data-testid="erase-card">
@@ -112,9 +123,9 @@ function EraseCard({ onErased }: { onErased: () => Promise<void> }) {
           {t('account.deleteOpen')}
         </button>
       ) : (
-        <form onSubmit={erase} noValidate aria-label={t('account.deleteForm')}>
+        <form onSubmit={(e) => void erase(e)} noValidate aria-label={t('account.deleteForm')}>
           {error && <Alert testId="erase-error">{error}</Alert>}
-          <PasswordField id="erase-password" label={t('account.confirmPassword')} autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          <PasswordField id="erase-password" label={t('account.confirmPassword')} autoComplete="current-password" required {...form.register('password')} />
           <div className="verify-actions">
             <button type="submit" className="button button-danger" disabled={busy || password === ''} data-testid="erase-confirm">
               {busy ? t('account.deleting') : t('account.deleteConfirm')}

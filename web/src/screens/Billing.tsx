@@ -1,16 +1,18 @@
 /**
  * Credits and billing: the balance, packages and plans to buy with the providers this server
- * accepts, gift card and coupon codes, and the latest ledger entries. After a gateway sends the
- * buyer back (`/billing?payment=<id>`), the payment's outcome is shown at the top.
+ * accepts (a checkout step with a coupon first), gift cards to buy and to redeem, coupon codes, the
+ * subscription and its cancellation, payments (receipts) and the latest ledger entries. After a
+ * gateway sends the buyer back (`/billing?payment=<id>`), the payment's outcome is shown at the top.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import { api, describeError, type CheckoutInput, type Payment, type PaymentProvider, type Plan, type Redeemed } from '../api.ts';
+import { api, describeError, type CheckoutInput, type Payment, type PaymentProvider, type Plan } from '../api.ts';
 import { keys } from '../queries.ts';
 import { useSignedIn } from '../session.ts';
-import { Alert, Field, Spinner, useDocumentTitle, useFormat } from '../ui.tsx';
+import { Alert, Spinner, useDocumentTitle, useFormat } from '../ui.tsx';
+import { CheckoutCard, GiftCardPurchase, PaymentHistory, RedeemForm, SubscriptionCard, useRefreshPayments, type Offer } from './BillingParts.tsx';
 
 const PERIOD = { none: null, month: 'billing.perMonth', year: 'billing.perYear' } as const satisfies Record<Plan['billing_period'], string | null>;
 
@@ -44,6 +46,8 @@ export function Billing() {
   const [pending, setPending] = useState<Payment | null>(null);
   const [returned, setReturned] = useState<Payment | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [offer, setOffer] = useState<Offer | null>(null);
+  const refreshPayments = useRefreshPayments();
   const credits = (count: number) => t('common.credits', { count });
   const period = (p: Plan['billing_period']) => (PERIOD[p] ? t(PERIOD[p]) : '');
   const money = format.money;
@@ -51,6 +55,7 @@ export function Billing() {
   // After a purchase or a redeemed code the balance in the top bar moves too.
   const refresh = async () => {
     await client.invalidateQueries({ queryKey: keys.billing(audience) });
+    await refreshPayments();
     await reload();
   };
 
@@ -60,19 +65,24 @@ export function Billing() {
     if (paymentId) api.payment(paymentId).then(setReturned, () => setReturned(null));
   }, [paymentId]);
 
-  async function buy(item: { package_id: string } | { plan_id: string }, key: string) {
-    if (!provider) return;
+  /** Starts a payment: off to the gateway, or (manual) the pending payment shown here. Answers the refusal, if any. */
+  async function pay(item: Omit<CheckoutInput, 'provider'>, key: string): Promise<string | null> {
+    if (!provider) return null;
     setBusy(key);
     setError(null);
     try {
       const result = await api.checkout({ ...item, provider } as CheckoutInput);
       if (provider !== 'manual' && result.redirect_url) {
         window.location.assign(result.redirect_url);
-        return;
+        return null;
       }
+      setOffer(null);
       setPending(result.payment);
+      await refreshPayments();
+      return null;
     } catch (err) {
-      setError(describeError(err, [], generic).message);
+      // Shown by the form that asked (the checkout step or the gift card), where the buyer is looking.
+      return describeError(err, [], generic).message;
     } finally {
       setBusy(null);
     }
@@ -131,6 +141,8 @@ export function Billing() {
         </div>
       )}
 
+      {offer && <CheckoutCard key={offer.item.id} offer={offer} busy={busy !== null} onPay={(item) => pay(item, 'checkout')} onClose={() => setOffer(null)} />}
+
       {data.providers.length === 0 ? (
         <Alert kind="info">{t('billing.noProviders')}</Alert>
       ) : (
@@ -153,23 +165,15 @@ export function Billing() {
             <p className="offer-credits">{credits(p.credits)}</p>
             <p className="offer-price">{money(p.amount_minor, p.currency)}</p>
             {p.description && <p className="muted small">{p.description}</p>}
-            <button type="button" className="button button-primary" disabled={!provider || busy !== null} onClick={() => void buy({ package_id: p.id }, p.id)}>
-              {busy === p.id ? t('billing.starting') : t('billing.buy')}
+            <button type="button" className="button button-primary" disabled={!provider || busy !== null} onClick={() => setOffer({ kind: 'package', item: p })}>
+              {t('billing.buy')}
             </button>
           </section>
         ))}
       </div>
 
       <h2 className="section-title">{t('billing.plans')}</h2>
-      {data.subscription && (
-        <p data-testid="subscription">
-          {t('billing.yourPlan')} <strong>{data.subscription.plan.display_name}</strong> ({data.subscription.status}
-          {data.subscription.current_period_end && (
-            <>, {t(data.subscription.cancel_at_period_end ? 'billing.ends' : 'billing.renews', { date: format.date(data.subscription.current_period_end) })}</>
-          )}
-          )
-        </p>
-      )}
+      {data.subscription && <SubscriptionCard subscription={data.subscription} onChanged={refresh} />}
       <div className="grid offers">
         {data.plans.map((p) => (
           <section key={p.id} className="card offer" data-testid={`plan-${p.name}`}>
@@ -188,8 +192,8 @@ export function Billing() {
               ))}
             </ul>
             {p.amount_minor > 0 && (
-              <button type="button" className="button button-secondary" disabled={!provider || busy !== null} onClick={() => void buy({ plan_id: p.id }, p.id)}>
-                {busy === p.id ? t('billing.starting') : data.subscription?.plan.id === p.id ? t('billing.extend') : t('billing.choose')}
+              <button type="button" className="button button-secondary" disabled={!provider || busy !== null} onClick={() => setOffer({ kind: 'plan', item: p })}>
+                {data.subscription?.plan.id === p.id ? t('billing.extend') : t('billing.choose')}
               </button>
             )}
           </section>
@@ -199,7 +203,10 @@ export function Billing() {
       <div className="grid">
         <RedeemForm title={t('billing.giftCard')} label={t('billing.giftCardCode')} testId="gift-card" redeem={api.redeemGiftCard} onDone={refresh} />
         <RedeemForm title={t('billing.coupon')} label={t('billing.couponCode')} testId="coupon" redeem={api.redeemCoupon} onDone={refresh} />
+        <GiftCardPurchase packages={data.packages} disabled={!provider || busy !== null} onPay={(gift) => pay({ gift_card: gift }, 'gift')} />
       </div>
+
+      <PaymentHistory />
 
       <h2 className="section-title">{t('billing.activity')}</h2>
       <section className="card">
@@ -240,48 +247,5 @@ function PaymentOutcome({ payment }: { payment: Payment }) {
     <Alert kind={payment.status === 'completed' ? 'success' : payment.status === 'pending' ? 'info' : 'error'} testId="payment-outcome">
       {t(`billing.outcome.${payment.status}`, { credits: t('common.credits', { count: payment.credits }) })}
     </Alert>
-  );
-}
-
-interface RedeemFormProps {
-  title: string;
-  label: string;
-  testId: string;
-  redeem: (code: string) => Promise<Redeemed>;
-  onDone: () => Promise<void>;
-}
-
-function RedeemForm({ title, label, testId, redeem, onDone }: RedeemFormProps) {
-  const { t } = useTranslation();
-  const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
-  async function submit(e: FormEvent<HTMLFormElement>) {
-    e.preventDefault();
-    setBusy(true);
-    setMessage(null);
-    try {
-      const result = await redeem(code.trim());
-      setMessage({ kind: 'success', text: t('billing.added', { credits: t('common.credits', { count: result.credits_awarded }) }) });
-      setCode('');
-      await onDone();
-    } catch (err) {
-      const d = describeError(err, ['code'], t('common.genericError'));
-      setMessage({ kind: 'error', text: d.fields.code ?? d.message });
-    } finally {
-      setBusy(false);
-    }
-  }
-  return (
-    <section className="card" data-testid={`redeem-${testId}`}>
-      <h2>{title}</h2>
-      {message && <Alert kind={message.kind}>{message.text}</Alert>}
-      <form className="verify-form" onSubmit={submit} noValidate>
-        <Field id={`${testId}-code`} label={label} value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" required />
-        <button type="submit" className="button button-secondary" disabled={busy || code.trim() === ''}>
-          {busy ? t('billing.redeeming') : t('billing.redeem')}
-        </button>
-      </form>
-    </section>
   );
 }

@@ -1,42 +1,86 @@
 /**
- * The library: upload images (several at once, or dropped on the page), see them as a grid of
- * thumbnails, mark favourites, open, download or delete them.
+ * The library (the gallery): upload images (several at once, or dropped on the page), see them as a
+ * grid of thumbnails, mark favourites, rate them, keep notes, open, download or delete them; gather
+ * them into albums (collections); select several to download as one zip, add to an album or take out
+ * of the one shown.
  */
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { useRef, useState, type DragEvent } from 'react';
+import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { api, describeError, type Asset } from '../api.ts';
-import { keys } from '../queries.ts';
-import { Alert, Spinner, useDocumentTitle } from '../ui.tsx';
+import { z } from 'zod';
+import { api, describeError, type Asset, type AssetPatch } from '../api.ts';
+import { showServerError } from '../forms.ts';
+import { userApi, type Collection } from '../userApi.ts';
+import { Alert, Field, Spinner, useDocumentTitle } from '../ui.tsx';
+import { AssetTile } from './AssetTile.tsx';
 
-type Filter = 'all' | 'favorites';
+/** What the grid shows: everything, the favourites, or one album (`album:<id>`). */
+type View = 'all' | 'favorites' | `album:${string}`;
+type AssetPages = InfiniteData<Awaited<ReturnType<typeof userApi.assetPage>>, string | null>;
 
-/** The API's own links count a download with `download=1`; a bucket's presigned link must not be changed. */
-const downloadUrl = (url: string) => (url.includes('/api/v1/assets/') ? `${url}${url.includes('?') ? '&' : '?'}download=1` : url);
+const collectionsKey = ['collections'] as const;
+/** Under `assets`, so every change to images reads these again; `gallery` keeps the paged shape apart. */
+const assetsKey = (view: View) => ['assets', 'gallery', view] as const;
+const filterOf = (view: View) => (view.startsWith('album:') ? { collection_id: view.slice(6) } : { favorite: view === 'favorites' });
 
+/** Saves a file the page holds (a zip made on request) under `name`. */
+function saveBlob(blob: Blob, name: string) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
 
 export function Library() {
   const { t } = useTranslation();
   useDocumentTitle(t('library.title'));
   const client = useQueryClient();
-  const [filter, setFilter] = useState<Filter>('all');
+  const [view, setView] = useState<View>('all');
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [uploading, setUploading] = useState<string[]>([]);
   const [errors, setErrors] = useState<string[]>([]);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [target, setTarget] = useState('');
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const generic = t('common.genericError');
-  const favorite = filter === 'favorites';
-  const listed = useQuery({ queryKey: keys.assets(favorite), queryFn: () => api.assets(favorite), select: (page) => page.data });
+  // An avatar is the account's picture, not a gallery image.
+  const listed = useInfiniteQuery({
+    queryKey: assetsKey(view),
+    queryFn: ({ pageParam }) => userApi.assetPage(filterOf(view), pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+    select: (data) => data.pages.flatMap((page) => page.data).filter((a) => a.kind !== 'avatar'),
+  });
+  const albums = useQuery({ queryKey: collectionsKey, queryFn: userApi.collections, select: (page) => page.data });
   const assets = listed.data ?? null;
+  const album = view.startsWith('album:') ? (albums.data?.find((c) => c.id === view.slice(6)) ?? null) : null;
   const loadError = listed.error ? describeError(listed.error, [], generic).message : null;
+  const chosen = assets?.filter((a) => selected.has(a.id)) ?? [];
+  const fail = (err: unknown) => setErrors([describeError(err, [], generic).message]);
 
-  // The list after a change: this filter's cached copy now, every copy read again later.
-  const setAssets = (change: (list: Asset[]) => Asset[]) => {
-    client.setQueryData(keys.assets(favorite), (page: Awaited<ReturnType<typeof api.assets>> | undefined) => page && { ...page, data: change(page.data) });
+  // The list after a change: this view's cached pages now (`first` is the newest page), every copy read again later.
+  const setAssets = (change: (list: Asset[], first: boolean) => Asset[]) => {
+    client.setQueryData<AssetPages>(assetsKey(view), (d) => d && { ...d, pages: d.pages.map((page, i) => ({ ...page, data: change(page.data, i === 0) })) });
     void client.invalidateQueries({ queryKey: ['assets'] });
   };
+  const refreshAlbums = () => client.invalidateQueries({ queryKey: collectionsKey });
   const sizeText = (bytes: number) =>
     bytes >= 1_048_576 ? t('library.mb', { n: Math.round(bytes / 104_857.6) / 10 }) : t('library.kb', { n: Math.max(1, Math.round(bytes / 1024)) });
+
+  function show(next: View) {
+    setView(next);
+    setSelected(new Set());
+    setNotice(null);
+    setErrors([]);
+  }
 
   async function uploadFiles(files: File[]) {
     if (files.length === 0) return;
@@ -47,7 +91,8 @@ export function Library() {
     for (const file of files) {
       try {
         const asset = await api.upload(file);
-        setAssets((list) => [asset, ...list]);
+        if (view === 'all') setAssets((list, first) => (first ? [asset, ...list] : list));
+        else void client.invalidateQueries({ queryKey: ['assets'] });
       } catch (err) {
         failed.push(`${file.name}: ${describeError(err, [], generic).message}`);
       }
@@ -57,12 +102,14 @@ export function Library() {
     if (input.current) input.current.value = '';
   }
 
-  async function toggleFavorite(asset: Asset) {
+  async function change(asset: Asset, patch: AssetPatch): Promise<boolean> {
     try {
-      const updated = await api.updateAsset(asset.id, { is_favorite: !asset.is_favorite });
-      setAssets((list) => list.map((a) => (a.id === asset.id ? updated : a)).filter((a) => filter === 'all' || a.is_favorite));
+      const updated = await api.updateAsset(asset.id, patch);
+      setAssets((list) => list.map((a) => (a.id === asset.id ? updated : a)).filter((a) => view !== 'favorites' || a.is_favorite));
+      return true;
     } catch (err) {
-      setErrors([describeError(err, [], generic).message]);
+      fail(err);
+      return false;
     }
   }
 
@@ -71,16 +118,73 @@ export function Library() {
     try {
       await api.deleteAsset(asset.id);
       setAssets((list) => list.filter((a) => a.id !== asset.id));
+      void refreshAlbums();
     } catch (err) {
-      setErrors([describeError(err, [], generic).message]);
+      fail(err);
     }
   }
+
+  /** Runs one bulk action with its busy state, its error and its closing notice. */
+  async function bulk(name: string, run: () => Promise<string | null>) {
+    setBusy(name);
+    setErrors([]);
+    setNotice(null);
+    try {
+      setNotice(await run());
+    } catch (err) {
+      fail(err);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const downloadZip = (body: { asset_ids: string[] } | { collection_id: string }, name: string) =>
+    bulk('zip', async () => {
+      saveBlob(await userApi.zip(body), name);
+      return t('gallery.zipReady');
+    });
+
+  const addToAlbum = () =>
+    bulk('add', async () => {
+      const into = albums.data?.find((c) => c.id === target);
+      if (!into) return null;
+      for (const a of chosen) await userApi.addToCollection(into.id, a.id);
+      setSelected(new Set());
+      await Promise.all([refreshAlbums(), client.invalidateQueries({ queryKey: ['assets'] })]);
+      return t('gallery.added', { count: chosen.length, album: into.name });
+    });
+
+  const removeFromAlbum = (from: Collection) =>
+    bulk('remove', async () => {
+      for (const a of chosen) await userApi.removeFromCollection(from.id, a.id);
+      setAssets((list) => list.filter((a) => !selected.has(a.id)));
+      setSelected(new Set());
+      await refreshAlbums();
+      return t('gallery.removed', { count: chosen.length, album: from.name });
+    });
+
+  const deleteAlbum = (doomed: Collection) =>
+    bulk('delete-album', async () => {
+      if (!window.confirm(t('gallery.confirmDeleteAlbum', { name: doomed.name }))) return null;
+      await userApi.deleteCollection(doomed.id);
+      client.setQueryData(collectionsKey, (page: Awaited<ReturnType<typeof userApi.collections>> | undefined) => page && { ...page, data: page.data.filter((c) => c.id !== doomed.id) });
+      show('all');
+      return t('gallery.albumDeleted', { name: doomed.name });
+    });
 
   function onDrop(e: DragEvent<HTMLDivElement>) {
     e.preventDefault();
     setDragging(false);
     void uploadFiles([...e.dataTransfer.files]);
   }
+
+  const toggle = (asset: Asset, on: boolean) =>
+    setSelected((old) => {
+      const next = new Set(old);
+      if (on) next.add(asset.id);
+      else next.delete(asset.id);
+      return next;
+    });
 
   return (
     <div
@@ -114,15 +218,84 @@ export function Library() {
         </div>
       </section>
 
-      <div className="segmented" role="radiogroup" aria-label={t('library.show')}>
+      <div className="segmented wrap" role="radiogroup" aria-label={t('library.show')} data-testid="gallery-views">
         {(['all', 'favorites'] as const).map((f) => (
-          <button key={f} type="button" role="radio" aria-checked={filter === f} className={filter === f ? 'active' : ''} onClick={() => setFilter(f)}>
+          <button key={f} type="button" role="radio" aria-checked={view === f} className={view === f ? 'active' : ''} onClick={() => show(f)}>
             {f === 'all' ? t('library.all') : t('library.favourites')}
           </button>
         ))}
+        {albums.data?.map((c) => (
+          <button key={c.id} type="button" role="radio" aria-checked={view === `album:${c.id}`} className={view === `album:${c.id}` ? 'active' : ''} onClick={() => show(`album:${c.id}`)}>
+            <bdi>{c.name}</bdi> ({t('gallery.count', { n: c.item_count })})
+          </button>
+        ))}
       </div>
+      {albums.error && <Alert>{describeError(albums.error, [], generic).message}</Alert>}
+
+      <NewAlbum
+        onCreated={(c) => {
+          void refreshAlbums();
+          show(`album:${c.id}`);
+        }}
+      />
+
+      {album && (
+        <div className="album-bar" data-testid="album-bar">
+          <h2>
+            <bdi>{album.name}</bdi>
+          </h2>
+          <button type="button" className="button button-secondary" disabled={busy !== null || album.item_count === 0} onClick={() => void downloadZip({ collection_id: album.id }, `${album.name}.zip`)}>
+            {t('gallery.downloadAlbum')}
+          </button>
+          <button type="button" className="button button-link" disabled={busy !== null} onClick={() => void deleteAlbum(album)}>
+            {t('gallery.deleteAlbum')}
+          </button>
+        </div>
+      )}
+
+      {assets && assets.length > 0 && (
+        <div className="bulk-bar" role="region" aria-label={t('gallery.bulk')} data-testid="bulk-bar">
+          <span aria-live="polite" data-testid="selected-count">
+            {t('gallery.selected', { n: chosen.length })}
+          </span>
+          <button type="button" className="button button-link" onClick={() => setSelected(new Set(chosen.length === assets.length ? [] : assets.map((a) => a.id)))}>
+            {chosen.length === assets.length ? t('gallery.selectNone') : t('gallery.selectAll')}
+          </button>
+          <button type="button" className="button button-secondary" disabled={chosen.length === 0 || busy !== null} onClick={() => void downloadZip({ asset_ids: chosen.map((a) => a.id) }, 'images.zip')} data-testid="bulk-zip">
+            {busy === 'zip' ? t('gallery.zipping') : t('gallery.downloadZip')}
+          </button>
+          {albums.data && albums.data.length > 0 && (
+            <span className="inline-form">
+              <label htmlFor="bulk-album" className="visually-hidden">
+                {t('gallery.album')}
+              </label>
+              <select id="bulk-album" value={target} onChange={(e) => setTarget(e.target.value)} data-testid="bulk-album">
+                <option value="">{t('gallery.chooseAlbum')}</option>
+                {albums.data.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+              <button type="button" className="button button-secondary" disabled={chosen.length === 0 || target === '' || busy !== null} onClick={() => void addToAlbum()} data-testid="bulk-add">
+                {t('gallery.addToAlbum')}
+              </button>
+            </span>
+          )}
+          {album && (
+            <button type="button" className="button button-secondary" disabled={chosen.length === 0 || busy !== null} onClick={() => void removeFromAlbum(album)} data-testid="bulk-remove">
+              {t('gallery.removeFromAlbum')}
+            </button>
+          )}
+        </div>
+      )}
 
       {uploading.length > 0 && <Alert kind="info">{t('library.uploading', { names: uploading.join(', ') })}</Alert>}
+      {notice && (
+        <Alert kind="success" testId="gallery-notice">
+          {notice}
+        </Alert>
+      )}
       {loadError && <Alert>{loadError}</Alert>}
       {errors.length > 0 && (
         <Alert testId="library-error">
@@ -136,45 +309,70 @@ export function Library() {
         !loadError && <Spinner label={t('library.loading')} />
       ) : assets.length === 0 ? (
         <div className="card empty" data-testid="library-empty">
-          <p>{filter === 'favorites' ? t('library.noFavourites') : t('library.empty')}</p>
+          <p>{view === 'favorites' ? t('library.noFavourites') : album ? t('gallery.emptyAlbum') : t('library.empty')}</p>
         </div>
       ) : (
         <ul className="asset-grid" data-testid="asset-grid">
           {assets.map((a) => (
-            <li key={a.id} className="asset-tile" data-testid="asset-tile">
-              <a href={a.url} target="_blank" rel="noreferrer" className="asset-thumb">
-                <img src={a.thumbnail_url ?? a.url} alt={a.filename} loading="lazy" />
-              </a>
-              <div className="asset-meta">
-                <span className="asset-name" title={a.filename}>
-                  <bdi>{a.filename}</bdi>
-                </span>
-                <span className="muted small">
-                  {a.width && a.height ? `${a.width}×${a.height} · ` : ''}
-                  {sizeText(a.size_bytes)}
-                </span>
-              </div>
-              <div className="asset-buttons">
-                <button
-                  type="button"
-                  className={`icon-button${a.is_favorite ? ' on' : ''}`}
-                  aria-pressed={a.is_favorite}
-                  aria-label={a.is_favorite ? t('library.removeFavourite') : t('library.addFavourite')}
-                  onClick={() => void toggleFavorite(a)}
-                >
-                  {a.is_favorite ? '★' : '☆'}
-                </button>
-                <a className="icon-button" href={downloadUrl(a.url)} aria-label={t('library.download')} download>
-                  ⤓
-                </a>
-                <button type="button" className="icon-button" aria-label={t('library.delete', { name: a.filename })} onClick={() => void remove(a)}>
-                  ✕
-                </button>
-              </div>
-            </li>
+            <AssetTile
+              key={a.id}
+              asset={a}
+              selected={selected.has(a.id)}
+              onSelect={(on) => toggle(a, on)}
+              onChange={(patch) => change(a, patch)}
+              onDelete={() => void remove(a)}
+              sizeText={sizeText(a.size_bytes)}
+            />
           ))}
         </ul>
       )}
+      {listed.hasNextPage && (
+        <button type="button" className="button button-secondary" onClick={() => void listed.fetchNextPage()} disabled={listed.isFetchingNextPage} data-testid="load-more">
+          {listed.isFetchingNextPage ? t('library.loading') : t('gallery.loadMore')}
+        </button>
+      )}
     </div>
+  );
+}
+
+const albumSchema = z.object({ name: z.string().trim().min(1).max(100) });
+
+/** A new album: a name, created at once and then shown. */
+function NewAlbum({ onCreated }: { onCreated: (c: Collection) => void }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const form = useForm({ resolver: zodResolver(albumSchema), defaultValues: { name: '' } });
+  const submit = form.handleSubmit(async ({ name }) => {
+    setError(null);
+    try {
+      const created = await userApi.createCollection({ name });
+      form.reset();
+      setOpen(false);
+      onCreated(created);
+    } catch (err) {
+      setError(showServerError(err, ['name'], form.setError, t('common.genericError')));
+    }
+  });
+  if (!open) {
+    return (
+      <button type="button" className="button button-link" onClick={() => setOpen(true)} data-testid="new-album">
+        {t('gallery.newAlbum')}
+      </button>
+    );
+  }
+  return (
+    <form className="card inline-card" onSubmit={(e) => void submit(e)} noValidate aria-label={t('gallery.newAlbum')} data-testid="new-album-form">
+      {error && <Alert>{error}</Alert>}
+      <Field id="album-name" label={t('gallery.albumName')} autoComplete="off" error={form.formState.errors.name && t('gallery.albumNameRule')} {...form.register('name')} />
+      <div className="verify-actions">
+        <button type="submit" className="button button-primary" disabled={form.formState.isSubmitting}>
+          {t('gallery.create')}
+        </button>
+        <button type="button" className="button button-link" onClick={() => setOpen(false)}>
+          {t('gallery.cancel')}
+        </button>
+      </div>
+    </form>
   );
 }

@@ -6,6 +6,10 @@ import type { SignInState } from '../paths.ts';
 import { keys, queryClient, useConfig } from '../queries.ts';
 import { useSessionMoves } from '../session.ts';
 import { Alert, AuthLayout, FormErrorAlert, IdentifierField, Link, PasswordField, useDocumentTitle, useSignUpChannels, type FormError } from '../ui.tsx';
+import { CodeSignIn, PasswordReset } from './SignInCode.tsx';
+
+/** The ways in this screen offers: the password, a one-time code, or resetting a forgotten password. */
+type Mode = 'password' | 'code' | 'reset';
 
 const FIELDS = ['email', 'phone', 'password'] as const;
 
@@ -22,6 +26,8 @@ export function SignIn() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<FormError | null>(null);
+  const [mode, setMode] = useState<Mode>('password');
+  const [resetDone, setResetDone] = useState(false);
 
   // Someone signed in already has nothing to do here.
   if (queryClient.getQueryData(keys.me)) return <Navigate to="/dashboard" replace />;
@@ -53,8 +59,23 @@ export function SignIn() {
         </>
       }
     >
+      {mode === 'code' && <CodeSignIn onSignedIn={(user) => moves.signedIn(user)} />}
+      {mode === 'reset' && (
+        <PasswordReset
+          onDone={() => {
+            setResetDone(true);
+            setMode('password');
+          }}
+        />
+      )}
+      {mode === 'password' && (
       <form className="form" onSubmit={submit} noValidate aria-label={t('signin.title')} data-testid="signin-form">
-        {notice && !error && (
+        {resetDone && !error && (
+          <Alert kind="success" testId="reset-done">
+            {t('auth.resetDone')}
+          </Alert>
+        )}
+        {notice && !error && !resetDone && (
           <Alert kind="info" testId="notice">
             {t(`session.${notice}`, { product })}
           </Alert>
@@ -85,6 +106,16 @@ export function SignIn() {
           {busy ? t('signin.busy') : t('signin.submit')}
         </button>
       </form>
+      )}
+      <nav className="signin-modes" aria-label={t('auth.otherWays')}>
+        {(['password', 'code', 'reset'] as const)
+          .filter((m) => m !== mode)
+          .map((m) => (
+            <button key={m} type="button" className="button button-link" onClick={() => setMode(m)} data-testid={`signin-mode-${m}`}>
+              {t(`auth.mode.${m}`)}
+            </button>
+          ))}
+      </nav>
     </AuthLayout>
   );
 }

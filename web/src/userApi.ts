@@ -1,0 +1,80 @@
+/**
+ * The calls of the gallery, billing, account and sign-in screens beyond the first ones in `api.ts`:
+ * collections, bulk download, payments, coupons, gift cards, subscriptions, the account's security
+ * (password, sessions, API keys, webhook secret), preferences, one-time code sign-in and password
+ * reset. Typed end to end by the generated `paths` like the rest (decision 080).
+ */
+import { client, unwrap } from './api/client.ts';
+import type { Body, Json } from './api/types.ts';
+
+export type Collection = Json<'/api/v1/collections', 'get'>['data'][number];
+export type CollectionInput = Body<'/api/v1/collections', 'post'>;
+export type PaymentRow = Json<'/api/v1/billing/payments', 'get'>['data'][number];
+export type CouponCheck = Json<'/api/v1/billing/coupons/validate', 'post'>;
+export type CouponCheckInput = Body<'/api/v1/billing/coupons/validate', 'post'>;
+export type SessionRow = Json<'/api/v1/me/sessions', 'get'>['data'][number];
+export type ApiKeyRow = Json<'/api/v1/me/api-keys', 'get'>['data'][number];
+export type NewApiKey = Json<'/api/v1/me/api-keys', 'post', 201>;
+export type Preferences = Json<'/api/v1/me/preferences', 'get'>;
+export type PreferencesPatch = Body<'/api/v1/me/preferences', 'patch'>;
+export type ProfilePatch = Body<'/api/v1/me', 'patch'>;
+export type Profile = Json<'/api/v1/me', 'patch'>;
+export type PasswordResetInput = Body<'/api/v1/auth/password/reset', 'post'>;
+
+const id = (value: string) => ({ path: { id: value } });
+
+export const userApi = {
+  collections: () => unwrap(client.GET('/api/v1/collections', { params: { query: { limit: 100 } } })),
+  createCollection: (body: CollectionInput) => unwrap(client.POST('/api/v1/collections', { body })),
+  deleteCollection: (collectionId: string) => unwrap(client.DELETE('/api/v1/collections/{id}', { params: id(collectionId) })),
+  addToCollection: (collectionId: string, assetId: string) =>
+    unwrap(client.POST('/api/v1/collections/{id}/items', { params: id(collectionId), body: { asset_id: assetId } })),
+  removeFromCollection: (collectionId: string, assetId: string) =>
+    unwrap(client.DELETE('/api/v1/collections/{id}/items/{asset_id}', { params: { path: { id: collectionId, asset_id: assetId } } })),
+  /** One page of the gallery: everything, the favourites or one album, after `cursor`. */
+  assetPage: (filter: { favorite?: boolean; collection_id?: string }, cursor: string | null) =>
+    unwrap(
+      client.GET('/api/v1/assets', {
+        params: {
+          query: {
+            limit: 60,
+            ...(filter.favorite ? { favorite: 'true' as const } : {}),
+            ...(filter.collection_id ? { collection_id: filter.collection_id } : {}),
+            ...(cursor ? { cursor } : {}),
+          },
+        },
+      }),
+    ),
+  /** The zip of the chosen images (or of a collection), as a file the browser can save. */
+  zip: (body: Body<'/api/v1/assets/zip', 'post'>) => unwrap(client.POST('/api/v1/assets/zip', { body, parseAs: 'blob' })) as Promise<Blob>,
+
+  payments: () => unwrap(client.GET('/api/v1/billing/payments', { params: { query: { limit: 20 } } })),
+  validateCoupon: (body: CouponCheckInput) => unwrap(client.POST('/api/v1/billing/coupons/validate', { body })),
+  cancelSubscription: () => unwrap(client.POST('/api/v1/billing/subscription/cancel')),
+
+  updateProfile: (body: ProfilePatch) => unwrap(client.PATCH('/api/v1/me', { body })),
+  uploadAvatar: (file: File) =>
+    unwrap(
+      client.POST('/api/v1/assets', {
+        body: { file: file.name, purpose: 'avatar' },
+        bodySerializer: () => {
+          const form = new FormData();
+          form.append('purpose', 'avatar');
+          form.append('file', file, file.name);
+          return form;
+        },
+      }),
+    ),
+  changePassword: (body: Body<'/api/v1/me/password', 'post'>) => unwrap(client.POST('/api/v1/me/password', { body })),
+  sessions: () => unwrap(client.GET('/api/v1/me/sessions', { params: { query: { limit: 100 } } })),
+  revokeSession: (sessionId: string) => unwrap(client.DELETE('/api/v1/me/sessions/{id}', { params: id(sessionId) })),
+  apiKeys: () => unwrap(client.GET('/api/v1/me/api-keys', { params: { query: { limit: 100 } } })),
+  createApiKey: (name: string) => unwrap(client.POST('/api/v1/me/api-keys', { body: { name } })),
+  revokeApiKey: (keyId: string) => unwrap(client.DELETE('/api/v1/me/api-keys/{id}', { params: id(keyId) })),
+  webhookSecret: () => unwrap(client.GET('/api/v1/me/webhook-secret')),
+  preferences: () => unwrap(client.GET('/api/v1/me/preferences')),
+  updatePreferences: (body: PreferencesPatch) => unwrap(client.PATCH('/api/v1/me/preferences', { body })),
+
+  resetPassword: (body: PasswordResetInput) => unwrap(client.POST('/api/v1/auth/password/reset', { body })),
+};
+
