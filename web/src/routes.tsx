@@ -5,6 +5,7 @@
  */
 import type { ComponentType } from 'react';
 import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
+import { adminRoute } from './admin/routes.ts';
 import { hasSessionHint } from './api.ts';
 import { keys, queryClient } from './queries.ts';
 import { Root, RootError } from './screens/Root.tsx';
@@ -37,6 +38,7 @@ export const routes: RouteObject[] = [
           { path: 'library', ...screen(() => import('./screens/Library.tsx').then((m) => m.Library)) },
           { path: 'billing', ...screen(() => import('./screens/Billing.tsx').then((m) => m.Billing)) },
           { path: 'account', ...screen(() => import('./screens/Account.tsx').then((m) => m.Account)) },
+          adminRoute,
         ],
       },
       { path: '*', Component: Home },
