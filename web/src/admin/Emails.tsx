@@ -52,19 +52,18 @@ function Templates() {
   const [open, setOpen] = useState<string | null>(null);
   const list = usePaged(['admin', 'email-templates'], (cursor) => adminApi.emailTemplates(cursor));
   const columns: Column<EmailTemplate>[] = [
-    { key: 'key', header: t('admin.emails.key'), cell: (e) => <code>{e.key}</code> },
-    { key: 'locale', header: t('admin.users.locale'), cell: (e) => e.locale },
-    { key: 'subject', header: t('admin.emails.subject'), cell: (e) => <bdi>{e.subject}</bdi> },
-    { key: 'active', header: t('admin.fields.is_active'), cell: (e) => (e.is_active ? t('admin.yes') : t('admin.no')) },
     {
-      key: 'open',
-      header: t('admin.actions'),
+      key: 'key',
+      header: t('admin.emails.key'),
       cell: (e) => (
-        <button type="button" className="button button-secondary button-small" onClick={() => setOpen(e.id)} data-testid={`admin-email-open-${e.key}-${e.locale}`}>
-          {t('admin.form.edit')}
+        <button type="button" className="button-link" onClick={() => setOpen(e.id)} aria-label={t('admin.emails.edit', { key: e.key, locale: e.locale })} data-testid={`admin-email-open-${e.key}-${e.locale}`}>
+          <code>{e.key}</code>
         </button>
       ),
     },
+    { key: 'locale', header: t('admin.users.locale'), cell: (e) => e.locale },
+    { key: 'subject', header: t('admin.emails.subject'), cell: (e) => <bdi>{e.subject}</bdi> },
+    { key: 'active', header: t('admin.fields.is_active'), cell: (e) => (e.is_active ? t('admin.yes') : t('admin.no')) },
   ];
   return (
     <>

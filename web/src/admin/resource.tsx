@@ -254,8 +254,9 @@ export function ResourceView({ kind, spec }: { kind: string; spec: AnyResource }
   }, [kind]);
 
   const columns: Column<AnyRow>[] = spec.columns.map((key) => ({ key, header: t(`admin.fields.${key}`), cell: (row: AnyRow) => cell(row, key), numeric: key === 'amount_minor' || key === 'credits' }));
+  // The actions come first: on a phone the table scrolls, and they stay in sight.
   if (spec.update || spec.remove) {
-    columns.push({
+    columns.unshift({
       key: 'actions',
       header: t('admin.actions'),
       cell: (row) => (

@@ -486,6 +486,7 @@ export const en = {
       html: 'HTML body',
       text: 'Text body',
       editing: 'Template {{key}} ({{locale}})',
+      edit: 'Edit {{key}} ({{locale}})',
       preview: 'Preview',
       htmlPreview: 'HTML preview',
       variablesHint: 'Variables left empty get sample values.',

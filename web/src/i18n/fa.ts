@@ -487,6 +487,7 @@ export const fa: Messages = {
       html: 'متن HTML',
       text: 'متن ساده',
       editing: 'قالب {{key}} ({{locale}})',
+      edit: 'ویرایش {{key}} ({{locale}})',
       preview: 'پیش‌نمایش',
       htmlPreview: 'پیش‌نمایش HTML',
       variablesHint: 'متغیرهای خالی با مقدار نمونه پر می‌شوند.',
