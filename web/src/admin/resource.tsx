@@ -51,6 +51,16 @@ export const resource = <Row extends { id: string }, C, P>(spec: ResourceSpec<Ro
 
 type FormValues = Record<string, string | boolean>;
 
+/** A stored value in the reader's language where the strings name it (`admin.values.<field>.<value>`), else as stored. */
+function useValueLabel() {
+  const { t, i18n } = useTranslation();
+  return (field: string, value: string): string => {
+    const key = `admin.values.${field}.${value}`;
+    // A key built at run time, known to exist: typed as one of its kind for `t`.
+    return i18n.exists(key) ? t(key as 'admin.values.audience.user') : value;
+  };
+}
+
 const pad = (n: number) => String(n).padStart(2, '0');
 /** An ISO instant as a datetime-local value in the reader's zone. */
 function localDateTime(iso: string): string {
@@ -108,6 +118,7 @@ function useSchema(fields: Array<FieldSpec<string>>) {
 /** The form of one resource: a new one (`row` null) or a change of `row`. */
 function ResourceForm({ spec, row, onDone }: { spec: AnyResource; row: AnyRow | null; onDone: (message: string) => void }) {
   const { t } = useTranslation();
+  const valueLabel = useValueLabel();
   const headingId = useId();
   const heading = useRef<HTMLHeadingElement>(null);
   const fields = spec.fields.filter((f) => f.only !== (row ? 'create' : 'update'));
@@ -181,7 +192,7 @@ function ResourceForm({ spec, row, onDone }: { spec: AnyResource; row: AnyRow | 
                 {!f.required && <option value="">—</option>}
                 {f.kind.map((o) => (
                   <option key={o} value={o}>
-                    {o}
+                    {valueLabel(f.name, o)}
                   </option>
                 ))}
               </select>
@@ -216,6 +227,7 @@ function ResourceForm({ spec, row, onDone }: { spec: AnyResource; row: AnyRow | 
 function useCell() {
   const { t } = useTranslation();
   const format = useFormat();
+  const valueLabel = useValueLabel();
   return (row: AnyRow, key: string) => {
     const v = row[key];
     if (key === 'amount_minor' && typeof v === 'number' && typeof row.currency === 'string') return format.money(v, row.currency);
@@ -225,7 +237,7 @@ function useCell() {
     if (Array.isArray(v)) return v.join(', ');
     if (typeof v === 'object') return <code>{JSON.stringify(v).slice(0, 40)}</code>;
     if (/^\d{4}-\d\d-\d\dT/.test(String(v))) return format.date(String(v));
-    return <bdi>{String(v)}</bdi>;
+    return <bdi>{valueLabel(key, String(v))}</bdi>;
   };
 }
 

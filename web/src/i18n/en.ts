@@ -477,6 +477,14 @@ export const en = {
       cost_per_operation_micros: 'Cost per operation (micro-units)',
       effective_date: 'From date',
     },
+    values: {
+      audience: { user: 'Users', vendor: 'Vendors' },
+      billing_period: { none: 'One-off', month: 'Monthly', year: 'Yearly' },
+      type: { percentage: 'Percentage', fixed_amount: 'Fixed amount', credits: 'Credits' },
+      status: { pending: 'Pending', active: 'Active', redeemed: 'Redeemed', expired: 'Expired', disabled: 'Disabled' },
+      source: { purchase: 'Purchased', promotional: 'Promotional' },
+      kind: { style: 'Style', background: 'Background', scene: 'Scene' },
+    },
     emails: {
       title: 'Email',
       lead: 'Templates, campaigns and every message sent.',

@@ -478,6 +478,14 @@ export const fa: Messages = {
       cost_per_operation_micros: 'هزینهٔ هر عملیات (میکرو)',
       effective_date: 'از تاریخ',
     },
+    values: {
+      audience: { user: 'کاربران', vendor: 'فروشندگان' },
+      billing_period: { none: 'یک‌باره', month: 'ماهانه', year: 'سالانه' },
+      type: { percentage: 'درصدی', fixed_amount: 'مبلغ ثابت', credits: 'اعتبار' },
+      status: { pending: 'در انتظار', active: 'فعال', redeemed: 'استفاده‌شده', expired: 'منقضی', disabled: 'غیرفعال' },
+      source: { purchase: 'خریداری‌شده', promotional: 'تبلیغاتی' },
+      kind: { style: 'سبک', background: 'پس‌زمینه', scene: 'صحنه' },
+    },
     emails: {
       title: 'ایمیل',
       lead: 'قالب‌ها، کارزارها و همهٔ پیام‌های فرستاده‌شده.',
