@@ -21,10 +21,14 @@ async function sources(dir: string): Promise<string[]> {
   return nested.flat();
 }
 
-/** The text of each `interface X { … }` and `type X = …;` declaration (braces balanced). */
+/**
+ * The text of each `interface X { … }` and `type X = …;` declaration (braces balanced). Only where a
+ * declaration can start (a line's beginning, after `export`/`declare`): "type" inside a string, such
+ * as "This type has no settings.", is not one.
+ */
 function declaredObjectTypes(source: string): string[] {
   const found: string[] = [];
-  const re = /\b(interface|type)\s+\w+/g;
+  const re = /^[ \t]*(?:export\s+)?(?:declare\s+)?(interface|type)\s+\w+/gm;
   for (let m = re.exec(source); m; m = re.exec(source)) {
     const isInterface = m[1] === 'interface';
     let depth = 0;
@@ -71,5 +75,8 @@ describe('web/src wire types', () => {
     expect(SNAKE_MEMBER.exec(declaredObjectTypes('interface Payment {\n  amount_minor: number;\n}')[0]!)?.[1]).toBe('amount_minor');
     expect(SNAKE_MEMBER.exec(declaredObjectTypes('type X = { a: string } & { readonly credits_used?: number };')[0]!)?.[1]).toBe('credits_used');
     expect(declaredObjectTypes('type Y = Json<"/a", "get">;').filter((d) => SNAKE_MEMBER.test(d))).toEqual([]);
+    expect(SNAKE_MEMBER.exec(declaredObjectTypes('export type Page = { next_cursor: string };')[0]!)?.[1]).toBe('next_cursor');
+    // Words in strings are not declarations.
+    expect(declaredObjectTypes("const s = { none: 'This type has no settings.', gift_card: 'Gift card' };")).toEqual([]);
   });
 });

@@ -9,7 +9,8 @@ import type { Body, Json, paths } from '../api/types.ts';
 
 type Query<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } } ? NonNullable<Q> : never;
 
-export type Page<T> = { data: T[]; next_cursor: string | null };
+/** A page of any admin list: its rows and the cursor of the next page (null on the last). */
+export type Page<T> = Omit<Json<'/api/v1/admin/users', 'get'>, 'data'> & { data: T[] };
 const whole = async <T,>(call: Promise<{ data: T[] }>): Promise<Page<T>> => ({ data: (await call).data, next_cursor: null });
 const byId = (id: string) => ({ path: { id } });
 
