@@ -17,21 +17,8 @@ import { describeError } from '../api.ts';
 import type { en } from '../i18n/en.ts';
 import { Alert, FieldMessages, describedBy, useFormat } from '../ui.tsx';
 import type { Page } from './api.ts';
+import { parseJson, toBodyValue, toFormValue, type FieldName, type FieldSpec } from './fields.ts';
 import { PagedTable, usePaged, type Column } from './kit.tsx';
-
-export type FieldName = keyof (typeof en)['admin']['fields'];
-type Kind = 'text' | 'textarea' | 'number' | 'boolean' | 'json' | 'list' | 'date' | 'datetime' | readonly string[];
-
-export interface FieldSpec<K extends string> {
-  name: K & FieldName;
-  kind: Kind;
-  /** The form cannot be sent without it (on create). */
-  required?: boolean;
-  /** Emptied, it is sent as null (else left out). */
-  nullable?: boolean;
-  /** Only on create (the server does not change it), or only on change. */
-  only?: 'create' | 'update';
-}
 
 export interface ResourceSpec<Row extends { id: string }, C, P> {
   list: (cursor?: string) => Promise<Page<Row>>;
@@ -59,43 +46,6 @@ function useValueLabel() {
     // A key built at run time, known to exist: typed as one of its kind for `t`.
     return i18n.exists(key) ? t(key as 'admin.values.audience.user') : value;
   };
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-/** An ISO instant as a datetime-local value in the reader's zone. */
-function localDateTime(iso: string): string {
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-function toFormValue(kind: Kind, value: unknown): string | boolean {
-  if (kind === 'boolean') return value === true;
-  if (value === null || value === undefined) return '';
-  if (kind === 'json') return JSON.stringify(value, null, 2);
-  if (kind === 'list') return Array.isArray(value) ? value.join(', ') : '';
-  if (kind === 'datetime') return localDateTime(String(value));
-  if (kind === 'date') return String(value).slice(0, 10);
-  return String(value);
-}
-
-const parseJson = (s: string): { ok: boolean; value?: unknown } => {
-  try {
-    return { ok: true, value: JSON.parse(s) };
-  } catch {
-    return { ok: false };
-  }
-};
-
-/** The body value of a field's text; `undefined` leaves the field out. */
-function toBodyValue(field: FieldSpec<string>, raw: string | boolean): unknown {
-  if (typeof raw === 'boolean') return raw;
-  const s = raw.trim();
-  if (s === '') return field.nullable ? null : field.kind === 'list' ? [] : undefined;
-  if (field.kind === 'number') return Number(s);
-  if (field.kind === 'json') return parseJson(s).value;
-  if (field.kind === 'list') return s.split(',').map((x) => x.trim()).filter(Boolean);
-  if (field.kind === 'datetime') return new Date(s).toISOString();
-  return s;
 }
 
 function useSchema(fields: Array<FieldSpec<string>>) {
@@ -137,7 +87,7 @@ function ResourceForm({ spec, row, onDone }: { spec: AnyResource; row: AnyRow | 
       const body: Record<string, unknown> = {};
       for (const f of fields) {
         if (row && !dirty[f.name]) continue;
-        const v = toBodyValue(f, values[f.name] ?? '');
+        const v = toBodyValue(f, values[f.name] ?? '', row ? 'update' : 'create');
         if (v !== undefined) body[f.name] = v;
       }
       return row ? spec.update!(row.id, body) : spec.create!(body);
