@@ -29,10 +29,10 @@ function byPeriod<R extends { period: string }>(rows: readonly R[], values: (r: 
   return [...out.values()].sort((a, b) => a.period.localeCompare(b.period));
 }
 
-function Chart({ title, kind, data, series, testId }: { title: string; kind: 'bar' | 'line'; data: Point[]; series: Series[]; testId: string }) {
+function Chart({ title, kind, data, series, testId, interval }: { title: string; kind: 'bar' | 'line'; data: Point[]; series: Series[]; testId: string; interval: 'day' | 'month' }) {
   const { t, i18n } = useTranslation();
   const format = useFormat();
-  const label = (p: unknown) => format.date(String(p), { month: 'short', day: 'numeric', timeZone: 'UTC' });
+  const label = (p: unknown) => format.date(String(p), interval === 'day' ? { month: 'short', day: 'numeric', timeZone: 'UTC' } : { month: 'short', year: 'numeric', timeZone: 'UTC' });
   const value = (v: unknown) => (typeof v === 'number' ? format.number(Math.round(v * 100) / 100) : String(v));
   const shared = { responsive: true, data, style: { width: '100%', height: '100%' }, margin: { top: 8, right: 8, bottom: 8, left: 8 } };
   const body: ReactNode[] = [
@@ -174,6 +174,7 @@ export function Analytics() {
                 <Chart
                   key={currency}
                   testId="admin-chart-revenue"
+                  interval={period.interval}
                   title={t('admin.analytics.revenue', { currency })}
                   kind="bar"
                   data={byPeriod(
@@ -188,6 +189,7 @@ export function Analytics() {
               ))}
               <Chart
                 testId="admin-chart-usage"
+                interval={period.interval}
                 title={t('admin.analytics.usage')}
                 kind="line"
                 data={byPeriod(d.usage, (r) => ({ generations: r.generations, outputs: r.outputs, credits: r.credits_spent }))}
@@ -199,6 +201,7 @@ export function Analytics() {
               />
               <Chart
                 testId="admin-chart-credits"
+                interval={period.interval}
                 title={t('admin.analytics.credits')}
                 kind="bar"
                 data={byPeriod(d.credits, (r) => ({ granted: r.granted, purchased: r.purchased, spent: r.spent, refunded: r.refunded, expired: r.expired }))}
