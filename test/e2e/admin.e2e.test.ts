@@ -27,6 +27,8 @@ const VENDOR = `vendor-${tag}@example.com`;
 const SCREENS = [
   { name: 'admin-users', path: '/admin/users', ready: 'admin-users' },
   { name: 'admin-user', path: '', ready: 'admin-user-actions' },
+  { name: 'admin-payments', path: '/admin/payments', ready: 'admin-empty' },
+  { name: 'admin-generations', path: '/admin/generations', ready: 'admin-empty' },
   { name: 'admin-catalogue', path: '/admin/catalogue/packages', ready: 'admin-resource-table' },
   { name: 'admin-analytics', path: '/admin/analytics', ready: 'admin-chart-credits' },
   { name: 'admin-emails', path: '/admin/emails', ready: 'admin-email-open-email_verify-en' },
