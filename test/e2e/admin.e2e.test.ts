@@ -13,9 +13,10 @@
  * Skipped like the other browser tests: without Chromium outside CI, and in the PostgreSQL pass.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkScreen, PHONE, SHOTS } from './a11y.ts';
+import { PHONE, seriousViolations, SHOTS, sidewaysOverflow } from './axe.ts';
 import { hasChromium, openBrowserSession, skipReason, STEP_TIMEOUT, textOf, type BrowserSession } from './harness.ts';
 
 const tag = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
@@ -35,6 +36,16 @@ const SCREENS = [
   { name: 'admin-audit', path: '/admin/audit', ready: 'admin-audit' },
   { name: 'admin-system', path: '/admin/system', ready: 'admin-invariants' },
 ] as const;
+
+/** Opens a screen in `lang`, checks it with axe and for sideways scrolling, and keeps its screenshot. */
+async function checkAdminScreen(s: BrowserSession, lang: 'en' | 'fa', screen: { name: string; path: string; ready: string }): Promise<void> {
+  await s.page.goto(s.url(screen.path));
+  await s.page.getByTestId(screen.ready).waitFor();
+  await s.page.locator(`html[lang="${lang}"]`).waitFor();
+  expect(await seriousViolations(s.page), `${lang} ${screen.name}`).toEqual([]);
+  expect(await sidewaysOverflow(s.page), `${lang} ${screen.name} scrolls sideways`).toBeLessThanOrEqual(0);
+  await s.page.screenshot({ path: path.join(SHOTS, `${lang}-${screen.name}.png`), fullPage: true });
+}
 
 async function register(baseUrl: string, body: Record<string, string>): Promise<void> {
   const res = await fetch(`${baseUrl}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -142,11 +153,11 @@ if (skipReason || !hasChromium) {
       async () => {
         await page.setViewportSize(PHONE);
         const screens = SCREENS.map((x) => (x.path ? x : { ...x, path: personPath }));
-        for (const screen of screens) await checkScreen(s, 'en', screen);
+        for (const screen of screens) await checkAdminScreen(s, 'en', screen);
         await page.getByTestId('menu-button').click();
         await page.getByTestId('language-switcher').selectOption('fa');
         await page.locator('html[lang="fa"][dir="rtl"]').waitFor();
-        for (const screen of screens) await checkScreen(s, 'fa', screen);
+        for (const screen of screens) await checkAdminScreen(s, 'fa', screen);
         expect(s.problems).toEqual([]);
       },
       STEP_TIMEOUT * 2,
