@@ -33,12 +33,12 @@ export const routes: RouteObject[] = [
       {
         Component: SignedInLayout,
         children: [
+          adminRoute,
           { path: 'dashboard', ...screen(() => import('./screens/Dashboard.tsx').then((m) => m.Dashboard)) },
           { path: 'studio', ...screen(() => import('./screens/Studio.tsx').then((m) => m.Studio)) },
           { path: 'library', ...screen(() => import('./screens/Library.tsx').then((m) => m.Library)) },
           { path: 'billing', ...screen(() => import('./screens/Billing.tsx').then((m) => m.Billing)) },
           { path: 'account', ...screen(() => import('./screens/Account.tsx').then((m) => m.Account)) },
-          adminRoute,
         ],
       },
       { path: '*', Component: Home },
