@@ -5,6 +5,7 @@
  */
 import type { ComponentType } from 'react';
 import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
+import { adminRoute } from './admin/routes.ts';
 import { hasSessionHint } from './api.ts';
 import { keys, queryClient } from './queries.ts';
 import { Root, RootError } from './screens/Root.tsx';
@@ -32,6 +33,7 @@ export const routes: RouteObject[] = [
       {
         Component: SignedInLayout,
         children: [
+          adminRoute,
           { path: 'dashboard', ...screen(() => import('./screens/Dashboard.tsx').then((m) => m.Dashboard)) },
           { path: 'studio', ...screen(() => import('./screens/Studio.tsx').then((m) => m.Studio)) },
           { path: 'library', ...screen(() => import('./screens/Library.tsx').then((m) => m.Library)) },

@@ -56,6 +56,7 @@ export function Shell({ user, children, testId }: { user: User; children: ReactN
     { to: '/library', label: t('nav.library') },
     { to: '/billing', label: t('nav.billing') },
     { to: '/account', label: t('nav.account') },
+    ...(user.role === 'admin' ? [{ to: '/admin' as const, label: t('admin.nav') }] : []),
   ];
   const who = user.email ?? user.phone ?? '';
 

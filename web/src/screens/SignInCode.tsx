@@ -135,8 +135,13 @@ function CodeField({ idPrefix, sent, error, fieldError, registration }: { idPref
   );
 }
 
-/** A refused code in words: wrong, or tried too often (then a new code is needed). */
-function codeError(err: unknown, t: ReturnType<typeof useTranslation>['t']): string {
+/**
+ * A refused code in words: wrong, or tried too often (then a new code is needed). `t` is taken as a
+ * plain function of the three keys: its full typed signature over every string of the app is too
+ * deep for the compiler to check here.
+ */
+type CodeErrorKey = 'auth.wrongCode' | 'auth.tooMany' | 'common.genericError';
+function codeError(err: unknown, t: (key: CodeErrorKey) => string): string {
   if (err instanceof ApiError && err.code === 'invalid_code') return t('auth.wrongCode');
   if (err instanceof ApiError && err.code === 'too_many_attempts') return t('auth.tooMany');
   return err instanceof ApiError ? err.message : t('common.genericError');
