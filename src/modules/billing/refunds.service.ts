@@ -28,6 +28,7 @@ import * as q from './payments.queries.ts';
 import * as rq from './refunds.queries.ts';
 import type { RefundKind } from './refunds.tables.ts';
 import type { TRefundBody, TRefundResult } from './refunds.dto.ts';
+import { formatMinor } from './payments.service.ts';
 
 export interface RefundsDeps {
   db: Db;
@@ -271,11 +272,6 @@ export function createRefundsService(deps: RefundsDeps) {
 }
 
 export type RefundsService = ReturnType<typeof createRefundsService>;
-
-export function formatMinor(amountMinor: number, currency: string): string {
-  const digits = currency === 'IRR' || currency === 'JPY' ? 0 : 2;
-  return `${(amountMinor / 10 ** digits).toFixed(digits)} ${currency}`;
-}
 
 export function refundView(done: RefundApplied): TRefundResult {
   const r = done.refund;

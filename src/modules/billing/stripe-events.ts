@@ -33,6 +33,8 @@ export interface EventOutcome {
   note?: string;
   /** A gift card this event issued: its code is emailed after the commit. */
   giftCard?: GiftCardIssued;
+  /** The payment this event completed: its receipt goes out after the commit. */
+  receipt?: q.PaymentRow;
   /** Refunds this event applied: their notices go out after the commit. */
   refunds?: RefundApplied[];
 }
@@ -43,7 +45,7 @@ export type StripeEventHandler = (objectId: string) => Promise<PreparedEvent>;
 const ignored = (note: string): EventOutcome => ({ status: 'ignored', note });
 const processed = (note?: string): EventOutcome => ({ status: 'processed', note });
 const completed = (done: PaymentCompletion): EventOutcome =>
-  done.applied ? { status: 'processed', giftCard: done.giftCard } : processed(`the payment was already ${done.payment.status}`);
+  done.applied ? { status: 'processed', giftCard: done.giftCard, receipt: done.payment } : processed(`the payment was already ${done.payment.status}`);
 
 const isUuid = (v: string | null | undefined): v is string => z.uuid().safeParse(v).success;
 
