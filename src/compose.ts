@@ -85,7 +85,7 @@ export function composeModules(p: PlatformParts, overrides: GenerationOptions = 
     watermarkFor: overrides.watermarkFor ?? billing.planLimits.hasWatermark,
     limits: overrides.limits ?? billing.planLimits,
     quotaPlan: billing.planLimits.quotaPlan,
-    catalog: overrides.catalog ?? createCatalogLookup({ db, clock }),
+    catalog: overrides.catalog ?? createCatalogLookup({ db, clock, queue }),
     links: media.assets.links,
     ...fetchOverride,
   });
