@@ -85,14 +85,14 @@ export function composeModules(p: PlatformParts, overrides: GenerationOptions = 
     watermarkFor: overrides.watermarkFor ?? billing.planLimits.hasWatermark,
     limits: overrides.limits ?? billing.planLimits,
     quotaPlan: billing.planLimits.quotaPlan,
-    catalog: overrides.catalog ?? createCatalogLookup({ db, clock }),
+    catalog: overrides.catalog ?? createCatalogLookup({ db, clock, queue }),
     links: media.assets.links,
     ...fetchOverride,
   });
   // A subject's training is a generation submitted through the engine's own path.
   // Photos too small for the provider that will prepare them are refused before anything is held.
   const subjects = createSubjectsService({ db, clock, submit: generation.service.submit, minPhotoSide: () => subjectPhotoMinSide(generation.context.providerChoice) });
-  const privacy = createPrivacyModule({ db, storage, clock, queue, secret, config, log, forgetPrincipals: accounts.ctx.principals.forgetUser, providerSubscriptions: billing.providerSubscriptions });
+  const privacy = createPrivacyModule({ db, storage, clock, queue, secret, config, log, mailer: notifications.emails, forgetPrincipals: accounts.ctx.principals.forgetUser, providerSubscriptions: billing.providerSubscriptions });
   const system = createSystemService({
     version: VERSION,
     database,

@@ -55,6 +55,8 @@ const ZEnv = z.object({
     .optional(),
   /** Credits granted at sign-up; the preset's own number when unset. */
   ATELIER_SIGNUP_CREDITS: z.coerce.number().int().min(0).optional(),
+  /** A spend that leaves fewer credits available than this sends the low_balance notice (at most once a day); 0 turns it off. */
+  ATELIER_LOW_BALANCE_CREDITS: z.coerce.number().int().min(0).default(5),
   /**
    * The outbox keeps every message sent, codes included (GET /api/v1/dev/outbox). Unset: on outside
    * production when no real transport is configured; beside a real transport it must be set (decision 050).
@@ -192,6 +194,8 @@ export interface Config {
   /** The product; `explicit` when ATELIER_PRESET set it (else a recorded or the default one may apply). */
   preset: Preset & { explicit: boolean };
   signupCredits: number;
+  /** Below this many available credits after a spend, the owner gets the low_balance notice (0: never). */
+  lowBalanceCredits: number;
   /**
    * `enabled`: messages are kept in the outbox table and GET /api/v1/dev/outbox is served.
    * `access`: `anyone` only in pure development (not production, no real mail or SMS transport),
@@ -380,6 +384,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       explicit: e.ATELIER_PRESET !== undefined,
     },
     signupCredits: e.ATELIER_SIGNUP_CREDITS ?? preset.signupCredits,
+    lowBalanceCredits: e.ATELIER_LOW_BALANCE_CREDITS,
     devOutbox: {
       enabled: (e.ATELIER_DEV_OUTBOX ?? (isProduction ? 'off' : 'on')) === 'on',
       access: !isProduction && mailTransport === 'outbox' && smsTransport === 'outbox' ? 'anyone' : 'admin',

@@ -8,6 +8,7 @@ export * from './modules/billing/credits.tables.ts';
 export * from './modules/billing/offers.tables.ts';
 export * from './modules/billing/payments.tables.ts';
 export * from './modules/billing/promotions.tables.ts';
+export * from './modules/billing/refunds.tables.ts';
 export * from './modules/billing/webhook-events.tables.ts';
 export * from './platform/audit/audit.tables.ts';
 export * from './platform/http/idempotency.tables.ts';

@@ -104,6 +104,24 @@ beforeAll(async () => {
     }).map((r) => (r[7] === 'null' && (r[6] === "'completed'" || r[6] === "'refunded'") ? [...r.slice(0, 6), "'pending'", 'null', r[8]!] : r)),
   );
 
+  // Refund rows (decision 057): a refunded payment's whole amount some hours or days after it came in
+  // (so some refunds fall in a later period, or outside the window); a partial refund of some completed ones; a lost dispute.
+  const paid = await sqlRows<{ id: string; user_id: string; provider: string; status: string; amount_minor: number; currency: string; completed_at: string }>(
+    t,
+    `select id, user_id, provider, status, amount_minor, currency, completed_at from payments where status in ('completed', 'refunded') and completed_at is not null order by id`,
+  );
+  const refundRows: string[][] = [];
+  for (const p of paid) {
+    const amount = Number(p.amount_minor);
+    const at = new Date(Math.min(new Date(p.completed_at).getTime() + int(1, 20 * 24) * 3_600_000, now.getTime()));
+    const part = p.status === 'refunded' ? amount : random() < 0.25 ? Math.max(1, Math.floor(amount / 3)) : 0;
+    if (part === 0) continue;
+    const kind = p.status === 'completed' && random() < 0.2 ? 'dispute' : 'refund';
+    refundRows.push([`'${p.id}'`, `'${p.user_id}'`, `'${kind}'`, `'succeeded'`, `'${p.provider}'`, String(part), `'${p.currency}'`, iso(at), iso(at)]);
+    await sqlRows(t, `update payments set refunded_minor = ${part} where id = '${p.id}'`);
+  }
+  await insert('refunds', ['payment_id', 'user_id', 'kind', 'status', 'provider', 'amount_minor', 'currency', 'refunded_at', 'created_at'], refundRows);
+
   const ledgerTypes = ['purchase', 'subscription_grant', 'signup_bonus', 'bonus', 'coupon', 'gift_card', 'usage', 'training', 'refund', 'expiration', 'admin_adjustment'] as const;
   const negative = new Set(['usage', 'training', 'expiration']);
   let k = 0;
@@ -157,11 +175,20 @@ interface Gen {
   created_at: Date;
 }
 interface Pay {
+  id: string;
   provider: string;
   currency: string;
   status: string;
   amount_minor: number;
   completed_at: Date | null;
+}
+interface Back {
+  payment_id: string;
+  kind: string;
+  provider: string;
+  currency: string;
+  amount_minor: number;
+  refunded_at: Date;
 }
 interface Entry {
   type: string;
@@ -187,8 +214,12 @@ const generationsHeld = async () =>
       created_at: new Date(r.created_at as string),
     }),
   );
+const refundsHeld = async () =>
+  (await sqlRows<Record<string, unknown>>(t, `select payment_id, kind, provider, currency, amount_minor, refunded_at from refunds where status = 'succeeded'`)).map(
+    (r): Back => ({ ...(r as unknown as Back), amount_minor: Number(r.amount_minor), refunded_at: new Date(r.refunded_at as string) }),
+  );
 const paymentsHeld = async () =>
-  (await sqlRows<Record<string, unknown>>(t, 'select provider, currency, status, amount_minor, completed_at from payments')).map(
+  (await sqlRows<Record<string, unknown>>(t, 'select id, provider, currency, status, amount_minor, completed_at from payments')).map(
     (r): Pay => ({ ...(r as unknown as Pay), amount_minor: Number(r.amount_minor), completed_at: r.completed_at ? new Date(r.completed_at as string) : null }),
   );
 const ledgerHeld = async () =>
@@ -228,7 +259,9 @@ describe('analytics equal the rows they sum', () => {
 
   it('revenue: payments, amounts and refunds per period, currency and provider', async () => {
     const held = await paymentsHeld();
+    const back = await refundsHeld();
     expect(held.filter((p) => p.status === 'refunded').length).toBeGreaterThan(10);
+    expect(back.filter((r) => r.kind === 'dispute' || r.amount_minor < held.find((p) => p.id === r.payment_id)!.amount_minor).length).toBeGreaterThan(10);
     for (const w of windows()) {
       const paid = held.filter((p) => (p.status === 'completed' || p.status === 'refunded') && inWindow(p.completed_at, w.from, w.to));
       const expected = groupSum(
@@ -238,9 +271,14 @@ describe('analytics equal the rows they sum', () => {
         (g, p) => {
           g.payments += 1;
           g.amount_minor += p.amount_minor;
-          if (p.status === 'refunded') g.refunds_minor += p.amount_minor;
         },
       );
+      // Refunds by when the money went back, from the refund rows (partial ones and disputes too).
+      for (const r of back.filter((r) => inWindow(r.refunded_at, w.from, w.to))) {
+        const key = `${periodOf(r.refunded_at, w.interval)}|${r.currency}|${r.provider}`;
+        if (!expected.has(key)) expected.set(key, { payments: 0, amount_minor: 0, refunds_minor: 0 });
+        expected.get(key)!.refunds_minor += r.amount_minor;
+      }
       const got = (await get(`/revenue?${w.query}`)).data as any[];
       expect(got.length, w.query).toBeGreaterThan(w.interval === 'day' ? 30 : 2);
       expect(byKey(got, (r) => `${r.period}|${r.currency}|${r.provider}`), w.query).toEqual(
@@ -343,12 +381,17 @@ describe('analytics equal the rows they sum', () => {
     const durations = g30.filter((g) => g.status === 'completed').map((g) => g.generation_duration_ms!);
     const l30 = ledger.filter((e) => inWindow(e.created_at, since(30), upToNow));
     const sumOf = (kinds: string[], sign: 1 | -1) => l30.filter((e) => kinds.includes(creditKinds[e.type]!)).reduce((s, e) => s + sign * e.amount, 0);
+    // Net: payments completed in the window (refunded since or not) less refunds made in it.
     const revenue = groupSum(
-      pays.filter((p) => p.status === 'completed' && inWindow(p.completed_at, since(30), upToNow)),
+      pays.filter((p) => (p.status === 'completed' || p.status === 'refunded') && inWindow(p.completed_at, since(30), upToNow)),
       (p) => p.currency,
       () => ({ amount_minor: 0 }),
       (s, p) => (s.amount_minor += p.amount_minor),
     );
+    for (const r of (await refundsHeld()).filter((r) => inWindow(r.refunded_at, since(30), upToNow))) {
+      if (!revenue.has(r.currency)) revenue.set(r.currency, { amount_minor: 0 });
+      revenue.get(r.currency)!.amount_minor -= r.amount_minor;
+    }
 
     const o = await get('/overview');
     expect(o).toEqual({

@@ -59,7 +59,12 @@ describe('every admin write', () => {
       `insert into generations (user_id, type, studio, status, provider, credits_per_output, credits_reserved, deadline_at)
        values ('${user.user.id}', 'upscale', 'print-prep', 'failed', 'local', 1, 1, now()) returning id`,
     );
-    const ids: Record<string, string> = { generation: gen!.id, user: user.user.id };
+    const [paid] = await sqlRows<{ id: string }>(
+      t,
+      `insert into payments (user_id, purpose, provider, amount_minor, currency, credits, status, completed_at)
+       values ('${user.user.id}', 'package', 'manual', 990, 'USD', 0, 'completed', now()) returning id`,
+    );
+    const ids: Record<string, string> = { generation: gen!.id, user: user.user.id, payment: paid!.id };
     /** Route, request, and what the audit row must show: a create has no before, a delete no after. */
     const cases: Array<{ route: string; url: () => string; body?: unknown; status: number; kind: 'create' | 'update' | 'delete'; save?: string }> = [
       { route: 'POST /admin/packages', url: () => '/admin/packages', body: { name: `Audit pack ${randomUUID()}`, credits: 3, amount_minor: 199, currency: 'EUR' }, status: 201, kind: 'create', save: 'package' },
@@ -89,6 +94,7 @@ describe('every admin write', () => {
       { route: 'DELETE /admin/api-costs/{id}', url: () => `/admin/api-costs/${ids.cost}`, status: 200, kind: 'delete' },
       { route: 'POST /admin/users/{id}/credits', url: () => `/admin/users/${ids.user}/credits`, body: { amount: 7, reason: 'audit test' }, status: 200, kind: 'update' },
       { route: 'PATCH /admin/users/{id}', url: () => `/admin/users/${ids.user}`, body: { role: 'vendor' }, status: 200, kind: 'update' },
+      { route: 'POST /admin/payments/{id}/refund', url: () => `/admin/payments/${ids.payment}/refund`, body: { amount_minor: 490, reason: 'audit test' }, status: 200, kind: 'update' },
       { route: 'POST /admin/generations/{id}/retry', url: () => `/admin/generations/${ids.generation}/retry`, status: 202, kind: 'update' },
       { route: 'POST /admin/email-templates', url: () => '/admin/email-templates', body: { key: 'audit_news', locale: 'en', subject: 'News', html: '<p>News</p>', text: 'News' }, status: 201, kind: 'create', save: 'emailTemplate' },
       { route: 'PATCH /admin/email-templates/{id}', url: () => `/admin/email-templates/${ids.emailTemplate}`, body: { subject: 'More news' }, status: 200, kind: 'update' },

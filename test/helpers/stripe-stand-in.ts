@@ -3,8 +3,9 @@
  * real `stripe` SDK: form-encoded requests with a bearer secret key, JSON answers in the documented
  * shapes of checkout sessions, subscriptions (period on the items; cancelled at once by DELETE),
  * invoices (subscription under `parent.subscription_details`, the paid period on the line, the
- * payment intent under `payments` when expanded), refunds (by payment_intent or charge, once per
- * payment, replayed for a repeated Idempotency-Key) and coupons, and Stripe's error shape
+ * payment intent under `payments` when expanded), charges (one per paid payment intent, with their
+ * refunds when expanded), refunds (by payment_intent or charge, in full or in part up to what is
+ * left, replayed for a repeated Idempotency-Key), disputes and coupons, and Stripe's error shape
  * (`{ error: { type, message } }` with `Stripe-Should-Retry`). It records every request it gets.
  * Tests move its objects along (pay, renew, cancel) and sign events with the SDK's test helper.
  */
@@ -40,6 +41,13 @@ export interface StripeStandIn {
   subscriptions: Map<string, Obj>;
   invoices: Map<string, Obj>;
   refunds: Map<string, Obj>;
+  charges: Map<string, Obj>;
+  /** The charge behind a payment intent (made on first need), as `charge.*` events carry it. */
+  charge(paymentIntent: string): Obj;
+  /** A refund made outside the app (the dashboard): `amount` of the charge, or what is left of it. */
+  refundInDashboard(paymentIntent: string, amount?: number): Obj;
+  /** A dispute of the payment intent's charge, with `status` (`needs_response`, `lost`, `won`, …); the same id moves it on. */
+  dispute(paymentIntent: string, status: string, disputeId?: string): Obj;
   /** Prices the account has, for checkouts that name a price id. */
   prices: Map<string, { unit_amount: number; currency: string; interval?: 'month' | 'year' }>;
   /** The next matching requests are refused with this error (Stripe's shape), or the connection is cut. */
@@ -77,6 +85,8 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
   const invoices = new Map<string, Obj>();
   const coupons = new Map<string, Obj>();
   const refunds = new Map<string, Obj>();
+  const charges = new Map<string, Obj>();
+  const disputes = new Map<string, Obj>();
   const idempotentAnswers = new Map<string, Obj>();
   const prices = new Map<string, { unit_amount: number; currency: string; interval?: 'month' | 'year' }>();
   const failures: { match: RegExp; failure: Parameters<StripeStandIn['failNext']>[1]; left: number }[] = [];
@@ -218,21 +228,61 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     return { ...invoice, payments: { object: 'list', has_more: false, url: '/v1/invoice_payments', data } };
   }
 
+  /** The charge behind a payment intent (a one-off session's or an invoice's), made on first need. */
+  function chargeFor(intent: string): Obj | undefined {
+    const known = [...charges.values()].find((c) => c.payment_intent === intent);
+    if (known) return known;
+    const session = [...sessions.values()].find((x) => x.payment_intent === intent);
+    const invoice = [...invoices.values()].find((i) => i._payment_intent === intent);
+    if (!session && !invoice) return undefined;
+    const charge = {
+      id: id('ch'),
+      object: 'charge',
+      amount: session ? session.amount_total : invoice!.amount_paid,
+      amount_refunded: 0,
+      currency: session ? session.currency : invoice!.currency,
+      payment_intent: intent,
+      paid: true,
+      refunded: false,
+      status: 'succeeded',
+      created: unix(new Date()),
+    };
+    charges.set(charge.id, charge);
+    return charge;
+  }
+
+  function makeRefund(charge: Obj, amount: number, reason: string | null, metadata: Obj): Obj {
+    const made = { id: id('re'), object: 'refund', amount, currency: charge.currency, payment_intent: charge.payment_intent, charge: charge.id, reason, status: 'succeeded', metadata, created: unix(new Date()) };
+    refunds.set(made.id, made);
+    charge.amount_refunded += amount;
+    charge.refunded = charge.amount_refunded === charge.amount;
+    return made;
+  }
+
   function refund(res: http.ServerResponse, form: Record<string, string>, key: string | undefined, json: (o: Obj) => void): void {
     if (key && idempotentAnswers.has(`refund:${key}`)) return json(idempotentAnswers.get(`refund:${key}`)!);
     const intent = form.payment_intent;
-    const invoice = [...invoices.values()].find((i) => intent && i._payment_intent === intent);
-    if (!invoice) return stripeError(res, 400, 'invalid_request_error', `No such payment_intent: '${intent ?? form.charge}'`, 'resource_missing');
-    if ([...refunds.values()].some((r) => r.payment_intent === intent)) return stripeError(res, 400, 'invalid_request_error', `Charge for ${intent} has already been refunded.`, 'charge_already_refunded');
+    const charge = intent ? chargeFor(intent) : form.charge ? charges.get(form.charge) : undefined;
+    if (!charge) return stripeError(res, 400, 'invalid_request_error', `No such payment_intent: '${intent ?? form.charge}'`, 'resource_missing');
+    const left = charge.amount - charge.amount_refunded;
+    if (left === 0) return stripeError(res, 400, 'invalid_request_error', `Charge ${charge.id} has already been refunded.`, 'charge_already_refunded');
+    const amount = form.amount === undefined ? left : Number(form.amount);
+    if (amount > left) return stripeError(res, 400, 'invalid_request_error', `Refund amount (${amount}) is greater than unrefunded amount on charge (${left})`, 'amount_too_large');
     const metadata: Obj = {};
     for (const [k, v] of Object.entries(form)) {
       const m = /^metadata\[(.+)\]$/.exec(k);
       if (m) metadata[m[1]!] = v;
     }
-    const made = { id: id('re'), object: 'refund', amount: Number(form.amount ?? invoice.amount_paid), currency: invoice.currency, payment_intent: intent, charge: id('ch'), reason: form.reason ?? null, status: 'succeeded', metadata, created: unix(new Date()) };
-    refunds.set(made.id, made);
+    const made = makeRefund(charge, amount, form.reason ?? null, metadata);
     if (key) idempotentAnswers.set(`refund:${key}`, made);
     return json(made);
+  }
+
+  function chargeView(charge: Obj, query: URLSearchParams): Obj {
+    const expand = [...query.entries()].filter(([k]) => k.startsWith('expand')).map(([, v]) => v);
+    if (!expand.includes('refunds')) return charge;
+    const data = [...refunds.values()].filter((r) => r.charge === charge.id).sort((a, b) => b.created - a.created);
+    return { ...charge, refunds: { object: 'list', has_more: false, url: `/v1/charges/${charge.id}/refunds`, data } };
   }
 
   function answer(req: http.IncomingMessage, res: http.ServerResponse, path: string, form: Record<string, string>): void {
@@ -262,6 +312,14 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
       if (req.method === 'GET' && (m = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path))) {
         const s = sessions.get(m[1]!);
         return s ? json(s) : stripeError(res, 404, 'invalid_request_error', `No such checkout.session: '${m[1]}'`, 'resource_missing');
+      }
+      if (req.method === 'GET' && (m = /^\/v1\/charges\/([^/]+)$/.exec(path))) {
+        const c = charges.get(m[1]!);
+        return c ? json(chargeView(c, new URL(req.url ?? '', 'http://stand-in').searchParams)) : stripeError(res, 404, 'invalid_request_error', `No such charge: '${m[1]}'`, 'resource_missing');
+      }
+      if (req.method === 'GET' && (m = /^\/v1\/disputes\/([^/]+)$/.exec(path))) {
+        const d = disputes.get(m[1]!);
+        return d ? json(d) : stripeError(res, 404, 'invalid_request_error', `No such dispute: '${m[1]}'`, 'resource_missing');
       }
       if ((m = /^\/v1\/subscriptions\/([^/]+)$/.exec(path))) {
         const sub = subscriptions.get(m[1]!);
@@ -296,6 +354,20 @@ export async function startStripeStandIn(): Promise<StripeStandIn> {
     subscriptions,
     invoices,
     refunds,
+    charges,
+    charge(paymentIntent) {
+      return chargeFor(paymentIntent)!;
+    },
+    refundInDashboard(paymentIntent, amount) {
+      const charge = chargeFor(paymentIntent)!;
+      return makeRefund(charge, amount ?? charge.amount - charge.amount_refunded, 'requested_by_customer', {});
+    },
+    dispute(paymentIntent, status, disputeId = id('dp')) {
+      const charge = chargeFor(paymentIntent)!;
+      const dispute = { id: disputeId, object: 'dispute', amount: charge.amount, currency: charge.currency, status, reason: 'fraudulent', charge: charge.id, payment_intent: paymentIntent, created: unix(new Date()) };
+      disputes.set(dispute.id, dispute);
+      return dispute;
+    },
     prices,
     failNext(match, failure, times = 1) {
       failures.push({ match, failure, left: times });

@@ -24,7 +24,7 @@ const job = { retryCount: 0, log };
 
 beforeAll(async () => {
   t = await createTestApp();
-  privacy = createPrivacyModule({ db: t.database.db, storage: t.storage, clock: t.clock, queue: t.queue, secret: t.secret, config: t.config, log, forgetPrincipals: t.modules.accounts.ctx.principals.forgetUser, providerSubscriptions: t.modules.billing.providerSubscriptions });
+  privacy = createPrivacyModule({ db: t.database.db, storage: t.storage, clock: t.clock, queue: t.queue, secret: t.secret, config: t.config, log, mailer: t.modules.notifications.emails, forgetPrincipals: t.modules.accounts.ctx.principals.forgetUser, providerSubscriptions: t.modules.billing.providerSubscriptions });
 });
 afterAll(async () => t?.close());
 

@@ -26,7 +26,7 @@ afterAll(async () => {
 
 it('exports through a presigned URL and erases the folders in the bucket', async () => {
   const log = createLogger('silent');
-  const privacy = createPrivacyModule({ db: t.database.db, storage: t.storage, clock: { now: () => new Date() }, queue: t.queue, secret: t.secret, config: t.config, log, forgetPrincipals: t.modules.accounts.ctx.principals.forgetUser, providerSubscriptions: t.modules.billing.providerSubscriptions });
+  const privacy = createPrivacyModule({ db: t.database.db, storage: t.storage, clock: { now: () => new Date() }, queue: t.queue, secret: t.secret, config: t.config, log, mailer: t.modules.notifications.emails, forgetPrincipals: t.modules.accounts.ctx.principals.forgetUser, providerSubscriptions: t.modules.billing.providerSubscriptions });
   const a = await signUp(t.app);
   const asset = (await upload(t.app, a.access_token, { filename: 'bucket.png', data: await makeImage(16, 16, 'png') })).data;
   const exp = await call(t.app, 'POST', '/api/v1/me/export', { token: a.access_token });

@@ -500,6 +500,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/payments/{id}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refund a completed payment, in full or in part; the unspent credits it granted are taken back (Stripe: at Stripe; manual, ZarinPal: recorded) */
+        post: operations["postAdminPaymentsByIdRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/plans": {
         parameters: {
             query?: never;
@@ -4740,6 +4757,76 @@ export interface operations {
                             user_id: string | null;
                         }[];
                         next_cursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    postAdminPaymentsByIdRefund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    amount_minor?: number;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        amount_minor: number;
+                        created_at: string;
+                        credits_recovered: number;
+                        credits_unrecovered: number;
+                        currency: string;
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "refund" | "dispute";
+                        payment: {
+                            amount_minor: number;
+                            refunded_minor: number;
+                            /** @enum {string} */
+                            status: "pending" | "completed" | "failed" | "cancelled" | "expired" | "refunded";
+                        };
+                        /** Format: uuid */
+                        payment_id: string;
+                        /** @enum {string} */
+                        provider: "stripe" | "zarinpal" | "manual";
+                        provider_refund_id: string | null;
+                        reason: string | null;
+                        refunded_at: string | null;
                     };
                 };
             };

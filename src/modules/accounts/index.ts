@@ -8,7 +8,7 @@ import { vendorProfileRoutes } from './vendor-profile.routes.ts';
 export { createAccountsService, type AccountsService } from './accounts.service.ts';
 export type { AccountsDeps, AccountCredits, AccountWithCredits } from './context.ts';
 export { users, sessions, userPreferences, userRoles, type UserRole } from './accounts.tables.ts';
-export { optOutOfMarketing } from './preferences.queries.ts';
+export { findPreferences, optOutOfMarketing } from './preferences.queries.ts';
 export { ZUser, type TUser } from './accounts.dto.ts';
 export { findUserById, findVendorBySlug, isVendor } from './accounts.queries.ts';
 export { verifyPassword } from './passwords.ts';

@@ -8,7 +8,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import { users } from '../accounts/index.ts';
-import { creditTransactions, payments } from '../billing/index.ts';
+import { creditTransactions, payments, refunds } from '../billing/index.ts';
 import { products } from '../catalog/index.ts';
 import { generations } from '../generation/index.ts';
 import type { AnalyticsInterval } from './analytics.dto.ts';
@@ -51,16 +51,32 @@ export interface RevenueFigures {
   refunds_minor: Figure;
 }
 
-/** Money that came in, by when it came in (`completed_at`); a refunded payment counts in and its refund beside it. */
+/**
+ * Money that came in, by when it came in (`completed_at`: every payment that completed, including
+ * those refunded since), beside money that went back, by when it went back (each refund row's
+ * `refunded_at`: partial refunds and lost disputes included). A period, currency and provider with
+ * only refunds has a row with 0 payments.
+ */
 export const revenue = (db: DbOrTx, w: Window, unit: AnalyticsInterval) =>
   rows<RevenueFigures>(
     db,
-    sql`select ${periodOf(payments.completedAt, unit)} as period, ${payments.currency} as currency, ${payments.provider} as provider,
-               count(*) as payments, sum(${payments.amountMinor}) as amount_minor,
-               coalesce(sum(${payments.amountMinor}) filter (where ${payments.status} = 'refunded'), 0) as refunds_minor
-          from ${payments}
-         where ${payments.completedAt} is not null and ${payments.status} in ('completed', 'refunded') and ${between(payments.completedAt, w)}
-         group by 1, 2, 3 order by 1, 2, 3`,
+    sql`with paid as (
+          select ${periodOf(payments.completedAt, unit)} as period, ${payments.currency} as currency, ${payments.provider} as provider,
+                 count(*) as payments, sum(${payments.amountMinor}) as amount_minor
+            from ${payments}
+           where ${payments.completedAt} is not null and ${payments.status} in ('completed', 'refunded') and ${between(payments.completedAt, w)}
+           group by 1, 2, 3
+        ), back as (
+          select ${periodOf(refunds.refundedAt, unit)} as period, ${refunds.currency} as currency, ${refunds.provider} as provider,
+                 sum(${refunds.amountMinor}) as refunds_minor
+            from ${refunds}
+           where ${refunds.status} = 'succeeded' and ${refunds.refundedAt} is not null and ${between(refunds.refundedAt, w)}
+           group by 1, 2, 3
+        )
+        select period, currency, provider, coalesce(paid.payments, 0) as payments, coalesce(paid.amount_minor, 0) as amount_minor,
+               coalesce(back.refunds_minor, 0) as refunds_minor
+          from paid full outer join back using (period, currency, provider)
+         order by 1, 2, 3`,
   );
 
 export interface UsageFigures {
@@ -143,7 +159,7 @@ export interface OverviewFigures {
 
 /**
  * The last 7 and 30 days before `now`. Active: asked for a generation or signed in within the window.
- * Revenue is net: a refunded payment's money went back.
+ * Revenue is net: payments completed in the window less refunds made in it.
  */
 export async function overview(db: DbOrTx, now: Date, d7: Date, d30: Date): Promise<OverviewFigures> {
   // Up to and including this instant.
@@ -159,11 +175,15 @@ export async function overview(db: DbOrTx, now: Date, d7: Date, d30: Date): Prom
                 union all
                 select ${users.id}, ${users.lastLoginAt} from ${users} where ${between(users.lastLoginAt, last30)}) active`,
   );
+  // Net: what came in over the window less what went back over it (decision 063).
   const revenue = await rows<OverviewFigures['revenue'][number]>(
     db,
-    sql`select ${payments.currency} as currency, sum(${payments.amountMinor}) as amount_minor
-          from ${payments}
-         where ${payments.status} = 'completed' and ${payments.completedAt} is not null and ${between(payments.completedAt, last30)}
+    sql`select currency, sum(amount) as amount_minor
+          from (select ${payments.currency} as currency, ${payments.amountMinor} as amount from ${payments}
+                 where ${payments.status} in ('completed', 'refunded') and ${payments.completedAt} is not null and ${between(payments.completedAt, last30)}
+                union all
+                select ${refunds.currency}, -${refunds.amountMinor} from ${refunds}
+                 where ${refunds.status} = 'succeeded' and ${refunds.refundedAt} is not null and ${between(refunds.refundedAt, last30)}) money
          group by 1 order by 1`,
   );
   const t = creditTransactions;

@@ -35,11 +35,14 @@ import { createZarinpalGateway } from './gateways/zarinpal.ts';
 import { zarinpalRoutes } from './zarinpal.routes.ts';
 import { createZarinpalService } from './zarinpal.service.ts';
 import { appBaseUrl } from './payments.service.ts';
+import { refundsRoutes } from './refunds.routes.ts';
+import { createRefundsService } from './refunds.service.ts';
 
 export { createLedger, checkCreditInvariants, type Ledger, type CreditChange, type LedgerResult, type HoldRequest, type HoldResult } from './ledger.ts';
 export { creditTransactions, creditTransactionTypes, type CreditTransactionType } from './credits.tables.ts';
 export { paymentProviders, paymentStatuses, type PaymentProvider } from './payments.tables.ts';
 export { payments, subscriptions } from './payments.tables.ts';
+export { refunds } from './refunds.tables.ts';
 export { ZPayment } from './payments.dto.ts';
 export { paymentView } from './payments.service.ts';
 export { getBalance, ledgerSum, type CreditBalanceRow } from './credits.queries.ts';
@@ -67,12 +70,13 @@ export function createBillingModule(deps: BillingDeps) {
   const gateways: PaymentGateways = {};
   let stripeWebhooks: StripeWebhooks | undefined;
   const stripeConfig = deps.config.payments.stripe;
-  if (stripeConfig) {
-    const stripe = createStripeClient(stripeConfig);
-    const gateway = createStripeGateway({ stripe, log: deps.log });
-    gateways.stripe = gateway;
+  const stripe = stripeConfig ? createStripeClient(stripeConfig) : undefined;
+  const stripeGateway = stripe ? createStripeGateway({ stripe, log: deps.log }) : undefined;
+  const refunds = createRefundsService({ db, clock: deps.clock, stripe: stripeGateway, mailer: deps.mailer, log: deps.log });
+  if (stripeConfig && stripe && stripeGateway) {
+    gateways.stripe = stripeGateway;
     const reader = createStripeReader(stripe, deps.log);
-    stripeWebhooks = createStripeWebhooks({ db, clock: deps.clock, stripe, reader, gateway, webhookSecret: stripeConfig.webhookSecret, fulfilment, mailer: deps.mailer, log: deps.log });
+    stripeWebhooks = createStripeWebhooks({ db, clock: deps.clock, stripe, reader, gateway: stripeGateway, webhookSecret: stripeConfig.webhookSecret, fulfilment, refunds, mailer: deps.mailer, log: deps.log });
   }
   const zp = deps.config.payments.zarinpal;
   const zarinpalGateway = zp
@@ -88,6 +92,7 @@ export function createBillingModule(deps: BillingDeps) {
     promotions,
     zarinpal: createZarinpalService({ db, config: deps.config, fulfilment, gateway: zarinpalGateway, mailer: deps.mailer, log: deps.log }),
     admin: createAdminBillingService({ db, clock: deps.clock, ledger }),
+    refunds,
     adminOffers: createAdminOffersService({ db, clock: deps.clock }),
     adminGiftCards: createAdminGiftCardsService({ db, clock: deps.clock, mailer: deps.mailer, log: deps.log }),
     idempotency: createIdempotency({ db, clock: deps.clock }) as Idempotency,
@@ -107,6 +112,7 @@ export async function billingRoutes(app: FastifyInstance, billing: BillingModule
   await promotionsRoutes(app, billing.promotions, billing.idempotency);
   await zarinpalRoutes(app, billing.zarinpal);
   await adminBillingRoutes(app, billing.admin);
+  await refundsRoutes(app, billing.refunds);
   await adminOffersRoutes(app, billing.adminOffers);
   if (billing.stripeWebhooks) await stripeWebhookRoutes(app, billing.stripeWebhooks);
   await adminGiftCardsRoutes(app, billing.adminGiftCards);

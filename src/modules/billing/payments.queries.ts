@@ -31,8 +31,8 @@ export async function updatePayment(db: DbOrTx, id: string, patch: Partial<typeo
 export async function markRefunded(db: DbOrTx, id: string, now: Date): Promise<PaymentRow | undefined> {
   const [row] = await db
     .update(payments)
-    .set({ status: 'refunded', updatedAt: now })
-    .where(and(eq(payments.id, id), inArray(payments.status, ['pending', 'completed'])))
+    .set({ status: 'refunded', refundedMinor: sql`case when ${payments.completedAt} is null then 0 else ${payments.amountMinor} end`, updatedAt: now })
+    .where(and(eq(payments.id, id), inArray(payments.status, ['pending', 'completed']), eq(payments.refundedMinor, 0)))
     .returning();
   return row;
 }

@@ -46,6 +46,45 @@ export async function sendGiftCardEmail(deps: { mailer: EmailSender; log: Logger
   }
 }
 
+/** What a receipt says was bought. */
+async function receiptDescription(db: Db, payment: q.PaymentRow): Promise<string> {
+  if (payment.purpose === 'plan') {
+    const plan = payment.planId ? await cat.findPlan(db, payment.planId) : undefined;
+    return `${plan?.displayName ?? 'Your'} plan`;
+  }
+  const pkg = payment.packageId ? await cat.findPackage(db, payment.packageId) : undefined;
+  const what = pkg ? `${pkg.name} (${payment.credits} credits)` : `${payment.credits} credits`;
+  return payment.purpose === 'gift_card' ? `a gift card: ${what}` : what;
+}
+
+/**
+ * Emails the buyer a receipt for a payment that has just completed, after the transaction that
+ * completed it has committed; every way a payment completes (manual, Stripe, ZarinPal) calls it
+ * once, for the completion that won. A failed send is logged (and its email log row says `failed`).
+ */
+export async function sendPaymentReceipt(deps: { db: Db; mailer: EmailSender; log: Logger }, payment: q.PaymentRow): Promise<void> {
+  if (!payment.userId) return;
+  try {
+    const user = await findUserById(deps.db, payment.userId);
+    if (!user?.email) return;
+    await deps.mailer.send({
+      to: user.email,
+      locale: user.locale,
+      template: 'payment_receipt',
+      variables: { amount: formatMinor(payment.amountMinor, payment.currency), description: await receiptDescription(deps.db, payment), payment_id: payment.id },
+    });
+  } catch (err) {
+    deps.log.error({ err, paymentId: payment.id }, 'billing: payment receipt failed');
+  }
+}
+
+/** An amount in minor units as people read it: `19.99 USD`, `50000 IRR`. */
+export function formatMinor(amountMinor: number, currency: string): string {
+  const digits = ZERO_DECIMAL.has(currency) ? 0 : 2;
+  return `${(amountMinor / 10 ** digits).toFixed(digits)} ${currency}`;
+}
+const ZERO_DECIMAL = new Set(['IRR', 'IRT', 'JPY', 'KRW']);
+
 /** This server's own address: ATELIER_PUBLIC_URL, or localhost on its port. */
 export const appBaseUrl = (config: Pick<Config, 'publicUrl' | 'port'>): string => (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
 
@@ -214,6 +253,7 @@ export function createPaymentsService(deps: PaymentsDeps) {
       return result;
     });
     if (done.giftCard) await sendGiftCardEmail(deps, done.giftCard);
+    if (done.applied) await sendPaymentReceipt(deps, done.payment);
     return paymentView(done.payment);
   }
 

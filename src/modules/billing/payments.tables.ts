@@ -32,6 +32,8 @@ export const payments = pgTable(
     giftRecipientEmail: text(),
     amountMinor: integer().notNull(),
     discountMinor: integer().notNull().default(0),
+    /** The sum of the payment's succeeded refunds (never above amount_minor); `refunded` once it is all of it. */
+    refundedMinor: integer().notNull().default(0),
     currency: text().notNull(),
     credits: integer().notNull().default(0),
     status: text({ enum: paymentStatuses }).notNull().default('pending'),
@@ -58,6 +60,7 @@ export const payments = pgTable(
     check('payments_provider_check', sql`${t.provider} in ('stripe','zarinpal','manual')`),
     check('payments_status_check', sql`${t.status} in ('pending','completed','failed','cancelled','expired','refunded')`),
     check('payments_amount_nonneg', sql`${t.amountMinor} >= 0 and ${t.discountMinor} >= 0`),
+    check('payments_refunded_range', sql`${t.refundedMinor} >= 0 and ${t.refundedMinor} <= ${t.amountMinor}`),
     check('payments_currency_iso', sql`${t.currency} ~ '^[A-Z]{3}$'`),
   ],
 );

@@ -25,12 +25,18 @@ import type { StripeGateway } from './gateways/stripe.ts';
 import * as q from './payments.queries.ts';
 import type { SubscriptionStatus } from './payments.tables.ts';
 import * as sq from './stripe.queries.ts';
+import { findPaymentByReference, insertRefund } from './refunds.queries.ts';
+import type { RefundApplied, RefundsService } from './refunds.service.ts';
 
 export interface EventOutcome {
   status: 'processed' | 'ignored';
   note?: string;
   /** A gift card this event issued: its code is emailed after the commit. */
   giftCard?: GiftCardIssued;
+  /** The payment this event completed: its receipt goes out after the commit. */
+  receipt?: q.PaymentRow;
+  /** Refunds this event applied: their notices go out after the commit. */
+  refunds?: RefundApplied[];
 }
 
 export type PreparedEvent = EventOutcome | { apply: (tx: Tx) => Promise<EventOutcome> };
@@ -39,7 +45,7 @@ export type StripeEventHandler = (objectId: string) => Promise<PreparedEvent>;
 const ignored = (note: string): EventOutcome => ({ status: 'ignored', note });
 const processed = (note?: string): EventOutcome => ({ status: 'processed', note });
 const completed = (done: PaymentCompletion): EventOutcome =>
-  done.applied ? { status: 'processed', giftCard: done.giftCard } : processed(`the payment was already ${done.payment.status}`);
+  done.applied ? { status: 'processed', giftCard: done.giftCard, receipt: done.payment } : processed(`the payment was already ${done.payment.status}`);
 
 const isUuid = (v: string | null | undefined): v is string => z.uuid().safeParse(v).success;
 
@@ -74,6 +80,7 @@ export function createStripeEventHandlers(deps: {
   reader: StripeReader;
   gateway: Pick<StripeGateway, 'cancelNow' | 'refundInvoice'>;
   fulfilment: Fulfilment;
+  refunds: Pick<RefundsService, 'recordFromStripe'>;
   clock: Clock;
 }): ReadonlyMap<string, StripeEventHandler> {
   const { reader, fulfilment } = deps;
@@ -201,7 +208,16 @@ export function createStripeEventHandlers(deps: {
     const now = deps.clock.now();
     if (invoice.billing_reason === 'subscription_create') {
       // The checkout's own payment: still pending (its coupon use goes back) or completed with nothing granted.
-      if (!(await fulfilment.fail(tx, first.id, 'refunded', `Stripe: ${note}`))) await q.markRefunded(tx, first.id, now);
+      if (!(await fulfilment.fail(tx, first.id, 'refunded', `Stripe: ${note}`))) {
+        const refunded = await q.markRefunded(tx, first.id, now);
+        // Completed (counted as revenue) and now given back: the refund gets its row, for the books and analytics.
+        if (refunded?.completedAt && refunded.amountMinor > 0) {
+          await insertRefund(tx, {
+            paymentId: refunded.id, userId: refunded.userId, provider: 'stripe', status: 'succeeded', amountMinor: refunded.amountMinor,
+            currency: refunded.currency, reason: note, metadata: { invoice_id: invoice.id }, refundedAt: now, createdAt: now, updatedAt: now,
+          });
+        }
+      }
     } else {
       const renewal = await sq.ensureInvoicePayment(tx, renewalRow(first, 0, sub, invoice));
       await q.markRefunded(tx, renewal.id, now);
@@ -242,7 +258,76 @@ export function createStripeEventHandlers(deps: {
     };
   }
 
+  /** Our Stripe payment behind a charge: named by our refunds' metadata, or by its payment intent (one-off payments). */
+  async function chargePayment(tx: Tx, paymentIntent: string | null, named: (string | undefined)[]) {
+    for (const id of named) {
+      const p = await stripePayment(tx, id);
+      if (p) return p;
+    }
+    return paymentIntent ? findPaymentByReference(tx, paymentIntent) : undefined;
+  }
+
+  /**
+   * charge.refunded: every succeeded refund the charge (read back from Stripe) lists is recorded
+   * once, by its Stripe id; the pending refund our own request made is settled by it when the
+   * request has not done so yet (decision 058).
+   */
+  async function chargeRefunded(chargeId: string): Promise<PreparedEvent> {
+    const charge = await reader.charge(chargeId);
+    const succeeded = (charge.refunds?.data ?? []).filter((r) => r.status === 'succeeded');
+    if (succeeded.length === 0) return processed('the charge lists no succeeded refund');
+    return {
+      apply: async (tx) => {
+        const payment = await chargePayment(tx, charge.payment_intent, succeeded.map((r) => r.metadata.payment_id));
+        if (!payment) return ignored('no payment of ours for this charge');
+        const applied: RefundApplied[] = [];
+        const notes: string[] = [];
+        for (const r of succeeded) {
+          const done = await deps.refunds.recordFromStripe(tx, { paymentId: payment.id, providerRefundId: r.id, ourRefundId: isUuid(r.metadata.refund_id) ? r.metadata.refund_id : undefined, amountMinor: r.amount, kind: 'refund' });
+          if (done === 'too_much') notes.push(`refund ${r.id} exceeds what is left of the payment: not applied`);
+          else if (done !== 'recorded') applied.push(done);
+        }
+        if (applied.length === 0) return processed(notes.join('; ') || 'its refunds were recorded already');
+        return { status: 'processed', note: notes.join('; ') || undefined, refunds: applied };
+      },
+    };
+  }
+
+  /** charge.dispute.created: noted on the payment; nothing is taken back until the dispute is lost. */
+  async function disputeCreated(disputeId: string): Promise<PreparedEvent> {
+    const dispute = await reader.dispute(disputeId);
+    return {
+      apply: async (tx) => {
+        const payment = await chargePayment(tx, dispute.payment_intent, []);
+        if (!payment) return ignored('no payment of ours for this dispute');
+        await q.updatePayment(tx, payment.id, { metadata: { ...payment.metadata, dispute: { id: dispute.id, status: dispute.status, reason: dispute.reason ?? null } }, updatedAt: deps.clock.now() });
+        return processed(`dispute ${dispute.id} opened (${dispute.reason ?? 'no reason given'})`);
+      },
+    };
+  }
+
+  /** charge.dispute.closed: a lost dispute is a refund of kind `dispute` (recorded once, by the dispute id); a won one changes nothing. */
+  async function disputeClosed(disputeId: string): Promise<PreparedEvent> {
+    const dispute = await reader.dispute(disputeId);
+    if (dispute.status !== 'lost') return processed(`the dispute is ${dispute.status}: nothing to take back`);
+    return {
+      apply: async (tx) => {
+        const payment = await chargePayment(tx, dispute.payment_intent, []);
+        if (!payment) return ignored('no payment of ours for this dispute');
+        const left = payment.amountMinor - payment.refundedMinor;
+        const amount = Math.min(dispute.amount, left);
+        if (payment.status !== 'completed' || amount <= 0) return processed(`the payment is ${payment.status} with nothing left to refund`);
+        const done = await deps.refunds.recordFromStripe(tx, { paymentId: payment.id, providerRefundId: dispute.id, amountMinor: amount, kind: 'dispute', reason: dispute.reason ?? null });
+        if (done === 'recorded' || done === 'too_much') return processed('the dispute was recorded already');
+        return { status: 'processed', note: `dispute lost (${dispute.reason ?? 'no reason given'})`, refunds: [done] };
+      },
+    };
+  }
+
   return new Map([
+    ['charge.refunded', chargeRefunded],
+    ['charge.dispute.created', disputeCreated],
+    ['charge.dispute.closed', disputeClosed],
     ['checkout.session.completed', sessionPaid],
     ['checkout.session.async_payment_succeeded', sessionPaid],
     ['checkout.session.async_payment_failed', sessionAsyncFailed],

@@ -14,7 +14,8 @@ import type { EmailSender } from '../../platform/mail/email-sender.ts';
 import type { Fulfilment } from './fulfilment.ts';
 import type { StripeReader } from './gateways/stripe-client.ts';
 import type { StripeGateway } from './gateways/stripe.ts';
-import { sendGiftCardEmail } from './payments.service.ts';
+import { sendGiftCardEmail, sendPaymentReceipt } from './payments.service.ts';
+import type { RefundsService } from './refunds.service.ts';
 import { createStripeEventHandlers, type EventOutcome, type PreparedEvent } from './stripe-events.ts';
 import * as wq from './webhook-events.queries.ts';
 
@@ -36,6 +37,7 @@ export interface StripeWebhooksDeps {
   gateway: StripeGateway;
   webhookSecret: string;
   fulfilment: Fulfilment;
+  refunds: RefundsService;
   mailer: EmailSender;
   log: Logger;
 }
@@ -91,6 +93,11 @@ export function createStripeWebhooks(deps: StripeWebhooksDeps) {
     }
     if (!outcome) return { received: true, outcome: 'duplicate' };
     if (outcome.giftCard) await sendGiftCardEmail(deps, outcome.giftCard);
+    if (outcome.receipt) await sendPaymentReceipt(deps, outcome.receipt);
+    for (const refund of outcome.refunds ?? []) {
+      await deps.refunds.notify(refund);
+      if (refund.payment.purpose === 'plan' && refund.payment.status === 'refunded') await deps.refunds.endAtStripe(refund.payment);
+    }
     return { received: true, outcome: outcome.status };
   }
 

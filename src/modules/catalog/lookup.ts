@@ -1,4 +1,5 @@
 /** What the generation engine asks of the catalog: products' images, subjects, templates' layouts, styles' prompts. */
+import type { Queue } from '../../platform/queue/queue.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/types.ts';
 import type { CatalogLookup, JsonValue, TemplateLayout } from './engine-contract.ts';
@@ -10,7 +11,7 @@ import { findTemplate } from './templates.queries.ts';
 
 const isStyleKind = (k: string): k is StyleKind => (styleKinds as readonly string[]).includes(k);
 
-export function createCatalogLookup(deps: { db: Db; clock: Clock }): CatalogLookup {
+export function createCatalogLookup(deps: { db: Db; clock: Clock; queue: Pick<Queue, 'send'> }): CatalogLookup {
   return {
     // Subjects: their photos and training artifacts, and the end of a training (`settled`).
     ...subjectCatalog(deps),

@@ -4,6 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
+import { systemEmailJob } from '../../platform/mail/email-jobs.ts';
+import type { Queue } from '../../platform/queue/queue.ts';
 import type { Db, DbOrTx, Tx } from '../../platform/db/types.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { unownedAssetIds } from '../media/index.ts';
@@ -41,7 +43,7 @@ export function subjectView(row: q.SubjectRow, imageAssetIds: string[]): TSubjec
 }
 
 /** The subject side of the engine's catalog seam: lookups and the end of a training. */
-export function subjectCatalog(deps: { db: Db; clock: Clock }) {
+export function subjectCatalog(deps: { db: Db; clock: Clock; queue: Pick<Queue, 'send'> }) {
   async function subject(userId: string, id: string, db: DbOrTx = deps.db): Promise<SubjectForEngine | undefined> {
     const row = await q.findOwnedSubject(db, userId, id);
     if (!row) return undefined;
@@ -62,7 +64,7 @@ export function subjectCatalog(deps: { db: Db; clock: Clock }) {
     if (g.type !== 'subject_training' || !g.subjectId) return;
     const now = deps.clock.now();
     if (g.status === 'completed' && (str(g.artifacts?.trained_model) || localSubjectOf(g.artifacts))) {
-      await q.settleTraining(tx, g.id, {
+      const ready = await q.settleTraining(tx, g.id, {
         status: 'ready',
         artifacts: g.artifacts ?? {},
         ...(g.outputAssetIds[0] ? { previewAssetId: g.outputAssetIds[0] } : {}),
@@ -70,6 +72,8 @@ export function subjectCatalog(deps: { db: Db; clock: Clock }) {
         errorMessage: null,
         updatedAt: now,
       });
+      // The owner is told once the settlement commits (the job leaves with the transaction).
+      if (ready) await deps.queue.send(systemEmailJob, { user_id: ready.userId, template: 'training_ready', subject_name: ready.name }, { tx });
       return;
     }
     const error =

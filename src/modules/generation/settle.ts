@@ -7,6 +7,7 @@
  * on the bus after the commit.
  */
 import type { Tx } from '../../platform/db/types.ts';
+import { systemEmailJob } from '../../platform/mail/email-jobs.ts';
 import { insertResultAssets, type NewAsset } from '../media/index.ts';
 import type { SettledGeneration } from '../catalog/index.ts';
 import type { GenerationContext } from './context.ts';
@@ -36,6 +37,17 @@ export function createSettlement(ctx: GenerationContext) {
 
   async function release(tx: Tx, row: GenerationRow): Promise<void> {
     if (row.holdId) await ctx.ledger.release(tx, row.holdId);
+  }
+
+  /**
+   * After a spend: fewer credits available than ATELIER_LOW_BALANCE_CREDITS queues the low_balance
+   * notice with this transaction; its worker honours the preference and sends at most one a day.
+   */
+  async function noticeLowBalance(tx: Tx, userId: string): Promise<void> {
+    const threshold = ctx.config.lowBalanceCredits;
+    if (threshold <= 0) return;
+    const balance = await ctx.ledger.balance(tx, userId);
+    if (balance && balance.available < threshold) await ctx.queue.send(systemEmailJob, { user_id: userId, template: 'low_balance', available: balance.available }, { tx });
   }
 
   /** processing → completed: captures the outputs delivered, releases the rest. Undefined when the run lost its claim. */
@@ -69,6 +81,7 @@ export function createSettlement(ctx: GenerationContext) {
       const captured = creditsUsed > 0 ? await ctx.ledger.capture(tx, row.holdId, creditsUsed) : await ctx.ledger.release(tx, row.holdId);
       // The hold outlives the deadline by an hour, so only a clock far off could have ended it.
       if (!captured.applied) ctx.log.error({ generationId: row.id, holdId: row.holdId }, 'generation completed but its credit hold had already ended');
+      if (captured.applied && creditsUsed > 0) await noticeLowBalance(tx, row.userId);
     }
     await addUsage(
       tx,

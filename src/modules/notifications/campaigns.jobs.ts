@@ -1,5 +1,6 @@
 /** The campaign queue: one job per batch; each sends a bounded number of messages and queues the next. */
 import { z } from 'zod';
+import { systemEmailJob } from '../../platform/mail/email-jobs.ts';
 import type { JobDefinition } from '../../platform/queue/queue.ts';
 
 export const campaignBatchJob = {
@@ -9,4 +10,4 @@ export const campaignBatchJob = {
   batchSize: 1,
 } satisfies JobDefinition;
 
-export const notificationsJobs: JobDefinition[] = [campaignBatchJob];
+export const notificationsJobs: JobDefinition[] = [campaignBatchJob, systemEmailJob];

@@ -49,6 +49,11 @@ const en: Record<SystemEmailKey, TemplateSource> = {
     text: 'You have {{ available }} credits left.\n\n{{ url }}',
     html: wrap('ltr', '<p>You have <strong>{{ available }}</strong> credits left.</p><p><a href="{{ url }}">Buy credits</a></p>'),
   },
+  refund_notice: {
+    subject: 'Your {{ app_name }} payment was refunded',
+    text: 'We have refunded {{ amount }} of your payment {{ payment_id }}.{% if credits_taken_back > 0 %} {{ credits_taken_back }} unspent credits it bought were taken back.{% endif %}\n\n{{ app_url }}/billing',
+    html: wrap('ltr', '<p>We have refunded <strong>{{ amount }}</strong> of your payment {{ payment_id }}.</p>{% if credits_taken_back > 0 %}<p>{{ credits_taken_back }} unspent credits it bought were taken back.</p>{% endif %}<p><a href="{{ app_url }}/billing">Billing</a></p>'),
+  },
 };
 
 const fa: Record<SystemEmailKey, TemplateSource> = {
@@ -92,6 +97,11 @@ const fa: Record<SystemEmailKey, TemplateSource> = {
     text: '{{ available }} اعتبار برایتان مانده است.\n\n{{ url }}',
     html: wrap('rtl', '<p><strong>{{ available }}</strong> اعتبار برایتان مانده است.</p><p><a href="{{ url }}">خرید اعتبار</a></p>'),
   },
+  refund_notice: {
+    subject: 'پرداخت {{ app_name }} شما بازپرداخت شد',
+    text: 'مبلغ {{ amount }} از پرداخت {{ payment_id }} به شما بازپرداخت شد.{% if credits_taken_back > 0 %} {{ credits_taken_back }} اعتبار مصرف‌نشدهٔ آن پس گرفته شد.{% endif %}\n\n{{ app_url }}/billing',
+    html: wrap('rtl', '<p>مبلغ <strong>{{ amount }}</strong> از پرداخت {{ payment_id }} به شما بازپرداخت شد.</p>{% if credits_taken_back > 0 %}<p>{{ credits_taken_back }} اعتبار مصرف‌نشدهٔ آن پس گرفته شد.</p>{% endif %}<p><a href="{{ app_url }}/billing">صورت‌حساب</a></p>'),
+  },
 };
 
 export const FALLBACK_LOCALE = 'en';
@@ -115,6 +125,7 @@ export const sampleValues: Record<string, string | number> = {
   download_url: 'https://atelier.example/download/sample.zip',
   expires_at: '2026-01-01 00:00 UTC',
   available: 3,
+  credits_taken_back: 40,
   full_name: 'Ada Lovelace',
   email: 'ada@example.com',
   unsubscribe_url: 'https://atelier.example/api/v1/email/unsubscribe?token=sample',

@@ -1,5 +1,5 @@
 /** email_logs: one row per message, its status moved by the transport and the provider's events. */
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, ne, sql } from 'drizzle-orm';
 import { afterCursor } from '../../platform/db/keyset.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import type { Cursor } from '../../platform/http/pagination.ts';
@@ -91,4 +91,14 @@ export async function findEmailLogBy(db: DbOrTx, by: { id?: string; providerMess
   if (!match) return undefined;
   const [row] = await db.select().from(emailLogs).where(match).limit(1);
   return row;
+}
+
+/** Whether a message of `templateKey` to `to` was logged (and not failed) since `since`. */
+export async function sentSince(db: DbOrTx, to: string, templateKey: string, since: Date): Promise<boolean> {
+  const rows = await db
+    .select({ id: emailLogs.id })
+    .from(emailLogs)
+    .where(and(eq(emailLogs.to, to), eq(emailLogs.templateKey, templateKey), gte(emailLogs.createdAt, since), ne(emailLogs.status, 'failed')))
+    .limit(1);
+  return rows.length > 0;
 }

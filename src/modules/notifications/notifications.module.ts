@@ -11,6 +11,7 @@ import { createSendGridEvents } from './sendgrid-events.service.ts';
 import { sendGridVerificationKey } from './sendgrid-signature.ts';
 import { createEmailLogsService } from './email-logs.service.ts';
 import { createMessageSender } from './sender.ts';
+import { createSystemEmails } from './system-emails.service.ts';
 import { createTemplateStore } from './template-store.ts';
 import { createEmailTemplatesService } from './templates.service.ts';
 
@@ -34,6 +35,8 @@ export function createNotificationsModule(deps: NotificationsDeps) {
     /** What the modules below send through (the `EmailSender` port). */
     emails: sender.emails,
     sender,
+    /** The worker side of system emails raised inside a transaction (`systemEmailJob`). */
+    systemEmails: createSystemEmails({ db: deps.db, clock: deps.clock, emails: sender.emails, app }),
     templates: createEmailTemplatesService({ db: deps.db, clock: deps.clock, store, app }),
     logs: createEmailLogsService({ db: deps.db }),
     campaigns: createCampaignsService({ db: deps.db, clock: deps.clock, queue: deps.queue, sender, secret: deps.secret, app, rate: deps.config.mail }),

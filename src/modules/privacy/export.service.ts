@@ -6,6 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../../platform/crypto.ts';
+import { findUserById } from '../accounts/index.ts';
 import { errors } from '../../platform/http/errors.ts';
 import type { JobContext } from '../../platform/queue/queue.ts';
 import type { PrivacyDeps } from './context.ts';
@@ -77,6 +78,30 @@ export function createExportService(deps: PrivacyDeps) {
     return { stream: obj.stream, size: obj.size, filename: `atelier-export-${row.createdAt.toISOString().slice(0, 10)}.zip` };
   }
 
+  /**
+   * The export_ready email, with a download link of its own (valid an hour, like any link: asking
+   * GET /me/exports again gives a fresh one for the week the zip is kept). A failed send is logged;
+   * the export stays completed.
+   */
+  async function tellOwner(row: q.ExportRow, ctx: Pick<JobContext, 'log'>): Promise<void> {
+    try {
+      const user = await findUserById(deps.db, row.userId);
+      const link = await downloadUrl(row);
+      if (!user?.email || !link) return;
+      // A mail client needs the whole address: this server's own when the link is a path.
+      const url = link.startsWith('/') ? `${(deps.config.publicUrl ?? `http://localhost:${deps.config.port}`).replace(/\/+$/, '')}${link}` : link;
+      const linkExpires = new Date(deps.clock.now().getTime() + LINK_TTL_SEC * 1000);
+      await deps.mailer.send({
+        to: user.email,
+        locale: user.locale,
+        template: 'export_ready',
+        variables: { download_url: url, expires_at: `${linkExpires.toISOString().slice(0, 16).replace('T', ' ')} UTC` },
+      });
+    } catch (err) {
+      ctx.log.error({ err, exportId: row.id }, 'privacy: export_ready email failed');
+    }
+  }
+
   /** The job: builds the zip into storage, then marks the export completed (or failed after the last try). */
   async function run(exportId: string, ctx: Pick<JobContext, 'retryCount' | 'log'>): Promise<void> {
     const started = await q.moveExport(deps.db, exportId, ['pending', 'processing'], { status: 'processing', updatedAt: deps.clock.now() });
@@ -96,7 +121,10 @@ export function createExportService(deps: PrivacyDeps) {
       });
       // The account was erased while the zip was being made: its copy must not outlive it.
       if (!done) await deps.storage.delete(key);
-      else ctx.log.info({ exportId, files: archive.files, size }, 'privacy: export ready');
+      else {
+        ctx.log.info({ exportId, files: archive.files, size }, 'privacy: export ready');
+        await tellOwner(done, ctx);
+      }
     } catch (err) {
       await deps.storage.delete(key).catch(() => undefined);
       if (ctx.retryCount >= (exportJob.options.retryLimit ?? 0)) {

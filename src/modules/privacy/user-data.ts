@@ -28,6 +28,7 @@ export const exported: UserDataSource[] = [
   { file: 'credits/holds.json', table: 'credit_holds', column: 'user_id' },
   { file: 'credits/transactions.json', table: 'credit_transactions', column: 'user_id' },
   { file: 'billing/payments.json', table: 'payments', column: 'user_id' },
+  { file: 'billing/refunds.json', table: 'refunds', column: 'user_id' },
   { file: 'billing/subscriptions.json', table: 'subscriptions', column: 'user_id' },
   { file: 'billing/subscription_history.json', table: 'subscription_history', column: 'user_id' },
   { file: 'billing/coupon_redemptions.json', table: 'coupon_redemptions', column: 'user_id' },
@@ -46,6 +47,11 @@ export const exported: UserDataSource[] = [
 /** Columns pointing at users that the export leaves out on purpose. */
 export const notExported: Array<{ table: string; column: string; why: string }> = [
   { table: 'otps', column: 'user_id', why: 'one-time codes: short-lived secrets, erased with the account' },
+  {
+    table: 'refunds',
+    column: 'created_by',
+    why: "the admin who gave a payment back: the operator's record of their own action (the audit log has it too); set null when that admin's account is erased",
+  },
   {
     table: 'provider_calls',
     column: 'user_id',

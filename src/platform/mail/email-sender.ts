@@ -5,7 +5,7 @@
  */
 
 /** Messages the system itself sends; each has a default template in English and Persian. */
-export const systemEmailKeys = ['email_verify', 'one_time_code', 'password_reset', 'payment_receipt', 'gift_card', 'training_ready', 'export_ready', 'low_balance'] as const;
+export const systemEmailKeys = ['email_verify', 'one_time_code', 'password_reset', 'payment_receipt', 'gift_card', 'training_ready', 'export_ready', 'low_balance', 'refund_notice'] as const;
 export type SystemEmailKey = (typeof systemEmailKeys)[number];
 
 export interface SystemEmailVariables {
@@ -17,6 +17,7 @@ export interface SystemEmailVariables {
   training_ready: { subject_name: string; url: string };
   export_ready: { download_url: string; expires_at: string };
   low_balance: { available: number; url: string };
+  refund_notice: { amount: string; payment_id: string; credits_taken_back: number };
 }
 
 /** The variable names of each system message, for checking templates at save. */
@@ -29,6 +30,7 @@ export const systemEmailVariableNames: { [K in SystemEmailKey]: readonly (keyof 
   training_ready: ['subject_name', 'url'],
   export_ready: ['download_url', 'expires_at'],
   low_balance: ['available', 'url'],
+  refund_notice: ['amount', 'payment_id', 'credits_taken_back'],
 };
 
 export type SystemEmail = { [K in SystemEmailKey]: { template: K; variables: SystemEmailVariables[K] } }[SystemEmailKey];

@@ -129,6 +129,37 @@ export const ZInvoicePayments = z.object({
     .nullish(),
 });
 
+export const ZRefund = z.object({
+  id: z.string(),
+  amount: z.number().int(),
+  status: z.string().nullish(),
+  created: z.number().int().optional(),
+  metadata: ZMetadata,
+});
+export type TRefund = z.infer<typeof ZRefund>;
+
+/** A charge with its refunds expanded: what `charge.refunded` is about. */
+export const ZCharge = z.object({
+  id: z.string(),
+  amount: z.number().int(),
+  amount_refunded: z.number().int(),
+  currency: z.string(),
+  payment_intent: ZRef,
+  refunds: z.object({ data: z.array(ZRefund) }).nullish(),
+});
+export type TCharge = z.infer<typeof ZCharge>;
+
+export const ZDispute = z.object({
+  id: z.string(),
+  amount: z.number().int(),
+  currency: z.string(),
+  status: z.string(),
+  reason: z.string().nullish(),
+  charge: ZRef,
+  payment_intent: ZRef,
+});
+export type TDispute = z.infer<typeof ZDispute>;
+
 export const fromUnix = (seconds: number): Date => new Date(seconds * 1000);
 
 /** The reads billing trusts: each object fetched fresh from Stripe, never taken from an event body. */
@@ -144,6 +175,8 @@ export function createStripeReader(stripe: Stripe, log: Logger) {
     checkoutSession: (id: string) => read('read the checkout session', () => stripe.checkout.sessions.retrieve(id), ZCheckoutSession),
     subscription: (id: string) => read('read the subscription', () => stripe.subscriptions.retrieve(id), ZSubscription),
     invoice: (id: string) => read('read the invoice', () => stripe.invoices.retrieve(id), ZInvoice),
+    charge: (id: string) => read('read the charge', () => stripe.charges.retrieve(id, { expand: ['refunds'] }), ZCharge),
+    dispute: (id: string) => read('read the dispute', () => stripe.disputes.retrieve(id), ZDispute),
   };
 }
 export type StripeReader = ReturnType<typeof createStripeReader>;

@@ -6,9 +6,10 @@
  * back to it. Completion arrives by webhook (stripe-webhooks.service.ts), never here.
  */
 import type Stripe from 'stripe';
+import type { z } from 'zod';
 import type { Logger } from '../../../platform/logger.ts';
 import type { CheckoutRequest, CheckoutSession, PaymentGateway } from './gateway.ts';
-import { stripeFailure, ZInvoicePayments, ZSubscription } from './stripe-client.ts';
+import { stripeFailure, ZInvoicePayments, ZRefund, ZSubscription } from './stripe-client.ts';
 
 type SessionParams = Stripe.Checkout.SessionCreateParams;
 
@@ -34,6 +35,19 @@ export interface StripeGateway extends PaymentGateway {
   cancelNow(providerSubscriptionId: string): Promise<void>;
   /** Refunds what a paid invoice took, in full, once (keyed by the invoice). */
   refundInvoice(invoiceId: string, reason: 'duplicate' | 'requested_by_customer'): Promise<void>;
+  /**
+   * Refunds `amountMinor` of what a payment took: `reference` is its payment intent (`pi_…`) or,
+   * for a subscription payment, its invoice (`in_…`). Keyed by our refund id, so the SDK's retry
+   * never refunds twice.
+   */
+  refundPayment(r: { reference: string; amountMinor: number; refundId: string; paymentId: string }): Promise<{ id: string; amount: number }>;
+}
+
+/** What paid an invoice (its payment intent, or its charge), from the invoice with `payments` expanded. */
+function invoiceTarget(invoice: z.infer<typeof ZInvoicePayments>): { payment_intent: string } | { charge: string } {
+  const paid = invoice.payments?.data.find((p) => p.status === 'paid' && (p.payment.payment_intent || p.payment.charge));
+  if (!paid) throw new Error(`invoice ${invoice.id} is paid but names no payment to refund`);
+  return paid.payment.payment_intent ? { payment_intent: paid.payment.payment_intent } : { charge: paid.payment.charge! };
 }
 
 /** A subscription that bills nothing more: nothing to cancel. */
@@ -108,9 +122,7 @@ export function createStripeGateway(deps: { stripe: Stripe; log: Logger }): Stri
       // Since API version 2025-03-31 an invoice names its payment intent (or charge) only in its expanded `payments`.
       const invoice = ZInvoicePayments.parse(await stripe.invoices.retrieve(invoiceId, { expand: ['payments'] }));
       if (invoice.amount_paid === 0) return;
-      const paid = invoice.payments?.data.find((p) => p.status === 'paid' && (p.payment.payment_intent || p.payment.charge));
-      if (!paid) throw new Error(`invoice ${invoiceId} is paid but names no payment to refund`);
-      const target = paid.payment.payment_intent ? { payment_intent: paid.payment.payment_intent } : { charge: paid.payment.charge! };
+      const target = invoiceTarget(invoice);
       // The key makes a repeated webhook delivery get the first refund back instead of refunding twice.
       await stripe.refunds.create({ ...target, reason, metadata: { invoice_id: invoiceId } }, { idempotencyKey: `atelier-refund-${invoiceId}` }).catch((err: unknown) => {
         // Refunded already (by a concurrent delivery, or by hand in the dashboard): the money is back.
@@ -121,5 +133,24 @@ export function createStripeGateway(deps: { stripe: Stripe; log: Logger }): Stri
     }
   }
 
-  return { provider: 'stripe', startCheckout, cancelAtPeriodEnd, cancelNow, refundInvoice };
+  /** The payment intent (or charge) behind a reference: an intent is itself; an invoice names it in its expanded payments. */
+  async function paidTarget(reference: string): Promise<{ payment_intent: string } | { charge: string }> {
+    if (!reference.startsWith('in_')) return { payment_intent: reference };
+    return invoiceTarget(ZInvoicePayments.parse(await stripe.invoices.retrieve(reference, { expand: ['payments'] })));
+  }
+
+  async function refundPayment(r: { reference: string; amountMinor: number; refundId: string; paymentId: string }): Promise<{ id: string; amount: number }> {
+    try {
+      const target = await paidTarget(r.reference);
+      const made = await stripe.refunds.create(
+        { ...target, amount: r.amountMinor, reason: 'requested_by_customer', metadata: { refund_id: r.refundId, payment_id: r.paymentId } },
+        { idempotencyKey: `atelier-refund-${r.refundId}` },
+      );
+      return ZRefund.parse(made);
+    } catch (err) {
+      throw stripeFailure(err, 'refund the payment', log);
+    }
+  }
+
+  return { provider: 'stripe', startCheckout, cancelAtPeriodEnd, cancelNow, refundInvoice, refundPayment };
 }
