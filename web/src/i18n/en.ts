@@ -283,6 +283,20 @@ export const en = {
     none: 'This type has no settings.',
     separate: 'Separate several with commas.',
   },
+  oauth: {
+    or: 'or',
+    continueWith: 'Continue with {{provider}}',
+    errors: {
+      oauth_state: 'That sign-in link has expired or was not started here. Please try again.',
+      oauth_denied: 'Sign-in was cancelled at the provider.',
+      oauth_failed: 'The provider could not sign you in. Please try again.',
+      oauth_no_email: 'The provider did not share an email address.',
+      oauth_email_unverified: 'An account with this email exists, but the provider has not verified the email. Sign in with your password instead.',
+      oauth_account_unverified: 'An account with this email exists but has not verified it yet. Sign in with your password and verify your email first.',
+      oauth_signup_closed: 'Sign-up here is by phone number.',
+      account_disabled: 'This account is disabled.',
+    },
+  },
 };
 
 /** The shape every language fills: the same keys, each a string. */

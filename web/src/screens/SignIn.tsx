@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useLocation } from 'react-router';
+import { Navigate, useLocation, useSearchParams } from 'react-router';
 import { api, describeIdentifierError } from '../api.ts';
 import type { SignInState } from '../paths.ts';
 import { keys, queryClient, useConfig } from '../queries.ts';
@@ -11,7 +11,9 @@ const FIELDS = ['email', 'phone', 'password'] as const;
 
 export function SignIn() {
   const { t } = useTranslation();
-  const { product_name: product } = useConfig();
+  const { product_name: product, sign_up: signUpOptions } = useConfig();
+  // A failed OAuth callback lands here with a code (the server never shows an error page for it).
+  const oauthError = useSearchParams()[0].get('oauth_error');
   useDocumentTitle(t('signin.title'));
   const notice = (useLocation().state as SignInState | null)?.notice;
   const moves = useSessionMoves();
@@ -54,7 +56,7 @@ export function SignIn() {
       }
     >
       <form className="form" onSubmit={submit} noValidate aria-label={t('signin.title')} data-testid="signin-form">
-        {notice && !error && (
+        {notice && !error && !oauthError && (
           <Alert kind="info" testId="notice">
             {t(`session.${notice}`, { product })}
           </Alert>
@@ -85,6 +87,35 @@ export function SignIn() {
           {busy ? t('signin.busy') : t('signin.submit')}
         </button>
       </form>
+      {signUpOptions.oauth.length > 0 && <OAuthButtons providers={signUpOptions.oauth} error={oauthError} />}
     </AuthLayout>
+  );
+}
+
+const OAUTH_ERRORS = ['oauth_state', 'oauth_denied', 'oauth_failed', 'oauth_email_unverified', 'oauth_account_unverified', 'oauth_no_email', 'oauth_signup_closed', 'account_disabled'] as const;
+type OAuthError = (typeof OAUTH_ERRORS)[number];
+const oauthErrorOf = (code: string): OAuthError => (OAUTH_ERRORS as readonly string[]).includes(code) ? (code as OAuthError) : 'oauth_failed';
+
+/**
+ * "Continue with Google / GitHub": plain links, since the sign-in is a round of full-page redirects
+ * through the provider that ends back in the app with the session cookies set.
+ */
+function OAuthButtons({ providers, error }: { providers: string[]; error: string | null }) {
+  const { t } = useTranslation();
+  const back = encodeURIComponent(`${window.location.origin}/dashboard`);
+  return (
+    <div className="form" data-testid="oauth-buttons">
+      {error && (
+        <Alert kind="error" testId="oauth-error">
+          {t(`oauth.errors.${oauthErrorOf(error)}`)}
+        </Alert>
+      )}
+      <p className="muted">{t('oauth.or')}</p>
+      {providers.map((p) => (
+        <a key={p} className="button button-secondary button-block" href={`/api/v1/auth/oauth/${p}/start?return_url=${back}`} data-testid={`oauth-${p}`}>
+          {t('oauth.continueWith', { provider: p === 'google' ? 'Google' : p === 'github' ? 'GitHub' : p })}
+        </a>
+      ))}
+    </div>
   );
 }
