@@ -103,7 +103,7 @@ describe('OAuth sign-in', () => {
     const local = await signUp(t.app);
     const res = await signInWith('github', newUser({ email: local.email! }));
     expect((await me(res)).data.id).toBe(local.user.id);
-    const rows = await sqlRows<{ n: string }>(t, `select count(*) as n from user_identities where user_id = '${local.user.id}' and auth_provider = 'github'`);
+    const rows = await sqlRows<{ n: string }>(t, `select count(*) as n from auth_identities where user_id = '${local.user.id}' and provider = 'github'`);
     expect(Number(rows[0]!.n)).toBe(1);
   });
 
@@ -112,7 +112,7 @@ describe('OAuth sign-in', () => {
     expect(errorOf(await signInWith('google', newUser({ email: local.email!, emailVerified: false })))).toBe('oauth_email_unverified');
     const unverified = await signUp(t.app, {}, { verified: false });
     expect(errorOf(await signInWith('google', newUser({ email: unverified.email! })))).toBe('oauth_account_unverified');
-    const rows = await sqlRows<{ n: string }>(t, `select count(*) as n from user_identities where user_id in ('${local.user.id}', '${unverified.user.id}')`);
+    const rows = await sqlRows<{ n: string }>(t, `select count(*) as n from auth_identities where user_id in ('${local.user.id}', '${unverified.user.id}')`);
     expect(Number(rows[0]!.n)).toBe(0);
   });
 

@@ -1,10 +1,10 @@
 /** Linked provider accounts and OAuth sign-ins under way. */
 import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/types.ts';
-import { oauthLoginStates, userIdentities, users, type OAuthProvider } from './accounts.tables.ts';
+import { oauthLoginStates, authIdentities, users, type OAuthProvider } from './accounts.tables.ts';
 import type { UserRow } from './accounts.queries.ts';
 
-export type IdentityRow = typeof userIdentities.$inferSelect;
+export type IdentityRow = typeof authIdentities.$inferSelect;
 export type LoginStateRow = typeof oauthLoginStates.$inferSelect;
 
 export async function insertLoginState(db: DbOrTx, row: typeof oauthLoginStates.$inferInsert): Promise<void> {
@@ -15,7 +15,7 @@ export async function insertLoginState(db: DbOrTx, row: typeof oauthLoginStates.
 export async function takeLoginState(db: DbOrTx, stateHash: string, provider: OAuthProvider): Promise<LoginStateRow | undefined> {
   const [row] = await db
     .delete(oauthLoginStates)
-    .where(and(eq(oauthLoginStates.stateHash, stateHash), eq(oauthLoginStates.authProvider, provider)))
+    .where(and(eq(oauthLoginStates.stateHash, stateHash), eq(oauthLoginStates.provider, provider)))
     .returning();
   return row;
 }
@@ -27,32 +27,32 @@ export async function deleteExpiredLoginStates(db: DbOrTx, now: Date): Promise<n
 
 export async function findIdentityWithUser(db: DbOrTx, provider: OAuthProvider, subject: string): Promise<{ identity: IdentityRow; user: UserRow } | undefined> {
   const [row] = await db
-    .select({ identity: userIdentities, user: users })
-    .from(userIdentities)
-    .innerJoin(users, eq(users.id, userIdentities.userId))
-    .where(and(eq(userIdentities.authProvider, provider), eq(userIdentities.authProviderId, subject)));
+    .select({ identity: authIdentities, user: users })
+    .from(authIdentities)
+    .innerJoin(users, eq(users.id, authIdentities.userId))
+    .where(and(eq(authIdentities.provider, provider), eq(authIdentities.providerUserId, subject)));
   return row;
 }
 
 /** Links unless this provider account or this user's link to the provider exists; then undefined. */
-export async function insertIdentityIfFree(db: DbOrTx, row: typeof userIdentities.$inferInsert): Promise<IdentityRow | undefined> {
-  const [inserted] = await db.insert(userIdentities).values(row).onConflictDoNothing().returning();
+export async function insertIdentityIfFree(db: DbOrTx, row: typeof authIdentities.$inferInsert): Promise<IdentityRow | undefined> {
+  const [inserted] = await db.insert(authIdentities).values(row).onConflictDoNothing().returning();
   return inserted;
 }
 
 export async function touchIdentity(db: DbOrTx, id: string, patch: { email: string | null; emailVerified: boolean; lastLoginAt: Date }): Promise<void> {
-  await db.update(userIdentities).set(patch).where(eq(userIdentities.id, id));
+  await db.update(authIdentities).set(patch).where(eq(authIdentities.id, id));
 }
 
 export async function listIdentities(db: DbOrTx, userId: string): Promise<IdentityRow[]> {
-  return db.select().from(userIdentities).where(eq(userIdentities.userId, userId)).orderBy(asc(userIdentities.createdAt), asc(userIdentities.authProvider));
+  return db.select().from(authIdentities).where(eq(authIdentities.userId, userId)).orderBy(asc(authIdentities.createdAt), asc(authIdentities.provider));
 }
 
 export async function deleteIdentity(db: DbOrTx, userId: string, provider: OAuthProvider): Promise<boolean> {
   const rows = await db
-    .delete(userIdentities)
-    .where(and(eq(userIdentities.userId, userId), eq(userIdentities.authProvider, provider)))
-    .returning({ id: userIdentities.id });
+    .delete(authIdentities)
+    .where(and(eq(authIdentities.userId, userId), eq(authIdentities.provider, provider)))
+    .returning({ id: authIdentities.id });
   return rows.length > 0;
 }
 
@@ -63,6 +63,6 @@ export async function lockUser(db: DbOrTx, userId: string): Promise<UserRow | un
 }
 
 export async function countIdentities(db: DbOrTx, userId: string): Promise<number> {
-  const [row] = await db.select({ n: sql<string>`count(*)` }).from(userIdentities).where(eq(userIdentities.userId, userId));
+  const [row] = await db.select({ n: sql<string>`count(*)` }).from(authIdentities).where(eq(authIdentities.userId, userId));
   return Number(row?.n ?? 0);
 }

@@ -85,7 +85,7 @@ export function createOAuthService(
     await oq.deleteExpiredLoginStates(ctx.db, now);
     await oq.insertLoginState(ctx.db, {
       stateHash: sha256Hex(begun.state),
-      authProvider: provider,
+      provider,
       codeVerifier: begun.codeVerifier,
       nonce: begun.nonce,
       returnPath,
@@ -137,7 +137,7 @@ export function createOAuthService(
       if (!account.emailVerified) throw new Refused('oauth_email_unverified');
       if (!existing.emailVerifiedAt) throw new Refused('oauth_account_unverified');
       if (!existing.isActive) throw new Refused('account_disabled');
-      const identity = await oq.insertIdentityIfFree(tx, { userId: existing.id, authProvider: provider, authProviderId: account.subject, ...touch, createdAt: now });
+      const identity = await oq.insertIdentityIfFree(tx, { userId: existing.id, provider, providerUserId: account.subject, ...touch, createdAt: now });
       // The account already has another account of this provider linked.
       if (!identity) throw new Refused('oauth_failed');
       await recordAudit(tx, {
@@ -165,7 +165,7 @@ export function createOAuthService(
       updatedAt: now,
     });
     if (!user) throw new Refused('oauth_failed');
-    await oq.insertIdentityIfFree(tx, { userId: user.id, authProvider: provider, authProviderId: account.subject, ...touch, createdAt: now });
+    await oq.insertIdentityIfFree(tx, { userId: user.id, provider, providerUserId: account.subject, ...touch, createdAt: now });
     await recordAudit(tx, {
       actorType: actorTypeFor(user.role),
       actorId: user.id,
@@ -188,7 +188,7 @@ export function createOAuthService(
     const rows = await oq.listIdentities(ctx.db, userId);
     return {
       data: rows.map((r) => ({
-        provider: r.authProvider,
+        provider: r.provider,
         email: r.email,
         email_verified: r.emailVerified,
         created_at: r.createdAt.toISOString(),
