@@ -92,9 +92,18 @@ export function SignIn() {
   );
 }
 
-const OAUTH_ERRORS = ['oauth_state', 'oauth_denied', 'oauth_failed', 'oauth_email_unverified', 'oauth_account_unverified', 'oauth_no_email', 'oauth_signup_closed', 'account_disabled'] as const;
-type OAuthError = (typeof OAUTH_ERRORS)[number];
-const oauthErrorOf = (code: string): OAuthError => (OAUTH_ERRORS as readonly string[]).includes(code) ? (code as OAuthError) : 'oauth_failed';
+/** The callback's `oauth_error` codes (decision 092) → their message keys; anything else is "failed". */
+const OAUTH_ERRORS = {
+  oauth_state: 'state',
+  oauth_denied: 'denied',
+  oauth_failed: 'failed',
+  oauth_no_email: 'noEmail',
+  oauth_email_unverified: 'emailUnverified',
+  oauth_account_unverified: 'accountUnverified',
+  oauth_signup_closed: 'signupClosed',
+  account_disabled: 'accountDisabled',
+} as const;
+const oauthErrorOf = (code: string) => (Object.hasOwn(OAUTH_ERRORS, code) ? OAUTH_ERRORS[code as keyof typeof OAUTH_ERRORS] : 'failed');
 
 /**
  * "Continue with Google / GitHub": plain links, since the sign-in is a round of full-page redirects
