@@ -37,6 +37,9 @@ async function begin(provider: 'google' | 'github', user: StandInUser, returnUrl
   const location = new URL(start.headers.location as string);
   expect(location.origin).toBe(idp.url);
   expect(location.searchParams.get('code_challenge_method')).toBe('S256');
+  expect(start.cookies.find((c) => c.name === 'atelier_oauth')).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/api/v1/auth/oauth' });
+  // The verifier stays on the server; only its S256 challenge travels.
+  expect(location.searchParams.has('code_verifier')).toBe(false);
   idp.nextUser = user;
   const authorized = await fetch(location, { redirect: 'manual' });
   expect(authorized.status).toBe(302);
