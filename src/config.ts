@@ -165,6 +165,17 @@ const ZEnv = z.object({
   /** On SIGTERM, how long running jobs may finish before they are aborted and handed back. */
   ATELIER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   ATELIER_WATERMARK_TEXT: z.string().max(40).default('Atelier'),
+  // OAuth sign-in (decision 092): a provider is offered when its client id and secret are both set.
+  OAUTH_GOOGLE_CLIENT_ID: optionalString,
+  OAUTH_GOOGLE_CLIENT_SECRET: optionalString,
+  /** The OpenID issuer; its discovery document names every endpoint (a stand-in in tests). */
+  OAUTH_GOOGLE_ISSUER: z.url().default('https://accounts.google.com'),
+  OAUTH_GITHUB_CLIENT_ID: optionalString,
+  OAUTH_GITHUB_CLIENT_SECRET: optionalString,
+  /** Where /login/oauth/authorize and /login/oauth/access_token live. */
+  OAUTH_GITHUB_WEB_BASE: z.url().default('https://github.com'),
+  /** Where /user and /user/emails live. */
+  OAUTH_GITHUB_API_BASE: z.url().default('https://api.github.com'),
 });
 
 export type Env = z.infer<typeof ZEnv>;
@@ -270,6 +281,11 @@ export interface Config {
     shutdownGraceSec: number;
     watermarkText: string;
   };
+  /** OAuth sign-in providers; one is undefined when its client id and secret are not both set. */
+  oauth: {
+    google: { clientId: string; clientSecret: string; issuer: string } | undefined;
+    github: { clientId: string; clientSecret: string; webBase: string; apiBase: string } | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -309,6 +325,11 @@ function crossProblems(raw: Record<string, string>): string[] {
   // Stripe payments complete only by verified webhooks: a key without a webhook secret could take money it never credits.
   if (raw.STRIPE_SECRET_KEY && !raw.STRIPE_WEBHOOK_SECRET) problems.push('STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set');
   if (raw.STORAGE_DRIVER === 's3' && !raw.S3_BUCKET) problems.push('S3_BUCKET: required when STORAGE_DRIVER=s3');
+  for (const p of ['GOOGLE', 'GITHUB']) {
+    if (Boolean(raw[`OAUTH_${p}_CLIENT_ID`]) !== Boolean(raw[`OAUTH_${p}_CLIENT_SECRET`])) {
+      problems.push(`OAUTH_${p}_CLIENT_ID and OAUTH_${p}_CLIENT_SECRET: set both or neither`);
+    }
+  }
   if (Boolean(raw.REPLICATE_TRAINER) !== Boolean(raw.REPLICATE_TRAINING_DESTINATION)) {
     problems.push('REPLICATE_TRAINER and REPLICATE_TRAINING_DESTINATION: set both or neither');
   }
@@ -454,6 +475,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       retries: e.ATELIER_GENERATION_RETRIES,
       shutdownGraceSec: e.ATELIER_SHUTDOWN_GRACE_SECONDS,
       watermarkText: e.ATELIER_WATERMARK_TEXT,
+    },
+    oauth: {
+      google:
+        e.OAUTH_GOOGLE_CLIENT_ID && e.OAUTH_GOOGLE_CLIENT_SECRET
+          ? { clientId: e.OAUTH_GOOGLE_CLIENT_ID, clientSecret: e.OAUTH_GOOGLE_CLIENT_SECRET, issuer: e.OAUTH_GOOGLE_ISSUER }
+          : undefined,
+      github:
+        e.OAUTH_GITHUB_CLIENT_ID && e.OAUTH_GITHUB_CLIENT_SECRET
+          ? { clientId: e.OAUTH_GITHUB_CLIENT_ID, clientSecret: e.OAUTH_GITHUB_CLIENT_SECRET, webBase: e.OAUTH_GITHUB_WEB_BASE, apiBase: e.OAUTH_GITHUB_API_BASE }
+          : undefined,
     },
   };
 }

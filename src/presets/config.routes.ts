@@ -1,12 +1,14 @@
 /**
  * GET /api/v1/config (no auth): what this installation offers, for its clients to shape themselves
  * by — a headshots installation's web app looks like a headshots product, not a menu of five.
- * Payment providers are the preset's that are also configured here.
+ * Payment providers are the preset's that are also configured here; `sign_up.oauth` lists the
+ * OAuth providers configured (`google`, `github`), for the sign-in buttons.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
+import { configuredOAuthProviders } from '../modules/accounts/index.ts';
 import { enabledProviders, paymentProviders } from '../modules/billing/index.ts';
 import { studios } from '../modules/generation/providers/ids.ts';
 import { presetNames } from './presets.ts';
@@ -23,14 +25,14 @@ export const ZInstallationConfig = z.object({
 });
 export type TInstallationConfig = z.infer<typeof ZInstallationConfig>;
 
-export function installationConfig(config: Pick<Config, 'preset' | 'generation' | 'payments'>): TInstallationConfig {
+export function installationConfig(config: Pick<Config, 'preset' | 'generation' | 'payments' | 'oauth'>): TInstallationConfig {
   const p = config.preset;
   const configured = new Set(enabledProviders(config.payments));
   return {
     preset: p.name,
     product_name: p.productName,
     studios: config.generation.studios,
-    sign_up: { email: p.signUp.email, phone: p.signUp.phone, oauth: [] },
+    sign_up: { email: p.signUp.email, phone: p.signUp.phone, oauth: configuredOAuthProviders(config) },
     currency: p.currency,
     locales: [...p.locales],
     default_locale: p.defaultLocale,
@@ -38,7 +40,7 @@ export function installationConfig(config: Pick<Config, 'preset' | 'generation' 
   };
 }
 
-export async function configRoutes(app: FastifyInstance, config: Pick<Config, 'preset' | 'generation' | 'payments'>): Promise<void> {
+export async function configRoutes(app: FastifyInstance, config: Pick<Config, 'preset' | 'generation' | 'payments' | 'oauth'>): Promise<void> {
   const view = installationConfig(config);
   app.withTypeProvider<ZodTypeProvider>().get(
     '/config',

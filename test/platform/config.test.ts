@@ -186,6 +186,14 @@ describe('loadConfig: image providers', () => {
     expect(problems.some((p) => p.startsWith('REPLICATE_TRAINER:'))).toBe(true);
     expect(problems).toContain('REPLICATE_TRAINER and REPLICATE_TRAINING_DESTINATION: set both or neither');
   });
+
+  it('offers an OAuth provider only with both its client id and secret, with overridable bases', () => {
+    expect(loadConfig({}).oauth).toEqual({ google: undefined, github: undefined });
+    const c = loadConfig({ OAUTH_GOOGLE_CLIENT_ID: 'id', OAUTH_GOOGLE_CLIENT_SECRET: 's', OAUTH_GITHUB_CLIENT_ID: 'gid', OAUTH_GITHUB_CLIENT_SECRET: 'gs', OAUTH_GITHUB_API_BASE: 'http://127.0.0.1:9' });
+    expect(c.oauth.google).toEqual({ clientId: 'id', clientSecret: 's', issuer: 'https://accounts.google.com' });
+    expect(c.oauth.github).toEqual({ clientId: 'gid', clientSecret: 'gs', webBase: 'https://github.com', apiBase: 'http://127.0.0.1:9' });
+    expect(problemsOf({ OAUTH_GITHUB_CLIENT_ID: 'gid' })).toContain('OAUTH_GITHUB_CLIENT_ID and OAUTH_GITHUB_CLIENT_SECRET: set both or neither');
+  });
 });
 
 describe('ATELIER_PRESET', () => {

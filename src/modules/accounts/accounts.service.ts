@@ -3,6 +3,8 @@ import { createAdminBootstrap } from './admin-bootstrap.ts';
 import { createAdminUsersService } from './admin-users.service.ts';
 import { createApiKeysService } from './api-keys.service.ts';
 import { createAccountsContext, type AccountsDeps } from './context.ts';
+import { createOAuthProviders } from './oauth-providers.ts';
+import { createOAuthService } from './oauth.service.ts';
 import { createOtpService } from './otp.service.ts';
 import { createPreferencesService } from './preferences.service.ts';
 import { createPrincipalResolver } from './principal.ts';
@@ -20,6 +22,10 @@ export function createAccountsService(deps: AccountsDeps) {
     sessions,
     signUp,
     otp: createOtpService(ctx, signUp),
+    oauth: createOAuthService(ctx, signUp, {
+      providers: createOAuthProviders(deps.config),
+      baseUrl: (deps.config.publicUrl ?? `http://localhost:${deps.config.port}`).replace(/\/+$/, ''),
+    }),
     profile: createProfileService(ctx),
     preferences: createPreferencesService(ctx),
     vendorProfile: createVendorProfileService(ctx),

@@ -131,7 +131,14 @@ export const apiKeys = pgTable(
   (t) => [uniqueIndex('api_keys_prefix_key').on(t.prefix), index('api_keys_user_id_idx').on(t.userId)],
 );
 
-/** Sign-in through an outside identity provider (Google and the like); the seeds' auth_provider. */
+export const oauthProviders = ['google', 'github'] as const;
+export type OAuthProvider = (typeof oauthProviders)[number];
+
+/**
+ * Sign-in through an outside identity provider (Google, GitHub); the seeds' `auth_provider` /
+ * `auth_provider_id`, one row per provider so a user may link several. Found by the provider's own
+ * stable id, never by email.
+ */
 export const authIdentities = pgTable(
   'auth_identities',
   {
@@ -139,11 +146,20 @@ export const authIdentities = pgTable(
     userId: uuid()
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    provider: text().notNull(),
+    provider: text({ enum: oauthProviders }).notNull(),
+    /** The provider's id of the account: OIDC `sub`, GitHub's numeric user id. */
     providerUserId: text().notNull(),
+    /** The email the provider gave at the last sign-in, and whether it said it was verified. */
+    email: text(),
+    emailVerified: boolean().notNull().default(false),
+    lastLoginAt: timestamp({ withTimezone: true, precision: 3 }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('auth_identities_provider_key').on(t.provider, t.providerUserId), index('auth_identities_user_id_idx').on(t.userId)],
+  (t) => [
+    uniqueIndex('auth_identities_provider_key').on(t.provider, t.providerUserId),
+    index('auth_identities_user_id_idx').on(t.userId),
+    uniqueIndex('auth_identities_user_provider_key').on(t.userId, t.provider),
+  ],
 );
 
 /**
@@ -180,3 +196,22 @@ export const authFailures = pgTable('auth_failures', {
   /** No attempt is checked before this. */
   blockedUntil: timestamp({ withTimezone: true, precision: 3 }),
 });
+
+/**
+ * An OAuth sign-in under way: the state, PKCE verifier and nonce stay here, never in the browser.
+ * Deleted when the callback uses it (once) or when it expires (10 minutes).
+ */
+export const oauthLoginStates = pgTable(
+  'oauth_login_states',
+  {
+    /** sha256 of the `state` sent to the provider (also the browser's binding cookie). */
+    stateHash: text().primaryKey(),
+    provider: text({ enum: oauthProviders }).notNull(),
+    codeVerifier: text().notNull(),
+    nonce: text(),
+    returnPath: text().notNull(),
+    expiresAt: timestamp({ withTimezone: true, precision: 3 }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('oauth_login_states_expires_at_idx').on(t.expiresAt)],
+);

@@ -22,7 +22,7 @@ export interface AccountCredits {
 export interface AccountsDeps {
   db: Db;
   clock: Clock;
-  config: Pick<Config, 'signupCredits' | 'auth' | 'preset' | 'generation'>;
+  config: Pick<Config, 'signupCredits' | 'auth' | 'preset' | 'generation' | 'oauth' | 'publicUrl' | 'port'>;
   secret: string;
   mailer: EmailSender;
   sms: SmsSender;

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccountsService } from './accounts.service.ts';
 import { authRoutes } from './auth.routes.ts';
 import { meRoutes } from './me.routes.ts';
+import { oauthRoutes } from './oauth.routes.ts';
 import { vendorProfileRoutes } from './vendor-profile.routes.ts';
 
 export { createAccountsService, type AccountsService } from './accounts.service.ts';
@@ -15,9 +16,12 @@ export { verifyPassword } from './passwords.ts';
 export { pruneAccounts } from './prune.ts';
 export { followAuthChanges } from './auth-changes.ts';
 export { webhookSecretOf } from './webhook-secret.ts';
+export { configuredOAuthProviders } from './oauth-providers.ts';
 
 export async function accountsRoutes(app: FastifyInstance, accounts: AccountsService, opts: { secureCookies: boolean }): Promise<void> {
   await authRoutes(app, accounts, opts);
   await meRoutes(app, accounts);
+  const { publicUrl, port } = accounts.ctx.config;
+  await oauthRoutes(app, accounts, { ...opts, baseUrl: (publicUrl ?? `http://localhost:${port}`).replace(/\/+$/, '') });
   await vendorProfileRoutes(app, accounts);
 }

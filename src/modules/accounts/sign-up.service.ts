@@ -11,6 +11,7 @@ import type { Tx } from '../../platform/db/types.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { actorTypeFor, recordAudit } from '../../platform/audit/audit.ts';
 import type { TLoginBody, TRegisterBody } from './accounts.dto.ts';
+import type { OAuthProvider } from './accounts.tables.ts';
 import * as uq from './accounts.queries.ts';
 import type { AccountsContext, RequestMeta } from './context.ts';
 import { PASSWORD_BUDGET, budgetKey, clearAttempts, spendOrRefuse } from './failure-budget.ts';
@@ -103,7 +104,7 @@ export function createSignUpService(ctx: AccountsContext, sessions: SessionsServ
    * Opens a session for an already-authenticated user (password or one-time code). Pass `tx` when
    * the caller holds a transaction: on the embedded database a second one would wait forever.
    */
-  async function signIn(user: uq.UserRow, meta: RequestMeta, via: 'password' | 'otp', tx?: Tx): Promise<SignedIn> {
+  async function signIn(user: uq.UserRow, meta: RequestMeta, via: 'password' | 'otp' | OAuthProvider, tx?: Tx): Promise<SignedIn> {
     const now = ctx.clock.now();
     const work = async (db: Tx): Promise<SignedIn> => {
       const pair = await sessions.issue(db, user, meta);

@@ -868,6 +868,20 @@ export const en = {
       noData: 'No data in this window.',
     },
   },
+  oauth: {
+    or: 'or',
+    continueWith: 'Continue with {{provider}}',
+    errors: {
+      state: 'That sign-in link has expired or was not started here. Please try again.',
+      denied: 'Sign-in was cancelled at the provider.',
+      failed: 'The provider could not sign you in. Please try again.',
+      noEmail: 'The provider did not share an email address.',
+      emailUnverified: 'An account with this email exists, but the provider has not verified the email. Sign in with your password instead.',
+      accountUnverified: 'An account with this email exists but has not verified it yet. Sign in with your password and verify your email first.',
+      signupClosed: 'Sign-up here is by phone number.',
+      accountDisabled: 'This account is disabled.',
+    },
+  },
 };
 
 /** The shape every language fills: the same keys, each a string. */

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useLocation } from 'react-router';
+import { Navigate, useLocation, useSearchParams } from 'react-router';
 import { api, describeIdentifierError } from '../api.ts';
 import type { SignInState } from '../paths.ts';
 import { keys, queryClient, useConfig } from '../queries.ts';
@@ -15,7 +15,9 @@ const FIELDS = ['email', 'phone', 'password'] as const;
 
 export function SignIn() {
   const { t } = useTranslation();
-  const { product_name: product } = useConfig();
+  const { product_name: product, sign_up: signUpOptions } = useConfig();
+  // A failed OAuth callback lands here with a code (the server never shows an error page for it).
+  const oauthError = useSearchParams()[0].get('oauth_error');
   useDocumentTitle(t('signin.title'));
   const notice = (useLocation().state as SignInState | null)?.notice;
   const moves = useSessionMoves();
@@ -75,7 +77,7 @@ export function SignIn() {
             {t('auth.resetDone')}
           </Alert>
         )}
-        {notice && !error && !resetDone && (
+        {notice && !error && !resetDone && !oauthError && (
           <Alert kind="info" testId="notice">
             {t(`session.${notice}`, { product })}
           </Alert>
@@ -107,6 +109,7 @@ export function SignIn() {
         </button>
       </form>
       )}
+      {signUpOptions.oauth.length > 0 && <OAuthButtons providers={signUpOptions.oauth} error={oauthError} />}
       <nav className="signin-modes" aria-label={t('auth.otherWays')}>
         {(['password', 'code', 'reset'] as const)
           .filter((m) => m !== mode)
@@ -117,5 +120,42 @@ export function SignIn() {
           ))}
       </nav>
     </AuthLayout>
+  );
+}
+
+/** The callback's `oauth_error` codes (decision 092) → their message keys; anything else is "failed". */
+const OAUTH_ERRORS = {
+  oauth_state: 'state',
+  oauth_denied: 'denied',
+  oauth_failed: 'failed',
+  oauth_no_email: 'noEmail',
+  oauth_email_unverified: 'emailUnverified',
+  oauth_account_unverified: 'accountUnverified',
+  oauth_signup_closed: 'signupClosed',
+  account_disabled: 'accountDisabled',
+} as const;
+const oauthErrorOf = (code: string) => (Object.hasOwn(OAUTH_ERRORS, code) ? OAUTH_ERRORS[code as keyof typeof OAUTH_ERRORS] : 'failed');
+
+/**
+ * "Continue with Google / GitHub": plain links, since the sign-in is a round of full-page redirects
+ * through the provider that ends back in the app with the session cookies set.
+ */
+function OAuthButtons({ providers, error }: { providers: string[]; error: string | null }) {
+  const { t } = useTranslation();
+  const back = encodeURIComponent(`${window.location.origin}/dashboard`);
+  return (
+    <div className="form" data-testid="oauth-buttons">
+      {error && (
+        <Alert kind="error" testId="oauth-error">
+          {t(`oauth.errors.${oauthErrorOf(error)}`)}
+        </Alert>
+      )}
+      <p className="muted">{t('oauth.or')}</p>
+      {providers.map((p) => (
+        <a key={p} className="button button-secondary button-block" href={`/api/v1/auth/oauth/${p}/start?return_url=${back}`} data-testid={`oauth-${p}`}>
+          {t('oauth.continueWith', { provider: p === 'google' ? 'Google' : p === 'github' ? 'GitHub' : p })}
+        </a>
+      ))}
+    </div>
   );
 }
