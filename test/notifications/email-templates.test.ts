@@ -8,7 +8,7 @@
  * Stand-ins: the outbox is the mail transport; a manual clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
+import { call, codesSent, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 import { signUp, signUpAdmin, uniqueEmail } from '../helpers/accounts.ts';
 
 let t: TestApp;
@@ -21,7 +21,7 @@ afterAll(async () => t?.close());
 
 const templatesOf = async (query: string) => (await call(t.app, 'GET', `/api/v1/admin/email-templates?limit=100&${query}`, { token: admin })).data.data as any[];
 const templateOf = async (key: string, locale: string) => (await templatesOf(`key=${key}&locale=${locale}`))[0];
-const outboxOf = async (to: string) => (await call(t.app, 'GET', `/api/v1/dev/outbox?to=${encodeURIComponent(to)}`)).data.data as any[];
+const outboxOf = async (to: string) => (await codesSent(t.app), await call(t.app, 'GET', `/api/v1/dev/outbox?to=${encodeURIComponent(to)}`)).data.data as any[];
 
 describe('system messages through templates', () => {
   it('has a default per system message in en and fa, with each message’s variables', async () => {
