@@ -1457,7 +1457,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events: the current state, then one `status` event per change; ends after a final status */
+        /** Server-sent events: the current state, then one `status` event per change; ends after a final status. At most ATELIER_EVENT_STREAMS_PER_USER (5) open per user: one more is 429 `rate_limited` */
         get: operations["getGenerationsByIdEvents"];
         put?: never;
         post?: never;
