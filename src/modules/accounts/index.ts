@@ -16,7 +16,7 @@ export { findUserById, findVendorBySlug, isVendor } from './accounts.queries.ts'
 export { verifyPassword } from './passwords.ts';
 export { pruneAccounts } from './prune.ts';
 export { followAuthChanges } from './auth-changes.ts';
-export { webhookSecretOf } from './webhook-secret.ts';
+export { webhookSecretOf, webhookSecretsOf } from './webhook-secret.ts';
 export { accountsJobs } from './otp.jobs.ts';
 
 /** The handlers a worker runs for this module: one-time codes issued and delivered. */
