@@ -139,6 +139,7 @@ describe('GET /admin/email-logs', () => {
     await signUp(t.app, { email: to });
     t.clock.advance(1000);
     await call(t.app, 'POST', '/api/v1/auth/otp/request', { body: { email: to, purpose: 'login' } });
+    await codesSent(t.app);
     const first = await call(t.app, 'GET', `/api/v1/admin/email-logs?to=${to}&limit=1`, { token: admin });
     expect(first.data.data.map((l: any) => l.template_key)).toEqual(['one_time_code']);
     const second = await call(t.app, 'GET', `/api/v1/admin/email-logs?to=${to}&limit=1&cursor=${first.data.next_cursor}`, { token: admin });
