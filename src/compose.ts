@@ -64,6 +64,7 @@ export function composeModules(p: PlatformParts, overrides: GenerationOptions = 
     mailer: notifications.emails,
     sms,
     log,
+    queue,
     credits,
     ownsAsset: media.assets.isOwnedBy,
     planOf: billing.planLimits.view,
@@ -109,7 +110,7 @@ export function composeModules(p: PlatformParts, overrides: GenerationOptions = 
   const analytics = createAnalyticsService({ db, clock });
   const systemMetrics = createSystemMetricsService({ db, clock, queueState: system.queueState });
   const modules = { accounts, billing, media, catalog, subjects, generation, privacy, notifications, system, adminUsers, adminRecords, analytics, systemMetrics };
-  return { ...modules, jobHandlers: jobHandlersOf({ db, clock, storage, config, planLimits: billing.planLimits, privacy, notifications, generation: generation.context, systemMetrics }) };
+  return { ...modules, jobHandlers: jobHandlersOf({ db, clock, accounts, storage, config, planLimits: billing.planLimits, privacy, notifications, generation: generation.context, systemMetrics }) };
 }
 
 export type Modules = ReturnType<typeof composeModules>;

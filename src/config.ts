@@ -160,6 +160,8 @@ const ZEnv = z.object({
   ATELIER_GENERATION_CONCURRENCY_PER_USER: z.coerce.number().int().min(1).max(100).default(2),
   /** Generations one worker process runs at the same time. */
   ATELIER_GENERATION_WORKERS: z.coerce.number().int().min(1).max(64).default(4),
+  /** Generation event streams (SSE) one user may hold open at once on one API process; more are 429. */
+  ATELIER_EVENT_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(5),
   /** Retries of a transient provider failure before the generation fails. */
   ATELIER_GENERATION_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   /** On SIGTERM, how long running jobs may finish before they are aborted and handed back. */
@@ -276,6 +278,8 @@ export interface Config {
     /** type → providers in order; from ATELIER_PROVIDER_ROUTES. */
     routes: Record<string, string[]>;
     concurrencyPerUser: number;
+    /** Open event streams per user and API process (issue 16, item 9). */
+    eventStreamsPerUser: number;
     workers: number;
     retries: number;
     shutdownGraceSec: number;
@@ -471,6 +475,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       defaultProviders: e.ATELIER_PROVIDERS,
       routes: parseRoutes(e.ATELIER_PROVIDER_ROUTES),
       concurrencyPerUser: e.ATELIER_GENERATION_CONCURRENCY_PER_USER,
+      eventStreamsPerUser: e.ATELIER_EVENT_STREAMS_PER_USER,
       workers: e.ATELIER_GENERATION_WORKERS,
       retries: e.ATELIER_GENERATION_RETRIES,
       shutdownGraceSec: e.ATELIER_SHUTDOWN_GRACE_SECONDS,

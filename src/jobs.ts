@@ -5,6 +5,7 @@
  */
 import type { Config } from './config.ts';
 import { pruneHandler, pruneJob } from './maintenance.ts';
+import { accountsHandlers, accountsJobs, type AccountsService } from './modules/accounts/index.ts';
 import { systemMetricsHandler, systemMetricsJob, type SystemMetricsService } from './modules/admin/index.ts';
 import * as billing from './modules/billing/index.ts';
 import { generationJobDefinitions, generationJobHandlers, type GenerationContext } from './modules/generation/index.ts';
@@ -18,6 +19,7 @@ import type { Storage } from './platform/storage/index.ts';
 
 export const jobDefinitions: JobDefinition[] = [
   pruneJob,
+  ...accountsJobs,
   billing.expireCreditsJob,
   billing.expireSubscriptionsJob,
   billing.expirePaymentsJob,
@@ -31,6 +33,7 @@ export const jobDefinitions: JobDefinition[] = [
 export interface JobParts {
   db: Db;
   clock: Clock;
+  accounts: AccountsService;
   storage: Storage;
   config: Pick<Config, 'payments'>;
   /** Billing's effective-plan limits: media's retention follows the owner's plan. */
@@ -46,6 +49,7 @@ export interface JobParts {
 export function jobHandlersOf(parts: JobParts): JobHandler[] {
   return [
     pruneHandler(parts) as JobHandler,
+    ...accountsHandlers(parts.accounts),
     billing.expireCreditsHandler(parts) as JobHandler,
     billing.expireSubscriptionsHandler(parts) as JobHandler,
     billing.expirePaymentsHandler({ ...parts, pendingTtlSec: parts.config.payments.pendingTtlSec }) as JobHandler,

@@ -35,6 +35,19 @@ describe('maintenance.prune', () => {
     expect(await countRows(t, 'select count(*) as n from users')).toBeGreaterThanOrEqual(2);
   });
 
+  it('deletes outbox messages that carry a code after an hour, others after a week', async () => {
+    const u = await signUp(t.app); // its verification mail carries a code
+    await sqlRows(t, `insert into outbox_messages (channel, "to", body, created_at) values ('email', '${u.email}', 'no code here', '${t.clock.now().toISOString()}')`);
+    const codes = () => countRows(t, `select count(*) as n from outbox_messages where "to" = '${u.email}' and code is not null`);
+    const plain = () => countRows(t, `select count(*) as n from outbox_messages where "to" = '${u.email}' and code is null`);
+    expect(await codes()).toBe(1);
+    await prune(t.database.db, new Date(t.clock.now().getTime() + 30 * 60_000));
+    expect(await codes()).toBe(1);
+    await prune(t.database.db, new Date(t.clock.now().getTime() + 61 * 60_000));
+    expect(await codes()).toBe(0);
+    expect(await plain()).toBe(1);
+  });
+
   it('keeps system metrics snapshots for 90 days', async () => {
     const snapshot = async () => (await t.modules.systemMetrics.snapshot()).recorded_at;
     const old = await snapshot();

@@ -1,5 +1,5 @@
 /** Small, audited-by-eye helpers around node:crypto. Secrets are compared in constant time. */
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
 export const sha256Hex = (value: string | Buffer): string => createHash('sha256').update(value).digest('hex');
 
@@ -32,3 +32,27 @@ export function safeEqual(a: string, b: string): boolean {
   }
   return timingSafeEqual(ab, bb);
 }
+
+/**
+ * Authenticated encryption (AES-256-GCM) of a short secret under a key derived from the server
+ * secret and a purpose, for values that must wait somewhere readable (a queued job's payload) but
+ * must not be readable there: `<iv>.<tag>.<ciphertext>`, base64url. A different purpose or a
+ * rotated server secret cannot open it.
+ */
+export function seal(secret: string, purpose: string, plaintext: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealKey(secret, purpose), iv);
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
+}
+
+/** The plaintext of `seal`; throws if the value was altered or sealed under another key. */
+export function unseal(secret: string, purpose: string, sealed: string): string {
+  const [iv, tag, body] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
+  if (!iv || !tag || !body) throw new Error('unseal: malformed value');
+  const decipher = createDecipheriv('aes-256-gcm', sealKey(secret, purpose), iv);
+  decipher.setAuthTag(tag);
+  return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+}
+
+const sealKey = (secret: string, purpose: string) => createHmac('sha256', secret).update(`seal:${purpose}`).digest();

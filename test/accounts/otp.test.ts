@@ -4,7 +4,7 @@
  * read codes from GET /dev/outbox), and a manual clock for expiry.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
+import { call, codesSent, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 import { countRows, latestCode, signUp, uniqueEmail, uniquePhone } from '../helpers/accounts.ts';
 
 let t: TestApp;
@@ -26,8 +26,8 @@ describe('POST /auth/otp/request', () => {
     expect(known.statusCode).toBe(202);
     expect(unknown.statusCode).toBe(202);
     expect(unknown.data).toEqual(known.data);
-    expect(await countRows(t, `select count(*) as n from outbox_messages where "to" = '${nobody}'`)).toBe(0);
     expect(await latestCode(t.app, a.email!)).toMatch(/^\d{6}$/);
+    expect(await countRows(t, `select count(*) as n from outbox_messages where "to" = '${nobody}'`)).toBe(0);
   });
 
   it('stores codes only as a keyed hash', async () => {
@@ -59,6 +59,7 @@ describe('POST /auth/otp/verify', () => {
     const phone = uniquePhone();
     const a = await signUp(t.app, { email: undefined, phone }, { verified: false });
     await otpRequest({ phone, purpose: 'phone_verify' });
+    await codesSent(t.app);
     const sms = await call(t.app, 'GET', `/api/v1/dev/outbox?to=${encodeURIComponent(phone)}`);
     expect(sms.data.data[0]).toMatchObject({ channel: 'sms', to: phone });
     expect((await otpVerify({ phone, purpose: 'phone_verify', code: sms.data.data[0].code })).statusCode).toBe(200);

@@ -91,7 +91,12 @@ describe.skipIf(!testDatabaseUrl())('two API processes on one PostgreSQL', () =>
     const reg = await api(nodeA, 'POST', '/auth/register', { body: { email, password: 'password123' } });
     expect(reg.status).toBe(201);
     expect((await api(nodeA, 'POST', '/auth/otp/request', { body: { email, purpose: 'email_verify' } })).status).toBe(202);
-    const code = (await api(nodeA, 'GET', `/dev/outbox?to=${encodeURIComponent(email)}`)).data.data[0].code;
+    // The code is sent by the node's queue worker (decision 100): wait for it to reach the outbox.
+    let code: string | undefined;
+    for (let i = 0; i < 500 && !code; i++) {
+      code = (await api(nodeA, 'GET', `/dev/outbox?to=${encodeURIComponent(email)}`)).data.data[0]?.code;
+      if (!code) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     expect((await api(nodeA, 'POST', '/auth/otp/verify', { body: { email, purpose: 'email_verify', code } })).status).toBe(200);
     const other = await api(nodeA, 'POST', '/auth/login', { body: { email, password: 'password123' } });
     const key = await api(nodeA, 'POST', '/me/api-keys', { token: other.data.access_token, body: { name: 'two nodes' } });

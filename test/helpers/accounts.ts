@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import type { Database } from '../../src/platform/db/database.ts';
-import { call, sqlAuthChange, sqlRows } from './app.ts';
+import { call, codesSent, sqlAuthChange, sqlRows } from './app.ts';
 
 let n = 0;
 export const uniqueEmail = (tag = 'user') => `${tag}-${Date.now().toString(36)}-${++n}@example.com`;
@@ -46,6 +46,7 @@ export async function signUpAdmin(t: { app: FastifyInstance; database: Database 
 
 /** The newest code the outbox holds for a destination. */
 export async function latestCode(app: FastifyInstance, to: string): Promise<string> {
+  await codesSent(app);
   const res = await call(app, 'GET', `/api/v1/dev/outbox?to=${encodeURIComponent(to)}`);
   expect(res.statusCode, res.body).toBe(200);
   const code = res.data.data[0]?.code;

@@ -13,12 +13,14 @@ import { buildApp } from '../../src/app.ts';
 import { composeModules, type Modules } from '../../src/compose.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { jobDefinitions } from '../../src/jobs.ts';
+import { accountsHandlers, accountsJobs } from '../../src/modules/accounts/index.ts';
 import type { GenerationOptions } from '../../src/modules/generation/index.ts';
 import { manualClock } from '../../src/platform/clock.ts';
 import type { Database } from '../../src/platform/db/database.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createOutboxMailer, createOutboxSms } from '../../src/platform/mail/outbox.ts';
 import { createQueue, type Queue } from '../../src/platform/queue/queue.ts';
+import type { SmsSender } from '../../src/platform/sms/sms.ts';
 import { createStorage, type Storage } from '../../src/platform/storage/index.ts';
 import { createTestDatabase } from './databases.ts';
 
@@ -43,6 +45,10 @@ export async function createTestApp(
     generation?: GenerationOptions;
     /** null: PGlite even when TEST_DATABASE_URL is set (the bench measures both). */
     databaseUrl?: string | null;
+    /** The SMS transport instead of the outbox (a stand-in that hangs or fails). */
+    sms?: SmsSender;
+    /** false: no worker issues and sends one-time codes (a test that runs its own). */
+    codeWorker?: boolean;
   } = {},
 ): Promise<TestApp> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-test-'));
@@ -71,13 +77,17 @@ export async function createTestApp(
       clock: opts.realClock ? { now: () => new Date() } : clock,
       secret,
       mailer: createOutboxMailer(database.db),
-      sms: createOutboxSms(database.db),
+      sms: opts.sms ?? createOutboxSms(database.db),
       storage,
       log,
     },
     opts.generation,
   );
   const app = await buildApp({ config, database, queue, storage, log, modules, webRoot: null });
+  // One-time codes are issued and sent by queued jobs (decision 100): the test app runs their worker,
+  // as a deployment's worker process does. The mail and SMS it sends still land in the outbox.
+  if (opts.codeWorker !== false) await queue.work(accountsHandlers(modules.accounts));
+  databasesOf.set(app, database);
   return {
     app,
     modules,
@@ -132,4 +142,23 @@ export async function sqlAuthChange(t: { app: FastifyInstance; database: Databas
 export async function sqlRows<T = Record<string, unknown>>(t: { database: Database }, text: string): Promise<T[]> {
   const res = (await t.database.db.execute(sql.raw(text))) as unknown as { rows: T[] };
   return res.rows;
+}
+
+const databasesOf = new WeakMap<FastifyInstance, Database>();
+
+/**
+ * Waits until every one-time code requested so far has been issued and sent (its jobs are done),
+ * so the outbox holds it. Code requests only enqueue work (decision 100).
+ */
+export async function codesSent(app: FastifyInstance, timeoutMs = 20_000): Promise<void> {
+  const database = databasesOf.get(app);
+  if (!database) throw new Error('codesSent: not an app made by createTestApp');
+  const names = accountsJobs.map((d) => `'${d.name}'`).join(', ');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await sqlRows<{ n: string | number }>({ database }, `select count(*) as n from pgboss.job where name in (${names}) and state in ('created', 'retry', 'active')`);
+    if (Number(row?.n) === 0) return;
+    if (Date.now() > deadline) throw new Error('codesSent: code jobs still pending');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

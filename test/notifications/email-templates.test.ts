@@ -8,7 +8,7 @@
  * Stand-ins: the outbox is the mail transport; a manual clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
+import { call, codesSent, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 import { signUp, signUpAdmin, uniqueEmail } from '../helpers/accounts.ts';
 
 let t: TestApp;
@@ -21,7 +21,7 @@ afterAll(async () => t?.close());
 
 const templatesOf = async (query: string) => (await call(t.app, 'GET', `/api/v1/admin/email-templates?limit=100&${query}`, { token: admin })).data.data as any[];
 const templateOf = async (key: string, locale: string) => (await templatesOf(`key=${key}&locale=${locale}`))[0];
-const outboxOf = async (to: string) => (await call(t.app, 'GET', `/api/v1/dev/outbox?to=${encodeURIComponent(to)}`)).data.data as any[];
+const outboxOf = async (to: string) => (await codesSent(t.app), await call(t.app, 'GET', `/api/v1/dev/outbox?to=${encodeURIComponent(to)}`)).data.data as any[];
 
 describe('system messages through templates', () => {
   it('has a default per system message in en and fa, with each message’s variables', async () => {
@@ -139,6 +139,7 @@ describe('GET /admin/email-logs', () => {
     await signUp(t.app, { email: to });
     t.clock.advance(1000);
     await call(t.app, 'POST', '/api/v1/auth/otp/request', { body: { email: to, purpose: 'login' } });
+    await codesSent(t.app);
     const first = await call(t.app, 'GET', `/api/v1/admin/email-logs?to=${to}&limit=1`, { token: admin });
     expect(first.data.data.map((l: any) => l.template_key)).toEqual(['one_time_code']);
     const second = await call(t.app, 'GET', `/api/v1/admin/email-logs?to=${to}&limit=1&cursor=${first.data.next_cursor}`, { token: admin });

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, unsafeSettings } from '../../src/config.ts';
 import { problemsOf } from '../helpers/config.ts';
 import { signUp } from '../helpers/accounts.ts';
-import { call, createTestApp, sqlAuthChange, type TestApp } from '../helpers/app.ts';
+import { call, codesSent, createTestApp, sqlAuthChange, type TestApp } from '../helpers/app.ts';
 
 describe('config: the dev outbox beside a real transport', () => {
   it.each([
@@ -98,6 +98,7 @@ describe('GET /api/v1/dev/outbox', () => {
     t = await createTestApp({ env: { SMTP_URL: 'smtps://u:p@mail.example.com', ATELIER_DEV_OUTBOX: 'on' } });
     const victim = await signUp(t.app, {}, { verified: false });
     await call(t.app, 'POST', '/api/v1/auth/otp/request', { body: { email: victim.email, purpose: 'password_reset' } });
+    await codesSent(t.app);
     const url = `/api/v1/dev/outbox?to=${encodeURIComponent(victim.email!)}`;
     const anonymous = await call(t.app, 'GET', url);
     expect(anonymous.statusCode).toBe(401);

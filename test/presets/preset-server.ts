@@ -11,7 +11,7 @@ import { checkCreditInvariants } from '../../src/modules/billing/index.ts';
 import type { PresetName } from '../../src/presets/presets.ts';
 import { settlePreset } from '../../src/presets/startup.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { codesSent, createTestApp, type TestApp } from '../helpers/app.ts';
 
 export interface Reply {
   status: number;
@@ -78,6 +78,7 @@ export async function startPresetServer(preset: PresetName, env: Record<string, 
       return body.id;
     },
     async code(to) {
+      await codesSent(t.app);
       const res = await api('GET', `/dev/outbox?to=${encodeURIComponent(to)}`);
       expect(res.status).toBe(200);
       const code = res.data.data[0]?.code as string | undefined;

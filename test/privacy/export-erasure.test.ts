@@ -13,7 +13,7 @@ import { userForeignKeys } from '../../src/modules/privacy/privacy.queries.ts';
 import { checkCreditInvariants } from '../../src/modules/billing/index.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { countRows, signUp } from '../helpers/accounts.ts';
-import { call, createTestApp, sqlAuthChange, sqlRows, type TestApp } from '../helpers/app.ts';
+import { call, codesSent, createTestApp, sqlAuthChange, sqlRows, type TestApp } from '../helpers/app.ts';
 import { makeImage, upload } from '../helpers/media.ts';
 import { readZip } from '../helpers/unzip.ts';
 
@@ -134,6 +134,7 @@ describe('DELETE /me', () => {
     const exp = await call(t.app, 'POST', '/api/v1/me/export', { token: a.access_token });
     await privacy.exports.run(exp.data.id, job);
     await call(t.app, 'POST', '/api/v1/auth/otp/request', { body: { email: a.email, purpose: 'email_verify' } });
+    await codesSent(t.app);
     const keys = await sqlRows<{ storage_key: string; thumbnail_key: string }>(t, `select storage_key, thumbnail_key from assets where id in ('${mine.id}', '${theirs.id}') order by owner_id = '${a.user.id}' desc`);
 
     const logged = await countRows(t, `select count(*) as n from email_logs where "to" = '${a.email}'`);

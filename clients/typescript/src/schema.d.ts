@@ -1508,7 +1508,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events: the current state, then one `status` event per change; ends after a final status */
+        /** Server-sent events: the current state, then one `status` event per change; ends after a final status. At most ATELIER_EVENT_STREAMS_PER_USER (5) open per user: one more is 429 `rate_limited` */
         get: operations["getGenerationsByIdEvents"];
         put?: never;
         post?: never;
@@ -1754,6 +1754,23 @@ export interface paths {
         get: operations["getMeWebhookSecret"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/webhook-secret/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace the webhook secret; the new one is returned once here (and by GET). For 24 hours deliveries carry a second `v1,` signature made with the old one, so a receiver can switch without losing deliveries */
+        post: operations["postMeWebhookSecretRotate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -10741,6 +10758,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        secret: string;
+                    };
+                };
+            };
+        };
+    };
+    postMeWebhookSecretRotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        previous_valid_until: string;
                         secret: string;
                     };
                 };

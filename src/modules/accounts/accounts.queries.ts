@@ -38,6 +38,19 @@ export async function setWebhookSecretIfUnset(db: DbOrTx, id: string, secret: st
     .where(and(eq(users.id, id), isNull(users.webhookSecret)));
 }
 
+/**
+ * Replaces the webhook secret, keeping the one it replaces valid until `until`. Conditional on the
+ * secret being the one the caller read, so two racing rotations cannot lose the overlap.
+ */
+export async function rotateWebhookSecret(db: DbOrTx, id: string, current: string, next: string, until: Date, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ webhookSecret: next, previousWebhookSecret: current, previousWebhookSecretUntil: until, updatedAt: now })
+    .where(and(eq(users.id, id), eq(users.webhookSecret, current)))
+    .returning({ id: users.id });
+  return rows.length > 0;
+}
+
 export async function insertVendorProfileIfSlugFree(
   db: DbOrTx,
   row: typeof vendorProfiles.$inferInsert,

@@ -29,6 +29,9 @@ export const users = pgTable(
     lastLoginAt: timestamp({ withTimezone: true, precision: 3 }),
     /** Standard Webhooks signing secret (`whsec_…`), created on first request. */
     webhookSecret: text(),
+    /** The secret before the last rotation: deliveries are signed with it too until `previousWebhookSecretUntil`. */
+    previousWebhookSecret: text(),
+    previousWebhookSecretUntil: timestamp({ withTimezone: true, precision: 3 }),
     metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

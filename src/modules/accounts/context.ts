@@ -3,6 +3,7 @@ import type { Config } from '../../config.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, DbOrTx, Tx } from '../../platform/db/types.ts';
 import type { Logger } from '../../platform/logger.ts';
+import type { Queue } from '../../platform/queue/queue.ts';
 import type { EmailSender } from '../../platform/mail/email-sender.ts';
 import type { SmsSender } from '../../platform/sms/sms.ts';
 import type { TUserPlan } from './accounts.dto.ts';
@@ -27,6 +28,8 @@ export interface AccountsDeps {
   mailer: EmailSender;
   sms: SmsSender;
   log: Logger;
+  /** Codes are issued and delivered by queued jobs (otp.jobs.ts). */
+  queue: Pick<Queue, 'send'>;
   credits: AccountCredits;
   /** Whether a user owns an asset (for the avatar); media's, handed in (media depends on accounts). */
   ownsAsset: (userId: string, assetId: string) => Promise<boolean>;

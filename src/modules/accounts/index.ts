@@ -1,7 +1,9 @@
 /** What other modules and the composition root may use of accounts. */
 import type { FastifyInstance } from 'fastify';
 import type { AccountsService } from './accounts.service.ts';
+import type { JobHandler } from '../../platform/queue/queue.ts';
 import { authRoutes } from './auth.routes.ts';
+import { otpDeliverJob, otpRequestJob } from './otp.jobs.ts';
 import { meRoutes } from './me.routes.ts';
 import { oauthRoutes } from './oauth.routes.ts';
 import { vendorProfileRoutes } from './vendor-profile.routes.ts';
@@ -15,8 +17,17 @@ export { findUserById, findVendorBySlug, isVendor } from './accounts.queries.ts'
 export { verifyPassword } from './passwords.ts';
 export { pruneAccounts } from './prune.ts';
 export { followAuthChanges } from './auth-changes.ts';
-export { webhookSecretOf } from './webhook-secret.ts';
+export { webhookSecretOf, webhookSecretsOf } from './webhook-secret.ts';
 export { configuredOAuthProviders } from './oauth-providers.ts';
+export { accountsJobs } from './otp.jobs.ts';
+
+/** The handlers a worker runs for this module: one-time codes issued and delivered. */
+export function accountsHandlers(accounts: AccountsService): JobHandler[] {
+  return [
+    { definition: otpRequestJob, handle: (data: Parameters<AccountsService['otp']['issue']>[0]) => accounts.otp.issue(data) } as JobHandler,
+    { definition: otpDeliverJob, handle: (data: Parameters<AccountsService['otp']['deliver']>[0]) => accounts.otp.deliver(data) } as JobHandler,
+  ];
+}
 
 export async function accountsRoutes(app: FastifyInstance, accounts: AccountsService, opts: { secureCookies: boolean }): Promise<void> {
   await authRoutes(app, accounts, opts);

@@ -108,4 +108,17 @@ export async function meRoutes(app: FastifyInstance, accounts: AccountsService):
     },
     async (request) => ({ secret: await accounts.profile.webhookSecret(principalOf(request).userId) }),
   );
+  r.post(
+    '/me/webhook-secret/rotate',
+    {
+      config: user,
+      schema: {
+        tags,
+        summary:
+          'Replace the webhook secret; the new one is returned once here (and by GET). For 24 hours deliveries carry a second `v1,` signature made with the old one, so a receiver can switch without losing deliveries',
+        response: { 200: z.object({ secret: z.string(), previous_valid_until: z.string() }) },
+      },
+    },
+    async (request) => accounts.profile.rotateWebhookSecret(principalOf(request).userId),
+  );
 }

@@ -4,7 +4,8 @@
  * after 5 wrong tries. Requests answer the same whether or not an account exists.
  */
 import { randomUUID } from 'node:crypto';
-import { hmacHex, randomDigits, safeEqual } from '../../platform/crypto.ts';
+import { hmacHex, randomDigits, safeEqual, seal, unseal } from '../../platform/crypto.ts';
+import { otpDeliverJob, otpRequestJob } from './otp.jobs.ts';
 import type { Tx } from '../../platform/db/types.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { actorTypeFor, recordAudit } from '../../platform/audit/audit.ts';
@@ -41,46 +42,59 @@ function checkChannel(purpose: OtpPurpose, id: Identifier): void {
 export function createOtpService(ctx: AccountsContext, signUp: SignUpService) {
   const codeHash = (otpId: string, code: string) => hmacHex(ctx.secret, `otp:${otpId}:${code}`);
 
+  /**
+   * Only enqueues the request: the same one insert whether or not the account exists, so neither
+   * the answer nor its time tells which destinations have accounts (decision 100).
+   */
   async function request(body: TOtpRequestBody, meta: RequestMeta): Promise<void> {
     checkChannel(body.purpose, body);
-    const { destination, channel } = destinationOf(body);
+    await ctx.queue.send(otpRequestJob, { purpose: body.purpose, email: body.email, phone: body.phone, ip: meta.ip ?? null });
+  }
+
+  /** The worker's half of a request: for a real account, the code row and its delivery job, in one transaction. */
+  async function issue(job: { purpose: OtpPurpose; email?: string; phone?: string; ip: string | null }): Promise<void> {
+    const { destination, channel } = destinationOf(job);
     const now = ctx.clock.now();
-    const user = await uq.findUserByIdentifier(ctx.db, body);
+    const user = await uq.findUserByIdentifier(ctx.db, job);
     if (!user || !user.isActive) return;
-    if (body.purpose === 'email_verify' && user.emailVerifiedAt) return;
-    if (body.purpose === 'phone_verify' && user.phoneVerifiedAt) return;
+    if (job.purpose === 'email_verify' && user.emailVerifiedAt) return;
+    if (job.purpose === 'phone_verify' && user.phoneVerifiedAt) return;
     const sent = await oq.countRecentOtps(ctx.db, destination, user.id, new Date(now.getTime() - OTP_TTL_MS), new Date(now.getTime() - DAY_MS));
     if (sent.destinationWindow >= OTP_SENDS_PER_WINDOW || sent.destinationDay >= OTP_SENDS_PER_DAY || sent.accountDay >= OTP_SENDS_PER_DAY) {
-      ctx.log.warn({ purpose: body.purpose, channel, ip: meta.ip }, 'one-time code send limit reached; request dropped');
+      ctx.log.warn({ purpose: job.purpose, channel, ip: job.ip }, 'one-time code send limit reached; request dropped');
       return;
     }
 
     const code = randomDigits(6);
     const id = randomUUID();
     await ctx.db.transaction(async (tx) => {
-      await oq.consumeOpenOtps(tx, destination, body.purpose, now);
+      await oq.consumeOpenOtps(tx, destination, job.purpose, now);
       await oq.insertOtp(tx, {
         id,
         channel,
         destination,
         userId: user.id,
         codeHash: codeHash(id, code),
-        purpose: body.purpose,
+        purpose: job.purpose,
         expiresAt: new Date(now.getTime() + OTP_TTL_MS),
         createdAt: now,
       });
+      await ctx.queue.send(otpDeliverJob, { otp_id: id, sealed_code: seal(ctx.secret, `otp:${id}`, code) }, { tx });
     });
-    try {
-      if (channel === 'email') {
-        const variables = { code, minutes: OTP_TTL_MS / 60_000 };
-        const template = body.purpose === 'email_verify' ? 'email_verify' : body.purpose === 'password_reset' ? 'password_reset' : 'one_time_code';
-        await ctx.mailer.send({ to: destination, template, variables, locale: user.locale, code });
-      } else {
-        await ctx.sms.send({ to: destination, text: `Your Atelier code is ${code}. It expires in 10 minutes. If you did not ask for it, ignore this message.`, code });
-      }
-    } catch (err) {
-      // The caller still gets 202: saying otherwise would tell which destinations have accounts.
-      ctx.log.error({ err, channel, purpose: body.purpose }, 'one-time code delivery failed');
+  }
+
+  /** Sends a code; throws on a transport failure so the queue retries the same code. */
+  async function deliver(job: { otp_id: string; sealed_code: string }): Promise<void> {
+    const otp = await oq.findOtpById(ctx.db, job.otp_id);
+    if (!otp || otp.consumedAt || otp.expiresAt <= ctx.clock.now()) return;
+    const code = unseal(ctx.secret, `otp:${otp.id}`, job.sealed_code);
+    if (otp.channel === 'email') {
+      const user = otp.userId ? await uq.findUserById(ctx.db, otp.userId) : undefined;
+      const variables = { code, minutes: OTP_TTL_MS / 60_000 };
+      const template = otp.purpose === 'email_verify' ? 'email_verify' : otp.purpose === 'password_reset' ? 'password_reset' : 'one_time_code';
+      await ctx.mailer.send({ to: otp.destination, template, variables, locale: user?.locale, code });
+    } else {
+      await ctx.sms.send({ to: otp.destination, text: `Your Atelier code is ${code}. It expires in 10 minutes. If you did not ask for it, ignore this message.`, code });
     }
   }
 
@@ -165,5 +179,5 @@ export function createOtpService(ctx: AccountsContext, signUp: SignUpService) {
     ctx.principals.forgetUser(userId);
   }
 
-  return { request, verify, resetPassword };
+  return { request, issue, deliver, verify, resetPassword };
 }

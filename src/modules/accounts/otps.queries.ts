@@ -70,3 +70,8 @@ export async function deleteOtpsExpiredBefore(db: DbOrTx, before: Date): Promise
   const rows = await db.delete(otps).where(lt(otps.expiresAt, before)).returning({ id: otps.id });
   return rows.length;
 }
+
+export async function findOtpById(db: DbOrTx, id: string): Promise<OtpRow | undefined> {
+  const [row] = await db.select().from(otps).where(eq(otps.id, id));
+  return row;
+}

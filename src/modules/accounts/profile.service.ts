@@ -4,6 +4,7 @@ import { errors } from '../../platform/http/errors.ts';
 import { actorTypeFor, recordAudit } from '../../platform/audit/audit.ts';
 import type { TPatchMeBody, TUser } from './accounts.dto.ts';
 import * as uq from './accounts.queries.ts';
+import { rotateWebhookSecretOf } from './webhook-secret.ts';
 import type { AccountsContext, RequestMeta } from './context.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import type { Principal } from '../../platform/http/auth.ts';
@@ -83,5 +84,12 @@ export function createProfileService(ctx: AccountsContext) {
     return (await load(userId)).webhookSecret!;
   }
 
-  return { me, update, changePassword, webhookSecret };
+  /** A new webhook secret; the old one keeps signing for a day (decision 102). */
+  async function rotateWebhookSecret(userId: string): Promise<{ secret: string; previous_valid_until: string }> {
+    const rotated = await rotateWebhookSecretOf(ctx.db, userId, ctx.clock.now());
+    if (!rotated) throw errors.notFound('User');
+    return { secret: rotated.secret, previous_valid_until: rotated.previousValidUntil.toISOString() };
+  }
+
+  return { me, update, changePassword, webhookSecret, rotateWebhookSecret };
 }

@@ -15,3 +15,33 @@ export async function webhookSecretOf(db: DbOrTx, userId: string, now: Date): Pr
   await uq.setWebhookSecretIfUnset(db, userId, `whsec_${randomBytes(24).toString('base64')}`, now);
   return (await uq.findUserById(db, userId))?.webhookSecret ?? undefined;
 }
+
+/** How long deliveries are also signed with the secret a rotation replaced (decision 102). */
+export const WEBHOOK_SECRET_OVERLAP_MS = 24 * 3_600_000;
+
+/**
+ * Every secret a delivery is signed with now: the current one first, then the one the last
+ * rotation replaced while its overlap lasts. Empty when the user is gone.
+ */
+export async function webhookSecretsOf(db: DbOrTx, userId: string, now: Date): Promise<string[]> {
+  const current = await webhookSecretOf(db, userId, now);
+  if (!current) return [];
+  const user = await uq.findUserById(db, userId);
+  const previous = user?.previousWebhookSecret && user.previousWebhookSecretUntil && user.previousWebhookSecretUntil > now ? [user.previousWebhookSecret] : [];
+  return [current, ...previous];
+}
+
+/**
+ * A new secret, returned once; the replaced one keeps signing deliveries (as a second `v1,`
+ * signature) for WEBHOOK_SECRET_OVERLAP_MS, so receivers can switch without losing a delivery.
+ */
+export async function rotateWebhookSecretOf(db: DbOrTx, userId: string, now: Date): Promise<{ secret: string; previousValidUntil: Date } | undefined> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await webhookSecretOf(db, userId, now);
+    if (!current) return undefined;
+    const next = `whsec_${randomBytes(24).toString('base64')}`;
+    const until = new Date(now.getTime() + WEBHOOK_SECRET_OVERLAP_MS);
+    if (await uq.rotateWebhookSecret(db, userId, current, next, until, now)) return { secret: next, previousValidUntil: until };
+  }
+  throw new Error('webhook secret rotation kept racing another rotation');
+}

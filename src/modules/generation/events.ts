@@ -9,19 +9,45 @@ import type { GenerationContext } from './context.ts';
 import type { TGeneration } from './generation.dto.ts';
 import { findOwnedGeneration } from './generation.queries.ts';
 import { finalStatuses } from './generation.tables.ts';
+import { AppError } from '../../platform/http/errors.ts';
 
 const POLL_MS = 3000;
 const HEARTBEAT_MS = 15_000;
 
 const frame = (g: TGeneration, seq: number) => `id: ${seq}\nevent: status\ndata: ${JSON.stringify(g)}\n\n`;
 
+/** How long a client refused for too many open streams is told to wait. */
+const STREAMS_RETRY_AFTER_SEC = 5;
+
 export function createEventStreams(ctx: GenerationContext) {
   const streams = new Set<PassThrough>();
+  /** Open streams per user in this process: each holds a socket and polls the database. */
+  const openPerUser = new Map<string, number>();
 
-  /** Opens the stream of a generation the caller owns (check that first: this answers nothing itself). */
+  /**
+   * Opens the stream of a generation the caller owns (check that first: this answers nothing itself).
+   * Beyond `eventStreamsPerUser` open streams of one user it refuses with 429 `rate_limited`.
+   */
   async function open(userId: string, id: string): Promise<PassThrough> {
+    const cap = ctx.config.generation.eventStreamsPerUser;
+    const held = openPerUser.get(userId) ?? 0;
+    if (held >= cap) {
+      throw new AppError('rate_limited', `At most ${cap} event streams may be open at once; close one or poll GET /generations/{id}.`, {
+        headers: { 'retry-after': String(STREAMS_RETRY_AFTER_SEC) },
+        extensions: { limit: cap },
+      });
+    }
+    openPerUser.set(userId, held + 1);
     const out = new PassThrough();
     streams.add(out);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const n = (openPerUser.get(userId) ?? 1) - 1;
+      if (n > 0) openPerUser.set(userId, n);
+      else openPerUser.delete(userId);
+    };
     let wake: (() => void) | undefined;
     let closed = false;
     // Set by a push that arrives while the row is being read, so the loop reads again at once.
@@ -30,8 +56,16 @@ export function createEventStreams(ctx: GenerationContext) {
       nudged = true;
       wake?.();
     };
-    const unsubscribe = await ctx.bus.subscribe(id, nudge);
+    let unsubscribe: () => void;
+    try {
+      unsubscribe = await ctx.bus.subscribe(id, nudge);
+    } catch (err) {
+      release();
+      streams.delete(out);
+      throw err;
+    }
     const stop = () => {
+      release();
       streams.delete(out);
       closed = true;
       nudge();

@@ -89,7 +89,7 @@ export async function generationRoutes(
       config: user,
       schema: {
         tags,
-        summary: 'Server-sent events: the current state, then one `status` event per change; ends after a final status',
+        summary: 'Server-sent events: the current state, then one `status` event per change; ends after a final status. At most ATELIER_EVENT_STREAMS_PER_USER (5) open per user: one more is 429 `rate_limited`',
         params: dto.ZGenerationIdParams,
         produces: ['text/event-stream'],
         response: { 200: bytesResponse('The event stream', ['text/event-stream']) },

@@ -13,7 +13,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db, DbOrTx } from '../../platform/db/types.ts';
 import { NonPublicAddressError, postOutbound, type OutboundPolicy } from '../../platform/http/outbound-url.ts';
 import type { JobDefinition, JobHandler, Queue } from '../../platform/queue/queue.ts';
-import { webhookSecretOf } from '../accounts/index.ts';
+import { webhookSecretsOf } from '../accounts/index.ts';
 import type { TGeneration } from './generation.dto.ts';
 import type { GenerationRow } from './generation.queries.ts';
 import type { WebhookEventType } from './generation.tables.ts';
@@ -42,6 +42,13 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
   return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
+/**
+ * The `webhook-signature` header: one `v1,` signature per secret in force, space-separated as
+ * Standard Webhooks allows; receivers accept the delivery if any one verifies (decision 102).
+ */
+export const signatureHeader = (secrets: string[], id: string, timestamp: number, body: string): string =>
+  secrets.map((secret) => signWebhook(secret, id, timestamp, body)).join(' ');
+
 /** Enqueues the event when the generation asked for webhooks and for this event (all when none listed). */
 export async function enqueueWebhook(tx: DbOrTx, queue: Queue, row: GenerationRow, event: WebhookEventType, data: TGeneration, now: Date): Promise<void> {
   if (!row.webhookUrl) return;
@@ -66,8 +73,8 @@ export function webhookHandler(deps: WebhookDeps): JobHandler<typeof webhookJob.
   return {
     definition: webhookJob,
     async handle(job, ctx) {
-      const secret = await webhookSecretOf(deps.db, job.user_id, deps.clock.now());
-      if (!secret) return; // the user is gone
+      const secrets = await webhookSecretsOf(deps.db, job.user_id, deps.clock.now());
+      if (secrets.length === 0) return; // the user is gone
       const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
       const started = performance.now();
       let httpStatus: number | undefined;
@@ -83,7 +90,7 @@ export function webhookHandler(deps: WebhookDeps): JobHandler<typeof webhookJob.
               'user-agent': 'Atelier-Webhooks/1',
               'webhook-id': job.message_id,
               'webhook-timestamp': String(timestamp),
-              'webhook-signature': signWebhook(secret, job.message_id, timestamp, job.body),
+              'webhook-signature': signatureHeader(secrets, job.message_id, timestamp, job.body),
             },
             body: job.body,
             signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]),

@@ -15,7 +15,7 @@ export interface UserDataSource {
 }
 
 export const exported: UserDataSource[] = [
-  { file: 'account/user.json', table: 'users', column: 'id', omit: ['password_hash', 'webhook_secret'] },
+  { file: 'account/user.json', table: 'users', column: 'id', omit: ['password_hash', 'webhook_secret', 'previous_webhook_secret'] },
   { file: 'account/vendor_profile.json', table: 'vendor_profiles', column: 'user_id' },
   { file: 'account/preferences.json', table: 'user_preferences', column: 'user_id' },
   { file: 'account/sign_in_identities.json', table: 'auth_identities', column: 'user_id' },

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, lt, or } from 'drizzle-orm';
 import type { DbOrTx } from '../db/types.ts';
 import { outboxMessages } from './outbox.tables.ts';
 
@@ -19,7 +19,14 @@ export async function listOutboxMessages(db: DbOrTx, opts: { to?: string; limit:
     .limit(opts.limit);
 }
 
-export async function deleteOutboxBefore(db: DbOrTx, before: Date): Promise<number> {
-  const rows = await db.delete(outboxMessages).where(lt(outboxMessages.createdAt, before)).returning({ id: outboxMessages.id });
+/**
+ * Deletes messages older than `before`, and those carrying a code (one-time or gift-card) already
+ * when older than `codesBefore`: a code must not sit in clear text for long (decision 103).
+ */
+export async function deleteOutboxBefore(db: DbOrTx, before: Date, codesBefore: Date): Promise<number> {
+  const rows = await db
+    .delete(outboxMessages)
+    .where(or(lt(outboxMessages.createdAt, before), and(isNotNull(outboxMessages.code), lt(outboxMessages.createdAt, codesBefore))))
+    .returning({ id: outboxMessages.id });
   return rows.length;
 }
