@@ -49,6 +49,13 @@ export function Shell({ user, children, testId }: { user: User; children: ReactN
     { to: '/billing', label: t('nav.billing') },
     { to: '/account', label: t('nav.account') },
   ];
+  // The product screens the installation offers (decision 088): after the Studio, in studio order.
+  const product: Array<{ to: AppPath; label: string; shown: boolean }> = [
+    { to: '/headshots', label: t('headshots.nav'), shown: config.studios.includes('headshots') },
+    { to: '/convert', label: t('styleStudio.nav'), shown: config.studios.includes('style-studio') },
+    { to: '/vendor', label: t('vendor.nav'), shown: user.role === 'vendor' },
+  ];
+  nav.splice(2, 0, ...product.filter((p) => p.shown));
   const who = user.email ?? user.phone ?? '';
 
   return (
