@@ -62,7 +62,7 @@ export function ResultsGrid({ generations, label, testId }: { generations: Array
           {outputs.map((a, i) => (
             <li key={a.id} className="asset-tile">
               <a className="asset-thumb" href={a.url} target="_blank" rel="noreferrer" data-testid="result-image">
-                <img src={a.thumbnail_url ?? a.url} alt={t('productShared.resultAlt', { n: i + 1 })} loading="lazy" />
+                <img src={a.thumbnail_url ?? a.url} alt={t('productShared.resultAlt', { n: i + 1 })} />
               </a>
               <a className="button button-link button-small" href={`${a.url}${a.url.includes('?') ? '&' : '?'}download=1`} download={a.filename}>
                 {t('productShared.download')} <span className="visually-hidden">{format.number(i + 1)}</span>

@@ -50,12 +50,14 @@ export function Shell({ user, children, testId }: { user: User; children: ReactN
     { to: '/account', label: t('nav.account') },
   ];
   // The product screens the installation offers (decision 088): after the Studio, in studio order.
+  // Headshots need a prepared person, which the generic Studio cannot make: a headshots-only
+  // installation shows the headshots screen in the Studio's place.
   const product: Array<{ to: AppPath; label: string; shown: boolean }> = [
     { to: '/headshots', label: t('headshots.nav'), shown: config.studios.includes('headshots') },
     { to: '/convert', label: t('styleStudio.nav'), shown: config.studios.includes('style-studio') },
     { to: '/vendor', label: t('vendor.nav'), shown: user.role === 'vendor' },
   ];
-  nav.splice(2, 0, ...product.filter((p) => p.shown));
+  nav.splice(1, onlyStudio === 'headshots' ? 1 : 0, ...product.filter((p) => p.shown));
   const who = user.email ?? user.phone ?? '';
 
   return (

@@ -32,9 +32,14 @@ export function Subject() {
   });
   useDocumentTitle(subject.data?.name ?? t('headshots.title'));
   const status = subject.data?.status;
-  // The list of subjects shows the status too: it is read again when this one settles.
+  // When it settles, the list of subjects and the balance (the hold captured or released) move.
+  const { reload } = useSignedIn();
+  const reloadMe = useRef(reload);
+  reloadMe.current = reload;
   useEffect(() => {
-    if (status === 'ready' || status === 'failed') void queryClient.invalidateQueries({ queryKey: subjectsKey });
+    if (status !== 'ready' && status !== 'failed') return;
+    void queryClient.invalidateQueries({ queryKey: subjectsKey });
+    void reloadMe.current();
   }, [status, queryClient]);
 
   if (subject.isPending) return <Spinner label={t('common.loading')} />;
