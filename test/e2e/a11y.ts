@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { ROOT } from './harness.ts';
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -39,3 +40,10 @@ export const sidewaysOverflow = (page: Page) =>
     const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
     return d.scrollWidth - d.clientWidth;
   });
+
+/** No serious or critical axe violation and no sideways scrolling on the page as it is; then its screenshot as `<name>.png`. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  expect(await seriousViolations(page), name).toEqual([]);
+  expect(await sidewaysOverflow(page), `${name} scrolls sideways`).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}

@@ -17,22 +17,14 @@
  *
  * Skipped like the other browser tests: without Chromium outside CI, and in the PostgreSQL pass.
  */
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portrait, twoPeople } from '../../src/modules/generation/providers/local/testing/portraits.ts';
-import { PHONE, seriousViolations, SHOTS, sidewaysOverflow } from './a11y.ts';
+import { checkPage as check, PHONE } from './a11y.ts';
 import { hasChromium, openBrowserSession, signUpInBrowser, skipReason, STEP_TIMEOUT, textOf, type BrowserSession } from './harness.ts';
 
 const FLOW_TIMEOUT = 480_000;
 const jpeg = (name: string, buffer: Buffer) => ({ name, mimeType: 'image/jpeg', buffer });
-
-/** axe and overflow on the page as it is, then its screenshot. */
-async function check(page: Page, name: string): Promise<void> {
-  expect(await seriousViolations(page), name).toEqual([]);
-  expect(await sidewaysOverflow(page), `${name} scrolls sideways`).toBeLessThanOrEqual(0);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 if (skipReason || !hasChromium) {
   describe.skip(`the headshots product in a browser (skipped: ${skipReason ?? 'no Chromium'})`, () => {

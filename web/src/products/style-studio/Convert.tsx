@@ -1,6 +1,6 @@
 /**
- * Style conversion: a photo of one's own, turned into a catalogue style or into the look of a
- * vendor's public gallery image (`?reference=<asset id>&preview=<its thumbnail>` arrives from the
+ * Style conversion: a photo of one's own, turned into a catalogue style, alone or with the colours
+ * and texture of a vendor's public gallery image as the reference (`?reference=<asset id>&preview=<its thumbnail>` arrives from the
  * public vendor page). On the free plan the free conversions left this month are shown (the plan's
  * `conversion_limit` less this calendar month's conversions that did not fail — the period the
  * server counts on a plan without a subscription, decision 087); a `403 quota_exceeded` shows its
@@ -78,7 +78,7 @@ export function Convert() {
       setSourceError(t('styleStudio.needPhoto'));
       return;
     }
-    if (mode === 'style' && !style) {
+    if (!style) {
       setError(t('styleStudio.needStyle'));
       return;
     }
@@ -87,7 +87,8 @@ export function Convert() {
       const g = await api.generate({
         type: 'style_conversion',
         source_asset_ids: [source.id],
-        ...(mode === 'style' ? { style } : { reference_asset_id: vendorReference! }),
+        style,
+        ...(mode === 'vendor' && vendorReference ? { reference_asset_id: vendorReference } : {}),
       });
       setRuns((r) => [g.id, ...r]);
       await queryClient.invalidateQueries({ queryKey: conversionsKey });
@@ -96,7 +97,10 @@ export function Convert() {
       const q = quotaOf(err);
       if (q) setQuota(q);
       else if (err instanceof ApiError && err.status === 402) setShort(true);
-      else setError(describeError(err, [], t('common.genericError')).message);
+      else {
+        const d = describeError(err, [], t('common.genericError'));
+        setError([d.message, ...d.other].join(' '));
+      }
       await queryClient.invalidateQueries({ queryKey: conversionsKey });
     } finally {
       setBusy(false);
@@ -144,38 +148,38 @@ export function Convert() {
               </label>
             </div>
           </fieldset>
-          {mode === 'style' ? (
-            styles.isPending ? (
-              <Spinner label={t('common.loading')} />
-            ) : styles.error ? (
-              <Alert>{describeError(styles.error, [], t('common.genericError')).message}</Alert>
-            ) : styleList.length === 0 ? (
-              <p className="muted">{t('styleStudio.noStyles')}</p>
-            ) : (
-              <fieldset className="field" data-testid="style-choices">
-                <legend className="field-legend">{t('styleStudio.style')}</legend>
-                <div className="choice-row">
-                  {styleList.map((s) => (
-                    <label key={s.key} className="choice">
-                      <input type="radio" name="convert-style" value={s.key} checked={style === s.key} onChange={() => setStyle(s.key)} /> {s.name}
-                    </label>
-                  ))}
-                </div>
-              </fieldset>
-            )
-          ) : vendorReference ? (
-            <div className="field" data-testid="vendor-reference">
-              <p className="muted small">{t('styleStudio.vendorChosen')}</p>
-              {safePreview && <img className="convert-preview" src={safePreview} alt={t('styleStudio.vendorImageAlt')} />}
-              <button type="button" className="button button-link button-small" onClick={() => setParams({})}>
-                {t('styleStudio.clearVendor')}
-              </button>
-            </div>
+          {styles.isPending ? (
+            <Spinner label={t('common.loading')} />
+          ) : styles.error ? (
+            <Alert>{describeError(styles.error, [], t('common.genericError')).message}</Alert>
+          ) : styleList.length === 0 ? (
+            <p className="muted">{t('styleStudio.noStyles')}</p>
           ) : (
-            <p className="muted" data-testid="vendor-reference-empty">
-              {t('styleStudio.vendorHowTo')}
-            </p>
+            <fieldset className="field" data-testid="style-choices">
+              <legend className="field-legend">{mode === 'vendor' ? t('styleStudio.styleWithVendor') : t('styleStudio.style')}</legend>
+              <div className="choice-row">
+                {styleList.map((s) => (
+                  <label key={s.key} className="choice">
+                    <input type="radio" name="convert-style" value={s.key} checked={style === s.key} onChange={() => setStyle(s.key)} /> {s.name}
+                  </label>
+                ))}
+              </div>
+            </fieldset>
           )}
+          {mode === 'vendor' &&
+            (vendorReference ? (
+              <div className="field" data-testid="vendor-reference">
+                <p className="muted small">{t('styleStudio.vendorChosen')}</p>
+                {safePreview && <img className="convert-preview" src={safePreview} alt={t('styleStudio.vendorImageAlt')} />}
+                <button type="button" className="button button-link button-small" onClick={() => setParams({})}>
+                  {t('styleStudio.clearVendor')}
+                </button>
+              </div>
+            ) : (
+              <p className="muted" data-testid="vendor-reference-empty">
+                {t('styleStudio.vendorHowTo')}
+              </p>
+            ))}
           {quota && (
             <Alert testId="quota-exceeded">
               <p>{t('styleStudio.quotaExceeded', { used: quota.used, limit: quota.limit, date: quota.resetsAt ? format.date(quota.resetsAt) : '' })}</p>
