@@ -286,7 +286,7 @@ export const en = {
   productShared: {
     working_one: '{{count, number}} image on its way…',
     working_other: '{{count, number}} images on their way…',
-    failed: 'This one failed; its credits were returned.',
+    failed: 'This one failed. Its credits were returned.',
     resultAlt: 'Result {{n, number}}',
     download: 'Download',
   },
