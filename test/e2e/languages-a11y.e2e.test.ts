@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHONE, seriousViolations, SHOTS, sidewaysOverflow } from './a11y.ts';
+import { PHONE, seriousViolations, SHOTS, sidewaysOverflow } from './axe.ts';
 import { hasChromium, openBrowserSession, signUpInBrowser, skipReason, STEP_TIMEOUT, textOf, type BrowserSession } from './harness.ts';
 
 /** Each screen, where it lives and what shows when it is ready. */

@@ -18,7 +18,8 @@
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPage as check, PHONE } from './a11y.ts';
+import { PHONE } from './axe.ts';
+import { checkPage as check } from './screen-check.ts';
 import { hasChromium, latestCode, openBrowserSession, skipReason, STEP_TIMEOUT, textOf, type BrowserSession } from './harness.ts';
 
 const FLOW_TIMEOUT = 300_000;

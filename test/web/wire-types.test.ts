@@ -24,8 +24,8 @@ async function sources(dir: string): Promise<string[]> {
 /** The text of each `interface X { … }` and `type X = …;` declaration (braces balanced). */
 function declaredObjectTypes(source: string): string[] {
   const found: string[] = [];
-  // A declaration's name is followed by `=`, `{`, `extends` or type parameters (not prose such as "this type has").
-  const re = /\b(interface|type)\s+\w+(?=\s*(?:[={<]|extends\b))/g;
+  // A declaration, not prose that happens to say "type" (a string "this type has…", `const type of`).
+  const re = /\b(interface|type)\s+\w+(?=\s*(?:<[^=]*?>)?\s*(?:=|\{|extends\b))/g;
   for (let m = re.exec(source); m; m = re.exec(source)) {
     const isInterface = m[1] === 'interface';
     let depth = 0;

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { api, ApiError, describeError } from '../../api.ts';
 import { useSignedIn } from '../../session.ts';
 import { Alert, Field, FieldMessages, Spinner, useDocumentTitle, useFormat } from '../../ui.tsx';
-import { productApi, type Subject } from '../api.ts';
+import { flowsApi, type Subject } from '../flows-api.ts';
 import { ProductHero, SubmitProblems } from '../shared.tsx';
 import { reasonText, refusalsByAsset, refusalsByIndex, uploadRefusal } from './feedback.ts';
 
@@ -35,7 +35,7 @@ export const subjectsKey = ['subjects'] as const;
 export function Headshots() {
   const { t } = useTranslation();
   useDocumentTitle(t('headshots.title'));
-  const subjects = useQuery({ queryKey: subjectsKey, queryFn: productApi.subjects });
+  const subjects = useQuery({ queryKey: subjectsKey, queryFn: flowsApi.subjects });
   return (
     <div className="product-page" data-testid="headshots-page">
       <ProductHero eyebrow={t('headshots.eyebrow')} title={t('headshots.title')} intro={t('headshots.intro')} />
@@ -120,7 +120,7 @@ function SubjectWizard() {
   // Starting again from a failed subject: its name, gender and the photos the check accepted.
   useEffect(() => {
     if (!from) return;
-    productApi.subject(from).then(
+    flowsApi.subject(from).then(
       (s) => {
         reset({ name: s.name, gender: s.gender });
         const refused = refusalsByAsset(s.error?.message ?? '');
@@ -163,7 +163,7 @@ function SubjectWizard() {
       return;
     }
     try {
-      const subject = await productApi.createSubject({ name: values.name, gender: values.gender, image_asset_ids: usable.map((p) => p.assetId!) });
+      const subject = await flowsApi.createSubject({ name: values.name, gender: values.gender, image_asset_ids: usable.map((p) => p.assetId!) });
       await queryClient.invalidateQueries({ queryKey: subjectsKey });
       await reload();
       await navigate(`/headshots/${subject.id}`);

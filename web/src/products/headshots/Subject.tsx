@@ -12,7 +12,7 @@ import { Link as RouterLink, useParams, useSearchParams } from 'react-router';
 import { api, ApiError, describeError } from '../../api.ts';
 import { useSignedIn } from '../../session.ts';
 import { Alert, Link, Spinner, useDocumentTitle } from '../../ui.tsx';
-import { productApi, type BatchInput, type Subject as SubjectView } from '../api.ts';
+import { flowsApi, type BatchInput, type Subject as SubjectView } from '../flows-api.ts';
 import { ResultsGrid, SubmitProblems, useSettling } from '../shared.tsx';
 import { reasonText, refusalsByAsset } from './feedback.ts';
 import { SUBJECT_BADGE, subjectsKey } from './Headshots.tsx';
@@ -27,7 +27,7 @@ export function Subject() {
   const queryClient = useQueryClient();
   const subject = useQuery({
     queryKey: ['subject', id],
-    queryFn: () => productApi.subject(id),
+    queryFn: () => flowsApi.subject(id),
     refetchInterval: (q) => (q.state.data && (q.state.data.status === 'pending' || q.state.data.status === 'training') ? POLL_MS : false),
   });
   useDocumentTitle(subject.data?.name ?? t('headshots.title'));
@@ -137,8 +137,8 @@ function BatchBuilder({ subject }: { subject: SubjectView }) {
   const { user, reload } = useSignedIn();
   const [params, setParams] = useSearchParams();
   const batchId = params.get('batch');
-  const backgrounds = useQuery({ queryKey: ['styles', 'headshots', 'background'], queryFn: () => productApi.styles('headshots', 'background') });
-  const looks = useQuery({ queryKey: ['styles', 'headshots', 'style'], queryFn: () => productApi.styles('headshots', 'style') });
+  const backgrounds = useQuery({ queryKey: ['styles', 'headshots', 'background'], queryFn: () => flowsApi.styles('headshots', 'background') });
+  const looks = useQuery({ queryKey: ['styles', 'headshots', 'style'], queryFn: () => flowsApi.styles('headshots', 'style') });
   const headshot = useQuery({ queryKey: ['generation-types'], queryFn: api.generationTypes, select: (list) => list.find((x) => x.type === 'headshot') });
   const [refs, setRefs] = useState<string[]>(subject.image_asset_ids.slice(0, 1));
   const [chosenBackgrounds, setBackgrounds] = useState<string[]>([]);
@@ -164,7 +164,7 @@ function BatchBuilder({ subject }: { subject: SubjectView }) {
     }
     setBusy(true);
     try {
-      const batch = await productApi.createBatch({
+      const batch = await flowsApi.createBatch({
         subject_id: subject.id,
         reference_asset_ids: refs,
         images_per_reference: perRef,
@@ -267,7 +267,7 @@ function StyleChoices(props: {
 
 function BatchResults({ batchId, onDone }: { batchId: string; onDone: () => Promise<void> }) {
   const { t } = useTranslation();
-  const batch = useQuery({ queryKey: ['batch', batchId], queryFn: () => productApi.batch(batchId) });
+  const batch = useQuery({ queryKey: ['batch', batchId], queryFn: () => flowsApi.batch(batchId) });
   const live = useSettling(batch.data?.generation_ids ?? []);
   // The batch's final statuses capture or release its holds: the balance moves.
   const after = useRef(onDone);

@@ -14,7 +14,7 @@ import { useSearchParams } from 'react-router';
 import { api, ApiError, describeError, type Asset } from '../../api.ts';
 import { useSignedIn } from '../../session.ts';
 import { Alert, FieldMessages, Link, Spinner, useDocumentTitle, useFormat } from '../../ui.tsx';
-import { productApi } from '../api.ts';
+import { flowsApi } from '../flows-api.ts';
 import { ProductHero, quotaOf, ResultsGrid, SubmitProblems, useSettling } from '../shared.tsx';
 import { uploadRefusal } from '../headshots/feedback.ts';
 
@@ -35,8 +35,8 @@ export function Convert() {
   const safePreview = vendorPreview && vendorPreview.startsWith('/') && !vendorPreview.startsWith('//') ? vendorPreview : null;
   const sourceId = useId();
 
-  const styles = useQuery({ queryKey: ['styles', 'style-studio', 'style'], queryFn: () => productApi.styles('style-studio', 'style') });
-  const conversions = useQuery({ queryKey: conversionsKey, queryFn: productApi.conversions });
+  const styles = useQuery({ queryKey: ['styles', 'style-studio', 'style'], queryFn: () => flowsApi.styles('style-studio', 'style') });
+  const conversions = useQuery({ queryKey: conversionsKey, queryFn: flowsApi.conversions });
   const [mode, setMode] = useState<'style' | 'vendor'>(vendorReference ? 'vendor' : 'style');
   const [style, setStyle] = useState('');
   const [source, setSource] = useState<Asset | null>(null);

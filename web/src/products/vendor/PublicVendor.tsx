@@ -10,16 +10,16 @@ import { ApiError, describeError } from '../../api.ts';
 import { hasSessionHint } from '../../api/client.ts';
 import { useConfig } from '../../queries.ts';
 import { Brand, LanguageSwitcher, Link, Spinner, useDocumentTitle, Alert } from '../../ui.tsx';
-import { productApi } from '../api.ts';
+import { flowsApi } from '../flows-api.ts';
 
 export function PublicVendor() {
   const { t } = useTranslation();
   const { slug = '' } = useParams();
   const config = useConfig();
-  const vendor = useQuery({ queryKey: ['public-vendor', slug], queryFn: () => productApi.publicVendor(slug) });
-  const albums = useQuery({ queryKey: ['public-albums', slug], queryFn: () => productApi.publicAlbums(slug), enabled: vendor.isSuccess });
+  const vendor = useQuery({ queryKey: ['public-vendor', slug], queryFn: () => flowsApi.publicVendor(slug) });
+  const albums = useQuery({ queryKey: ['public-albums', slug], queryFn: () => flowsApi.publicAlbums(slug), enabled: vendor.isSuccess });
   const list = albums.data?.data ?? [];
-  const contents = useQueries({ queries: list.map((a) => ({ queryKey: ['public-album', a.id], queryFn: () => productApi.publicAlbum(a.id) })) });
+  const contents = useQueries({ queries: list.map((a) => ({ queryKey: ['public-album', a.id], queryFn: () => flowsApi.publicAlbum(a.id) })) });
   useDocumentTitle(vendor.data?.business_name ?? t('vendor.publicTitle'));
   const converts = config.studios.includes('style-studio');
   const signedIn = hasSessionHint();

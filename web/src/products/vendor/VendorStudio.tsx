@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { api, ApiError, describeError, fieldName } from '../../api.ts';
 import { useSignedIn } from '../../session.ts';
 import { Alert, Field, Link, Spinner, useDocumentTitle, useFormat } from '../../ui.tsx';
-import { productApi, type Album } from '../api.ts';
+import { flowsApi, type Album } from '../flows-api.ts';
 import { uploadRefusal } from '../headshots/feedback.ts';
 
 const albumsKey = ['albums'] as const;
@@ -85,7 +85,7 @@ function ProfileForm() {
     setSaved(false);
     setError(null);
     try {
-      await productApi.updateVendorProfile({
+      await flowsApi.updateVendorProfile({
         business_name: v.business_name,
         slug: v.slug,
         bio: v.bio || null,
@@ -137,9 +137,9 @@ function Albums() {
   const { user } = useSignedIn();
   const format = useFormat();
   const queryClient = useQueryClient();
-  const albums = useQuery({ queryKey: albumsKey, queryFn: productApi.albums });
+  const albums = useQuery({ queryKey: albumsKey, queryFn: flowsApi.albums });
   const list = albums.data?.data ?? [];
-  const items = useQueries({ queries: list.map((a) => ({ queryKey: itemsKey(a.id), queryFn: () => productApi.albumItems(a.id) })) });
+  const items = useQueries({ queries: list.map((a) => ({ queryKey: itemsKey(a.id), queryFn: () => flowsApi.albumItems(a.id) })) });
   const distinct = new Set(items.flatMap((q) => q.data?.data.map((x) => x.id) ?? [])).size;
   const limit = user.plan?.gallery_limit ?? null;
   const [name, setName] = useState('');
@@ -156,7 +156,7 @@ function Albums() {
     setBusy(true);
     setError(null);
     try {
-      await productApi.createAlbum({ name: name.trim(), is_public: true });
+      await flowsApi.createAlbum({ name: name.trim(), is_public: true });
       setName('');
       await queryClient.invalidateQueries({ queryKey: albumsKey });
     } catch (err) {
@@ -209,7 +209,7 @@ function AlbumCard({ album, items, date }: { album: Album; items: Array<{ id: st
     try {
       const asset = await api.upload(file);
       try {
-        await productApi.addToAlbum(album.id, asset.id);
+        await flowsApi.addToAlbum(album.id, asset.id);
       } catch (err) {
         // The upload is of no use outside the album: it goes again, as the refusal leaves things.
         await api.deleteAsset(asset.id).catch(() => {});

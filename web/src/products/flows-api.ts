@@ -21,7 +21,7 @@ export type PublicAlbumItems = Json<'/api/v1/public/collections/{id}', 'get'>;
 
 const id = (value: string) => ({ path: { id: value } });
 
-export const productApi = {
+export const flowsApi = {
   subjects: () => unwrap(client.GET('/api/v1/subjects')),
   subject: (subjectId: string) => unwrap(client.GET('/api/v1/subjects/{id}', { params: id(subjectId) })),
   createSubject: (body: SubjectInput) => unwrap(client.POST('/api/v1/subjects', { body, params: { header: idempotencyKey() } })),

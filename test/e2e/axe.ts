@@ -1,20 +1,17 @@
 /**
- * What the browser tests check on a screen besides its flow: axe-core's violations of serious or
- * critical impact (axe's own browser build, injected through the DevTools protocol so the server's
- * CSP stays as it is) and sideways scrolling on a phone.
+ * The accessibility and layout checks the browser tests share: axe-core's own browser build run in
+ * the page (injected through the DevTools protocol, so the server's CSP stays as it is), the
+ * sideways-scroll check, and where screenshots go (docs/screenshots/ with UPDATE_SCREENSHOTS=1,
+ * else test-results/screenshots/).
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
 import { ROOT } from './harness.ts';
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** `UPDATE_SCREENSHOTS=1` refreshes the committed ones in docs/; an ordinary run leaves docs/ alone. */
 export const SHOTS = path.join(ROOT, process.env.UPDATE_SCREENSHOTS ? 'docs/screenshots' : 'test-results/screenshots');
-
 export const PHONE = { width: 360, height: 780 };
 
 interface AxeViolation {
@@ -34,16 +31,8 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`);
 }
 
-/** How far the page scrolls sideways (0 or less: not at all). */
 export const sidewaysOverflow = (page: Page) =>
   page.evaluate(() => {
     const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
     return d.scrollWidth - d.clientWidth;
   });
-
-/** No serious or critical axe violation and no sideways scrolling on the page as it is; then its screenshot as `<name>.png`. */
-export async function checkPage(page: Page, name: string): Promise<void> {
-  expect(await seriousViolations(page), name).toEqual([]);
-  expect(await sidewaysOverflow(page), `${name} scrolls sideways`).toBeLessThanOrEqual(0);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
