@@ -58,7 +58,7 @@ export function ResultsGrid({ generations, label, testId }: { generations: Array
         </p>
       ))}
       {outputs.length > 0 && (
-        <ul className="product-grid" aria-label={label}>
+        <ul className="result-grid" aria-label={label}>
           {outputs.map((a, i) => (
             <li key={a.id} className="asset-tile">
               <a className="asset-thumb" href={a.url} target="_blank" rel="noreferrer" data-testid="result-image">

@@ -76,7 +76,7 @@ export function PublicVendor() {
                 ) : c.data.items.length === 0 ? (
                   <p className="muted small">{t('vendor.albumEmpty')}</p>
                 ) : (
-                  <ul className="product-grid" aria-label={a.name}>
+                  <ul className="result-grid" aria-label={a.name}>
                     {c.data.items.map((x, n) => (
                       <li key={x.id} className="asset-tile">
                         <img className="asset-thumb" src={x.thumbnail_url ?? x.url} alt={t('vendor.imageAlt', { album: a.name, n: n + 1 })} loading="lazy" />

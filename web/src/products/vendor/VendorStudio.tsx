@@ -234,7 +234,7 @@ function AlbumCard({ album, items, date }: { album: Album; items: Array<{ id: st
       ) : items.length === 0 ? (
         <p className="muted small">{t('vendor.albumEmpty')}</p>
       ) : (
-        <ul className="product-grid small-grid" aria-label={album.name}>
+        <ul className="result-grid small-grid" aria-label={album.name}>
           {items.map((x) => (
             <li key={x.id} className="asset-tile">
               <img className="asset-thumb" src={x.thumbnail_url ?? x.url} alt={x.filename} />
