@@ -6,7 +6,17 @@
  * Each reason is mapped to a translated sentence; an unknown one is shown as the server wrote it.
  */
 import type { TFunction } from 'i18next';
-import { ApiError } from '../../api.ts';
+
+/** What of the app's `ApiError` this reads (by shape, so the module is tested without a browser). */
+interface Refusal {
+  status: number;
+  message: string;
+  fieldErrors: Array<{ path: string; message: string }>;
+}
+function refusal(err: unknown): Refusal | null {
+  const r = err as Partial<Refusal> | null;
+  return err instanceof Error && typeof r?.status === 'number' && Array.isArray(r.fieldErrors) ? (r as Refusal) : null;
+}
 
 /** The sentence for one reason the server gave, in the reader's language. */
 export function reasonText(why: string, t: TFunction): string {
@@ -33,8 +43,7 @@ export function refusalsByAsset(message: string): Map<string, string> {
 /** A refused `POST /subjects` → the reason per photo index (`image_asset_ids.<i>`). */
 export function refusalsByIndex(err: unknown): Map<number, string> {
   const out = new Map<number, string>();
-  if (!(err instanceof ApiError)) return out;
-  for (const fe of err.fieldErrors) {
+  for (const fe of refusal(err)?.fieldErrors ?? []) {
     const m = /image_asset_ids\.(\d+)/.exec(fe.path);
     if (m) out.set(Number(m[1]), fe.message);
   }
@@ -43,7 +52,8 @@ export function refusalsByIndex(err: unknown): Map<number, string> {
 
 /** Why an upload was refused, in the reader's language. */
 export function uploadRefusal(err: unknown, t: TFunction): string {
-  if (err instanceof ApiError && err.status === 415) return t('headshots.reason.notImage');
-  if (err instanceof ApiError && err.status === 413) return t('headshots.reason.tooLarge');
-  return err instanceof ApiError ? err.message : t('common.genericError');
+  const r = refusal(err);
+  if (r?.status === 415) return t('headshots.reason.notImage');
+  if (r?.status === 413) return t('headshots.reason.tooLarge');
+  return r ? r.message : t('common.genericError');
 }
