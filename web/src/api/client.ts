@@ -20,6 +20,8 @@ export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly title: string;
   readonly fieldErrors: FieldError[];
+  /** The whole problem body, for the members some codes add (`quota_exceeded`: limit, used, resets_at). */
+  readonly problem: Record<string, unknown>;
 
   constructor(status: number, problem: ProblemLike) {
     super(problem.detail || problem.title || `Request failed (${status}).`);
@@ -28,6 +30,7 @@ export class ApiError extends Error {
     this.code = problem.code ?? 'unknown';
     this.title = problem.title ?? '';
     this.fieldErrors = Array.isArray(problem.errors) ? problem.errors : [];
+    this.problem = { ...problem };
   }
 }
 

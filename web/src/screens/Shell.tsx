@@ -18,6 +18,8 @@ import { Brand, LanguageSwitcher } from '../ui.tsx';
 const PRODUCT_SCREENS = [
   { studio: 'product-shots', to: '/products', label: 'productShots.nav' },
   { studio: 'print-prep', to: '/print-prep', label: 'printPrep.nav' },
+  { studio: 'headshots', to: '/headshots', label: 'headshots.nav' },
+  { studio: 'style-studio', to: '/convert', label: 'styleStudio.nav' },
   { studio: 'ad-creatives', to: '/ad-creatives', label: 'adCreatives.nav' },
 ] as const;
 
@@ -51,8 +53,11 @@ export function Shell({ user, children, testId }: { user: User; children: ReactN
   const onlyStudio = config.studios.length === 1 ? config.studios[0] : undefined;
   const nav: Array<{ to: AppPath; label: string }> = [
     { to: '/dashboard', label: t('nav.dashboard') },
-    { to: '/studio', label: onlyStudio ? t(`studios.${onlyStudio}`) : t('nav.studio') },
+    // Headshots need a prepared person, which the generic Studio cannot make: a headshots-only
+    // installation shows its headshots screen in the Studio's place (decision 088).
+    ...(onlyStudio === 'headshots' ? [] : [{ to: '/studio' as const, label: onlyStudio ? t(`studios.${onlyStudio}`) : t('nav.studio') }]),
     ...PRODUCT_SCREENS.filter((p) => config.studios.includes(p.studio)).map((p) => ({ to: p.to, label: t(p.label) })),
+    ...(user.role === 'vendor' ? [{ to: '/vendor' as const, label: t('vendor.nav') }] : []),
     { to: '/library', label: t('nav.library') },
     { to: '/billing', label: t('nav.billing') },
     { to: '/account', label: t('nav.account') },

@@ -5,9 +5,10 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
-import { api, describeIdentifierError, type RegisterInput } from '../api.ts';
+import { api, describeIdentifierError, type RegisterInput, type User } from '../api.ts';
 import { keys, queryClient } from '../queries.ts';
 import { useSessionMoves } from '../session.ts';
+import { PhoneCode } from '../products/style-studio/PhoneCode.tsx';
 import { AuthLayout, Field, FormErrorAlert, IdentifierField, Link, PasswordField, useDocumentTitle, useSignUpChannels, type FormError } from '../ui.tsx';
 
 const FIELDS = ['email', 'phone', 'password', 'full_name', 'business_name'] as const;
@@ -26,7 +27,16 @@ export function SignUp() {
   const [businessName, setBusinessName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<FormError | null>(null);
+  // A phone sign-up confirms the number with the code sent by SMS before going on.
+  const [confirming, setConfirming] = useState<{ user: User; phone: string } | null>(null);
 
+  if (confirming) {
+    return (
+      <AuthLayout title={t('signup.title')} subtitle={t('signup.subtitle')} footer={null}>
+        <PhoneCode phone={confirming.phone} onDone={() => moves.signedIn(confirming.user)} />
+      </AuthLayout>
+    );
+  }
   if (queryClient.getQueryData(keys.me)) return <Navigate to="/dashboard" replace />;
 
   async function submit(e: FormEvent<HTMLFormElement>) {
@@ -42,7 +52,8 @@ export function SignUp() {
     if (isVendor && businessName.trim()) body.business_name = businessName.trim();
     try {
       const res = await api.register(body);
-      moves.signedIn(res.user);
+      if (body.phone) setConfirming({ user: res.user, phone: body.phone });
+      else moves.signedIn(res.user);
     } catch (err) {
       setError(describeIdentifierError(err, FIELDS, channel, t('common.genericError')));
       setBusy(false);
