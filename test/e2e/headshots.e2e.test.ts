@@ -11,9 +11,8 @@
  * on a fresh embedded database, the local provider (face-api's packaged models, the segmenter,
  * sharp), its workers, cookie sessions, headless Chromium via playwright-core, axe-core.
  * Stand-ins: the payment gateway is the `manual` provider, completed by "Mark as paid"; the photos
- * are portraits cut from the sample photos the face-api package ships (local/testing/portraits.ts);
- * for the Persian pass only, the browser's copy of GET /config lists Persian as well (the headshots
- * preset offers English alone; the screens are the same).
+ * are portraits cut from the sample photos the face-api package ships (local/testing/portraits.ts).
+ * The server also offers Persian (ATELIER_LOCALES=en,fa; the headshots preset offers English alone).
  *
  * Skipped like the other browser tests: without Chromium outside CI, and in the PostgreSQL pass.
  */
@@ -39,7 +38,7 @@ if (skipReason || !hasChromium) {
     const email = `heads-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 
     beforeAll(async () => {
-      s = await openBrowserSession({ ATELIER_PRESET: 'headshots', ATELIER_PAYMENTS_MANUAL: 'on' });
+      s = await openBrowserSession({ ATELIER_PRESET: 'headshots', ATELIER_PAYMENTS_MANUAL: 'on', ATELIER_LOCALES: 'en,fa' });
       page = s.page;
       await signUpInBrowser(s, email, 'correct-horse-42');
     }, STEP_TIMEOUT);
@@ -116,13 +115,6 @@ if (skipReason || !hasChromium) {
         await page.setViewportSize(PHONE);
         for (const lang of ['en', 'fa'] as const) {
           if (lang === 'fa') {
-            // The headshots preset offers English only; its screens are checked in Persian too by
-            // adding Persian to the installation's languages as the browser reads them.
-            await page.route('**/api/v1/config', async (route) => {
-              const res = await route.fetch();
-              const config = (await res.json()) as { locales: string[] };
-              await route.fulfill({ response: res, json: { ...config, locales: [...config.locales, 'fa'] } });
-            });
             await page.goto(s.url('/headshots'));
             await page.getByTestId('menu-button').click();
             await page.getByTestId('language-switcher').selectOption('fa');
