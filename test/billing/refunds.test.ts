@@ -134,6 +134,11 @@ describe('POST /admin/payments/{id}/refund (manual)', () => {
     expect(tooMuch.data.code).toBe('validation_failed');
     expect(await paymentRow(paymentId)).toEqual({ status: 'completed', refunded_minor: 500 });
     expect(await refundRows(paymentId)).toHaveLength(1);
+    // The admin's list and the buyer's own receipts both say how much came back.
+    const listed = await call(t.app, 'GET', `/api/v1/admin/payments?user_id=${u.user.id}`, { token: admin.access_token });
+    expect(listed.data.data).toMatchObject([{ id: paymentId, status: 'completed', refunded_minor: 500 }]);
+    const own = await call(t.app, 'GET', '/api/v1/billing/payments', { token: u.access_token });
+    expect(own.data.data).toMatchObject([{ id: paymentId, refunded_minor: 500 }]);
 
     // The rest: all credits of the purchase are back, none counted twice.
     const rest = await refund(paymentId);

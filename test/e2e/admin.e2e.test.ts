@@ -74,7 +74,7 @@ if (skipReason || !hasChromium) {
 
     beforeAll(async () => {
       fs.mkdirSync(SHOTS, { recursive: true });
-      s = await openBrowserSession({ ATELIER_ADMIN_EMAIL: ADMIN.email, ATELIER_ADMIN_PASSWORD: ADMIN.password });
+      s = await openBrowserSession({ ATELIER_ADMIN_EMAIL: ADMIN.email, ATELIER_ADMIN_PASSWORD: ADMIN.password, ATELIER_PAYMENTS_MANUAL: 'on' });
       page = s.page;
       await register(s.server.baseUrl, { email: PERSON, password: 'correct-horse-42' });
       await register(s.server.baseUrl, { email: VENDOR, password: 'correct-horse-42', account_type: 'vendor', business_name: `Lumen Prints ${tag}` });
@@ -181,6 +181,38 @@ if (skipReason || !hasChromium) {
         } finally {
           await other.close();
         }
+      },
+      STEP_TIMEOUT,
+    );
+
+    it(
+      'refunds a payment in part from its row; the row then shows what came back',
+      async () => {
+        // The person buys the smallest credit pack through the manual provider.
+        const api = async (method: string, path: string, token?: string, body?: unknown) => {
+          const res = await fetch(`${s.server.baseUrl}/api/v1${path}`, {
+            method,
+            headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+            ...(body ? { body: JSON.stringify(body) } : {}),
+          });
+          expect(res.ok, `${method} ${path}: ${res.status}`).toBe(true);
+          return (await res.json()) as any;
+        };
+        const { access_token: token, user } = await api('POST', '/auth/login', undefined, { email: PERSON, password: 'correct-horse-42' });
+        const pack = (await api('GET', '/billing/packages')).data.sort((a: any, b: any) => a.amount_minor - b.amount_minor)[0];
+        const { payment } = await api('POST', '/billing/checkout', token, { package_id: pack.id, provider: 'manual' });
+        await api('POST', `/billing/manual/${payment.id}/complete`, token);
+
+        await page.goto(s.url(`/admin/payments?user_id=${user.id}`));
+        const row = page.getByTestId(`refund-${payment.id}`);
+        await row.locator('summary').click();
+        await row.getByTestId('refund-amount').fill('100');
+        await row.getByTestId('refund-reason').fill('Asked for part of it back');
+        await row.getByTestId('refund-submit').click();
+        await page.getByTestId(`refund-done-${payment.id}`).waitFor();
+        const refunded = (await api('GET', '/billing/payments', token)).data.find((p: any) => p.id === payment.id);
+        expect(refunded).toMatchObject({ status: 'completed', refunded_minor: 100 });
+        expect(s.problems).toEqual([]);
       },
       STEP_TIMEOUT,
     );

@@ -4834,6 +4834,7 @@ export interface operations {
                             provider_reference: string | null;
                             /** @enum {string} */
                             purpose: "package" | "plan" | "gift_card";
+                            refunded_minor: number;
                             return_url: string | null;
                             /** @enum {string} */
                             status: "pending" | "completed" | "failed" | "cancelled" | "expired" | "refunded";
@@ -7603,6 +7604,7 @@ export interface operations {
                             provider: "stripe" | "zarinpal" | "manual";
                             /** @enum {string} */
                             purpose: "package" | "plan" | "gift_card";
+                            refunded_minor: number;
                             return_url: string | null;
                             /** @enum {string} */
                             status: "pending" | "completed" | "failed" | "cancelled" | "expired" | "refunded";
@@ -7816,6 +7818,7 @@ export interface operations {
                         provider: "stripe" | "zarinpal" | "manual";
                         /** @enum {string} */
                         purpose: "package" | "plan" | "gift_card";
+                        refunded_minor: number;
                         return_url: string | null;
                         /** @enum {string} */
                         status: "pending" | "completed" | "failed" | "cancelled" | "expired" | "refunded";
@@ -7927,6 +7930,7 @@ export interface operations {
                             provider: "stripe" | "zarinpal" | "manual";
                             /** @enum {string} */
                             purpose: "package" | "plan" | "gift_card";
+                            refunded_minor: number;
                             return_url: string | null;
                             /** @enum {string} */
                             status: "pending" | "completed" | "failed" | "cancelled" | "expired" | "refunded";
@@ -7988,6 +7992,7 @@ export interface operations {
                         provider: "stripe" | "zarinpal" | "manual";
                         /** @enum {string} */
                         purpose: "package" | "plan" | "gift_card";
+                        refunded_minor: number;
                         return_url: string | null;
                         /** @enum {string} */
                         status: "pending" | "completed" | "failed" | "cancelled" | "expired" | "refunded";

@@ -30,6 +30,8 @@ export const ZPayment = z.object({
   status: z.enum(paymentStatuses),
   amount_minor: z.number().int(),
   discount_minor: z.number().int(),
+  /** How much of `amount_minor` has been refunded so far (refunds may be partial and add up). */
+  refunded_minor: z.number().int(),
   currency: z.string(),
   credits: z.number().int(),
   package_id: z.uuid().nullable(),

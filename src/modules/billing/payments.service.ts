@@ -320,6 +320,7 @@ export function paymentView(p: q.PaymentRow): TPayment {
     status: p.status,
     amount_minor: p.amountMinor,
     discount_minor: p.discountMinor,
+    refunded_minor: p.refundedMinor,
     currency: p.currency,
     credits: p.credits,
     package_id: p.packageId,

@@ -21,6 +21,8 @@ export type UserPatch = Body<'/api/v1/admin/users/{id}', 'patch'>;
 export type ActivityRow = Json<'/api/v1/admin/users/{id}/activity', 'get'>['data'][number];
 export type CreditGrant = Body<'/api/v1/admin/users/{id}/credits', 'post'>;
 export type PaymentQuery = Query<'/api/v1/admin/payments'>;
+export type RefundInput = Body<'/api/v1/admin/payments/{id}/refund', 'post'>;
+export type RefundResult = Json<'/api/v1/admin/payments/{id}/refund', 'post'>;
 export type AdminPayment = Json<'/api/v1/admin/payments', 'get'>['data'][number];
 export type GenerationQuery = Query<'/api/v1/admin/generations'>;
 export type AdminGeneration = Json<'/api/v1/admin/generations', 'get'>['data'][number];
@@ -66,6 +68,7 @@ export const adminApi = {
   grantCredits: (id: string, body: CreditGrant) => unwrap(client.POST('/api/v1/admin/users/{id}/credits', { params: byId(id), body })),
 
   payments: (query: PaymentQuery) => unwrap(client.GET('/api/v1/admin/payments', { params: { query } })),
+  refundPayment: (id: string, body: RefundInput) => unwrap(client.POST('/api/v1/admin/payments/{id}/refund', { params: byId(id), body })),
   generations: (query: GenerationQuery) => unwrap(client.GET('/api/v1/admin/generations', { params: { query } })),
   retryGeneration: (id: string) => unwrap(client.POST('/api/v1/admin/generations/{id}/retry', { params: byId(id) })),
   auditLogs: (query: AuditQuery) => unwrap(client.GET('/api/v1/admin/audit-logs', { params: { query } })),

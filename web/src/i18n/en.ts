@@ -643,6 +643,12 @@ export const en = {
       provider: 'Provider',
       statuses: { pending: 'Pending', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled', expired: 'Expired', refunded: 'Refunded' },
       empty: 'No payments match.',
+      refunded: 'Refunded',
+      refund: 'Refund…',
+      refundAmount: 'Amount to refund, in the smallest unit of {{currency}} (empty: all that is left, {{left}})',
+      refundReason: 'Reason',
+      refundSubmit: 'Refund',
+      refundDone: 'Refunded {{amount}}; {{credits, number}} credits taken back.',
     },
     generations: {
       title: 'Generations',

@@ -644,6 +644,12 @@ export const fa: Messages = {
       provider: 'درگاه',
       statuses: { pending: 'در انتظار', completed: 'موفق', failed: 'ناموفق', cancelled: 'لغوشده', expired: 'منقضی', refunded: 'بازپرداخت‌شده' },
       empty: 'پرداختی پیدا نشد.',
+      refunded: 'بازپرداخت‌شده',
+      refund: 'بازپرداخت…',
+      refundAmount: 'مبلغ بازپرداخت، به کوچک‌ترین واحد {{currency}} (خالی: همهٔ باقی‌مانده، {{left}})',
+      refundReason: 'دلیل',
+      refundSubmit: 'بازپرداخت',
+      refundDone: '{{amount}} بازپرداخت شد؛ {{credits, number}} اعتبار پس گرفته شد.',
     },
     generations: {
       title: 'تولیدها',
