@@ -71,7 +71,7 @@ export function composeModules(p: PlatformParts, overrides: GenerationOptions = 
     accountOf: billing.planLimits.accountOf,
     avatarUrl: media.assets.avatarUrl,
   });
-  const catalog = createCatalogModule({ db, clock, links: media.assets.links });
+  const catalog = createCatalogModule({ db, clock, links: media.assets.links, publicUrl: config.publicUrl });
   const generation = createGenerationModule({
     db,
     database,

@@ -35,13 +35,15 @@ export interface CatalogDeps {
   clock: Clock;
   /** Signed links to asset files (media's). */
   links: Pick<AssetLinks, 'link'>;
+  /** The installation's public address, for the drawn template previews' links (relative when unset, as asset links are). */
+  publicUrl: string | undefined;
 }
 
 export function createCatalogModule(deps: CatalogDeps): CatalogModule {
   const db = deps.db;
   return {
     products: createProductsService({ db, clock: deps.clock, links: deps.links }),
-    templates: createTemplatesService({ db, clock: deps.clock }),
+    templates: createTemplatesService({ db, clock: deps.clock, publicUrl: deps.publicUrl }),
     styles: createStylesService({ db, clock: deps.clock }),
   };
 }

@@ -39,8 +39,10 @@ const metricView = (m: q.MetricRow) => ({
   recorded_at: m.recordedAt.toISOString(),
 });
 
-export function createTemplatesService(deps: { db: Db; clock: Clock }) {
+export function createTemplatesService(deps: { db: Db; clock: Clock; publicUrl?: string | undefined }) {
   const write = createAdminWrite(deps);
+  // A template without a preview of its own is shown by one drawn from its layout (GET /templates/{id}/preview.png).
+  const drawnPreview = (id: string) => `${deps.publicUrl?.replace(/\/$/, '') ?? ''}/api/v1/templates/${id}/preview.png`;
 
   async function views(db: DbOrTx, rows: q.TemplateRow[]): Promise<dto.TTemplate[]> {
     const slugs = await q.categorySlugsOf(db, rows.map((r) => r.id));
@@ -57,7 +59,7 @@ export function createTemplatesService(deps: { db: Db; clock: Clock }) {
       campaign_type: t.campaignType,
       layout: t.layout,
       preview_asset_id: t.previewAssetId,
-      preview_url: t.previewUrl,
+      preview_url: t.previewUrl ?? drawnPreview(t.id),
       categories: slugs.filter((s) => s.templateId === t.id).map((s) => s.slug),
       is_featured: t.isFeatured,
       is_active: t.isActive,

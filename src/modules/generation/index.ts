@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createIdempotency } from '../../platform/http/idempotency.ts';
 import { generationAdminRoutes } from './admin.routes.ts';
+import { templatePreviewRoutes } from './template-preview.routes.ts';
 import { batchesRoutes } from './batches.routes.ts';
 import { createBatchesService } from './batches.service.ts';
 import { createGenerationAdminService } from './admin.service.ts';
@@ -62,6 +63,7 @@ export async function generationRoutes(app: FastifyInstance, generation: Generat
   await userRoutes(app, generation.service, generation.streams, generation.idempotency);
   await batchesRoutes(app, generation.batches, generation.idempotency);
   await generationAdminRoutes(app, generation.admin);
+  await templatePreviewRoutes(app, generation.context.catalog);
   // Open event streams end at shutdown instead of holding the server open until their generation ends.
   app.addHook('preClose', async () => generation.streams.closeAll());
   app.addHook('onClose', async () => generation.context.bus.close());
