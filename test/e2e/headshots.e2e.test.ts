@@ -51,6 +51,7 @@ if (skipReason || !hasChromium) {
         // A pack first: preparing costs 5 credits, a headshot 1.
         await page.goto(s.url('/billing'));
         await page.getByTestId('package-Starter').getByRole('button', { name: 'Buy' }).click();
+        await page.getByTestId('checkout-pay').click();
         await page.getByTestId('complete-payment').click();
         await expect.poll(() => textOf(page, 'billing-balance')).toBe('27');
 
