@@ -57,7 +57,7 @@ describe.skipIf(!hasChromium)('/api/docs in a browser, offline', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 40 && !seen.has('/api/v1/me'); i++) {
       for (const p of await page.$$eval('.opblock-summary-path', (els) => els.map((e) => e.getAttribute('data-path') ?? e.textContent ?? ''))) seen.add(p);
-      await page.evaluate(() => window.scrollBy(0, window.innerHeight));
+      await page.evaluate('window.scrollBy(0, window.innerHeight)');
       await page.waitForTimeout(100);
     }
     const paths = [...seen];
