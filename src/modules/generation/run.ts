@@ -11,10 +11,11 @@
  * A retryable provider error with retries and time left is thrown back to pg-boss (retry with
  * backoff); any other failure fails the generation and releases its hold. A shutdown abort hands
  * the job back untouched: pg-boss has already failed the attempt into retry.
- * Once the provider has delivered, each step that reads or writes the database (the watermark rule,
- * the cost, the settling transaction) is tried again while the database is unreachable (a restart):
- * the outputs already exist, and giving up would leave them without rows and the credits
- * held until the reconciler's deadline.
+ * Each step around the provider that reads or writes the database (the inputs; once the provider
+ * has delivered, the watermark rule, the files, the cost, the settling transaction) is tried again
+ * while the database is unreachable (a restart): failing the run instead would charge nothing but
+ * lose the user's result, and after delivery would leave files without rows and the credits held
+ * until the reconciler's deadline.
  */
 import { randomUUID } from 'node:crypto';
 import { isDependencyDown } from '../../platform/dependency-down.ts';
@@ -57,8 +58,8 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** How long a finished run waits for an unreachable database before it gives its settlement up. */
-const SETTLE_PATIENCE_MS = 120_000;
+/** How long a run waits for an unreachable database before it gives up the step that needs it. */
+const DOWN_PATIENCE_MS = 120_000;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createRunner(ctx: GenerationContext) {
@@ -141,20 +142,19 @@ export function createRunner(ctx: GenerationContext) {
   }
 
   /**
-   * Runs a step of finishing a run (the watermark rule, the cost, the settling transaction), again
-   * while the database is unreachable (waits of 0.5 s doubling
-   * to 5 s, for up to SETTLE_PATIENCE_MS, never past a shutdown). A transaction whose connection
+   * Runs a step of a run that needs the database, again while the database is unreachable (waits
+   * of 0.5 s doubling to 5 s, for up to DOWN_PATIENCE_MS, never past a shutdown or cancel). A transaction whose connection
    * dropped was rolled back, or — if the drop came after COMMIT — is seen as done by the next
    * try's conditional update; the caller tells the two apart by the row (see `ownsCompletion`).
    */
   async function retryWhileDown<T>(work: () => Promise<T>, signal: AbortSignal, log: JobContext['log']): Promise<T> {
-    const giveUpAt = Date.now() + SETTLE_PATIENCE_MS;
+    const giveUpAt = Date.now() + DOWN_PATIENCE_MS;
     for (let wait = 500; ; wait = Math.min(wait * 2, 5000)) {
       try {
         return await work();
       } catch (err) {
         if (!isDependencyDown(err) || signal.aborted || Date.now() + wait > giveUpAt) throw err;
-        log.warn({ err: (err as Error).message }, 'generation: database unreachable while settling; trying again');
+        log.warn({ err: (err as Error).message }, 'generation: database unreachable; trying the step again');
         await pause(wait);
       }
     }
@@ -211,13 +211,14 @@ export function createRunner(ctx: GenerationContext) {
     try {
       const provider = ctx.providerChoice.byId(row.provider);
       if (!provider) throw new ProviderError('provider_unavailable', `Provider ${row.provider} is not configured on this worker.`);
-      const input = await inputOf(row);
+      const input = await retryWhileDown(() => inputOf(row), signal, log);
       const result = await untilAborted(provider.run(input, { signal, deadline: row.deadlineAt, log, recordCall: (c) => calls.push(c) }), signal);
       if (result.outputs.length === 0 && !result.artifacts) throw new ProviderError('provider_error', 'The provider returned no images.');
       // Not raced against the signal: files being written are finished, then removed below if the
       // completion finds the run no longer holds the row.
       const watermark = await retryWhileDown(() => ctx.watermarkFor(row.userId), job.signal, log);
-      const assets = await store(row, result, watermark);
+      // store() removes what it wrote when it fails, so trying it again is safe.
+      const assets = await retryWhileDown(() => store(row, result, watermark), job.signal, log);
       let done: GenerationRow | undefined;
       try {
         const costMicros = await retryWhileDown(() => costOf(row, result, assets.length), job.signal, log);

@@ -57,12 +57,19 @@ export async function writeResultFiles(deps: ResultStoreDeps, ownerId: string, g
   const decoded = sharp(image.bytes, { failOn: 'truncated' });
   const meta = await decoded.metadata();
   const thumbnail = await thumbnailOf(decoded.clone());
+  // Everything that can fail without writing is asked first (the plan's retention reads the
+  // database): a failure past this point would leave files that no caller knows to remove.
+  const days = await deps.limits.retentionDays(ownerId, 'result');
   const id = randomUUID();
   const { storageKey, thumbnailKey } = assetKeys(ownerId, id, extension);
   await deps.storage.put(storageKey, image.bytes, { contentType: image.mimeType });
-  await deps.storage.put(thumbnailKey, thumbnail, { contentType: 'image/webp' });
+  try {
+    await deps.storage.put(thumbnailKey, thumbnail, { contentType: 'image/webp' });
+  } catch (err) {
+    await deleteAssetFiles(deps.storage, { storageKey, thumbnailKey });
+    throw err;
+  }
   const now = deps.clock.now();
-  const days = await deps.limits.retentionDays(ownerId, 'result');
   return {
     id,
     ownerId,
