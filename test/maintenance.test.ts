@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prune } from '../src/maintenance.ts';
 import { countRows, signUp } from './helpers/accounts.ts';
-import { call, createTestApp, sqlRows, type TestApp } from './helpers/app.ts';
+import { call, codesSent, createTestApp, sqlRows, type TestApp } from './helpers/app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -19,6 +19,7 @@ describe('maintenance.prune', () => {
     const ended = await signUp(t.app);
     await call(t.app, 'POST', '/api/v1/auth/logout', { body: { refresh_token: ended.refresh_token } });
     await call(t.app, 'POST', '/api/v1/auth/otp/request', { body: { email: live.email, purpose: 'login' } });
+    await codesSent(t.app); // the code row is written by a queued job
     const sessionsBefore = await countRows(t, 'select count(*) as n from sessions');
 
     // Nothing is old enough yet.

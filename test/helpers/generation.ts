@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { accountsJobs } from '../../src/modules/accounts/index.ts';
 import { checkCreditInvariants } from '../../src/modules/billing/index.ts';
 import type { GenerationContext, GenerationOptions } from '../../src/modules/generation/index.ts';
 import { call, createTestApp, sqlRows, type TestApp } from './app.ts';
@@ -29,8 +30,11 @@ export async function createGenerationTestApp(opts: { env?: Record<string, strin
   const t = await createTestApp({ env: { ATELIER_SIGNUP_CREDITS: '0', ...opts.env }, generation: opts.generation, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
   const ctx = t.modules.generation.context;
   const ledger = t.modules.billing.ledger;
-  // The engine's handlers and every other queue's, as a worker process runs them.
-  const handlers = t.modules.jobHandlers;
+  // The engine's handlers and every other queue's, as a worker process runs them — except the
+  // one-time code jobs, whose worker createTestApp runs from the start (sign-ups need it even while
+  // a test has stopped this process's other workers).
+  const codeJobs = new Set(accountsJobs.map((d) => d.name));
+  const handlers = t.modules.jobHandlers.filter((h) => !codeJobs.has(h.definition.name));
   let working = false;
 
   const g: GenerationTestApp = Object.assign(t, {

@@ -33,8 +33,15 @@ async function verifyEmail(address: string): Promise<void> {
   const post = (path: string, body: unknown) =>
     fetch(`${baseUrl}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   expect((await post('/auth/otp/request', { email: address, purpose: 'email_verify' })).status).toBe(202);
-  const outbox = (await (await fetch(`${baseUrl}/api/v1/dev/outbox?to=${encodeURIComponent(address)}`)).json()) as { data: { code: string }[] };
-  expect((await post('/auth/otp/verify', { email: address, purpose: 'email_verify', code: outbox.data[0]!.code })).status).toBe(200);
+  // The code is sent by a queued job, as a real mail would arrive a moment later: wait for it.
+  let code: string | undefined;
+  for (let i = 0; i < 400 && !code; i++) {
+    const outbox = (await (await fetch(`${baseUrl}/api/v1/dev/outbox?to=${encodeURIComponent(address)}`)).json()) as { data: { code: string }[] };
+    code = outbox.data[0]?.code;
+    if (!code) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(code, 'no code arrived in the outbox').toBeTruthy();
+  expect((await post('/auth/otp/verify', { email: address, purpose: 'email_verify', code })).status).toBe(200);
 }
 
 /** A signed-up user's API-key client, made through the SDK itself. */
