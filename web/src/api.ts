@@ -76,13 +76,15 @@ export const api = {
   redeemCoupon: (code: string) => unwrap(client.POST('/api/v1/billing/coupons/redeem', { body: { code }, params: { header: idempotencyKey() } })),
 
   assets: (favorite = false) => unwrap(client.GET('/api/v1/assets', { params: { query: { limit: 60, ...(favorite ? { favorite: 'true' as const } : {}) } } })),
-  upload: (file: File) =>
+  /** Uploads an image; `purpose` as the API takes it (an avatar, a training photo), a plain upload when absent. */
+  upload: (file: File, purpose?: 'avatar' | 'training') =>
     unwrap(
       client.POST('/api/v1/assets', {
         // The generated multipart body names the part; the browser's FormData carries the file.
-        body: { file: file.name },
+        body: { file: file.name, ...(purpose ? { purpose } : {}) },
         bodySerializer: () => {
           const form = new FormData();
+          if (purpose) form.append('purpose', purpose);
           form.append('file', file, file.name);
           return form;
         },

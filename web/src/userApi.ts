@@ -4,6 +4,7 @@
  * (password, sessions, API keys, webhook secret), preferences, one-time code sign-in and password
  * reset. Typed end to end by the generated `paths` like the rest (decision 080).
  */
+import { api } from './api.ts';
 import { client, unwrap } from './api/client.ts';
 import type { Body, Json } from './api/types.ts';
 
@@ -45,6 +46,8 @@ export const userApi = {
         },
       }),
     ),
+  /** Every image of one collection (up to 100), for the screens that show an album whole. */
+  collectionAssets: (collectionId: string) => unwrap(client.GET('/api/v1/assets', { params: { query: { collection_id: collectionId, limit: 100 } } })),
   /** The zip of the chosen images (or of a collection), as a file the browser can save. */
   zip: (body: Body<'/api/v1/assets/zip', 'post'>) => unwrap(client.POST('/api/v1/assets/zip', { body, parseAs: 'blob' })) as Promise<Blob>,
 
@@ -53,18 +56,7 @@ export const userApi = {
   cancelSubscription: () => unwrap(client.POST('/api/v1/billing/subscription/cancel')),
 
   updateProfile: (body: ProfilePatch) => unwrap(client.PATCH('/api/v1/me', { body })),
-  uploadAvatar: (file: File) =>
-    unwrap(
-      client.POST('/api/v1/assets', {
-        body: { file: file.name, purpose: 'avatar' },
-        bodySerializer: () => {
-          const form = new FormData();
-          form.append('purpose', 'avatar');
-          form.append('file', file, file.name);
-          return form;
-        },
-      }),
-    ),
+  uploadAvatar: (file: File) => api.upload(file, 'avatar'),
   changePassword: (body: Body<'/api/v1/me/password', 'post'>) => unwrap(client.POST('/api/v1/me/password', { body })),
   sessions: () => unwrap(client.GET('/api/v1/me/sessions', { params: { query: { limit: 100 } } })),
   revokeSession: (sessionId: string) => unwrap(client.DELETE('/api/v1/me/sessions/{id}', { params: id(sessionId) })),
@@ -77,4 +69,16 @@ export const userApi = {
 
   resetPassword: (body: PasswordResetInput) => unwrap(client.POST('/api/v1/auth/password/reset', { body })),
 };
+
+/** Saves a file the page holds (a zip made on request) under `name`, through the browser's own download. */
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
 

@@ -13,7 +13,8 @@ import { ParamsForm } from '../screens/ParamsForm.tsx';
 import { useLive } from '../screens/RecentGenerations.tsx';
 import { useSignedIn } from '../session.ts';
 import { Alert, FormErrorAlert, Link, Spinner, useDocumentTitle, type FormError } from '../ui.tsx';
-import { productKeys, productsApi, saveBlob } from './api.ts';
+import { saveBlob, userApi } from '../userApi.ts';
+import { productKeys } from './api.ts';
 import { Compare } from './Compare.tsx';
 import { LibraryImages, TypeChoices, useLibrary, useStudioTypes } from './parts.tsx';
 
@@ -199,7 +200,7 @@ function StepItem({ step, n, onUpdate }: { step: Step; n: number; onUpdate: (g: 
 function CollectionPanel({ results }: { results: Asset[] }) {
   const { t } = useTranslation();
   const client = useQueryClient();
-  const collections = useQuery({ queryKey: productKeys.collections, queryFn: productsApi.collections, select: (page) => page.data });
+  const collections = useQuery({ queryKey: productKeys.collections, queryFn: userApi.collections, select: (page) => page.data });
   const [target, setTarget] = useState('new');
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
@@ -220,10 +221,10 @@ function CollectionPanel({ results }: { results: Asset[] }) {
     setError(null);
     setAdded(null);
     try {
-      const collection = target === 'new' ? await productsApi.createCollection(name.trim()) : list.find((c) => c.id === target)!;
+      const collection = target === 'new' ? await userApi.createCollection({ name: name.trim() }) : list.find((c) => c.id === target)!;
       for (const asset of results) {
         try {
-          await productsApi.addToCollection(collection.id, asset.id);
+          await userApi.addToCollection(collection.id, asset.id);
         } catch (err) {
           // Already in it: nothing to add.
           if (!(err instanceof ApiError && err.status === 409)) throw err;
@@ -244,7 +245,7 @@ function CollectionPanel({ results }: { results: Asset[] }) {
     setZipping(id);
     setError(null);
     try {
-      saveBlob(await productsApi.collectionZip(id), `${filename}.zip`);
+      saveBlob(await userApi.zip({ collection_id: id }), `${filename}.zip`);
     } catch (err) {
       setError(describeError(err, [], generic).message);
     } finally {

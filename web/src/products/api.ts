@@ -1,8 +1,8 @@
 /**
  * The calls and wire types of the product screens (catalog, print prep, ad creatives): products,
- * templates with their categories and metrics, collections and their zip, each typed end to end by
- * the generated `paths` like `api.ts` (decision 080). Kept beside the screens that use them, so
- * the entry chunk does not carry them.
+ * templates with their categories and metrics, each typed end to end by the generated `paths` like
+ * `api.ts` (decision 080). Kept beside the screens that use them, so the entry chunk does not carry
+ * them; collections and their zip are the gallery's calls (`userApi.ts`).
  */
 import { client, unwrap } from '../api/client.ts';
 import type { Body, Json } from '../api/types.ts';
@@ -12,7 +12,6 @@ export type ProductInput = Body<'/api/v1/products', 'post'>;
 export type Template = Json<'/api/v1/templates', 'get'>['data'][number];
 export type Category = Json<'/api/v1/categories', 'get'>['data'][number];
 export type TemplateMetric = Json<'/api/v1/templates/{id}/metrics', 'get'>['data'][number];
-export type Collection = Json<'/api/v1/collections/{id}', 'get'>;
 export type CatalogStyle = Json<'/api/v1/styles', 'get'>['data'][number];
 
 const id = (value: string) => ({ path: { id: value } });
@@ -30,14 +29,6 @@ export const productsApi = {
   templates: (category?: string) => unwrap(client.GET('/api/v1/templates', { params: { query: category ? { category } : {} } })),
   categories: () => unwrap(client.GET('/api/v1/categories')),
   templateMetrics: (templateId: string) => unwrap(client.GET('/api/v1/templates/{id}/metrics', { params: id(templateId) })),
-
-  collections: () => unwrap(client.GET('/api/v1/collections', { params: { query: { limit: 100 } } })),
-  createCollection: (name: string) => unwrap(client.POST('/api/v1/collections', { body: { name } })),
-  addToCollection: (collectionId: string, assetId: string) =>
-    unwrap(client.POST('/api/v1/collections/{id}/items', { params: id(collectionId), body: { asset_id: assetId } })),
-  collectionAssets: (collectionId: string) => unwrap(client.GET('/api/v1/assets', { params: { query: { collection_id: collectionId, limit: 100 } } })),
-  /** The collection's files and `metadata.json` as one zip, read whole into a Blob to hand to a link. */
-  collectionZip: (collectionId: string) => unwrap(client.POST('/api/v1/assets/zip', { body: { collection_id: collectionId }, parseAs: 'blob' })),
 };
 
 /** Keys of the product screens' queries. */
@@ -51,18 +42,5 @@ export const productKeys = {
   categories: ['categories'] as const,
   metrics: (templateId: string) => ['template-metrics', templateId] as const,
   collections: ['collections'] as const,
-  collectionAssets: (collectionId: string) => ['assets', { collection: collectionId }] as const,
 };
 
-
-/** Saves a Blob under a file name through a temporary link (the browser's own download). */
-export function saveBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}

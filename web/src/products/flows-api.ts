@@ -1,7 +1,6 @@
 /**
  * The calls of the product screens (headshots, style conversion, vendors), typed end to end by the
- * generated `paths` like `api.ts` (decision 080): subjects and batches, styles, collections used as
- * a vendor's albums, the vendor profile and the public vendor page. Wire types are paths into the
+ * generated `paths` like `api.ts` (decision 080): subjects and batches, styles, the vendor profile and the public vendor page. Wire types are paths into the
  * generated client, never written by hand.
  */
 import { client, idempotencyKey, unwrap } from '../api/client.ts';
@@ -32,11 +31,6 @@ export const flowsApi = {
   styles: (studio: string, kind: StyleKind) => unwrap(client.GET('/api/v1/styles', { params: { query: { studio, kind } } })),
   conversions: () => unwrap(client.GET('/api/v1/generations', { params: { query: { type: 'style_conversion', limit: 100 } } })),
 
-  albums: () => unwrap(client.GET('/api/v1/collections')),
-  album: (albumId: string) => unwrap(client.GET('/api/v1/collections/{id}', { params: id(albumId) })),
-  createAlbum: (body: Body<'/api/v1/collections', 'post'>) => unwrap(client.POST('/api/v1/collections', { body })),
-  albumItems: (albumId: string) => unwrap(client.GET('/api/v1/assets', { params: { query: { collection_id: albumId, limit: 100 } } })),
-  addToAlbum: (albumId: string, assetId: string) => unwrap(client.POST('/api/v1/collections/{id}/items', { params: id(albumId), body: { asset_id: assetId } })),
   updateVendorProfile: (body: VendorProfileInput) => unwrap(client.PATCH('/api/v1/me/vendor-profile', { body })),
 
   publicVendor: (slug: string) => unwrap(client.GET('/api/v1/public/vendors/{slug}', { params: { path: { slug } } })),

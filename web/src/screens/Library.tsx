@@ -12,7 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { api, describeError, type Asset, type AssetPatch } from '../api.ts';
 import { showServerError } from '../forms.ts';
-import { userApi, type Collection } from '../userApi.ts';
+import { saveBlob, userApi, type Collection } from '../userApi.ts';
 import { Alert, Field, Spinner, useDocumentTitle } from '../ui.tsx';
 import { AssetTile } from './AssetTile.tsx';
 
@@ -24,18 +24,6 @@ const collectionsKey = ['collections'] as const;
 /** Under `assets`, so every change to images reads these again; `gallery` keeps the paged shape apart. */
 const assetsKey = (view: View) => ['assets', 'gallery', view] as const;
 const filterOf = (view: View) => (view.startsWith('album:') ? { collection_id: view.slice(6) } : { favorite: view === 'favorites' });
-
-/** Saves a file the page holds (a zip made on request) under `name`. */
-function saveBlob(blob: Blob, name: string) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 export function Library() {
   const { t } = useTranslation();

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { api, ApiError, describeError, fieldName } from '../../api.ts';
 import { useSignedIn } from '../../session.ts';
 import { Alert, Field, Link, Spinner, useDocumentTitle, useFormat } from '../../ui.tsx';
+import { userApi } from '../../userApi.ts';
 import { flowsApi, type Album } from '../flows-api.ts';
 import { uploadRefusal } from '../headshots/feedback.ts';
 
@@ -137,9 +138,9 @@ function Albums() {
   const { user } = useSignedIn();
   const format = useFormat();
   const queryClient = useQueryClient();
-  const albums = useQuery({ queryKey: albumsKey, queryFn: flowsApi.albums });
+  const albums = useQuery({ queryKey: albumsKey, queryFn: userApi.collections });
   const list = albums.data?.data ?? [];
-  const items = useQueries({ queries: list.map((a) => ({ queryKey: itemsKey(a.id), queryFn: () => flowsApi.albumItems(a.id) })) });
+  const items = useQueries({ queries: list.map((a) => ({ queryKey: itemsKey(a.id), queryFn: () => userApi.collectionAssets(a.id) })) });
   const distinct = new Set(items.flatMap((q) => q.data?.data.map((x) => x.id) ?? [])).size;
   const limit = user.plan?.gallery_limit ?? null;
   const [name, setName] = useState('');
@@ -156,7 +157,7 @@ function Albums() {
     setBusy(true);
     setError(null);
     try {
-      await flowsApi.createAlbum({ name: name.trim(), is_public: true });
+      await userApi.createCollection({ name: name.trim(), is_public: true });
       setName('');
       await queryClient.invalidateQueries({ queryKey: albumsKey });
     } catch (err) {
@@ -209,7 +210,7 @@ function AlbumCard({ album, items, date }: { album: Album; items: Array<{ id: st
     try {
       const asset = await api.upload(file);
       try {
-        await flowsApi.addToAlbum(album.id, asset.id);
+        await userApi.addToCollection(album.id, asset.id);
       } catch (err) {
         // The upload is of no use outside the album: it goes again, as the refusal leaves things.
         await api.deleteAsset(asset.id).catch(() => {});
