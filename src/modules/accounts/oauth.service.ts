@@ -19,6 +19,7 @@ import type { AccountsContext, RequestMeta } from './context.ts';
 import { OAuthFailure, type OAuthProviderAdapter, type ProviderAccount } from './oauth-providers.ts';
 import * as oq from './oauth.queries.ts';
 import type { SignUpService, SignedIn } from './sign-up.service.ts';
+import { grantWelcomeCredits } from './welcome-credits.ts';
 
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
 
@@ -82,7 +83,6 @@ export function createOAuthService(
       throw new AppError('unavailable', `${provider} sign-in is not reachable right now.`, { headers: { 'retry-after': '30' } });
     }
     const now = ctx.clock.now();
-    await oq.deleteExpiredLoginStates(ctx.db, now);
     await oq.insertLoginState(ctx.db, {
       stateHash: sha256Hex(begun.state),
       provider,
@@ -177,10 +177,8 @@ export function createOAuthService(
       userAgent: meta.userAgent,
       at: now,
     });
-    // The welcome credits come with the first verified address (decision 051), here the provider's.
-    if (account.emailVerified && ctx.config.signupCredits > 0) {
-      await ctx.credits.grantSignupBonus(tx, { userId: user.id, amount: ctx.config.signupCredits, idempotencyKey: `signup:${user.id}`, description: 'Welcome credits' });
-    }
+    // The welcome credits come with the first verified address, here the provider's.
+    if (account.emailVerified) await grantWelcomeCredits(ctx, tx, user.id);
     return signUp.signIn(user, meta, provider, tx);
   }
 

@@ -19,6 +19,7 @@ import { hashPassword } from './passwords.ts';
 import { revokeAllApiKeys } from './api-keys.queries.ts';
 import { revokeAllSessions } from './sessions.queries.ts';
 import type { SignUpService, SignedIn } from './sign-up.service.ts';
+import { grantWelcomeCredits } from './welcome-credits.ts';
 
 export const OTP_TTL_MS = 10 * 60_000;
 export const OTP_MAX_ATTEMPTS = 5;
@@ -124,18 +125,12 @@ export function createOtpService(ctx: AccountsContext, signUp: SignUpService) {
     return outcome.value;
   }
 
-  /**
-   * Marks the code's channel verified. The first verification of an account grants the sign-up
-   * credits (decision 051): credits for an address nobody proved to own would make every throwaway
-   * registration worth something. The ledger's `signup:<user>` key keeps racing verifications to one grant.
-   */
+  /** Marks the code's channel verified; the first verification of an account brings the welcome credits. */
   async function markVerified(tx: Tx, otp: oq.OtpRow, now: Date) {
     const before = await uq.findUserById(tx, otp.userId!);
     const patch = otp.channel === 'email' ? { emailVerifiedAt: now, updatedAt: now } : { phoneVerifiedAt: now, updatedAt: now };
     const user = await uq.updateUser(tx, otp.userId!, patch);
-    if (user && before && !before.emailVerifiedAt && !before.phoneVerifiedAt && ctx.config.signupCredits > 0) {
-      await ctx.credits.grantSignupBonus(tx, { userId: user.id, amount: ctx.config.signupCredits, idempotencyKey: `signup:${user.id}`, description: 'Welcome credits' });
-    }
+    if (user && before && !before.emailVerifiedAt && !before.phoneVerifiedAt) await grantWelcomeCredits(ctx, tx, user.id);
     return user;
   }
 
