@@ -9,7 +9,7 @@ import type { GenerationContext } from './context.ts';
 import type { TGeneration } from './generation.dto.ts';
 import { findOwnedGeneration } from './generation.queries.ts';
 import { finalStatuses } from './generation.tables.ts';
-import { AppError } from '../../platform/http/errors.ts';
+import { errors } from '../../platform/http/errors.ts';
 
 const POLL_MS = 3000;
 const HEARTBEAT_MS = 15_000;
@@ -32,8 +32,8 @@ export function createEventStreams(ctx: GenerationContext) {
     const cap = ctx.config.generation.eventStreamsPerUser;
     const held = openPerUser.get(userId) ?? 0;
     if (held >= cap) {
-      throw new AppError('rate_limited', `At most ${cap} event streams may be open at once; close one or poll GET /generations/{id}.`, {
-        headers: { 'retry-after': String(STREAMS_RETRY_AFTER_SEC) },
+      throw errors.rateLimited(STREAMS_RETRY_AFTER_SEC, {
+        message: `At most ${cap} event streams may be open at once; close one or poll GET /generations/{id}.`,
         extensions: { limit: cap },
       });
     }

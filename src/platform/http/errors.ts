@@ -80,8 +80,11 @@ export const errors = {
     new AppError('idempotency_conflict', 'This Idempotency-Key was already used with a different request.'),
   invalidCode: () => new AppError('invalid_code', 'The code is wrong or has expired.'),
   tooManyAttempts: () => new AppError('too_many_attempts', 'Too many wrong codes; request a new one.'),
-  rateLimited: (retryAfterSec: number) =>
-    new AppError('rate_limited', 'Too many requests; slow down.', { headers: { 'retry-after': String(retryAfterSec) } }),
+  rateLimited: (retryAfterSec: number, detail: { message?: string; extensions?: Record<string, string | number | null> } = {}) =>
+    new AppError('rate_limited', detail.message ?? 'Too many requests; slow down.', {
+      headers: { 'retry-after': String(retryAfterSec) },
+      ...(detail.extensions ? { extensions: detail.extensions } : {}),
+    }),
   payloadTooLarge: (message = 'The request body is too large.') => new AppError('payload_too_large', message),
   unsupportedMediaType: (message = 'This content type is not supported.') => new AppError('unsupported_media_type', message),
   invalidSignature: (message = 'The signature is missing or does not match the body.') => new AppError('invalid_signature', message),
