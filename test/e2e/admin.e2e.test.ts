@@ -13,10 +13,9 @@
  * Skipped like the other browser tests: without Chromium outside CI, and in the PostgreSQL pass.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHONE, seriousViolations, SHOTS, sidewaysOverflow } from './axe.ts';
+import { checkPage, PHONE, SHOTS } from './axe.ts';
 import { hasChromium, openBrowserSession, skipReason, STEP_TIMEOUT, textOf, type BrowserSession } from './harness.ts';
 
 const tag = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
@@ -42,9 +41,7 @@ async function checkAdminScreen(s: BrowserSession, lang: 'en' | 'fa', screen: { 
   await s.page.goto(s.url(screen.path));
   await s.page.getByTestId(screen.ready).waitFor();
   await s.page.locator(`html[lang="${lang}"]`).waitFor();
-  expect(await seriousViolations(s.page), `${lang} ${screen.name}`).toEqual([]);
-  expect(await sidewaysOverflow(s.page), `${lang} ${screen.name} scrolls sideways`).toBeLessThanOrEqual(0);
-  await s.page.screenshot({ path: path.join(SHOTS, `${lang}-${screen.name}.png`), fullPage: true });
+  await checkPage(s.page, `${lang}-${screen.name}`);
 }
 
 async function register(baseUrl: string, body: Record<string, string>): Promise<void> {

@@ -1,13 +1,14 @@
 /**
  * The accessibility and layout checks the browser tests share: axe-core's own browser build run in
  * the page (injected through the DevTools protocol, so the server's CSP stays as it is), the
- * sideways-scroll check, and where screenshots go (docs/screenshots/ with UPDATE_SCREENSHOTS=1,
- * else test-results/screenshots/).
+ * sideways-scroll check, where screenshots go (docs/screenshots/ with UPDATE_SCREENSHOTS=1, else
+ * test-results/screenshots/), and `checkPage`, the three of them on one screen.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { ROOT } from './harness.ts';
 
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -36,3 +37,12 @@ export const sidewaysOverflow = (page: Page) =>
     const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
     return d.scrollWidth - d.clientWidth;
   });
+
+/** One screen as it is now: no serious or critical axe violation and no sideways scrolling; then its screenshot `<name>.png`, from the top. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  expect(await seriousViolations(page), name).toEqual([]);
+  expect(await sidewaysOverflow(page), `${name} scrolls sideways`).toBeLessThanOrEqual(0);
+  await page.evaluate('window.scrollTo(0, 0)');
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}

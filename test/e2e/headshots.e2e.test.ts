@@ -20,7 +20,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portrait, twoPeople } from '../../src/modules/generation/providers/local/testing/portraits.ts';
 import { PHONE } from './axe.ts';
-import { checkPage as check } from './screen-check.ts';
+import { checkPage as check } from './axe.ts';
 import { hasChromium, openBrowserSession, signUpInBrowser, skipReason, STEP_TIMEOUT, textOf, type BrowserSession } from './harness.ts';
 
 const FLOW_TIMEOUT = 480_000;

@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHONE, seriousViolations, SHOTS, sidewaysOverflow } from './axe.ts';
+import { checkPage, PHONE, seriousViolations, SHOTS } from './axe.ts';
 import { hasChromium, openBrowserSession, signUpInBrowser, skipReason, STEP_TIMEOUT, textOf, type BrowserSession } from './harness.ts';
 
 /** Each screen, where it lives and what shows when it is ready. */
@@ -41,9 +41,7 @@ async function checkScreen(s: BrowserSession, lang: 'en' | 'fa', screen: { name:
   await page.goto(s.url(screen.path));
   await page.getByTestId(screen.ready).waitFor();
   await page.locator(`html[lang="${lang}"]`).waitFor();
-  expect(await seriousViolations(page), `${lang} ${screen.name}`).toEqual([]);
-  expect(await sidewaysOverflow(page), `${lang} ${screen.name} scrolls sideways`).toBeLessThanOrEqual(0);
-  await page.screenshot({ path: path.join(SHOTS, `${lang}-${screen.name}.png`), fullPage: true });
+  await checkPage(page, `${lang}-${screen.name}`);
 }
 
 if (skipReason || !hasChromium) {

@@ -6,11 +6,9 @@
  * is checked on the preset that owns them.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { expect } from 'vitest';
-import { PHONE, seriousViolations, SHOTS, sidewaysOverflow } from './axe.ts';
+import { checkPage, PHONE, SHOTS } from './axe.ts';
 import { openBrowserSession, signUpInBrowser, type BrowserSession } from './harness.ts';
 
 /** A server with the preset, offering Persian too, and a new verified user. */
@@ -33,25 +31,17 @@ export async function checkBothLanguages(page: Page, name: string, ready: string
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.setViewportSize(PHONE);
   await page.getByTestId(ready).first().waitFor();
-  expect(await seriousViolations(page), `en ${name}`).toEqual([]);
-  expect(await sidewaysOverflow(page), `en ${name} scrolls sideways`).toBeLessThanOrEqual(0);
-  await top(page);
-  await page.screenshot({ path: path.join(SHOTS, `en-${name}.png`), fullPage: true });
+  await checkPage(page, `en-${name}`);
 
   await page.getByTestId('menu-button').click();
   await page.getByTestId('language-switcher').selectOption('fa');
   await page.locator('html[lang="fa"][dir="rtl"]').waitFor();
   await page.getByTestId('menu-button').click();
   await page.getByTestId(ready).first().waitFor();
-  expect(await seriousViolations(page), `fa ${name}`).toEqual([]);
-  expect(await sidewaysOverflow(page), `fa ${name} scrolls sideways`).toBeLessThanOrEqual(0);
-  await top(page);
-  await page.screenshot({ path: path.join(SHOTS, `fa-${name}.png`), fullPage: true });
+  await checkPage(page, `fa-${name}`);
 }
 
 /** Back to the top, so a full-page screenshot has the sticky top bar where it belongs. */
-const top = (page: Page) => page.evaluate('window.scrollTo(0, 0)');
-
 /** A packshot-like picture: a coloured shape on a light ground. */
 export const productPhoto = (hue: number, format: 'jpeg' | 'png' = 'jpeg') => {
   const img = sharp({ create: { width: 360, height: 360, channels: 3, background: { r: 248, g: 248, b: 248 } } }).composite([

@@ -19,7 +19,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PHONE } from './axe.ts';
-import { checkPage as check } from './screen-check.ts';
+import { checkPage as check } from './axe.ts';
 import { hasChromium, latestCode, openBrowserSession, skipReason, STEP_TIMEOUT, textOf, type BrowserSession } from './harness.ts';
 
 const FLOW_TIMEOUT = 300_000;

@@ -17,11 +17,10 @@
  * Skipped like the other browser tests: without Chromium outside CI, and in the PostgreSQL pass.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PHONE, seriousViolations, SHOTS, sidewaysOverflow } from './axe.ts';
+import { checkPage, PHONE, SHOTS } from './axe.ts';
 import { hasChromium, openBrowserSession, signUpInBrowser, skipReason, sleep, STEP_TIMEOUT, textOf, type BrowserSession } from './harness.ts';
 const ADMIN = { email: 'flows-admin@example.com', password: 'admin-password-42' };
 
@@ -73,9 +72,7 @@ async function checkScreen(s: BrowserSession, lang: 'en' | 'fa', name: string, r
   await page.getByTestId(ready).first().waitFor();
   await page.locator(`html[lang="${lang}"]`).waitFor();
   if (before) await before();
-  expect(await seriousViolations(page), `${lang} ${name}`).toEqual([]);
-  expect(await sidewaysOverflow(page), `${lang} ${name} scrolls sideways`).toBeLessThanOrEqual(0);
-  await page.screenshot({ path: path.join(SHOTS, `${lang}-${name}.png`), fullPage: true });
+  await checkPage(page, `${lang}-${name}`);
 }
 
 if (skipReason || !hasChromium) {
