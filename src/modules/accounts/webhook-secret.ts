@@ -7,13 +7,17 @@ import { randomBytes } from 'node:crypto';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import * as uq from './accounts.queries.ts';
 
-export async function webhookSecretOf(db: DbOrTx, userId: string, now: Date): Promise<string | undefined> {
+/** The user's row with its secret set (one read once it exists); undefined when the user is gone. */
+async function withSecret(db: DbOrTx, userId: string, now: Date): Promise<uq.UserRow | undefined> {
   const user = await uq.findUserById(db, userId);
-  if (!user) return undefined;
-  if (user.webhookSecret) return user.webhookSecret;
+  if (!user || user.webhookSecret) return user;
   // Set only if still unset, then read back: two first requests agree on one secret.
   await uq.setWebhookSecretIfUnset(db, userId, `whsec_${randomBytes(24).toString('base64')}`, now);
-  return (await uq.findUserById(db, userId))?.webhookSecret ?? undefined;
+  return uq.findUserById(db, userId);
+}
+
+export async function webhookSecretOf(db: DbOrTx, userId: string, now: Date): Promise<string | undefined> {
+  return (await withSecret(db, userId, now))?.webhookSecret ?? undefined;
 }
 
 /** How long deliveries are also signed with the secret a rotation replaced (decision 102). */
@@ -24,11 +28,10 @@ export const WEBHOOK_SECRET_OVERLAP_MS = 24 * 3_600_000;
  * rotation replaced while its overlap lasts. Empty when the user is gone.
  */
 export async function webhookSecretsOf(db: DbOrTx, userId: string, now: Date): Promise<string[]> {
-  const current = await webhookSecretOf(db, userId, now);
-  if (!current) return [];
-  const user = await uq.findUserById(db, userId);
-  const previous = user?.previousWebhookSecret && user.previousWebhookSecretUntil && user.previousWebhookSecretUntil > now ? [user.previousWebhookSecret] : [];
-  return [current, ...previous];
+  const user = await withSecret(db, userId, now);
+  if (!user?.webhookSecret) return [];
+  const previous = user.previousWebhookSecret && user.previousWebhookSecretUntil && user.previousWebhookSecretUntil > now ? [user.previousWebhookSecret] : [];
+  return [user.webhookSecret, ...previous];
 }
 
 /**
