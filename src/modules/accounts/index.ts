@@ -1,7 +1,7 @@
 /** What other modules and the composition root may use of accounts. */
 import type { FastifyInstance } from 'fastify';
 import type { AccountsService } from './accounts.service.ts';
-import type { JobHandler } from '../../platform/queue/queue.ts';
+import { jobHandler, type JobHandler } from '../../platform/queue/queue.ts';
 import { authRoutes } from './auth.routes.ts';
 import { otpDeliverJob, otpRequestJob } from './otp.jobs.ts';
 import { meRoutes } from './me.routes.ts';
@@ -24,8 +24,8 @@ export { accountsJobs } from './otp.jobs.ts';
 /** The handlers a worker runs for this module: one-time codes issued and delivered. */
 export function accountsHandlers(accounts: AccountsService): JobHandler[] {
   return [
-    { definition: otpRequestJob, handle: (data: Parameters<AccountsService['otp']['issue']>[0]) => accounts.otp.issue(data) } as JobHandler,
-    { definition: otpDeliverJob, handle: (data: Parameters<AccountsService['otp']['deliver']>[0]) => accounts.otp.deliver(data) } as JobHandler,
+    jobHandler(otpRequestJob, (data) => accounts.otp.issue(data)),
+    jobHandler(otpDeliverJob, (data) => accounts.otp.deliver(data)),
   ];
 }
 

@@ -4,8 +4,8 @@ import type { NotificationsModule } from './notifications.module.ts';
 import { campaignsRoutes } from './campaigns.routes.ts';
 import { sendGridWebhookRoutes } from './sendgrid-webhook.routes.ts';
 import { campaignBatchJob } from './campaigns.jobs.ts';
-import type { JobHandler } from '../../platform/queue/queue.ts';
-import { systemEmailJob, type SystemEmailJobData } from '../../platform/mail/email-jobs.ts';
+import { jobHandler, type JobHandler } from '../../platform/queue/queue.ts';
+import { systemEmailJob } from '../../platform/mail/email-jobs.ts';
 import { emailTemplatesRoutes } from './templates.routes.ts';
 
 export { createNotificationsModule, type NotificationsModule, type NotificationsDeps } from './notifications.module.ts';
@@ -27,11 +27,8 @@ export function notificationsHandlers(m: NotificationsModule): JobHandler[] {
         ctx.log.info({ campaign: data.campaign_id, sent: await m.campaigns.runBatch(data.campaign_id) }, 'notifications: campaign batch sent');
       },
     } as JobHandler,
-    {
-      definition: systemEmailJob,
-      async handle(data: SystemEmailJobData, ctx) {
-        ctx.log.info({ template: data.template, user: data.user_id, outcome: await m.systemEmails.send(data) }, 'notifications: system email');
-      },
-    } as JobHandler,
+    jobHandler(systemEmailJob, async (data, ctx) => {
+      ctx.log.info({ template: data.template, user: data.user_id, outcome: await m.systemEmails.send(data) }, 'notifications: system email');
+    }),
   ];
 }

@@ -56,6 +56,13 @@ export interface JobHandler<S extends z.ZodType = z.ZodType> {
   handle(data: z.infer<S>, ctx: JobContext): Promise<void>;
 }
 
+/**
+ * A handler whose data is typed by its definition's schema (so a service that takes other data does
+ * not compile), widened for the one list a worker runs.
+ */
+export const jobHandler = <S extends z.ZodType>(definition: JobDefinition<S>, handle: (data: z.infer<S>, ctx: JobContext) => Promise<void>): JobHandler =>
+  ({ definition, handle }) as unknown as JobHandler;
+
 export interface QueueSendOptions extends Omit<SendOptions, 'db'> {
   /** The open transaction the job belongs to; it is rolled back with it. */
   tx?: DbOrTx;
