@@ -154,7 +154,7 @@ if (skipReason || !hasChromium) {
         await page.locator('html[lang="en"][dir="ltr"]').waitFor();
         await page.goto(s.url('/convert'));
         await page.getByTestId('style-choices').waitFor();
-        expect(await textOf(page, 'free-left')).toBe('0 free conversions left of 2 this month');
+        await expect.poll(() => textOf(page, 'free-left')).toBe('0 free conversions left of 2 this month');
         await check(page, 'en-convert');
         await page.goto(s.url(`/vendors/${SLUG}`));
         await page.getByTestId('use-look').waitFor();
