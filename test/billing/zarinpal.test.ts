@@ -133,6 +133,9 @@ describe('GET /billing/zarinpal/callback', () => {
     expect(row).toMatchObject({ status: 'completed', provider_reference: String(stand.transactions.get(authority)!.refId), gateway_card_pan: '502229******5995' });
     expect(await credits(u.access_token)).toMatchObject({ available: 32, total_purchased: 30 });
     expect(await grants(payment.id)).toBe(1);
+    // The receipt names the amount ZarinPal verified (minor units hold two digits, IRR too: decision 008).
+    const [receipt] = await sqlRows<{ body: string }>(t, `select body from outbox_messages where "to" = '${u.email}' and subject like '%receipt%' order by created_at desc limit 1`);
+    expect(receipt!.body).toContain('250000 IRR');
   });
 
   it('Status=NOK for an unpaid payment: ZarinPal says unpaid, the payment is cancelled and nothing granted; a later OK changes nothing', async () => {

@@ -78,12 +78,15 @@ export async function sendPaymentReceipt(deps: { db: Db; mailer: EmailSender; lo
   }
 }
 
-/** An amount in minor units as people read it: `19.99 USD`, `50000 IRR`. */
+/**
+ * An amount in minor units as people read it: `19.99 USD`, `250000 IRR`. Minor units hold two
+ * digits for every currency kept here, IRR included (decision 008); rials are shown whole, as the
+ * gateway takes them.
+ */
 export function formatMinor(amountMinor: number, currency: string): string {
-  const digits = ZERO_DECIMAL.has(currency) ? 0 : 2;
-  return `${(amountMinor / 10 ** digits).toFixed(digits)} ${currency}`;
+  const digits = currency === 'IRR' && amountMinor % 100 === 0 ? 0 : 2;
+  return `${(amountMinor / 100).toFixed(digits)} ${currency}`;
 }
-const ZERO_DECIMAL = new Set(['IRR', 'IRT', 'JPY', 'KRW']);
 
 /** This server's own address: ATELIER_PUBLIC_URL, or localhost on its port. */
 export const appBaseUrl = (config: Pick<Config, 'publicUrl' | 'port'>): string => (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
