@@ -48,7 +48,7 @@ export function composeModules(p: PlatformParts, overrides: GenerationOptions = 
 
   // Every module mails through templates and the email log; the transport is only the last step.
   const notifications = createNotificationsModule({ db, clock, config, queue, secret, transport: mailer, log });
-  const billing = createBillingModule({ db, clock, config, mailer: notifications.emails, log });
+  const billing = createBillingModule({ db, clock, config, queue, secret, mailer: notifications.emails, log });
   const media = createMediaModule({ db, storage, clock, secret, config, log, limits: billing.planLimits });
   const credits: AccountCredits = {
     async grantSignupBonus(tx, grant) {
@@ -110,7 +110,7 @@ export function composeModules(p: PlatformParts, overrides: GenerationOptions = 
   const analytics = createAnalyticsService({ db, clock });
   const systemMetrics = createSystemMetricsService({ db, clock, queueState: system.queueState });
   const modules = { accounts, billing, media, catalog, subjects, generation, privacy, notifications, system, adminUsers, adminRecords, analytics, systemMetrics };
-  return { ...modules, jobHandlers: jobHandlersOf({ db, clock, accounts, storage, config, planLimits: billing.planLimits, privacy, notifications, generation: generation.context, systemMetrics }) };
+  return { ...modules, jobHandlers: jobHandlersOf({ db, clock, accounts, giftCards: billing.giftCards, storage, config, planLimits: billing.planLimits, privacy, notifications, generation: generation.context, systemMetrics }) };
 }
 
 export type Modules = ReturnType<typeof composeModules>;

@@ -23,6 +23,7 @@ export const jobDefinitions: JobDefinition[] = [
   billing.expireCreditsJob,
   billing.expireSubscriptionsJob,
   billing.expirePaymentsJob,
+  billing.giftCardDeliverJob,
   retentionJob,
   ...privacyJobs,
   ...notificationsJobs,
@@ -34,6 +35,8 @@ export interface JobParts {
   db: Db;
   clock: Clock;
   accounts: AccountsService;
+  /** Sends issued gift cards' codes. */
+  giftCards: Pick<billing.GiftCardDelivery, 'deliver'>;
   storage: Storage;
   config: Pick<Config, 'payments'>;
   /** Billing's effective-plan limits: media's retention follows the owner's plan. */
@@ -53,6 +56,7 @@ export function jobHandlersOf(parts: JobParts): JobHandler[] {
     billing.expireCreditsHandler(parts) as JobHandler,
     billing.expireSubscriptionsHandler(parts) as JobHandler,
     billing.expirePaymentsHandler({ ...parts, pendingTtlSec: parts.config.payments.pendingTtlSec }) as JobHandler,
+    billing.giftCardDeliverHandler(parts.giftCards),
     retentionHandler({ ...parts, limits: parts.planLimits }) as JobHandler,
     ...privacyHandlers(parts.privacy),
     ...notificationsHandlers(parts.notifications),

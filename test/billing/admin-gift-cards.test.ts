@@ -9,7 +9,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkCreditInvariants } from '../../src/modules/billing/index.ts';
 import { countRows, signUp, signUpAdmin, uniqueEmail } from '../helpers/accounts.ts';
-import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
+import { call, codesSent, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 
 const DAY = 86_400_000;
 let t: TestApp;
@@ -48,6 +48,7 @@ describe('POST /admin/gift-cards', () => {
     expect(card).toMatchObject({ status: 'active', credits: 25, source: 'promotional', recipient_email: to, buyer_user_id: null, payment_id: null, expires_at: null });
     expect(card.code).toMatch(/^[2-9A-Z]{4}(-[2-9A-Z]{4}){3}$/);
     expect(card.code_last4).toBe(card.code.slice(-4));
+    await codesSent(t.app);
     const mail = (await call(t.app, 'GET', `/api/v1/dev/outbox?to=${encodeURIComponent(to)}`)).data.data;
     expect(mail).toHaveLength(1);
     expect(mail[0].body).toContain(card.code);

@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { jobDefinitions } from '../../src/jobs.ts';
-import { checkCreditInvariants, createFulfilment, createLedger, expireStalePayments } from '../../src/modules/billing/index.ts';
+import { checkCreditInvariants, expireStalePayments, failPending } from '../../src/modules/billing/index.ts';
 import { signUp } from '../helpers/accounts.ts';
 import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 import { planIds } from '../helpers/billing.ts';
@@ -26,7 +26,6 @@ afterEach(async () => {
 afterAll(async () => t?.close());
 
 const expire = () => expireStalePayments({ db: t.database.db, clock: t.clock, pendingTtlSec: t.config.payments.pendingTtlSec });
-const fulfilment = () => createFulfilment({ clock: t.clock, ledger: createLedger({ clock: t.clock }) });
 
 let n = 0;
 async function coupon(fields: Record<string, number>) {
@@ -119,9 +118,8 @@ describe('pending payment expiry', () => {
     await checkout(other.access_token, { coupon_code: code });
     const paid = await checkout(u.access_token, { coupon_code: code });
     expect(await couponState(code)).toEqual({ uses_count: 2, redemptions: 2 });
-    const f = fulfilment();
     const results = await Promise.all(
-      (['failed', 'cancelled', 'expired', 'failed', 'cancelled'] as const).map((status) => t.database.db.transaction((tx) => f.fail(tx, paid.data.payment.id, status, 'test'))),
+      (['failed', 'cancelled', 'expired', 'failed', 'cancelled'] as const).map((status) => t.database.db.transaction((tx) => failPending(tx, t.clock.now(), paid.data.payment.id, status, 'test'))),
     );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await couponState(code)).toEqual({ uses_count: 1, redemptions: 1 });

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkCreditInvariants } from '../../src/modules/billing/index.ts';
-import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
+import { call, codesSent, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 import { countRows, signUp, uniqueEmail } from '../helpers/accounts.ts';
 
 let t: TestApp;
@@ -124,6 +124,7 @@ describe('gift cards', () => {
     expect(await countRows(t, `select count(*) as n from gift_cards where payment_id = '${res.data.payment.id}'`)).toBe(0);
     const done = await Promise.all(Array.from({ length: 3 }, () => call(t.app, 'POST', `/api/v1/billing/manual/${res.data.payment.id}/complete`, { token: buyer.access_token })));
     expect(done.every((d) => d.statusCode === 200)).toBe(true);
+    await codesSent(t.app);
     const mail = await call(t.app, 'GET', `/api/v1/dev/outbox?to=${encodeURIComponent(recipient)}`);
     expect(mail.data.data).toHaveLength(1);
     return { buyer, code: mail.data.data[0].code as string, body: mail.data.data[0].body as string };

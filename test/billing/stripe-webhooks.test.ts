@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkCreditInvariants } from '../../src/modules/billing/index.ts';
-import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
+import { call, codesSent, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 import { countRows, signUp, uniqueEmail } from '../helpers/accounts.ts';
 import { startStripeStandIn, stripeEnv, type StripeStandIn } from '../helpers/stripe-stand-in.ts';
 
@@ -209,6 +209,7 @@ describe('POST /billing/webhooks/stripe', () => {
     expect(session.mode).toBe('payment');
     const ev = stripe.event('checkout.session.completed', stripe.pay(session.id).session);
     await Promise.all([deliver(ev), deliver(ev), deliver(ev)]);
+    await codesSent(t.app);
     const mail = await call(t.app, 'GET', `/api/v1/dev/outbox?to=${encodeURIComponent(recipient)}`);
     expect(mail.data.data).toHaveLength(1);
     const code = mail.data.data[0].code as string;

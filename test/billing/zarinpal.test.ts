@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { checkCreditInvariants } from '../../src/modules/billing/index.ts';
 import { createZarinpalGateway, rialsFromMinor, zarinpalMobile } from '../../src/modules/billing/gateways/zarinpal.ts';
 import { isAppError } from '../../src/platform/http/errors.ts';
-import { call, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
+import { call, codesSent, createTestApp, sqlRows, type TestApp } from '../helpers/app.ts';
 import { countRows, signUp, uniqueEmail, uniquePhone } from '../helpers/accounts.ts';
 import { startZarinpalStandIn, type ZarinpalStandIn } from '../helpers/zarinpal.ts';
 
@@ -289,6 +289,7 @@ describe('what a ZarinPal payment buys', () => {
     await Promise.all([callback(authority), callback(authority)]);
     const cards = await sqlRows<{ status: string; credits: number }>(t, `select status, credits from gift_cards where payment_id = '${payment.id}'`);
     expect(cards).toEqual([{ status: 'active', credits: 30 }]);
+    await codesSent(t.app);
     const mail = await call(t.app, 'GET', `/api/v1/dev/outbox?to=${encodeURIComponent(recipient)}`);
     expect(mail.data.data).toHaveLength(1);
     const code = mail.data.data[0].code as string;

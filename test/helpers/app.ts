@@ -14,11 +14,13 @@ import { composeModules, type Modules } from '../../src/compose.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { jobDefinitions } from '../../src/jobs.ts';
 import { accountsHandlers, accountsJobs } from '../../src/modules/accounts/index.ts';
+import { giftCardDeliverHandler, giftCardDeliverJob } from '../../src/modules/billing/index.ts';
 import type { GenerationOptions } from '../../src/modules/generation/index.ts';
 import { manualClock } from '../../src/platform/clock.ts';
 import type { Database } from '../../src/platform/db/database.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createOutboxMailer, createOutboxSms } from '../../src/platform/mail/outbox.ts';
+import type { Mailer } from '../../src/platform/mail/mailer.ts';
 import { createQueue, type Queue } from '../../src/platform/queue/queue.ts';
 import type { SmsSender } from '../../src/platform/sms/sms.ts';
 import { createStorage, type Storage } from '../../src/platform/storage/index.ts';
@@ -47,6 +49,8 @@ export async function createTestApp(
     databaseUrl?: string | null;
     /** The SMS transport instead of the outbox (a stand-in that hangs or fails). */
     sms?: SmsSender;
+    /** The mail transport instead of the outbox (a stand-in that fails). */
+    mailer?: Mailer;
     /** false: no worker issues and sends one-time codes (a test that runs its own). */
     codeWorker?: boolean;
   } = {},
@@ -76,7 +80,7 @@ export async function createTestApp(
       queue,
       clock: opts.realClock ? { now: () => new Date() } : clock,
       secret,
-      mailer: createOutboxMailer(database.db),
+      mailer: opts.mailer ?? createOutboxMailer(database.db),
       sms: opts.sms ?? createOutboxSms(database.db),
       storage,
       log,
@@ -84,9 +88,9 @@ export async function createTestApp(
     opts.generation,
   );
   const app = await buildApp({ config, database, queue, storage, log, modules, webRoot: null });
-  // One-time codes are issued and sent by queued jobs (decision 100): the test app runs their worker,
-  // as a deployment's worker process does. The mail and SMS it sends still land in the outbox.
-  if (opts.codeWorker !== false) await queue.work(accountsHandlers(modules.accounts));
+  // One-time codes and gift-card codes are sent by queued jobs (decisions 100 and 108): the test app
+  // runs their worker, as a deployment's worker process does. What it sends still lands in the outbox.
+  if (opts.codeWorker !== false) await queue.work([...accountsHandlers(modules.accounts), giftCardDeliverHandler(modules.billing.giftCards)]);
   databasesOf.set(app, database);
   return {
     app,
@@ -147,13 +151,13 @@ export async function sqlRows<T = Record<string, unknown>>(t: { database: Databa
 const databasesOf = new WeakMap<FastifyInstance, Database>();
 
 /**
- * Waits until every one-time code requested so far has been issued and sent (its jobs are done),
- * so the outbox holds it. Code requests only enqueue work (decision 100).
+ * Waits until every one-time code requested and every gift card issued so far has been sent (their
+ * jobs are done), so the outbox holds it. Both only enqueue work (decisions 100 and 108).
  */
 export async function codesSent(app: FastifyInstance, timeoutMs = 20_000): Promise<void> {
   const database = databasesOf.get(app);
   if (!database) throw new Error('codesSent: not an app made by createTestApp');
-  const names = accountsJobs.map((d) => `'${d.name}'`).join(', ');
+  const names = [...accountsJobs, giftCardDeliverJob].map((d) => `'${d.name}'`).join(', ');
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [row] = await sqlRows<{ n: string | number }>({ database }, `select count(*) as n from pgboss.job where name in (${names}) and state in ('created', 'retry', 'active')`);

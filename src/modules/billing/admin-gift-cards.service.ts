@@ -2,23 +2,21 @@
  * Gift cards as admins see them: every card (bought or promotional), issuing promotional cards,
  * switching an unredeemed card off and on, moving its expiry, deleting it. A redeemed card is
  * history (its credits are in a ledger) and cannot change. Every write leaves an audit row in its
- * own transaction; a new card's code is shown once and, when a recipient is named, emailed after
- * the commit.
+ * own transaction; a new card's code is shown once and, when a recipient is named, emailed by a
+ * job enqueued in that transaction (gift-card-delivery.ts).
  */
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db/types.ts';
 import type { Principal } from '../../platform/http/auth.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage } from '../../platform/http/pagination.ts';
-import type { Logger } from '../../platform/logger.ts';
-import type { EmailSender } from '../../platform/mail/email-sender.ts';
 import { createAdminWrite } from '../../platform/audit/admin-write.ts';
 import { giftCards } from './promotions.tables.ts';
 import * as gq from './admin-gift-cards.queries.ts';
 import type { TAdminGiftCard, TCreateGiftCardBody, TGiftCardListQuery, TIssuedGiftCard, TPatchGiftCardBody } from './admin-gift-cards.dto.ts';
 import type { AdminMeta } from './admin-billing.service.ts';
 import { GIFT_CODE_LENGTH, hashGiftCode, insertWithFreshCode, normaliseGiftCode } from './gift-code.ts';
-import { sendGiftCardEmail } from './payments.service.ts';
+import type { GiftCardDelivery } from './gift-card-delivery.ts';
 import type * as pq from './promotions.queries.ts';
 
 export function giftCardView(c: pq.GiftCardRow, now: Date): TAdminGiftCard {
@@ -50,7 +48,7 @@ function searchOf(q: string): gq.GiftCardSearch {
   return { last4Suffix: code.slice(-4) };
 }
 
-export function createAdminGiftCardsService(deps: { db: Db; clock: Clock; mailer: EmailSender; log: Logger }) {
+export function createAdminGiftCardsService(deps: { db: Db; clock: Clock; giftCards: Pick<GiftCardDelivery, 'enqueue'> }) {
   const write = createAdminWrite(deps);
   const target = (id?: string) => ({ type: 'gift_card', table: giftCards, id });
 
@@ -83,9 +81,9 @@ export function createAdminGiftCardsService(deps: { db: Db; clock: Clock; mailer
         createdAt: now,
         updatedAt: now,
       });
+      if (card.recipientEmail) await deps.giftCards.enqueue(tx, { cardId: card.id, code });
       return { id: card.id, view: { card, code } };
     });
-    if (issued.card.recipientEmail) await sendGiftCardEmail(deps, { code: issued.code, credits: issued.card.credits, recipientEmail: issued.card.recipientEmail });
     return { ...giftCardView(issued.card, now), code: issued.code };
   }
 

@@ -10,6 +10,7 @@ import { errors } from '../../platform/http/errors.ts';
 import * as cat from './offers.queries.ts';
 import type { BillingPeriod } from './offers.tables.ts';
 import type { Ledger } from './ledger.ts';
+import type { GiftCardDelivery } from './gift-card-delivery.ts';
 import { insertWithFreshCode } from './gift-code.ts';
 import * as q from './payments.queries.ts';
 import * as pq from './promotions.queries.ts';
@@ -24,17 +25,9 @@ export function addPeriod(from: Date, period: BillingPeriod): Date | null {
   return d;
 }
 
-export interface GiftCardIssued {
-  code: string;
-  credits: number;
-  recipientEmail: string;
-}
-
 export interface PaymentCompletion {
   payment: q.PaymentRow;
   applied: boolean;
-  /** Set when this completion issued a gift card: its code is to be emailed after the commit. */
-  giftCard?: GiftCardIssued;
 }
 
 export interface GatewaySettlement {
@@ -47,7 +40,20 @@ export interface GatewaySettlement {
   providerSubscription?: { id: string; periodStart: Date; periodEnd: Date };
 }
 
-export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
+/**
+ * Ends a pending payment without granting anything (declined, cancelled, timed out, or paid and
+ * given back at once because nobody should have been charged); every way a payment leaves
+ * `pending` other than completing comes here. The coupon use its checkout took is given back in the
+ * same transaction, by the one caller whose conditional update won. Undefined when the payment was
+ * not pending (then nothing happens).
+ */
+export async function failPending(tx: Tx, now: Date, paymentId: string, status: 'failed' | 'cancelled' | 'expired' | 'refunded', reason: string) {
+  const ended = await q.settlePending(tx, paymentId, { status, now, failureReason: reason });
+  if (ended?.couponId) await pq.returnCouponUse(tx, ended.id, now);
+  return ended;
+}
+
+export function createFulfilment(deps: { clock: Clock; ledger: Ledger; giftCards: Pick<GiftCardDelivery, 'enqueue'> }) {
   async function startOrExtendSubscription(tx: Tx, payment: q.PaymentRow, now: Date, given: GatewaySettlement['providerSubscription']) {
     const plan = await cat.findPlan(tx, payment.planId!);
     if (!plan) throw new Error(`payment ${payment.id} names a plan that does not exist`);
@@ -98,8 +104,8 @@ export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
     }
   }
 
-  /** A paid gift card: active at once; its code leaves only in the result, for the recipient's email. */
-  async function issueGiftCard(tx: Tx, payment: q.PaymentRow, now: Date): Promise<GiftCardIssued> {
+  /** A paid gift card: active at once; its code leaves only sealed in its email job, in this transaction. */
+  async function issueGiftCard(tx: Tx, payment: q.PaymentRow, now: Date): Promise<void> {
     const { code, card } = await insertWithFreshCode(tx, {
       status: 'active',
       credits: payment.credits,
@@ -110,7 +116,7 @@ export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
       createdAt: now,
       updatedAt: now,
     });
-    return { code, credits: card.credits, recipientEmail: payment.giftRecipientEmail! };
+    await deps.giftCards.enqueue(tx, { cardId: card.id, code });
   }
 
   /** Completes a pending payment and grants what it bought; `applied` is false when it was not pending. */
@@ -122,7 +128,10 @@ export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
       if (!payment) throw errors.notFound('Payment');
       return { payment, applied: false };
     }
-    if (settled.purpose === 'gift_card') return { payment: settled, applied: true, giftCard: await issueGiftCard(tx, settled, now) };
+    if (settled.purpose === 'gift_card') {
+      await issueGiftCard(tx, settled, now);
+      return { payment: settled, applied: true };
+    }
     if (!settled.userId) return { payment: settled, applied: true }; // the buyer's account was erased meanwhile
     if (settled.purpose === 'package') {
       const pkg = await cat.findPackage(tx, settled.packageId!);
@@ -142,19 +151,7 @@ export function createFulfilment(deps: { clock: Clock; ledger: Ledger }) {
     return { payment: settled, applied: true };
   }
 
-  /**
-   * Ends a pending payment without granting anything (declined, cancelled, timed out, or paid and
-   * given back at once because nobody should have been charged); every way a
-   * payment leaves `pending` other than completing comes here. The coupon use its checkout took is
-   * given back in the same transaction, by the one caller whose conditional update won.
-   * Undefined when the payment was not pending (then nothing happens).
-   */
-  async function fail(tx: Tx, paymentId: string, status: 'failed' | 'cancelled' | 'expired' | 'refunded', reason: string) {
-    const now = deps.clock.now();
-    const ended = await q.settlePending(tx, paymentId, { status, now, failureReason: reason });
-    if (ended?.couponId) await pq.returnCouponUse(tx, ended.id, now);
-    return ended;
-  }
+  const fail = (tx: Tx, paymentId: string, status: 'failed' | 'cancelled' | 'expired' | 'refunded', reason: string) => failPending(tx, deps.clock.now(), paymentId, status, reason);
 
   return { complete, fail };
 }

@@ -17,6 +17,7 @@ export { enabledProviders } from './offers.service.ts';
 import { creditsRoutes } from './credits.routes.ts';
 import { createCreditsService } from './credits.service.ts';
 import { createFulfilment } from './fulfilment.ts';
+import { createGiftCardDelivery } from './gift-card-delivery.ts';
 import { createLedger } from './ledger.ts';
 import { paymentsRoutes } from './payments.routes.ts';
 import { createPaymentsService } from './payments.service.ts';
@@ -26,6 +27,7 @@ export type { ProviderSubscriptions } from './provider-subscriptions.ts';
 import { promotionsRoutes } from './promotions.routes.ts';
 import { createPromotionsService } from './promotions.service.ts';
 import type { Logger } from '../../platform/logger.ts';
+import type { Queue } from '../../platform/queue/queue.ts';
 import type { PaymentGateways } from './gateways/gateway.ts';
 import { createStripeGateway } from './gateways/stripe.ts';
 import { createStripeClient, createStripeReader } from './gateways/stripe-client.ts';
@@ -49,13 +51,17 @@ export { getBalance, ledgerSum, type CreditBalanceRow } from './credits.queries.
 export { expireCreditsJob, expireCreditsHandler, sweepExpiredCredits } from './credits.jobs.ts';
 export { expireSubscriptionsJob, expireSubscriptionsHandler, sweepEndedSubscriptions } from './subscriptions.jobs.ts';
 export { expirePaymentsJob, expirePaymentsHandler, expireStalePayments } from './payments.jobs.ts';
-export { createFulfilment, type Fulfilment } from './fulfilment.ts';
+export { createFulfilment, failPending, type Fulfilment } from './fulfilment.ts';
+export { giftCardDeliverHandler, giftCardDeliverJob, type GiftCardDelivery } from './gift-card-delivery.ts';
 export { creditInvariantReport, type CreditInvariantReport } from './invariants.ts';
 export { createPlanLimits, effectivePlan, subscriptionInForce, type EffectivePlan, type PlanLimits, type QuotaPlan } from './plan-limits.ts';
 
 export interface BillingDeps {
   db: Db;
   clock: Clock;
+  queue: Queue;
+  /** The server secret: gift-card codes wait for their email sealed under it. */
+  secret: string;
   config: Pick<Config, 'payments' | 'publicUrl' | 'port'>;
   mailer: EmailSender;
   log: Logger;
@@ -64,7 +70,8 @@ export interface BillingDeps {
 export function createBillingModule(deps: BillingDeps) {
   const db = deps.db;
   const ledger = createLedger({ clock: deps.clock });
-  const fulfilment = createFulfilment({ clock: deps.clock, ledger });
+  const giftCards = createGiftCardDelivery({ db, queue: deps.queue, secret: deps.secret, mailer: deps.mailer, log: deps.log });
+  const fulfilment = createFulfilment({ clock: deps.clock, ledger, giftCards });
   const promotions = createPromotionsService({ db, clock: deps.clock, ledger });
   // External gateways register here, each only when its configuration is present.
   const gateways: PaymentGateways = {};
@@ -94,7 +101,9 @@ export function createBillingModule(deps: BillingDeps) {
     admin: createAdminBillingService({ db, clock: deps.clock, ledger }),
     refunds,
     adminOffers: createAdminOffersService({ db, clock: deps.clock }),
-    adminGiftCards: createAdminGiftCardsService({ db, clock: deps.clock, mailer: deps.mailer, log: deps.log }),
+    adminGiftCards: createAdminGiftCardsService({ db, clock: deps.clock, giftCards }),
+    /** Sends issued gift cards' codes (its job handler runs in the worker). */
+    giftCards,
     idempotency: createIdempotency({ db, clock: deps.clock }) as Idempotency,
     stripeWebhooks,
     /** Ends provider-renewed subscriptions (erasure hands this in through the composition root). */

@@ -1,14 +1,13 @@
 /**
  * The pending payment expiry job: a payment still `pending` after the configured age
- * (ATELIER_PAYMENT_PENDING_TTL) becomes `expired` through `fulfilment.fail`, which grants nothing
+ * (ATELIER_PAYMENT_PENDING_TTL) becomes `expired` through `failPending`, which grants nothing
  * and gives back the coupon use its checkout took. Each payment ends in its own transaction with a
  * conditional update, so a completion racing the job wins or loses cleanly and reruns change nothing.
  */
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { scheduledJob, type JobHandler } from '../../platform/queue/queue.ts';
-import { createFulfilment } from './fulfilment.ts';
-import { createLedger } from './ledger.ts';
+import { failPending } from './fulfilment.ts';
 import * as q from './payments.queries.ts';
 
 const BATCH = 200;
@@ -33,7 +32,6 @@ export interface ExpirePaymentsDeps {
 }
 
 export async function expireStalePayments(deps: ExpirePaymentsDeps): Promise<number> {
-  const fulfilment = createFulfilment({ clock: deps.clock, ledger: createLedger({ clock: deps.clock }) });
   let expired = 0;
   for (let i = 0; i < MAX_BATCHES; i++) {
     const now = deps.clock.now().getTime();
@@ -41,7 +39,7 @@ export async function expireStalePayments(deps: ExpirePaymentsDeps): Promise<num
     const stripeBefore = new Date(now - Math.max(deps.pendingTtlSec, STRIPE_PENDING_FLOOR_SEC) * 1000);
     const ids = await q.findStalePendingPayments(deps.db, before, BATCH, stripeBefore);
     for (const id of ids) {
-      const ended = await deps.db.transaction((tx) => fulfilment.fail(tx, id, 'expired', `not completed within ${deps.pendingTtlSec} s`));
+      const ended = await deps.db.transaction((tx) => failPending(tx, deps.clock.now(), id, 'expired', `not completed within ${deps.pendingTtlSec} s`));
       if (ended) expired++;
     }
     if (ids.length < BATCH) break;

@@ -15,7 +15,7 @@ import { findUserById } from '../accounts/index.ts';
 import { actorTypeFor, recordAudit } from '../../platform/audit/audit.ts';
 import * as cat from './offers.queries.ts';
 import { planView } from './offers.service.ts';
-import type { Fulfilment, GiftCardIssued } from './fulfilment.ts';
+import type { Fulfilment } from './fulfilment.ts';
 import type { CheckoutItem, CheckoutSession, PaymentGateways } from './gateways/gateway.ts';
 import type { TCheckoutBody, TCheckoutResult, TPayment, TSubscription } from './payments.dto.ts';
 import * as q from './payments.queries.ts';
@@ -32,18 +32,6 @@ export interface PaymentsDeps {
   promotions: Pick<PromotionsService, 'useForCheckout'>;
   mailer: EmailSender;
   log: Logger;
-}
-
-/**
- * Emails a gift card's code to its recipient, after the transaction that issued it has committed
- * (the embedded database has one connection: the mailer's outbox write could not run inside it).
- */
-export async function sendGiftCardEmail(deps: { mailer: EmailSender; log: Logger }, card: GiftCardIssued): Promise<void> {
-  try {
-    await deps.mailer.send({ to: card.recipientEmail, template: 'gift_card', variables: { code: card.code, credits: card.credits }, code: card.code });
-  } catch (err) {
-    deps.log.error({ err, recipient: card.recipientEmail }, 'billing: gift card email failed');
-  }
 }
 
 /** What a receipt says was bought. */
@@ -255,7 +243,6 @@ export function createPaymentsService(deps: PaymentsDeps) {
       }
       return result;
     });
-    if (done.giftCard) await sendGiftCardEmail(deps, done.giftCard);
     if (done.applied) await sendPaymentReceipt(deps, done.payment);
     return paymentView(done.payment);
   }

@@ -19,7 +19,7 @@ import { z } from 'zod';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db/types.ts';
 import * as cat from './offers.queries.ts';
-import type { PaymentCompletion, Fulfilment, GiftCardIssued, GatewaySettlement } from './fulfilment.ts';
+import type { PaymentCompletion, Fulfilment, GatewaySettlement } from './fulfilment.ts';
 import { fromUnix, type StripeReader, type TCheckoutSession, type TInvoice, type TSubscription } from './gateways/stripe-client.ts';
 import type { StripeGateway } from './gateways/stripe.ts';
 import * as q from './payments.queries.ts';
@@ -31,8 +31,6 @@ import type { RefundApplied, RefundsService } from './refunds.service.ts';
 export interface EventOutcome {
   status: 'processed' | 'ignored';
   note?: string;
-  /** A gift card this event issued: its code is emailed after the commit. */
-  giftCard?: GiftCardIssued;
   /** The payment this event completed: its receipt goes out after the commit. */
   receipt?: q.PaymentRow;
   /** Refunds this event applied: their notices go out after the commit. */
@@ -45,7 +43,7 @@ export type StripeEventHandler = (objectId: string) => Promise<PreparedEvent>;
 const ignored = (note: string): EventOutcome => ({ status: 'ignored', note });
 const processed = (note?: string): EventOutcome => ({ status: 'processed', note });
 const completed = (done: PaymentCompletion): EventOutcome =>
-  done.applied ? { status: 'processed', giftCard: done.giftCard, receipt: done.payment } : processed(`the payment was already ${done.payment.status}`);
+  done.applied ? { status: 'processed', receipt: done.payment } : processed(`the payment was already ${done.payment.status}`);
 
 const isUuid = (v: string | null | undefined): v is string => z.uuid().safeParse(v).success;
 

@@ -14,7 +14,7 @@ import type { EmailSender } from '../../platform/mail/email-sender.ts';
 import type { Fulfilment } from './fulfilment.ts';
 import type { StripeReader } from './gateways/stripe-client.ts';
 import type { StripeGateway } from './gateways/stripe.ts';
-import { sendGiftCardEmail, sendPaymentReceipt } from './payments.service.ts';
+import { sendPaymentReceipt } from './payments.service.ts';
 import type { RefundsService } from './refunds.service.ts';
 import { createStripeEventHandlers, type EventOutcome, type PreparedEvent } from './stripe-events.ts';
 import * as wq from './webhook-events.queries.ts';
@@ -92,7 +92,6 @@ export function createStripeWebhooks(deps: StripeWebhooksDeps) {
       throw err;
     }
     if (!outcome) return { received: true, outcome: 'duplicate' };
-    if (outcome.giftCard) await sendGiftCardEmail(deps, outcome.giftCard);
     if (outcome.receipt) await sendPaymentReceipt(deps, outcome.receipt);
     for (const refund of outcome.refunds ?? []) {
       await deps.refunds.notify(refund);

@@ -13,7 +13,7 @@ import type { EmailSender } from '../../platform/mail/email-sender.ts';
 import type { Fulfilment } from './fulfilment.ts';
 import type { ZarinpalGateway } from './gateways/zarinpal.ts';
 import * as q from './payments.queries.ts';
-import { appReturnUrl, sendGiftCardEmail, sendPaymentReceipt } from './payments.service.ts';
+import { appReturnUrl, sendPaymentReceipt } from './payments.service.ts';
 import type { TZarinpalCallbackQuery } from './zarinpal.dto.ts';
 
 export interface ZarinpalDeps {
@@ -44,7 +44,6 @@ export function createZarinpalService(deps: ZarinpalDeps) {
       return ended ?? (await q.findPayment(deps.db, payment.id))!;
     }
     const done = await deps.db.transaction((tx) => deps.fulfilment.complete(tx, payment.id, { providerReference: outcome.refId, gatewayCardPan: outcome.cardPan }));
-    if (done.giftCard) await sendGiftCardEmail(deps, done.giftCard);
     if (done.applied) await sendPaymentReceipt(deps, done.payment);
     if (done.applied) deps.log.info({ paymentId: payment.id, code: outcome.code }, 'billing: zarinpal payment verified');
     return done.payment;
