@@ -4,12 +4,18 @@
  * local stand-in for S3 that speaks its protocol on 127.0.0.1.
  */
 import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalStorage, createS3Storage, type Storage } from '../../src/platform/storage/index.ts';
+import { partsOf } from '../../src/platform/storage/s3.ts';
 import { startS3rver } from '../helpers/s3.ts';
+
+/** S3's smallest part (but the last). */
+const MIN_PART = 5 * 1024 * 1024;
 
 async function text(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
@@ -147,5 +153,101 @@ describe('s3 specifics', () => {
     } finally {
       await s3.close();
     }
+  });
+
+  it('sends a stream of unknown length in parts (a multipart upload) and reads it back whole', async () => {
+    const s3 = await startS3rver();
+    try {
+      const storage = createS3Storage({ ...s3.options, partBytes: MIN_PART });
+      // 2.4 parts' worth in uneven chunks, each byte telling its position.
+      const total = Math.floor(MIN_PART * 2.4);
+      const source = Readable.from(
+        (function* () {
+          for (let at = 0; at < total; at += 700_001) {
+            const chunk = Buffer.alloc(Math.min(700_001, total - at), 0);
+            for (let i = 0; i < chunk.length; i++) chunk[i] = (at + i) % 251;
+            yield chunk;
+          }
+        })(),
+      );
+      expect(await storage.put('exports/big.zip', source, { contentType: 'application/zip' })).toBe(total);
+      const back = await storage.get('exports/big.zip');
+      expect(back!.size).toBe(total);
+      const bytes = Buffer.concat(await Array.fromAsync(back!.stream as AsyncIterable<Buffer>));
+      expect(bytes.length).toBe(total);
+      const wrong = bytes.findIndex((b, i) => b !== i % 251);
+      expect(wrong).toBe(-1);
+    } finally {
+      await s3.close();
+    }
+  });
+
+  it('leaves no object when the stream fails after some parts, and aborts the multipart upload', async () => {
+    const s3 = await startS3rver();
+    const recorder = await recordingProxy(s3.options.endpoint!);
+    try {
+      const storage = createS3Storage({ ...s3.options, endpoint: recorder.url, partBytes: MIN_PART });
+      const failing = Readable.from(
+        (function* () {
+          yield Buffer.alloc(MIN_PART + 1000, 7);
+          yield Buffer.alloc(MIN_PART, 8);
+          throw new Error('zip writer failed');
+        })(),
+      );
+      await expect(storage.put('exports/broken.zip', failing)).rejects.toThrow('zip writer failed');
+      expect(await storage.exists('exports/broken.zip')).toBe(false);
+      const calls = recorder.requests.filter((r) => r.url.includes('broken.zip'));
+      expect(calls.map((r) => `${r.method} ${new URL(r.url, 'http://x').searchParams.has('uploadId') ? 'uploadId' : new URL(r.url, 'http://x').searchParams.has('uploads') ? 'uploads' : ''}`)).toEqual([
+        'POST uploads',
+        'PUT uploadId',
+        'PUT uploadId',
+        'DELETE uploadId',
+        'HEAD ',
+      ]);
+    } finally {
+      await recorder.close();
+      await s3.close();
+    }
+  });
+});
+
+/**
+ * An HTTP proxy in front of s3rver that records each request. s3rver does not implement
+ * AbortMultipartUpload, so the proxy answers that one itself as S3 does (204) instead of passing it on.
+ */
+async function recordingProxy(target: string) {
+  const requests: { method: string; url: string }[] = [];
+  const upstream = new URL(target);
+  const server = http.createServer((req, res) => {
+    requests.push({ method: req.method!, url: req.url! });
+    if (req.method === 'DELETE' && new URL(req.url!, target).searchParams.has('uploadId')) {
+      req.resume();
+      res.writeHead(204).end();
+      return;
+    }
+    const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode!, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('partsOf', () => {
+  it('cuts a stream into parts of exactly the size asked, the last one shorter, whatever the chunks', async () => {
+    const sizes = async (chunks: number[], size: number) => {
+      const out: number[] = [];
+      for await (const part of partsOf(Readable.from(chunks.map((n) => Buffer.alloc(n, 1))), size)) out.push(part.length);
+      return out;
+    };
+    expect(await sizes([3, 3, 3, 3], 5)).toEqual([5, 5, 2]);
+    expect(await sizes([12], 5)).toEqual([5, 5, 2]);
+    expect(await sizes([5, 5], 5)).toEqual([5, 5]);
+    expect(await sizes([1, 1], 5)).toEqual([2]);
+    expect(await sizes([], 5)).toEqual([0]);
   });
 });

@@ -27,7 +27,7 @@ export interface Storage {
   /**
    * Writes the whole stream; on failure nothing is left under `key`. Returns the bytes written.
    * With `contentLength` a stream is sent as it is read (S3 needs the length up front) and a body of
-   * another length fails; without it, S3 gathers the stream first.
+   * another length fails; without it, S3 sends it in parts (a multipart upload, one part in memory).
    */
   put(key: string, body: Readable | Buffer, opts?: PutOptions): Promise<number>;
   /** The object (or a byte range of it); null when it does not exist. */
