@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalStorage, createS3Storage, type Storage } from '../../src/platform/storage/index.ts';
 import { partsOf } from '../../src/platform/storage/s3.ts';
@@ -173,7 +174,7 @@ describe('s3 specifics', () => {
       expect(await storage.put('exports/big.zip', source, { contentType: 'application/zip' })).toBe(total);
       const back = await storage.get('exports/big.zip');
       expect(back!.size).toBe(total);
-      const bytes = Buffer.concat(await Array.fromAsync(back!.stream as AsyncIterable<Buffer>));
+      const bytes = await buffer(back!.stream);
       expect(bytes.length).toBe(total);
       const wrong = bytes.findIndex((b, i) => b !== i % 251);
       expect(wrong).toBe(-1);
