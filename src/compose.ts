@@ -9,12 +9,12 @@
  */
 import type { Config } from './config.ts';
 import { jobHandlersOf } from './jobs.ts';
-import { createAccountsService, type AccountCredits } from './modules/accounts/index.ts';
+import { createAccountsService, isAvatarAsset, type AccountCredits } from './modules/accounts/index.ts';
 import { createAdminRecordsService, createAdminUsersService, createAnalyticsService, createSystemMetricsService, createSystemService } from './modules/admin/index.ts';
 import { createBillingModule, creditInvariantReport, getBalance } from './modules/billing/index.ts';
-import { createCatalogLookup, createCatalogModule, createSubjectsService } from './modules/catalog/index.ts';
+import { catalogUsesAsset, createCatalogLookup, createCatalogModule, createSubjectsService } from './modules/catalog/index.ts';
 import { createGenerationModule, createProviders, subjectPhotoMinSide, type GenerationOptions } from './modules/generation/index.ts';
-import { createMediaModule } from './modules/media/index.ts';
+import { createMediaModule, type AssetInUse } from './modules/media/index.ts';
 import { createNotificationsModule } from './modules/notifications/index.ts';
 import { createPrivacyModule } from './modules/privacy/index.ts';
 import type { Clock } from './platform/clock.ts';
@@ -109,8 +109,10 @@ export function composeModules(p: PlatformParts, overrides: GenerationOptions = 
   const adminRecords = createAdminRecordsService({ db });
   const analytics = createAnalyticsService({ db, clock });
   const systemMetrics = createSystemMetricsService({ db, clock, queueState: system.queueState });
+  // Training photos and avatars are kept while a subject, a product or a profile uses them (decision 110).
+  const assetInUse: AssetInUse = async (tx, assetId) => (await catalogUsesAsset(tx, assetId)) || (await isAvatarAsset(tx, assetId));
   const modules = { accounts, billing, media, catalog, subjects, generation, privacy, notifications, system, adminUsers, adminRecords, analytics, systemMetrics };
-  return { ...modules, jobHandlers: jobHandlersOf({ db, clock, accounts, giftCards: billing.giftCards, storage, config, planLimits: billing.planLimits, privacy, notifications, generation: generation.context, systemMetrics }) };
+  return { ...modules, jobHandlers: jobHandlersOf({ db, clock, accounts, giftCards: billing.giftCards, storage, config, planLimits: billing.planLimits, assetInUse, privacy, notifications, generation: generation.context, systemMetrics }) };
 }
 
 export type Modules = ReturnType<typeof composeModules>;

@@ -122,6 +122,8 @@ const ZEnv = z.object({
   ATELIER_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
   /** Largest accepted image, in pixels (width × height), checked from the header before decoding. */
   ATELIER_UPLOAD_MAX_PIXELS: z.coerce.number().int().min(1).default(100_000_000),
+  /** Days a training or avatar upload is kept while nothing uses it (decision 110). */
+  ATELIER_UNUSED_UPLOAD_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   // Image providers: each is enabled by its key; `*_MODELS` overrides the model per generation type.
   GEMINI_API_KEY: optionalString,
   GEMINI_API_BASE: z.url().default('https://generativelanguage.googleapis.com'),
@@ -254,7 +256,7 @@ export interface Config {
           prefix: string | undefined;
         };
       };
-  uploads: { maxBytes: number; maxPixels: number };
+  uploads: { maxBytes: number; maxPixels: number; unusedDays: number };
   /** External image providers; one is undefined when its key is not set. */
   providers: {
     gemini: { apiKey: string; apiBase: string; models: Partial<Record<GenerationType, string>> } | undefined;
@@ -453,7 +455,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             },
           }
         : { driver: 'local' },
-    uploads: { maxBytes: e.ATELIER_UPLOAD_MAX_BYTES, maxPixels: e.ATELIER_UPLOAD_MAX_PIXELS },
+    uploads: { maxBytes: e.ATELIER_UPLOAD_MAX_BYTES, maxPixels: e.ATELIER_UPLOAD_MAX_PIXELS, unusedDays: e.ATELIER_UNUSED_UPLOAD_DAYS },
     providers: {
       gemini: e.GEMINI_API_KEY ? { apiKey: e.GEMINI_API_KEY, apiBase: e.GEMINI_API_BASE, models: e.GEMINI_MODELS } : undefined,
       openai: e.OPENAI_API_KEY

@@ -9,7 +9,7 @@ import { accountsHandlers, accountsJobs, type AccountsService } from './modules/
 import { systemMetricsHandler, systemMetricsJob, type SystemMetricsService } from './modules/admin/index.ts';
 import * as billing from './modules/billing/index.ts';
 import { generationJobDefinitions, generationJobHandlers, type GenerationContext } from './modules/generation/index.ts';
-import { retentionHandler, retentionJob, type MediaLimits } from './modules/media/index.ts';
+import { retentionHandler, retentionJob, type AssetInUse, type MediaLimits } from './modules/media/index.ts';
 import { notificationsHandlers, notificationsJobs, type NotificationsModule } from './modules/notifications/index.ts';
 import { privacyHandlers, privacyJobs, type PrivacyModule } from './modules/privacy/index.ts';
 import type { Clock } from './platform/clock.ts';
@@ -38,9 +38,11 @@ export interface JobParts {
   /** Sends issued gift cards' codes. */
   giftCards: Pick<billing.GiftCardDelivery, 'deliver'>;
   storage: Storage;
-  config: Pick<Config, 'payments'>;
+  config: Pick<Config, 'payments' | 'uploads'>;
   /** Billing's effective-plan limits: media's retention follows the owner's plan. */
   planLimits: MediaLimits;
+  /** Whether a subject, a product or a profile uses an asset: training photos and avatars are kept while one does. */
+  assetInUse: AssetInUse;
   privacy: PrivacyModule;
   notifications: NotificationsModule;
   generation: GenerationContext;
@@ -57,7 +59,7 @@ export function jobHandlersOf(parts: JobParts): JobHandler[] {
     billing.expireSubscriptionsHandler(parts) as JobHandler,
     billing.expirePaymentsHandler({ ...parts, pendingTtlSec: parts.config.payments.pendingTtlSec }) as JobHandler,
     billing.giftCardDeliverHandler(parts.giftCards),
-    retentionHandler({ ...parts, limits: parts.planLimits }) as JobHandler,
+    retentionHandler({ ...parts, limits: parts.planLimits, inUse: parts.assetInUse, unusedDays: parts.config.uploads.unusedDays }) as JobHandler,
     ...privacyHandlers(parts.privacy),
     ...notificationsHandlers(parts.notifications),
     ...generationJobHandlers(parts.generation),

@@ -121,6 +121,8 @@ describe('GET /me plan', () => {
       gallery_limit: 5,
       retention_days: 30,
       upload_retention_days: 30,
+      upload_storage_mb: 1024,
+      uploads_per_hour: 120,
       features: expect.any(Array),
       source: 'free',
       current_period_end: null,

@@ -166,3 +166,13 @@ export async function codesSent(app: FastifyInstance, timeoutMs = 20_000): Promi
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/**
+ * Runs one of the app's job handlers once, as a worker would: the handler the composition root
+ * built, with every dependency it was handed (so a test of a job crosses the same seams production does).
+ */
+export async function runJob(t: Pick<TestApp, 'modules'>, name: string, data: unknown = {}): Promise<void> {
+  const handler = t.modules.jobHandlers.find((h) => h.definition.name === name);
+  if (!handler) throw new Error(`runJob: no handler for ${name}`);
+  await handler.handle(data, { jobId: 'test', retryCount: 0, retryLimit: 0, signal: new AbortController().signal, log: createLogger('silent') });
+}

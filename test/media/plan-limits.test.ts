@@ -26,7 +26,9 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const limits = () => createPlanLimits({ db: t.database.db, clock: t.clock });
-const sweep = () => sweepExpiredAssets({ db: t.database.db, storage: t.storage, clock: t.clock, log: createLogger('silent'), limits: limits() });
+// Uploads and results only here: training photos and avatars (kept while used) are test/media/upload-limits.test.ts's.
+const keptWhileUsed = { inUse: async () => false, unusedDays: 7 };
+const sweep = () => sweepExpiredAssets({ db: t.database.db, storage: t.storage, clock: t.clock, log: createLogger('silent'), limits: limits(), ...keptWhileUsed });
 const put = async (token: string, name = 'a.png') => (await upload(t.app, token, { filename: name, data: await makeImage(8, 8, 'png') })).data;
 const lifetime = (asset: { created_at: string; expires_at: string | null }) =>
   asset.expires_at === null ? null : (new Date(asset.expires_at).getTime() - new Date(asset.created_at).getTime()) / DAY;

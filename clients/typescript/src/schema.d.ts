@@ -4133,6 +4133,7 @@ export interface operations {
                                 /** Format: date-time */
                                 created_at: string;
                                 download_count: number;
+                                /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
                                 expires_at: string | null;
                                 filename: string;
                                 generation_id: string | null;
@@ -4243,6 +4244,7 @@ export interface operations {
                             /** Format: date-time */
                             created_at: string;
                             download_count: number;
+                            /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
                             expires_at: string | null;
                             filename: string;
                             generation_id: string | null;
@@ -4993,6 +4995,8 @@ export interface operations {
                             retention_days: number | null;
                             sort_order: number;
                             upload_retention_days: number | null;
+                            upload_storage_mb: number | null;
+                            uploads_per_hour: number | null;
                         }[];
                     };
                 };
@@ -5042,6 +5046,10 @@ export interface operations {
                     sort_order?: number;
                     /** @default null */
                     upload_retention_days?: number | null;
+                    /** @default 1024 */
+                    upload_storage_mb?: number | null;
+                    /** @default 120 */
+                    uploads_per_hour?: number | null;
                 };
             };
         };
@@ -5094,6 +5102,8 @@ export interface operations {
                         retention_days: number | null;
                         sort_order: number;
                         upload_retention_days: number | null;
+                        upload_storage_mb: number | null;
+                        uploads_per_hour: number | null;
                     };
                 };
             };
@@ -5132,6 +5142,8 @@ export interface operations {
                     retention_days?: number | null;
                     sort_order?: number;
                     upload_retention_days?: number | null;
+                    upload_storage_mb?: number | null;
+                    uploads_per_hour?: number | null;
                 };
             };
         };
@@ -5184,6 +5196,8 @@ export interface operations {
                         retention_days: number | null;
                         sort_order: number;
                         upload_retention_days: number | null;
+                        upload_storage_mb: number | null;
+                        uploads_per_hour: number | null;
                     };
                 };
             };
@@ -6128,6 +6142,8 @@ export interface operations {
                             /** @enum {string} */
                             source: "subscription" | "free";
                             upload_retention_days: number | null;
+                            upload_storage_mb: number | null;
+                            uploads_per_hour: number | null;
                         } | null;
                         /** @enum {string} */
                         role: "user" | "vendor" | "admin";
@@ -6234,6 +6250,8 @@ export interface operations {
                             /** @enum {string} */
                             source: "subscription" | "free";
                             upload_retention_days: number | null;
+                            upload_storage_mb: number | null;
+                            uploads_per_hour: number | null;
                         } | null;
                         /** @enum {string} */
                         role: "user" | "vendor" | "admin";
@@ -6442,6 +6460,7 @@ export interface operations {
                             /** Format: date-time */
                             created_at: string;
                             download_count: number;
+                            /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
                             expires_at: string | null;
                             filename: string;
                             generation_id: string | null;
@@ -6522,6 +6541,7 @@ export interface operations {
                         /** Format: date-time */
                         created_at: string;
                         download_count: number;
+                        /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
                         expires_at: string | null;
                         filename: string;
                         generation_id: string | null;
@@ -6586,6 +6606,7 @@ export interface operations {
                         /** Format: date-time */
                         created_at: string;
                         download_count: number;
+                        /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
                         expires_at: string | null;
                         filename: string;
                         generation_id: string | null;
@@ -6699,6 +6720,7 @@ export interface operations {
                         /** Format: date-time */
                         created_at: string;
                         download_count: number;
+                        /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
                         expires_at: string | null;
                         filename: string;
                         generation_id: string | null;
@@ -6961,6 +6983,8 @@ export interface operations {
                                 /** @enum {string} */
                                 source: "subscription" | "free";
                                 upload_retention_days: number | null;
+                                upload_storage_mb: number | null;
+                                uploads_per_hour: number | null;
                             } | null;
                             /** @enum {string} */
                             role: "user" | "vendor" | "admin";
@@ -7249,6 +7273,8 @@ export interface operations {
                                 /** @enum {string} */
                                 source: "subscription" | "free";
                                 upload_retention_days: number | null;
+                                upload_storage_mb: number | null;
+                                uploads_per_hour: number | null;
                             } | null;
                             /** @enum {string} */
                             role: "user" | "vendor" | "admin";
@@ -7407,6 +7433,8 @@ export interface operations {
                                 /** @enum {string} */
                                 source: "subscription" | "free";
                                 upload_retention_days: number | null;
+                                upload_storage_mb: number | null;
+                                uploads_per_hour: number | null;
                             } | null;
                             /** @enum {string} */
                             role: "user" | "vendor" | "admin";
@@ -7524,6 +7552,8 @@ export interface operations {
                                 /** @enum {string} */
                                 source: "subscription" | "free";
                                 upload_retention_days: number | null;
+                                upload_storage_mb: number | null;
+                                uploads_per_hour: number | null;
                             } | null;
                             /** @enum {string} */
                             role: "user" | "vendor" | "admin";
@@ -8073,6 +8103,8 @@ export interface operations {
                             name: string;
                             retention_days: number | null;
                             upload_retention_days: number | null;
+                            upload_storage_mb: number | null;
+                            uploads_per_hour: number | null;
                         }[];
                     };
                 };
@@ -8179,6 +8211,8 @@ export interface operations {
                                 name: string;
                                 retention_days: number | null;
                                 upload_retention_days: number | null;
+                                upload_storage_mb: number | null;
+                                uploads_per_hour: number | null;
                             };
                             /** @enum {string} */
                             status: "active" | "cancelled" | "expired";
@@ -8248,6 +8282,8 @@ export interface operations {
                                 name: string;
                                 retention_days: number | null;
                                 upload_retention_days: number | null;
+                                upload_storage_mb: number | null;
+                                uploads_per_hour: number | null;
                             };
                             /** @enum {string} */
                             status: "active" | "cancelled" | "expired";
@@ -9267,6 +9303,7 @@ export interface operations {
                                 /** Format: date-time */
                                 created_at: string;
                                 download_count: number;
+                                /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
                                 expires_at: string | null;
                                 filename: string;
                                 generation_id: string | null;
@@ -9404,6 +9441,7 @@ export interface operations {
                             /** Format: date-time */
                             created_at: string;
                             download_count: number;
+                            /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
                             expires_at: string | null;
                             filename: string;
                             generation_id: string | null;
@@ -9508,6 +9546,7 @@ export interface operations {
                             /** Format: date-time */
                             created_at: string;
                             download_count: number;
+                            /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
                             expires_at: string | null;
                             filename: string;
                             generation_id: string | null;
@@ -9620,6 +9659,7 @@ export interface operations {
                             /** Format: date-time */
                             created_at: string;
                             download_count: number;
+                            /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
                             expires_at: string | null;
                             filename: string;
                             generation_id: string | null;
@@ -9724,6 +9764,7 @@ export interface operations {
                             /** Format: date-time */
                             created_at: string;
                             download_count: number;
+                            /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
                             expires_at: string | null;
                             filename: string;
                             generation_id: string | null;
@@ -9882,6 +9923,8 @@ export interface operations {
                             /** @enum {string} */
                             source: "subscription" | "free";
                             upload_retention_days: number | null;
+                            upload_storage_mb: number | null;
+                            uploads_per_hour: number | null;
                         } | null;
                         /** @enum {string} */
                         role: "user" | "vendor" | "admin";
@@ -10034,6 +10077,8 @@ export interface operations {
                             /** @enum {string} */
                             source: "subscription" | "free";
                             upload_retention_days: number | null;
+                            upload_storage_mb: number | null;
+                            uploads_per_hour: number | null;
                         } | null;
                         /** @enum {string} */
                         role: "user" | "vendor" | "admin";

@@ -148,6 +148,10 @@ export const ZUserPlan = z.object({
   retention_days: z.number().int().nullable(),
   /** Days uploads are kept; null = until deleted. */
   upload_retention_days: z.number().int().nullable(),
+  /** MiB a user's own uploads may hold at once; null = no limit. */
+  upload_storage_mb: z.number().int().nullable(),
+  /** Uploads a user may make in an hour; null = no limit. */
+  uploads_per_hour: z.number().int().nullable(),
   features: z.array(z.string()),
   /** `subscription` while a subscription is in force, else `free`. */
   source: z.enum(['subscription', 'free']),

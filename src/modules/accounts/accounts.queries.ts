@@ -113,3 +113,9 @@ export async function lockVendorProfile(db: DbOrTx, userId: string): Promise<Ven
   const [row] = await db.select().from(vendorProfiles).where(eq(vendorProfiles.userId, userId)).for('update');
   return row;
 }
+
+/** Whether the asset is someone's avatar (media's retention asks, decision 110). */
+export async function isAvatarAsset(db: DbOrTx, assetId: string): Promise<boolean> {
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.avatarAssetId, assetId)).limit(1);
+  return row !== undefined;
+}

@@ -41,6 +41,8 @@ export const users = pgTable(
     uniqueIndex('users_phone_key').on(t.phone),
     index('users_role_idx').on(t.role),
     index('users_created_at_idx').on(t.createdAt),
+    // Media's retention asks whether an avatar upload is still someone's avatar (decision 110).
+    index('users_avatar_asset_idx').on(t.avatarAssetId).where(sql`${t.avatarAssetId} is not null`),
     check('users_email_or_phone', sql`${t.email} is not null or ${t.phone} is not null`),
     check('users_role_check', sql`${t.role} in ('user', 'vendor', 'admin')`),
   ],

@@ -13,7 +13,7 @@ export type { AccountsDeps, AccountCredits, AccountWithCredits } from './context
 export { users, sessions, userPreferences, userRoles, type UserRole } from './accounts.tables.ts';
 export { findPreferences, optOutOfMarketing } from './preferences.queries.ts';
 export { ZUser, type TUser } from './accounts.dto.ts';
-export { findUserById, findVendorBySlug, isVendor } from './accounts.queries.ts';
+export { findUserById, findVendorBySlug, isAvatarAsset, isVendor } from './accounts.queries.ts';
 export { verifyPassword } from './passwords.ts';
 export { pruneAccounts } from './prune.ts';
 export { followAuthChanges } from './auth-changes.ts';

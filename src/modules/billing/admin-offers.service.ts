@@ -41,6 +41,8 @@ function planFields(b: TPatchPlanBody & { name?: string }) {
     hasWatermark: b.has_watermark,
     retentionDays: b.retention_days,
     uploadRetentionDays: b.upload_retention_days,
+    uploadStorageMb: b.upload_storage_mb,
+    uploadsPerHour: b.uploads_per_hour,
     features: b.features,
     providerPriceIds: b.provider_price_ids,
     isActive: b.is_active,

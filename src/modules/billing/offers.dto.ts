@@ -31,6 +31,10 @@ export const ZPlan = z.object({
   retention_days: z.number().int().nullable(),
   /** Days uploaded images are kept; null = until deleted. */
   upload_retention_days: z.number().int().nullable(),
+  /** MiB a user's own uploads (upload, training, avatar) may hold at once; null = no limit. */
+  upload_storage_mb: z.number().int().nullable(),
+  /** Uploads a user may make in an hour; null = no limit. */
+  uploads_per_hour: z.number().int().nullable(),
   features: z.array(z.string()),
 });
 export type TPlan = z.infer<typeof ZPlan>;
@@ -46,6 +50,8 @@ export const ZEffectivePlan = ZPlan.pick({
   gallery_limit: true,
   retention_days: true,
   upload_retention_days: true,
+  upload_storage_mb: true,
+  uploads_per_hour: true,
   features: true,
 }).extend({
   source: z.enum(['subscription', 'free']),

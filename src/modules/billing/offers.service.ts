@@ -53,6 +53,8 @@ export function planView(p: q.PlanRow): TPlan {
     has_watermark: p.hasWatermark,
     retention_days: p.retentionDays,
     upload_retention_days: p.uploadRetentionDays,
+    upload_storage_mb: p.uploadStorageMb,
+    uploads_per_hour: p.uploadsPerHour,
     features: p.features,
   };
 }

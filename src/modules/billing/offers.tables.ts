@@ -57,6 +57,10 @@ export const plans = pgTable(
     retentionDays: integer(),
     /** How long uploaded images are kept, in days; null = until deleted. */
     uploadRetentionDays: integer(),
+    /** The most a user's own uploads (kinds upload, training, avatar) may hold at once, in MiB; null = no limit. */
+    uploadStorageMb: integer().default(1024),
+    /** Uploads a user may make in an hour; null = no limit. */
+    uploadsPerHour: integer().default(120),
     features: jsonb().$type<string[]>().notNull().default([]),
     providerPriceIds: jsonb().$type<ProviderPriceIds>().notNull().default({}),
     isActive: boolean().notNull().default(true),
@@ -71,6 +75,7 @@ export const plans = pgTable(
     check('plans_amount_nonneg', sql`${t.amountMinor} >= 0`),
     check('plans_credits_nonneg', sql`${t.creditsPerPeriod} >= 0`),
     check('plans_currency_iso', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check('plans_upload_limits_pos', sql`(${t.uploadStorageMb} is null or ${t.uploadStorageMb} > 0) and (${t.uploadsPerHour} is null or ${t.uploadsPerHour} > 0)`),
     check('plans_retention_pos', sql`(${t.retentionDays} is null or ${t.retentionDays} > 0) and (${t.uploadRetentionDays} is null or ${t.uploadRetentionDays} > 0)`),
   ],
 );

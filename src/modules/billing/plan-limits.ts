@@ -59,6 +59,8 @@ export function effectivePlanView({ plan, subscription }: EffectivePlan): TEffec
     gallery_limit: plan.galleryLimit,
     retention_days: plan.retentionDays,
     upload_retention_days: plan.uploadRetentionDays,
+    upload_storage_mb: plan.uploadStorageMb,
+    uploads_per_hour: plan.uploadsPerHour,
     features: plan.features,
     source: subscription ? 'subscription' : 'free',
     current_period_end: subscription?.currentPeriodEnd?.toISOString() ?? null,
@@ -99,11 +101,13 @@ export function quotaPlanOf({ plan, subscription }: EffectivePlan, now: Date): Q
 }
 
 type AssetKind = 'upload' | 'result' | 'training' | 'template' | 'avatar';
+const MIB = 1024 * 1024;
 
 /**
  * Limits by effective plan, in the shape media asks for them. Uploads follow
- * `upload_retention_days`, generated results `retention_days`; training images, templates and
- * avatars are kept (they are removed with what uses them). No plan at all means no limit.
+ * `upload_retention_days`, generated results `retention_days`; training images and avatars are kept
+ * while something uses them (media's sweeper asks, decision 110), templates for good. No plan at all
+ * means no limit.
  */
 export function createPlanLimits(deps: { db: DbOrTx; clock: Clock }) {
   const current = (userId: string) => effectivePlan(deps.db, userId, deps.clock.now());
@@ -121,6 +125,12 @@ export function createPlanLimits(deps: { db: DbOrTx; clock: Clock }) {
         credits: { available: row.balance?.available ?? 0, held: row.balance?.held ?? 0 },
         plan: effectivePlanView(choosePlan(row.subscription, row.subscriptionPlan, row.freePlan, deps.clock.now())),
       };
+    },
+    /** What the user's plan lets them upload: retention, bytes held at once, uploads an hour (decision 110). */
+    async uploads(userId: string): Promise<{ retentionDays: number | null; storageBytes: number | null; perHour: number | null }> {
+      const { plan } = await current(userId);
+      if (!plan) return { retentionDays: null, storageBytes: null, perHour: null };
+      return { retentionDays: plan.uploadRetentionDays, storageBytes: plan.uploadStorageMb === null ? null : plan.uploadStorageMb * MIB, perHour: plan.uploadsPerHour };
     },
     async retentionDays(userId: string, kind: AssetKind): Promise<number | null> {
       if (kind !== 'upload' && kind !== 'result') return null;

@@ -54,6 +54,7 @@ export async function catalogRoutes(app: FastifyInstance, catalog: CatalogModule
 }
 
 export { subjects, subjectImages } from './subjects.tables.ts';
+export { catalogUsesAsset } from './subjects.queries.ts';
 export { subjectCatalog, createSubjectsService, type SubjectsService, type SubmitGeneration } from './subjects.service.ts';
 export { subjectsRoutes } from './subjects.routes.ts';
 export { LOCAL_SUBJECT_ARTIFACT, localSubjectOf, ZLocalSubject, type LocalSubject, type PreparedPhoto } from './subject-preparation.ts';

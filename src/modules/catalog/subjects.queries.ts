@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import { assets } from '../media/index.ts';
+import { productImages } from './catalog.tables.ts';
 import { subjectImages, subjects } from './subjects.tables.ts';
 
 export type SubjectRow = typeof subjects.$inferSelect;
@@ -62,4 +63,12 @@ export async function photoSizes(db: DbOrTx, assetIds: string[]): Promise<Map<st
   if (assetIds.length === 0) return new Map();
   const rows = await db.select({ id: assets.id, width: assets.width, height: assets.height }).from(assets).where(inArray(assets.id, assetIds));
   return new Map(rows.map((r) => [r.id, { width: r.width, height: r.height }]));
+}
+
+/** Whether a subject's photos or a product's images include the asset (media's retention asks, decision 110). */
+export async function catalogUsesAsset(db: DbOrTx, assetId: string): Promise<boolean> {
+  const [subject] = await db.select({ one: subjectImages.position }).from(subjectImages).where(eq(subjectImages.assetId, assetId)).limit(1);
+  if (subject) return true;
+  const [product] = await db.select({ one: productImages.position }).from(productImages).where(eq(productImages.assetId, assetId)).limit(1);
+  return product !== undefined;
 }

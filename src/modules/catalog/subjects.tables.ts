@@ -57,5 +57,10 @@ export const subjectImages = pgTable(
       .references(() => assets.id, { onDelete: 'cascade' }),
     position: integer().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.subjectId, t.position] }), check('subject_images_position_range', sql`${t.position} between 0 and 4`)],
+  (t) => [
+    primaryKey({ columns: [t.subjectId, t.position] }),
+    // Deleting an asset cascades here, and media's retention asks whether a photo is in use.
+    index('subject_images_asset_idx').on(t.assetId),
+    check('subject_images_position_range', sql`${t.position} between 0 and 4`),
+  ],
 );

@@ -15,6 +15,8 @@ import type { TAsset, TAssetListQuery, TPatchAssetBody, UploadPurpose } from './
 import type { RangeRequest } from './range.ts';
 import { verifyLink, type Variant } from './signing.ts';
 import type { KeptRange } from './strip-metadata.ts';
+import type { UploadAllowance } from './limits.ts';
+import { checkUploadStorage, checkUploadStorageLocked, spendHourlyUpload } from './upload-limits.ts';
 
 /** The given ranges of a file as one stream, hashed on the way through. */
 function readRanges(path: string, ranges: KeptRange[], hash: Hash): Readable {
@@ -49,16 +51,22 @@ export function createAssetsService(deps: MediaDeps) {
   const links = createAssetLinks(deps);
 
   async function upload(ownerId: string, input: UploadInput): Promise<TAsset> {
-    const days = await deps.limits.retentionDays(ownerId, input.purpose);
+    const allowance = await deps.limits.uploads(ownerId);
+    // The plan's bounds before any decoding (decision 110): the hour's count, then the bytes held.
+    await spendHourlyUpload(deps.db, ownerId, allowance, deps.clock.now());
+    await checkUploadStorage(deps.db, ownerId, allowance, input.file.size);
+    // Uploads follow the plan's retention; training photos and avatars are kept while something
+    // uses them, and go after `unusedDays` otherwise (the retention sweeper asks).
+    const days = input.purpose === 'upload' ? allowance.retentionDays : deps.config.uploads.unusedDays;
     try {
       const image = await prepareImage(input.file, { maxPixels: deps.config.uploads.maxPixels });
-      return await store(ownerId, input, image, days);
+      return await store(ownerId, input, image, days, allowance);
     } finally {
       await fs.rm(reencodedPath(input.file.path), { force: true });
     }
   }
 
-  async function store(ownerId: string, input: UploadInput, image: PreparedImage, days: number | null): Promise<TAsset> {
+  async function store(ownerId: string, input: UploadInput, image: PreparedImage, days: number | null, allowance: UploadAllowance): Promise<TAsset> {
     const id = randomUUID();
     const { storageKey, thumbnailKey } = assetKeys(ownerId, id, image.extension);
     const now = deps.clock.now();
@@ -76,23 +84,26 @@ export function createAssetsService(deps: MediaDeps) {
     ]);
     try {
       for (const p of puts) if (p.status === 'rejected') throw p.reason;
-      const row = await aq.insertAsset(deps.db, {
-        id,
-        ownerId,
-        kind: input.purpose,
-        storageKey,
-        thumbnailKey,
-        filename: sanitizeFilename(input.filename, image.extension),
-        mimeType: image.mimeType,
-        sizeBytes: image.bytes.size,
-        width: image.width,
-        height: image.height,
-        sha256: sha.digest('hex'),
-        tags: input.tags,
-        metadata: { source: image.source },
-        expiresAt: expiryAfter(now, days),
-        createdAt: now,
-        updatedAt: now,
+      const row = await deps.db.transaction(async (tx) => {
+        await checkUploadStorageLocked(tx, ownerId, allowance, image.bytes.size);
+        return aq.insertAsset(tx, {
+          id,
+          ownerId,
+          kind: input.purpose,
+          storageKey,
+          thumbnailKey,
+          filename: sanitizeFilename(input.filename, image.extension),
+          mimeType: image.mimeType,
+          sizeBytes: image.bytes.size,
+          width: image.width,
+          height: image.height,
+          sha256: sha.digest('hex'),
+          tags: input.tags,
+          metadata: { source: image.source },
+          expiresAt: expiryAfter(now, days),
+          createdAt: now,
+          updatedAt: now,
+        });
       });
       return await links.view(row);
     } catch (err) {

@@ -11,7 +11,7 @@ import { createZipService, type ZipService } from './zip.service.ts';
 export type { AssetsService } from './assets.service.ts';
 export type { MediaLimits } from './limits.ts';
 export type { MediaDeps } from './context.ts';
-export { retentionHandler, retentionJob, sweepExpiredAssets, type RetentionDeps } from './retention.ts';
+export { retentionHandler, retentionJob, sweepExpiredAssets, type AssetInUse, type RetentionDeps } from './retention.ts';
 export { assets, collections, collectionItems, type AssetKind } from './media.tables.ts';
 export { styleReferenceAsset, readStyleReference } from './style-references.ts';
 export { readOwnedAsset, unownedAssetIds, writeResultFiles, insertResultAssets, deleteResultFiles, resultAssetsOf, type ResultImage, type ResultStoreDeps } from './results.ts';

@@ -20,7 +20,10 @@ export const ZAsset = z.object({
   generation_id: z.uuid().nullable(),
   download_count: z.number().int(),
   created_at: z.iso.datetime(),
-  expires_at: z.iso.datetime().nullable(),
+  expires_at: z.iso
+    .datetime()
+    .nullable()
+    .describe('When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it.'),
   // Added fields (the contract allows additions).
   sha256: z.string(),
   is_selected: z.boolean(),

@@ -48,6 +48,18 @@ export const assets = pgTable(
   ],
 );
 
+/**
+ * Uploads counted per user in fixed one-hour windows, against the plan's `uploads_per_hour`. A
+ * counter rather than a count of assets, so deleting what was uploaded does not give uploads back.
+ */
+export const uploadCounters = pgTable('upload_counters', {
+  userId: uuid()
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  windowStart: ts().notNull(),
+  count: integer().notNull(),
+});
+
 export const collections = pgTable(
   'collections',
   {

@@ -7,9 +7,15 @@
  * An expiry is set at upload from the owner's plan then. Before deleting, the sweeper asks the plan
  * the owner is on now: if it keeps files longer (the owner has upgraded), the asset gets the later
  * expiry instead (counted from its upload), and stays.
+ *
+ * Training photos and avatars are not kept by plan but by use (decision 110): one expires
+ * `unusedDays` after upload, and when that comes the sweeper asks, in the deleting transaction with
+ * the asset row locked, whether a subject, a product or a profile uses it. If one does, it is looked
+ * at again `unusedDays` later; if not, it goes. The row lock makes a subject created at that moment
+ * wait for the answer (its reference to the asset needs the row), so nothing in use is deleted.
  */
 import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db/types.ts';
+import type { Db, DbOrTx } from '../../platform/db/types.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { scheduledJob, type JobHandler } from '../../platform/queue/queue.ts';
 import type { Storage } from '../../platform/storage/index.ts';
@@ -17,16 +23,26 @@ import { deleteAssetById, extendExpiredAsset, findExpiredAssets, lockExpiredAsse
 import { removeAssetFromAll } from './collections.queries.ts';
 import { deleteAssetFiles, expiryAfter } from './files.ts';
 import type { MediaLimits } from './limits.ts';
+import type { AssetKind } from './media.tables.ts';
 
 export const retentionJob = scheduledJob('media.retention', '*/15 * * * *', 900);
 
 const BATCH = 100;
+
+/** Whether anything uses an asset (a subject's photos, a product's images, an avatar): handed in by the composition root. */
+export type AssetInUse = (tx: DbOrTx, assetId: string) => Promise<boolean>;
+
+/** Kinds kept while in use rather than by plan. */
+const KEPT_WHILE_USED: readonly AssetKind[] = ['training', 'avatar'];
 
 export interface RetentionDeps {
   db: Db;
   storage: Storage;
   clock: Clock;
   limits: MediaLimits;
+  inUse: AssetInUse;
+  /** Days between looks at a training photo or avatar (ATELIER_UNUSED_UPLOAD_DAYS). */
+  unusedDays: number;
 }
 
 export async function sweepExpiredAssets(deps: RetentionDeps & { log: Logger }, maxBatches = 50): Promise<number> {
@@ -35,8 +51,13 @@ export async function sweepExpiredAssets(deps: RetentionDeps & { log: Logger }, 
     const now = deps.clock.now();
     const expired = await findExpiredAssets(deps.db, now, BATCH);
     // Asked outside the transactions below: the limits read the database on their own connection.
-    const keepUntil = await keepUntilByPlan(deps.limits, expired);
+    const byPlan = expired.filter((a) => !KEPT_WHILE_USED.includes(a.kind));
+    const keepUntil = await keepUntilByPlan(deps.limits, byPlan);
     for (const asset of expired) {
+      if (KEPT_WHILE_USED.includes(asset.kind)) {
+        if (await sweepIfUnused(deps, asset.id, now)) removed++;
+        continue;
+      }
       const until = keepUntil.get(asset.id);
       if (until === null || (until !== undefined && until > now)) {
         await extendExpiredAsset(deps.db, asset.id, now, until);
@@ -54,6 +75,22 @@ export async function sweepExpiredAssets(deps: RetentionDeps & { log: Logger }, 
     if (expired.length < BATCH) break;
   }
   return removed;
+}
+
+/** Deletes a training photo or avatar that nothing uses, or looks again `unusedDays` later; true when it went. */
+async function sweepIfUnused(deps: RetentionDeps & { log: Logger }, id: string, now: Date): Promise<boolean> {
+  const row = await deps.db.transaction(async (tx) => {
+    if (!(await lockExpiredAsset(tx, id, now))) return undefined;
+    if (await deps.inUse(tx, id)) {
+      await extendExpiredAsset(tx, id, now, expiryAfter(now, deps.unusedDays));
+      return undefined;
+    }
+    await removeAssetFromAll(tx, id, now);
+    return deleteAssetById(tx, id);
+  });
+  if (!row) return false;
+  for (const err of await deleteAssetFiles(deps.storage, row)) deps.log.warn({ err, assetId: id }, 'media: expired file left behind');
+  return true;
 }
 
 /** When each asset's owner's current plan would let it expire (null = never), asking once per owner and kind. */

@@ -47,6 +47,7 @@ export const exported: UserDataSource[] = [
 /** Columns pointing at users that the export leaves out on purpose. */
 export const notExported: Array<{ table: string; column: string; why: string }> = [
   { table: 'otps', column: 'user_id', why: 'one-time codes: short-lived secrets, erased with the account' },
+  { table: 'upload_counters', column: 'user_id', why: "the count of this hour's uploads against the plan (decision 110): a rate limit's bookkeeping, not the user's data; erased with the account" },
   {
     table: 'refunds',
     column: 'created_by',

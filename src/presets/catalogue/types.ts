@@ -34,13 +34,16 @@ export interface Catalogue {
 
 /**
  * A user plan as the seeds describe them: without a price it is the free plan of its audience
- * (no period, no credits), with one it renews monthly; limits are off unless given.
+ * (no period, no credits), with one it renews monthly; conversion and gallery limits are off unless
+ * given, upload bounds on.
  */
 export function plan(
   p: Pick<PlanSeed, 'name' | 'displayName' | 'description' | 'currency' | 'amountMinor' | 'hasWatermark' | 'retentionDays' | 'uploadRetentionDays' | 'features' | 'sortOrder'> &
     Partial<PlanSeed>,
 ): PlanSeed {
-  return { audience: 'user', billingPeriod: p.amountMinor === 0 ? 'none' : 'month', creditsPerPeriod: 0, conversionLimit: null, galleryLimit: null, ...p };
+  const free = p.amountMinor === 0;
+  // Upload bounds (decision 110): a free plan holds 1 GiB of uploads and takes 120 an hour, a paid one ten times and five times that.
+  return { audience: 'user', billingPeriod: free ? 'none' : 'month', creditsPerPeriod: 0, conversionLimit: null, galleryLimit: null, uploadStorageMb: free ? 1024 : 10_240, uploadsPerHour: free ? 120 : 600, ...p };
 }
 
 export const emptyCatalogue: Catalogue = { packages: [], plans: [], styles: [], categories: [], templates: [], prices: [] };

@@ -44,6 +44,8 @@ const RESOURCES: Record<CatalogueKind, AnyResource> = {
       { name: 'conversion_limit', kind: 'number', nullable: true },
       { name: 'retention_days', kind: 'number', nullable: true },
       { name: 'upload_retention_days', kind: 'number', nullable: true },
+      { name: 'upload_storage_mb', kind: 'number', nullable: true },
+      { name: 'uploads_per_hour', kind: 'number', nullable: true },
       { name: 'sort_order', kind: 'number' },
       { name: 'has_watermark', kind: 'boolean' },
       { name: 'is_active', kind: 'boolean' },

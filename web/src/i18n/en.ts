@@ -713,6 +713,8 @@ export const en = {
       conversion_limit: 'Conversion limit',
       retention_days: 'Keep results (days)',
       upload_retention_days: 'Keep uploads (days)',
+      upload_storage_mb: 'Upload storage (MB)',
+      uploads_per_hour: 'Uploads an hour',
       has_watermark: 'Watermark',
       code: 'Code',
       code_last4: 'Code (last 4)',

@@ -714,6 +714,8 @@ export const fa: Messages = {
       conversion_limit: 'سقف تبدیل',
       retention_days: 'نگهداری نتیجه‌ها (روز)',
       upload_retention_days: 'نگهداری بارگذاری‌ها (روز)',
+      upload_storage_mb: 'فضای بارگذاری‌ها (مگابایت)',
+      uploads_per_hour: 'بارگذاری در هر ساعت',
       has_watermark: 'واترمارک',
       code: 'کد',
       code_last4: 'کد (۴ رقم آخر)',
