@@ -89,6 +89,8 @@ if (skipReason || !hasChromium) {
         await page.waitForURL('**/headshots/*');
         await page.locator('[data-testid="subject-status"]', { hasText: 'Ready' }).waitFor({ timeout: 240_000 });
         await expect.poll(() => textOf(page, 'topbar-credits')).toBe('22 credits');
+        // The four photos went up as training photos (kept while a subject uses them, decision 110).
+        expect(await page.evaluate("fetch('/api/v1/assets?kind=training').then((r) => r.json()).then((b) => b.data.length)")).toBe(4);
       },
       FLOW_TIMEOUT,
     );

@@ -143,7 +143,8 @@ function SubjectWizard() {
     for (const file of chosen) {
       const key = `${file.name}-${crypto.randomUUID()}`;
       setPhotos((list) => [...list, { key, name: file.name, uploading: true }]);
-      api.upload(file).then(
+      // Training photos are kept while a subject uses them, and go a week after upload if none does (decision 110).
+      api.upload(file, 'training').then(
         (asset) => setPhotos((list) => list.map((p) => (p.key === key ? { ...p, uploading: false, assetId: asset.id, preview: asset.thumbnail_url ?? asset.url } : p))),
         (err) => setPhotos((list) => list.map((p) => (p.key === key ? { ...p, uploading: false, problem: uploadRefusal(err, t) } : p))),
       );
