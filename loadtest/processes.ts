@@ -79,6 +79,13 @@ export async function startInstallation(opts: { serverUrl: string; redisUrl: str
   const workers = Array.from({ length: opts.workers }, () => start(['worker']));
   const deadline = Date.now() + 60_000;
   await Promise.all(apiUrls.map((u) => waitReady(u, deadline)));
+  // Each simulated user uploads every few seconds, far past a person's uploads an hour (decision 110):
+  // the plans' upload bounds are lifted, as an operator would for such a client. Set after the nodes
+  // are up, since a start applies the preset's catalogue.
+  const plans = new pg.Client({ connectionString: databaseUrl });
+  await plans.connect();
+  await plans.query('update plans set uploads_per_hour = null, upload_storage_mb = null');
+  await plans.end();
   return {
     apiUrls,
     databaseUrl,
