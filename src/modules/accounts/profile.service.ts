@@ -19,10 +19,21 @@ export function createProfileService(ctx: AccountsContext) {
     return user;
   }
 
+  /**
+   * Answered from this process's account views when it holds one (decision 106): every commit that
+   * changes what it shows makes every API process forget it, so it is never older than the last
+   * change this process has heard of.
+   */
   async function me(userId: string): Promise<TUser> {
+    const nowMs = ctx.clock.now().getTime();
+    const cached = ctx.accountViews.get(userId, nowMs);
+    if (cached) return cached;
+    const readAt = ctx.accountViews.version();
     const account = await ctx.accountOf(userId);
     if (!account) throw errors.notFound('User');
-    return accountView(ctx.db, account, ctx);
+    const { view, validUntil } = await accountView(ctx.db, account, ctx);
+    ctx.accountViews.set(userId, view, validUntil?.getTime() ?? Infinity, readAt, nowMs);
+    return view;
   }
 
   async function update(userId: string, body: TPatchMeBody): Promise<TUser> {
