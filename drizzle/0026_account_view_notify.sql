@@ -1,11 +1,12 @@
--- Every change to what GET /me shows announces the user it belongs to on the 'atelier_account'
--- channel, on commit (nothing on rollback), so each API process can forget the account view it
--- cached for that user (decision 106). '*' means every user: a plan's row is shown to all on it.
--- Triggers rather than calls in the code, as for 'atelier_auth' (0020): the ledger, the engine's
--- holds, payments, webhooks, admin edits, workers and hand-run SQL all announce.
+-- Every change to what GET /me shows, but the balance, announces the user it belongs to on the
+-- 'atelier_account' channel, on commit (nothing on rollback), so each API process can forget the
+-- account view it cached for that user (decision 106). '*' means every user: a plan's row is shown
+-- to all on it. Triggers rather than calls in the code, as for 'atelier_auth' (0020): payments,
+-- webhooks, admin edits, workers and hand-run SQL all announce. The balance is not announced: a
+-- notification per ledger write would make every ledger commit on the server wait its turn for the
+-- notification queue; a cached balance is re-read once it is half a second old instead.
 CREATE OR REPLACE FUNCTION atelier_notify_account_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  -- Plain column reads, not to_jsonb of the row: this runs in every ledger write.
   IF TG_TABLE_NAME = 'plans' THEN
     PERFORM pg_notify('atelier_account', '*');
   ELSIF TG_TABLE_NAME = 'users' THEN
@@ -23,14 +24,6 @@ CREATE TRIGGER users_account_changed AFTER UPDATE ON users FOR EACH ROW
   EXECUTE FUNCTION atelier_notify_account_change();
 --> statement-breakpoint
 CREATE TRIGGER users_account_deleted AFTER DELETE ON users FOR EACH ROW EXECUTE FUNCTION atelier_notify_account_change();
---> statement-breakpoint
--- Only available and held are shown: an UPDATE that changes neither (updated_at alone) is silent,
--- so the balance row's other writers pay nothing.
-CREATE TRIGGER credit_balances_account_changed AFTER UPDATE ON credit_balances FOR EACH ROW
-  WHEN (OLD.available IS DISTINCT FROM NEW.available OR OLD.held IS DISTINCT FROM NEW.held)
-  EXECUTE FUNCTION atelier_notify_account_change();
---> statement-breakpoint
-CREATE TRIGGER credit_balances_account_written AFTER INSERT OR DELETE ON credit_balances FOR EACH ROW EXECUTE FUNCTION atelier_notify_account_change();
 --> statement-breakpoint
 CREATE TRIGGER subscriptions_account_changed AFTER INSERT OR UPDATE OR DELETE ON subscriptions FOR EACH ROW EXECUTE FUNCTION atelier_notify_account_change();
 --> statement-breakpoint

@@ -92,7 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const accountChanges = await followAccountChanges(deps.database, modules.accounts.ctx.accountViews, deps.log);
   app.addHook('onClose', () => accountChanges.close());
   app.decorate('accountChanges', accountChanges);
-  answerAfterChangesHeard(app, accountChanges);
+  answerAfterChangesHeard(app, accountChanges, (userId) => modules.accounts.ctx.accountViews.forgetUser(userId));
 
   await app.register(
     async (api) => {

@@ -4,7 +4,7 @@ import type { TUser } from './accounts.dto.ts';
 import { createAccountViewCache } from './account-view-cache.ts';
 
 // Only identity matters here: the cache hands back what it was given.
-const view = (id: string) => ({ id }) as TUser;
+const entry = (id: string, expiresAtMs = Infinity) => ({ view: { id } as TUser, expiresAtMs, balanceReadAt: 0 });
 
 function listening(opts: { ttlSec?: number; maxEntries?: number } = {}) {
   const cache = createAccountViewCache({ ttlSec: opts.ttlSec ?? 60, ...(opts.maxEntries ? { maxEntries: opts.maxEntries } : {}) });
@@ -15,11 +15,11 @@ function listening(opts: { ttlSec?: number; maxEntries?: number } = {}) {
 describe('account view cache', () => {
   it('serves and stores nothing until it hears announcements, and empties when it stops', () => {
     const cache = createAccountViewCache({ ttlSec: 60 });
-    cache.set('a', view('a'), Infinity, cache.version(), 0);
+    cache.set('a', entry('a'), cache.version(), 0);
     expect(cache.get('a', 0)).toBeUndefined();
     cache.setListening(true);
-    cache.set('a', view('a'), Infinity, cache.version(), 0);
-    expect(cache.get('a', 0)?.id).toBe('a');
+    cache.set('a', entry('a'), cache.version(), 0);
+    expect(cache.get('a', 0)?.view.id).toBe('a');
     cache.setListening(false);
     expect(cache.get('a', 0)).toBeUndefined();
     cache.setListening(true);
@@ -28,10 +28,10 @@ describe('account view cache', () => {
 
   it('forgets one user, or every user', () => {
     const cache = listening();
-    for (const id of ['a', 'b', 'c']) cache.set(id, view(id), Infinity, cache.version(), 0);
+    for (const id of ['a', 'b', 'c']) cache.set(id, entry(id), cache.version(), 0);
     cache.forgetUser('a');
     expect(cache.get('a', 0)).toBeUndefined();
-    expect(cache.get('b', 0)?.id).toBe('b');
+    expect(cache.get('b', 0)?.view.id).toBe('b');
     cache.forgetAll();
     expect(cache.size).toBe(0);
   });
@@ -40,28 +40,28 @@ describe('account view cache', () => {
     const cache = listening();
     const readAt = cache.version();
     cache.forgetUser('someone else');
-    cache.set('a', view('a'), Infinity, readAt, 0);
+    cache.set('a', entry('a'), readAt, 0);
     expect(cache.get('a', 0)).toBeUndefined();
   });
 
   it('ends a view at its own bound or the TTL, whichever is sooner; a TTL of 0 caches nothing', () => {
     const cache = listening({ ttlSec: 60 });
-    cache.set('a', view('a'), 10_000, cache.version(), 0);
-    cache.set('b', view('b'), Infinity, cache.version(), 0);
-    expect(cache.get('a', 9_999)?.id).toBe('a');
+    cache.set('a', entry('a', 10_000), cache.version(), 0);
+    cache.set('b', entry('b'), cache.version(), 0);
+    expect(cache.get('a', 9_999)?.view.id).toBe('a');
     expect(cache.get('a', 10_000)).toBeUndefined();
-    expect(cache.get('b', 59_999)?.id).toBe('b');
+    expect(cache.get('b', 59_999)?.view.id).toBe('b');
     expect(cache.get('b', 60_000)).toBeUndefined();
     const off = listening({ ttlSec: 0 });
-    off.set('a', view('a'), Infinity, off.version(), 0);
+    off.set('a', entry('a'), off.version(), 0);
     expect(off.get('a', 0)).toBeUndefined();
   });
 
   it('keeps at most maxEntries, dropping the oldest', () => {
     const cache = listening({ maxEntries: 2 });
-    for (const id of ['a', 'b', 'c']) cache.set(id, view(id), Infinity, cache.version(), 0);
+    for (const id of ['a', 'b', 'c']) cache.set(id, entry(id), cache.version(), 0);
     expect(cache.get('a', 0)).toBeUndefined();
-    expect(cache.get('c', 0)?.id).toBe('c');
+    expect(cache.get('c', 0)?.view.id).toBe('c');
     expect(cache.size).toBe(2);
   });
 });
