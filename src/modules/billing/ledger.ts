@@ -14,6 +14,10 @@
  * The work is done by PL/pgSQL functions (migration 0012, decision 014): a grant or spend is one
  * statement, so one round trip, and needs no transaction of its own; holds use the same functions
  * for expiry and lot consumption.
+ *
+ * Each change notes its account for the request in progress, if any (platform/written-accounts.ts):
+ * balance changes are not announced by the database, so the API process serving the request
+ * forgets the account's cached GET /me view before answering (decision 106).
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
