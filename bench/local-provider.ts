@@ -3,7 +3,10 @@
  * interleaved rounds (the machine is shared; a ratio from one round can be off, the range says how
  * much):
  * - upscale 2× of a 1 MP JPEG (Lanczos-3 + unsharp mask + JPEG) against sharp alone doing the same
- *   Lanczos-3 resize and JPEG encode; as throughput, ours / sharp's.
+ *   Lanczos-3 resize and JPEG encode; as throughput, ours / sharp's. Beside it, how close its
+ *   output comes to the original when doubling halved photos, against sharpening after the
+ *   enlargement as it was done before decision 107 and against Lanczos-3 alone (PSNR, SSIM, edge
+ *   energy as a share of the original's).
  * - background removal of a ~1 MP photo, warm (two runs each first), against @imgly/background-removal-node's own
  *   removeBackground (medium model) on the same image; as time, ours / the library's. The mask IoU
  *   of both against the photo's known object mask is printed beside it.
@@ -11,7 +14,7 @@
  *   node bench/local-provider.ts            (also part of npm run bench)
  *   BENCH_ROUNDS=5 node bench/local-provider.ts
  */
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { removeBackground } from '@imgly/background-removal-node';
@@ -19,6 +22,8 @@ import sharp from 'sharp';
 import { createSegmenter } from '../src/modules/generation/providers/local/segmenter.ts';
 import { maskIoU, productPhoto } from '../src/modules/generation/providers/local/testing/synthetic.ts';
 import { upscale } from '../src/modules/generation/providers/local/upscale.ts';
+import { demo } from '../src/modules/generation/providers/local/testing/portraits.ts';
+import { edgeEnergy, halvedPair, psnr, ssim } from '../src/modules/generation/providers/local/testing/quality.ts';
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t = performance.now();
@@ -55,6 +60,8 @@ export async function localProviderBench(rounds = Number(process.env.BENCH_ROUND
   lines.push(`sharp alone, 1 MP JPEG → 2× Lanczos-3 JPEG (baseline): ${lastSharp.toFixed(2)} /s = 1.00`);
   lines.push(`upscale 2× (Lanczos-3 + sharpen), same image: ${lastOurs.toFixed(2)} /s = ${range(ratios)} × baseline over ${rounds} rounds`);
 
+  lines.push(...(await upscaleQuality()));
+
   // Background removal, warm.
   const segmenter = createSegmenter();
   const publicPath = `${pathToFileURL(dirname(fileURLToPath(import.meta.resolve('@imgly/background-removal-node')))).href}/`;
@@ -89,6 +96,30 @@ export async function localProviderBench(rounds = Number(process.env.BENCH_ROUND
     `local background removal, same image, warm: ${(median(timesOurs) / 1000).toFixed(2)} s median = ${(median(timesOurs) / median(timesTheirs)).toFixed(2)} × baseline (rounds ${range(timeRatios)} over ${rounds}), mask IoU ${iouOurs.toFixed(4)}`,
   );
   return lines;
+}
+
+/** Three of face-api's sample photos and a synthetic product shot, each halved and doubled back. */
+async function upscaleQuality(): Promise<string[]> {
+  const photos = [...[1, 2, 3].map((n) => join(demo, `sample${n}.jpg`)), (await productPhoto('textured', 2400, 1800, 11)).jpeg];
+  const ways: Record<string, (half: Buffer, width: number, height: number) => Promise<Buffer>> = {
+    ours: async (half) => sharp((await upscale(half, { scale: 2, format: 'png' })).bytes).raw().toBuffer(),
+    'sharpened after (before decision 107)': (half, width, height) =>
+      sharp(half).resize(width, height, { kernel: 'lanczos3', fit: 'fill' }).sharpen({ sigma: 0.8, m1: 0.5, m2: 1.5 }).raw().toBuffer(),
+    'Lanczos-3 alone': (half, width, height) => sharp(half).resize(width, height, { kernel: 'lanczos3', fit: 'fill' }).raw().toBuffer(),
+  };
+  const sums = Object.fromEntries(Object.keys(ways).map((k) => [k, { psnr: 0, ssim: 0, edges: 0 }]));
+  for (const photo of photos) {
+    const { truth, half, width, height } = await halvedPair(await sharp(photo).toBuffer());
+    for (const [name, way] of Object.entries(ways)) {
+      const out = await way(half, width, height);
+      sums[name]!.psnr += psnr(out, truth) / photos.length;
+      sums[name]!.ssim += ssim(out, truth, width, height) / photos.length;
+      sums[name]!.edges += edgeEnergy(out, width, height) / edgeEnergy(truth, width, height) / photos.length;
+    }
+  }
+  return Object.entries(sums).map(
+    ([name, m]) => `  2× of halved photos, ${name}: PSNR ${m.psnr.toFixed(3)} dB, SSIM ${m.ssim.toFixed(5)}, edge energy ${m.edges.toFixed(4)} of the original's (mean of ${photos.length})`,
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

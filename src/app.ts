@@ -10,7 +10,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { VERSION, type Modules, type PlatformParts } from './compose.ts';
 import type { Config } from './config.ts';
-import { accountsRoutes, followAuthChanges } from './modules/accounts/index.ts';
+import { accountsRoutes, followAccountChanges, followAuthChanges } from './modules/accounts/index.ts';
 import { adminAnalyticsRoutes, adminRecordsRoutes, adminSystemRoutes, adminUsersRoutes } from './modules/admin/index.ts';
 import { billingRoutes } from './modules/billing/index.ts';
 import { catalogRoutes, subjectsRoutes } from './modules/catalog/index.ts';
@@ -19,6 +19,7 @@ import { mediaRoutes } from './modules/media/index.ts';
 import { notificationsRoutes } from './modules/notifications/index.ts';
 import { privacyRoutes } from './modules/privacy/index.ts';
 import { registerAuth } from './platform/http/auth.ts';
+import { answerAfterChangesHeard } from './platform/http/changes-heard.ts';
 import { configRoutes } from './presets/config.routes.ts';
 import { frameworkErrors, registerErrorHandling } from './platform/http/error-handler.ts';
 import { registerOpenApi } from './platform/http/openapi.ts';
@@ -34,6 +35,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** This process's subscription to auth changes (decision 070). */
     authChanges: Listening;
+    /** This process's subscription to changes of what GET /me shows (decision 106). */
+    accountChanges: Listening;
   }
 }
 
@@ -84,6 +87,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerOpenApi(app, { version: VERSION });
 
   registerAuth(app, modules.accounts.resolvePrincipal);
+  // Account views are served only while this process hears every change to them, and answers that
+  // may have written wait until it has (decision 106); the hook must be in place before the routes.
+  const accountChanges = await followAccountChanges(deps.database, modules.accounts.ctx.accountViews, deps.log);
+  app.addHook('onClose', () => accountChanges.close());
+  app.decorate('accountChanges', accountChanges);
+  answerAfterChangesHeard(app, accountChanges, (userId) => modules.accounts.ctx.accountViews.forgetUser(userId));
 
   await app.register(
     async (api) => {

@@ -1,7 +1,8 @@
 /**
  * A revocation made through one API process stops the credential on another within a second
- * (decision 070), with each process caching the principals it has seen. PostgreSQL only: the
- * embedded database lives inside one process.
+ * (decision 070), with each process caching the principals it has seen; a profile edited through
+ * one shows in GET /me on the other within a second, with each caching account views (decision
+ * 106). PostgreSQL only: the embedded database lives inside one process.
  * Real: two `node src/main.ts start` processes on one PostgreSQL database, HTTP between this test
  * and them, the triggers and LISTEN/NOTIFY, argon2, JWTs. Stand-ins: mail goes to the outbox table
  * (read through the dev outbox route, as a person trying Atelier out would).
@@ -72,6 +73,22 @@ async function statusWithin1s(node: string, credential: string, status: number):
   return last;
 }
 
+/** A user signed up and verified on A. */
+async function verifiedUser() {
+  const email = `two-nodes-${Date.now()}@example.com`;
+  const reg = await api(nodeA, 'POST', '/auth/register', { body: { email, password: 'password123' } });
+  expect(reg.status).toBe(201);
+  expect((await api(nodeA, 'POST', '/auth/otp/request', { body: { email, purpose: 'email_verify' } })).status).toBe(202);
+  // The code is sent by the node's queue worker (decision 100): wait for it to reach the outbox.
+  let code: string | undefined;
+  for (let i = 0; i < 500 && !code; i++) {
+    code = (await api(nodeA, 'GET', `/dev/outbox?to=${encodeURIComponent(email)}`)).data.data[0]?.code;
+    if (!code) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect((await api(nodeA, 'POST', '/auth/otp/verify', { body: { email, purpose: 'email_verify', code } })).status).toBe(200);
+  return { email, reg };
+}
+
 describe.skipIf(!testDatabaseUrl())('two API processes on one PostgreSQL', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -87,17 +104,7 @@ describe.skipIf(!testDatabaseUrl())('two API processes on one PostgreSQL', () =>
   });
 
   it('a session revoked on A stops on B, and a key revoked on A stops on B, within a second', async () => {
-    const email = `two-nodes-${Date.now()}@example.com`;
-    const reg = await api(nodeA, 'POST', '/auth/register', { body: { email, password: 'password123' } });
-    expect(reg.status).toBe(201);
-    expect((await api(nodeA, 'POST', '/auth/otp/request', { body: { email, purpose: 'email_verify' } })).status).toBe(202);
-    // The code is sent by the node's queue worker (decision 100): wait for it to reach the outbox.
-    let code: string | undefined;
-    for (let i = 0; i < 500 && !code; i++) {
-      code = (await api(nodeA, 'GET', `/dev/outbox?to=${encodeURIComponent(email)}`)).data.data[0]?.code;
-      if (!code) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect((await api(nodeA, 'POST', '/auth/otp/verify', { body: { email, purpose: 'email_verify', code } })).status).toBe(200);
+    const { email, reg } = await verifiedUser();
     const other = await api(nodeA, 'POST', '/auth/login', { body: { email, password: 'password123' } });
     const key = await api(nodeA, 'POST', '/me/api-keys', { token: other.data.access_token, body: { name: 'two nodes' } });
     expect(key.status).toBe(201);
@@ -119,5 +126,21 @@ describe.skipIf(!testDatabaseUrl())('two API processes on one PostgreSQL', () =>
     // What was not revoked still works on both.
     expect((await api(nodeB, 'GET', '/me', { token: other.data.access_token })).status).toBe(200);
     expect((await api(nodeA, 'GET', '/me', { token: other.data.access_token })).status).toBe(200);
+  });
+
+  it('a profile edited on A shows on B within a second, although B had its account view cached (decision 106)', async () => {
+    const { reg } = await verifiedUser();
+    const token: string = reg.data.access_token;
+    for (let i = 0; i < 3; i++) expect((await api(nodeB, 'GET', '/me', { token })).data.full_name).toBeNull();
+    expect((await api(nodeA, 'PATCH', '/me', { token, body: { full_name: 'Seen on B' } })).status).toBe(200);
+    // At once on A, the process that made the change.
+    expect((await api(nodeA, 'GET', '/me', { token })).data.full_name).toBe('Seen on B');
+    const until = Date.now() + 1_000;
+    let name = (await api(nodeB, 'GET', '/me', { token })).data.full_name;
+    while (name !== 'Seen on B' && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 20));
+      name = (await api(nodeB, 'GET', '/me', { token })).data.full_name;
+    }
+    expect(name).toBe('Seen on B');
   });
 });

@@ -157,6 +157,28 @@ describe('spend and grant without a transaction of their own', () => {
     expect(first.transaction).toMatchObject({ type: 'usage', amount: -3, balanceBefore: 10, balanceAfter: 7, metadata: { n: 1, at: '1970-01-01T00:00:00.000Z' } });
     expect((await balance(u.user.id)).available).toBe(7);
   });
+
+  it('a replayed key answers the row it wrote, even once too few credits are left for it, and writes nothing', async () => {
+    const u = await userWith({ amount: 3 });
+    const change = { userId: u.user.id, amount: 3, idempotencyKey: `s:${randomUUID()}` };
+    const first = await ledger.spend(t.database.db, change);
+    const again = await ledger.spend(t.database.db, change);
+    expect(again).toEqual({ applied: false, transaction: first.transaction });
+    const grant = { userId: u.user.id, type: 'bonus' as const, amount: 5, idempotencyKey: `g:${randomUUID()}` };
+    await ledger.grant(t.database.db, grant);
+    expect((await ledger.grant(t.database.db, grant)).applied).toBe(false);
+    expect(await balance(u.user.id)).toMatchObject({ available: 5, totalUsed: 3 });
+  });
+
+  it('a replay while a lot is due does not write it off (the lookup comes before any write)', async () => {
+    const u = await userWith({ amount: 4, expiresAt: new Date(t.clock.now().getTime() + DAY) }, { amount: 6 });
+    const change = { userId: u.user.id, amount: 1, idempotencyKey: `s:${randomUUID()}` };
+    await ledger.spend(t.database.db, change);
+    t.clock.advance(DAY + 1);
+    expect((await ledger.spend(t.database.db, change)).applied).toBe(false);
+    expect(await expirations(u.user.id)).toEqual([]);
+    expect((await balance(u.user.id)).available).toBe(9);
+  });
 });
 
 describe('holds', () => {

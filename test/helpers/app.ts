@@ -133,13 +133,14 @@ export async function call(
 }
 
 /**
- * A raw SQL change to users, sessions or API keys, made as another process would make it; returns
- * once this app has heard of it (at once on PGlite, a moment later on PostgreSQL), so the next
- * request sees it whether or not the credential was cached (decision 070).
+ * A raw SQL change to users, sessions or API keys (or anything else GET /me shows), made as another
+ * process would make it; returns once this app has heard of it (at once on PGlite, a moment later
+ * on PostgreSQL), so the next request sees it whether or not the credential or the account view was
+ * cached (decisions 070 and 106).
  */
 export async function sqlAuthChange(t: { app: FastifyInstance; database: Database }, text: string): Promise<void> {
   await sqlRows(t, text);
-  await t.app.authChanges.heard();
+  await Promise.all([t.app.authChanges.heard(), t.app.accountChanges.heard()]);
 }
 
 /** Rows of a raw SQL statement, for assertions about what the database holds. */

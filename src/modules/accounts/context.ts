@@ -8,6 +8,7 @@ import type { EmailSender } from '../../platform/mail/email-sender.ts';
 import type { SmsSender } from '../../platform/sms/sms.ts';
 import type { TUserPlan } from './accounts.dto.ts';
 import type { UserRow } from './accounts.queries.ts';
+import { createAccountViewCache, type AccountViewCache } from './account-view-cache.ts';
 import { createPrincipalCache, type PrincipalCache } from './principal-cache.ts';
 import { createTokenService, type TokenService } from './tokens.ts';
 
@@ -37,7 +38,7 @@ export interface AccountsDeps {
   planOf: (userId: string) => Promise<TUserPlan | null>;
   /** The user, balance and plan together in one query (GET /me is on every client's hot path); billing's too. */
   accountOf: (userId: string) => Promise<AccountWithCredits | undefined>;
-  /** A link to the user's avatar image (expiring, signed), or null when the asset is gone. From media too. */
+  /** A link to the user's avatar image (expiring, signed) and until when to hand it out, or null when the asset is gone. From media too. */
   avatarUrl: AvatarUrl;
 }
 
@@ -47,7 +48,13 @@ export interface AccountWithCredits {
   plan: TUserPlan | null;
 }
 
-export type AvatarUrl = (userId: string, assetId: string) => Promise<string | null>;
+export interface AvatarLink {
+  url: string;
+  /** Until when it may be handed out (it works for a while longer); a view showing it is not served past it. */
+  showUntil: Date;
+}
+
+export type AvatarUrl = (userId: string, assetId: string) => Promise<AvatarLink | null>;
 
 /** Who is asking, for sessions and audit rows. */
 export type { RequestMeta } from '../../platform/http/request-meta.ts';
@@ -56,6 +63,8 @@ export interface AccountsContext extends AccountsDeps {
   tokens: TokenService;
   /** Off until the API starts listening for auth changes (app.ts); workers never turn it on. */
   principals: PrincipalCache;
+  /** GET /me's views; off until the API follows account changes (app.ts), like `principals`. */
+  accountViews: AccountViewCache;
 }
 
 export function createAccountsContext(deps: AccountsDeps): AccountsContext {
@@ -63,5 +72,6 @@ export function createAccountsContext(deps: AccountsDeps): AccountsContext {
     ...deps,
     tokens: createTokenService({ secret: deps.secret, accessTtlSec: deps.config.auth.accessTokenTtlSec }),
     principals: createPrincipalCache({ ttlSec: deps.config.auth.principalCacheTtlSec }),
+    accountViews: createAccountViewCache({ ttlSec: deps.config.auth.principalCacheTtlSec }),
   };
 }

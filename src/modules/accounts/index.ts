@@ -17,6 +17,7 @@ export { findUserById, findVendorBySlug, isAvatarAsset, isVendor } from './accou
 export { verifyPassword } from './passwords.ts';
 export { pruneAccounts } from './prune.ts';
 export { followAuthChanges } from './auth-changes.ts';
+export { followAccountChanges } from './account-changes.ts';
 export { webhookSecretOf, webhookSecretsOf } from './webhook-secret.ts';
 export { configuredOAuthProviders } from './oauth-providers.ts';
 export { accountsJobs } from './otp.jobs.ts';

@@ -1,5 +1,6 @@
 /** The signed-in user's own account: profile, password, webhook secret. */
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { errors } from '../../platform/http/errors.ts';
 import { actorTypeFor, recordAudit } from '../../platform/audit/audit.ts';
 import type { TPatchMeBody, TUser } from './accounts.dto.ts';
@@ -12,6 +13,12 @@ import { revokeAllApiKeys } from './api-keys.queries.ts';
 import { revokeAllSessions } from './sessions.queries.ts';
 import { accountView, toUserView } from './user-view.ts';
 
+/**
+ * How old a cached balance may be before GET /me reads it again: balance changes are not announced
+ * across processes (decision 106), and a change made elsewhere must show within a second.
+ */
+export const BALANCE_MAX_AGE_MS = 500;
+
 export function createProfileService(ctx: AccountsContext) {
   async function load(userId: string): Promise<uq.UserRow> {
     const user = await uq.findUserById(ctx.db, userId);
@@ -19,10 +26,30 @@ export function createProfileService(ctx: AccountsContext) {
     return user;
   }
 
+  /**
+   * Answered from this process's account views when it holds one (decision 106): every commit that
+   * changes what it shows but the balance makes every API process forget it, and a request that
+   * changed a balance makes its own process forget it before answering; a balance read longer ago
+   * than BALANCE_MAX_AGE_MS (a change made in another process) is read again on its own.
+   */
   async function me(userId: string): Promise<TUser> {
+    const nowMs = ctx.clock.now().getTime();
+    const cached = ctx.accountViews.get(userId, nowMs);
+    const readAt = ctx.accountViews.version();
+    if (cached) {
+      if (performance.now() - cached.balanceReadAt < BALANCE_MAX_AGE_MS) return cached.view;
+      const balanceReadAt = performance.now();
+      const balance = await ctx.credits.balanceOf(ctx.db, userId);
+      const view = { ...cached.view, credits: { available: balance?.available ?? 0, held: balance?.held ?? 0 } };
+      ctx.accountViews.set(userId, { view, expiresAtMs: cached.expiresAtMs, balanceReadAt }, readAt, nowMs);
+      return view;
+    }
+    const balanceReadAt = performance.now();
     const account = await ctx.accountOf(userId);
     if (!account) throw errors.notFound('User');
-    return accountView(ctx.db, account, ctx);
+    const { view, validUntil } = await accountView(ctx.db, account, ctx);
+    ctx.accountViews.set(userId, { view, expiresAtMs: validUntil?.getTime() ?? Infinity, balanceReadAt }, readAt, nowMs);
+    return view;
   }
 
   async function update(userId: string, body: TPatchMeBody): Promise<TUser> {

@@ -14,11 +14,16 @@
  * The work is done by PL/pgSQL functions (migration 0012, decision 014): a grant or spend is one
  * statement, so one round trip, and needs no transaction of its own; holds use the same functions
  * for expiry and lot consumption.
+ *
+ * Each change notes its account for the request in progress, if any (platform/written-accounts.ts):
+ * balance changes are not announced by the database, so the API process serving the request
+ * forgets the account's cached GET /me view before answering (decision 106).
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { DbOrTx, Tx } from '../../platform/db/types.ts';
 import { AppError, errors } from '../../platform/http/errors.ts';
+import { noteAccountWritten } from '../../platform/written-accounts.ts';
 import type { CreditTransactionType } from './credits.tables.ts';
 import * as cq from './credits.queries.ts';
 import type { LotAllocation } from './credits.tables.ts';
@@ -104,6 +109,7 @@ export function createLedger(deps: { clock: Clock }) {
       now: deps.clock.now(),
     });
     if (result.outcome === 'insufficient') throw new AppError('insufficient_credits', 'There are not enough credits for this.');
+    noteAccountWritten(change.userId);
     return { transaction: result.transaction, applied: result.outcome === 'applied' };
   }
 
@@ -125,6 +131,7 @@ export function createLedger(deps: { clock: Clock }) {
     }
     const back = hold.amount - captured;
     const after = await cq.shiftBalance(tx, hold.userId, { available: back, held: -hold.amount, used: captured }, now);
+    noteAccountWritten(hold.userId);
     if (!after) throw new Error(`credit hold ${hold.id} holds more than the balance has held`);
     if (back > 0) {
       await returnToLots(tx, hold.lots, back);
@@ -190,6 +197,7 @@ export function createLedger(deps: { clock: Clock }) {
       await cq.expireDueLots(tx, req.userId, now);
       const after = await cq.shiftBalance(tx, req.userId, { available: -req.amount, held: req.amount }, now);
       if (!after) throw new AppError('insufficient_credits', 'There are not enough credits for this.');
+      noteAccountWritten(req.userId);
       const lots = await cq.takeFromLots(tx, req.userId, req.amount, now);
       await cq.setHoldLots(tx, hold.id, lots);
       return { hold: { ...hold, lots }, applied: true };
@@ -212,6 +220,7 @@ export function createLedger(deps: { clock: Clock }) {
     /** Writes off the user's lots past expiry (the sweeper calls it; spends and holds do it first). */
     async expireLots(tx: Tx, userId: string): Promise<number> {
       await cq.lockBalance(tx, userId);
+      noteAccountWritten(userId);
       return cq.expireDueLots(tx, userId, deps.clock.now());
     },
 

@@ -10,6 +10,8 @@ export async function zarinpalRoutes(app: FastifyInstance, zarinpal: ZarinpalSer
   r.get(
     '/billing/zarinpal/callback',
     {
+      // It completes the payment (credits or a plan): answered once every account view has heard.
+      config: { writes: true },
       schema: {
         tags: ['billing'],
         summary: 'ZarinPal returns the buyer here; the payment is verified with ZarinPal, then 302 to its return url with payment and status',

@@ -13,7 +13,7 @@ import { assetKeys, deleteAssetFiles, expiryAfter } from './files.ts';
 import { prepareImage, reencodedPath, sanitizeFilename, type PreparedImage } from './image.ts';
 import type { TAsset, TAssetListQuery, TPatchAssetBody, UploadPurpose } from './media.dto.ts';
 import type { RangeRequest } from './range.ts';
-import { verifyLink, type Variant } from './signing.ts';
+import { LINK_TTL_SEC, verifyLink, type Variant } from './signing.ts';
 import type { KeptRange } from './strip-metadata.ts';
 import type { UploadAllowance } from './limits.ts';
 import { checkUploadStorage, checkUploadStorageLocked, spendHourlyUpload } from './upload-limits.ts';
@@ -196,10 +196,14 @@ export function createAssetsService(deps: MediaDeps) {
   }
 
   /** For the user view: a signed link to the avatar's 320 px thumbnail (or the image), null when gone. */
-  async function avatarUrl(ownerId: string, id: string): Promise<string | null> {
+  async function avatarUrl(ownerId: string, id: string): Promise<{ url: string; showUntil: Date } | null> {
     const row = await aq.findOwnedAsset(deps.db, ownerId, id);
     if (!row) return null;
-    return (await links.link(row, 'thumbnail')) ?? links.link(row, 'content');
+    // Taken before signing, so the link lives at least LINK_TTL_SEC from it; handed out for half of
+    // that, a link someone is given (from a cached view too) always has half an hour left.
+    const showUntil = new Date(deps.clock.now().getTime() + (LINK_TTL_SEC * 1000) / 2);
+    const url = (await links.link(row, 'thumbnail')) ?? (await links.link(row, 'content'));
+    return url ? { url, showUntil } : null;
   }
 
   return { upload, list, get, update, remove, open, isOwnedBy, avatarUrl, deleteFiles, links };

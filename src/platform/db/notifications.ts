@@ -96,15 +96,41 @@ export async function listenTo(database: Database, channel: string, handlers: Ch
     handlers.up();
   }
 
+  /**
+   * Markers go out one at a time on the listener's connection (it runs one query at a time), every
+   * caller waiting meanwhile joining the next one (the app asks after every request that may have
+   * written). A marker that cannot be sent or heard means the connection is lost: the subscriber
+   * was told `down`, nothing is served from what it cached, so there is nothing left to wait for.
+   */
+  let markersSent: Promise<void> = Promise.resolve();
+  let nextMarker: Promise<void> | null = null;
+  async function sendMarker(): Promise<void> {
+    nextMarker = null;
+    const listener = listening;
+    if (!listener) return;
+    const marker = `${MARKER}${randomUUID()}`;
+    const seen = new Promise<void>((resolve) => waiting.set(marker, resolve));
+    try {
+      await listener.query('SELECT pg_notify($1, $2)', [channel, marker]);
+      await seen;
+    } catch {
+      // lost() has run or is about to: see above.
+    } finally {
+      waiting.delete(marker);
+    }
+  }
+
   await connect();
   return {
-    async heard() {
-      const listener = listening;
-      if (!listener) return;
-      const marker = `${MARKER}${randomUUID()}`;
-      const seen = new Promise<void>((resolve) => waiting.set(marker, resolve));
-      await listener.query('SELECT pg_notify($1, $2)', [channel, marker]);
-      await seen.finally(() => waiting.delete(marker));
+    heard() {
+      if (!listening) return Promise.resolve();
+      // Callers that arrive before the next marker is sent share it: their commits precede it.
+      if (!nextMarker) {
+        const heardIt = markersSent.then(sendMarker);
+        nextMarker = heardIt;
+        markersSent = heardIt;
+      }
+      return nextMarker;
     },
     async close() {
       closed = true;

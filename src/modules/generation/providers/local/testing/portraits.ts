@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 
 const require = createRequire(import.meta.url);
-const demo = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo');
+/** The package's sample photos (sample1.jpg … sample6.jpg). */
+export const demo = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo');
 
 /** Face boxes in the full-size samples (measured once with the face finder). */
 const faces = {
