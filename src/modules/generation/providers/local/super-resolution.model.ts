@@ -14,7 +14,9 @@
  * kernels. The graph takes and returns NHWC float pixels (0–255, the range these RDN models were
  * trained on) and transposes once at each end; kernels are transposed here. Keras 'same' padding
  * with stride 1 and an odd kernel is a symmetric (k−1)/2 zero pad; UpSampling2D 'nearest' by an
- * integer factor is a Resize that repeats each pixel (asymmetric coordinates, floor).
+ * integer factor is a Resize that repeats each pixel (asymmetric coordinates, floor) — except where
+ * a convolution is its only reader, as in these models: the pair then becomes one convolution at
+ * the input's size and a DepthToSpace (foldUpsampledConv), the same numbers for less work.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -150,6 +152,44 @@ export function hwioToOihw(kernel: Float32Array, [kh, kw, ci, co]: [number, numb
   return out;
 }
 
+/**
+ * A 'same' convolution of a nearest-upsampled map, as a convolution of the map itself with s²
+ * times the output channels, to be followed by DepthToSpace (CRD order). Output pixel
+ * (s·y + a, s·x + b) of the upsampled convolution reads upsampled pixels s·y + a + i − p, that is
+ * input rows y + ⌊(a + i − p)/s⌋; summing the kernel taps that land on the same input pixel gives
+ * one small kernel for each phase (a, b). Same result, but the network never holds the upsampled
+ * map (at 4× a 48-channel map sixteen times the input's size) nor convolves at output size.
+ */
+export function foldUpsampledConv(
+  kernel: Float32Array,
+  bias: Float32Array,
+  [kh, kw, ci, co]: [number, number, number, number],
+  s: number,
+): { weight: Float32Array; bias: Float32Array; dims: [number, number, number, number]; pads: [number, number, number, number] } {
+  const ph = (kh - 1) / 2;
+  const pw = (kw - 1) / 2;
+  const lo = (p: number): number => Math.floor(-p / s);
+  const hi = (p: number): number => Math.floor((s - 1 + p) / s);
+  const [top, left] = [-lo(ph), -lo(pw)];
+  const fh = hi(ph) + top + 1;
+  const fw = hi(pw) + left + 1;
+  const outC = co * s * s;
+  const weight = new Float32Array(outC * ci * fh * fw);
+  for (let o = 0; o < co; o++)
+    for (let a = 0; a < s; a++)
+      for (let b = 0; b < s; b++) {
+        const oc = (o * s + a) * s + b; // DepthToSpace CRD: channel c·s² + a·s + b → (c, s·y + a, s·x + b)
+        for (let i = 0; i < kh; i++)
+          for (let j = 0; j < kw; j++) {
+            const di = Math.floor((a + i - ph) / s) + top;
+            const dj = Math.floor((b + j - pw) / s) + left;
+            for (let c = 0; c < ci; c++) weight[((oc * ci + c) * fh + di) * fw + dj]! += kernel[((i * kw + j) * ci + c) * co + o]!;
+          }
+      }
+  const folded = Float32Array.from({ length: outC }, (_, oc) => bias[Math.floor(oc / (s * s))]!);
+  return { weight, bias: folded, dims: [outC, ci, fh, fw], pads: [top, left, fh - 1 - top, fw - 1 - left] };
+}
+
 export const SR_INPUT = 'lr_nhwc';
 export const SR_OUTPUT = 'sr_nhwc';
 
@@ -187,6 +227,12 @@ export function layersToOnnx(model: LoadedLayersModel): TranslatedModel {
     return out;
   };
 
+  /** Which layers read each layer's output. */
+  const consumers = new Map<string, string[]>();
+  for (const layer of cfg.layers) for (const [name] of layer.inbound_nodes[0] ?? []) consumers.set(name, [...(consumers.get(name) ?? []), layer.name]);
+  /** Nearest upsamplings not emitted, to be folded into the one convolution that reads them. */
+  const deferred = new Map<string, { source: string; factor: number }>();
+
   for (const layer of cfg.layers) {
     const c = layer.config;
     const srcNames = (layer.inbound_nodes[0] ?? []).map(([name, nodeIndex, tensorIndex]) => {
@@ -219,21 +265,33 @@ export function layersToOnnx(model: LoadedLayersModel): TranslatedModel {
         const kernel = model.weights.get(`${layer.name}/kernel`);
         if (!kernel || kernel.shape.length !== 4 || kernel.shape[0] !== kh || kernel.shape[1] !== kw) throw new Error(`layer ${layer.name}: kernel weights missing or of the wrong shape`);
         const [, , ci, co] = kernel.shape as [number, number, number, number];
-        const w = `${layer.name}/W`;
-        initializers.push(...bytesField(GRAPH.initializer, tensor(w, [co, ci, kh, kw], hwioToOihw(kernel.data, [kh, kw, ci, co]))));
-        const ins = [src[0]!, w];
-        if (c.use_bias !== false) {
-          const bias = model.weights.get(`${layer.name}/bias`);
-          if (!bias || bias.data.length !== co) throw new Error(`layer ${layer.name}: bias weights missing or of the wrong shape`);
-          initializers.push(...bytesField(GRAPH.initializer, tensor(`${layer.name}/B`, [co], bias.data)));
-          ins.push(`${layer.name}/B`);
-        }
+        const bias = c.use_bias === false ? { shape: [co], data: new Float32Array(co) } : model.weights.get(`${layer.name}/bias`);
+        if (!bias || bias.data.length !== co) throw new Error(`layer ${layer.name}: bias weights missing or of the wrong shape`);
         const ph = same ? (kh - 1) / 2 : 0;
         const pw = same ? (kw - 1) / 2 : 0;
-        let out = add('Conv', layer.name, ins, [
-          { name: 'kernel_shape', ints: [kh, kw] },
-          { name: 'pads', ints: [ph, pw, ph, pw] },
-        ]);
+        const w = `${layer.name}/W`;
+        const b = `${layer.name}/B`;
+        const up = deferred.get(srcNames[0]!);
+        let out: string;
+        if (up) {
+          // Nearest upsampling then this convolution: folded into one at the input's size.
+          const f = foldUpsampledConv(kernel.data, bias.data, [same ? kh : 1, same ? kw : 1, ci, co], up.factor);
+          initializers.push(...bytesField(GRAPH.initializer, tensor(w, f.dims, f.weight)), ...bytesField(GRAPH.initializer, tensor(b, [f.dims[0]], f.bias)));
+          const lowRes = add('Conv', layer.name, [up.source, w, b], [
+            { name: 'kernel_shape', ints: [f.dims[2], f.dims[3]] },
+            { name: 'pads', ints: f.pads },
+          ]);
+          out = add('DepthToSpace', layer.name, [lowRes], [
+            { name: 'blocksize', int: up.factor },
+            { name: 'mode', str: 'CRD' },
+          ]);
+        } else {
+          initializers.push(...bytesField(GRAPH.initializer, tensor(w, [co, ci, kh, kw], hwioToOihw(kernel.data, [kh, kw, ci, co]))), ...bytesField(GRAPH.initializer, tensor(b, [co], bias.data)));
+          out = add('Conv', layer.name, [src[0]!, w, b], [
+            { name: 'kernel_shape', ints: [kh, kw] },
+            { name: 'pads', ints: [ph, pw, ph, pw] },
+          ]);
+        }
         if (c.activation === 'relu') out = add('Relu', layer.name, [out]);
         else if (c.activation !== 'linear') throw new Error(`layer ${layer.name}: activation ${String(c.activation)} is not supported`);
         tensorOf.set(layer.name, out);
@@ -257,6 +315,15 @@ export function layersToOnnx(model: LoadedLayersModel): TranslatedModel {
       case 'UpSampling2D': {
         const [fh, fw] = pair(c.size, `${layer.name} size`);
         if (c.interpolation !== 'nearest' || fh !== fw || c.data_format !== 'channels_last') throw new Error(`layer ${layer.name}: only square nearest upsampling is supported`);
+        const next = consumers.get(layer.name) ?? [];
+        const conv = next.length === 1 ? cfg.layers.find((l) => l.name === next[0]) : undefined;
+        if (conv?.class_name === 'Conv2D') {
+          // Left for that convolution to fold in (foldUpsampledConv).
+          deferred.set(layer.name, { source: src[0]!, factor: fh });
+          tensorOf.set(layer.name, src[0]!);
+          reach.set(layer.name, { res: res * fh, radius });
+          break;
+        }
         const scales = `${layer.name}/scales`;
         initializers.push(...bytesField(GRAPH.initializer, tensor(scales, [4], Float32Array.of(1, 1, fh, fw))));
         tensorOf.set(

@@ -4,10 +4,10 @@
  * Both networks (2× and 4×, super-resolution.model.ts) are translated and loaded once, when the
  * worker starts, and kept for the life of the process.
  *
- * Images are run in tiles of at most TILE_OUT output pixels a side, each cut with the network's
- * whole reach (`margin`) of extra input around it, so every output pixel is exactly what a
- * whole-image run would give while the network's activations stay a few tens of MB whatever the
- * image's size (one 4× tile of a whole 2 MP photo would need several GB).
+ * Images are run in tiles of at most TILE input pixels a side, each cut with the network's whole
+ * reach (`margin`) of extra input around it, so every output pixel is exactly what a whole-image
+ * run would give while the network's activations stay a few tens of MB whatever the image's size
+ * (a whole 1 MP photo in one run would hold ~0.5 GB in its 128-channel maps alone).
  *
  * In: `{ id, rgb, width, height, scale }` (HWC bytes). Out: `{ id, rgb }` (HWC bytes, scale× each
  * side) or `{ id, error }`.
@@ -20,8 +20,8 @@ export interface SrWorkerData {
   intraOpThreads: number;
   /** Overrides the package's `models/` folder (tests point it at an empty one to see a failed load). */
   modelDir?: string;
-  /** Output pixels a tile covers on each side, margin excluded (tests make it small to cross many seams). */
-  tileOut?: number;
+  /** Input pixels a tile covers on each side, margin excluded (tests make it small to cross many seams). */
+  tile?: number;
 }
 
 export interface SrRequest {
@@ -33,11 +33,10 @@ export interface SrRequest {
 }
 
 /**
- * 256 output pixels: at 4× a tile of 64 + 2·10 input pixels peaks at ~25 MB of activations (the
- * 48-channel map before the last convolution, at output size); measured on 2 cores, larger tiles
- * were no faster per pixel.
+ * 192 + 2·10 input pixels: the largest maps (128 channels at input size) are ~23 MB each, and the
+ * margin adds a fifth to the work (at 64 pixels it added three quarters).
  */
-const TILE_OUT = 256;
+const TILE = 192;
 
 const port = parentPort;
 if (!port) throw new Error('super-resolution.worker.ts must run in a worker thread');
@@ -72,7 +71,7 @@ netsPromise.then(
 async function enlarge(net: Net, rgb: Uint8Array, width: number, height: number, scale: SrScale): Promise<Uint8Array<ArrayBuffer>> {
   const outW = width * scale;
   const out = new Uint8Array(new ArrayBuffer(outW * height * scale * 3));
-  const core = Math.max(1, Math.floor((options.tileOut ?? TILE_OUT) / scale));
+  const core = options.tile ?? TILE;
   const m = net.margin;
   for (let ty = 0; ty < height; ty += core) {
     for (let tx = 0; tx < width; tx += core) {

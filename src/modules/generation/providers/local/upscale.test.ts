@@ -100,9 +100,11 @@ describe('upscale', () => {
 
 describe('upscale with the learned model', () => {
   it('takes the model up to MODEL_MAX_INPUT_PIXELS of input and Lanczos above, or without a model', () => {
-    expect(upscaleMethod(1024, 1024, true)).toBe('model');
-    expect(upscaleMethod(MODEL_MAX_INPUT_PIXELS + 1, 1, true)).toBe('lanczos');
-    expect(upscaleMethod(64, 64, false)).toBe('lanczos');
+    expect(upscaleMethod(1024, 1024, 2, true)).toBe('model');
+    expect(upscaleMethod(1024, 1024, 4, true)).toBe('lanczos');
+    expect(upscaleMethod(768, 768, 4, true)).toBe('model');
+    expect(upscaleMethod(MODEL_MAX_INPUT_PIXELS[2] + 1, 1, 2, true)).toBe('lanczos');
+    expect(upscaleMethod(64, 64, 2, false)).toBe('lanczos');
   });
 
   it('doubles and quadruples the size and keeps regions where they were', async () => {
