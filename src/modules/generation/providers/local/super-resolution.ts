@@ -3,7 +3,10 @@
  * the RDN networks of `@upscalerjs/esrgan-slim` in one worker thread per process
  * (super-resolution.worker.ts), started on first use and kept. Runs are served one at a time: on a
  * small machine two concurrent runs only slow both. A model that cannot load, or a worker that
- * dies, is a `provider_error` for the runs it concerns; the next run starts a fresh worker.
+ * dies, is a `provider_error` for the runs it concerns; the next run starts a fresh worker. As for
+ * the segmenter, onnxruntime-node's addon cannot be loaded again in a process once a worker that
+ * ran a session has ended, so a fresh worker after such a one fails too (still a `provider_error`),
+ * and `close()` is for shutdown.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
