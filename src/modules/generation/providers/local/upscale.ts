@@ -18,8 +18,8 @@ export const MAX_OUTPUT_PIXELS = 40_000_000;
 /**
  * The largest input the model enlarges, by factor: 1024×1024 at 2×, 768×768 at 4×. The model's
  * time grows with the input's pixels, about twice as fast at 4× (measured on a shared 2-core
- * machine: ~11 s a megapixel of input at 2×, ~20 s at 4×, decision 111), so both limits bound a
- * run at about a dozen seconds there; larger inputs take the Lanczos path.
+ * machine: 5.6–11 s a megapixel of input at 2×, 9–20 s at 4×, decision 111), so both limits bound
+ * a run at about a dozen seconds there at worst; larger inputs take the Lanczos path.
  */
 export const MODEL_MAX_INPUT_PIXELS: Readonly<Record<2 | 4, number>> = { 2: 1_100_000, 4: 600_000 };
 
