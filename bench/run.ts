@@ -21,7 +21,8 @@
  * - generation (bench/generation.ts): enqueue-to-start latency and no-op jobs/s through the
  *   engine's queue path against pg-boss alone, on PGlite and (with TEST_DATABASE_URL) PostgreSQL.
  * - local provider (bench/local-provider.ts): upscale against sharp alone; background removal
- *   against @imgly/background-removal-node's own removeBackground, with both masks' IoU.
+ *   against @imgly/background-removal-node's own removeBackground, with both masks' IoU; upscale
+ *   quality (PSNR/SSIM on down-then-up photos) and speed of the learned model against Lanczos.
  * - faces (bench/faces.ts): the local face step on a portrait against the ISNet cut-out of it.
  * - analytics (bench/analytics.ts): each admin analytics answer over 100k generations and 1M ledger
  *   rows against `select count(*)` of the table it sums, on PGlite and (with TEST_DATABASE_URL)
@@ -37,7 +38,7 @@ import { facesBench } from './faces.ts';
 import { generationQueueBench } from './generation.ts';
 import { ledgerBench } from './ledger.ts';
 import { opsPerSec } from './measure.ts';
-import { localProviderBench } from './local-provider.ts';
+import { localProviderBench, upscaleQualityBench } from './local-provider.ts';
 import { mediaBench } from './media.ts';
 
 /** The authentication benchmark on PGlite, then on PostgreSQL when TEST_DATABASE_URL is set. */
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${(await mediaBench(t, token)).join('\n')}\n`);
     process.stdout.write(`${(await generationQueueBench()).join('\n')}\n`);
     process.stdout.write(`\n${(await localProviderBench()).join('\n')}\n`);
+    process.stdout.write(`${(await upscaleQualityBench()).join('\n')}\n`);
     process.stdout.write(`\n${(await facesBench()).join('\n')}\n`);
   } finally {
     await t.close();

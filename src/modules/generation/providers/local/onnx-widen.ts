@@ -57,7 +57,8 @@ function readVarint(buf: Uint8Array, pos: number): [value: number, next: number]
   }
 }
 
-function varint(value: number): Uint8Array {
+/** A protobuf varint (also used by super-resolution.model.ts to write a model). */
+export function varint(value: number): Uint8Array {
   const out: number[] = [];
   while (value >= 0x80) {
     out.push((value % 128) | 0x80);
@@ -93,11 +94,11 @@ function fields(buf: Uint8Array): Field[] {
 }
 
 const EMPTY = new Uint8Array(0);
-const bytesField = (no: number, content: Uint8Array[]): Uint8Array[] => {
+export const bytesField = (no: number, content: Uint8Array[]): Uint8Array[] => {
   const len = content.reduce((n, c) => n + c.length, 0);
   return [varint(no * 8 + BYTES), varint(len), ...content];
 };
-const varintField = (no: number, value: number): Uint8Array[] => [varint(no * 8 + VARINT), varint(value)];
+export const varintField = (no: number, value: number): Uint8Array[] => [varint(no * 8 + VARINT), varint(value)];
 
 /** Rewrites one message: fields with a rule get new content, the rest are copied as they were. */
 function message(buf: Uint8Array, rules: Record<number, (f: Field) => Uint8Array[]>): Uint8Array[] {
