@@ -121,21 +121,6 @@ if (skipReason || !hasChromium) {
         expect(await page.getByLabel('Description').inputValue()).toBe('Changed from the admin console');
         await page.getByRole('button', { name: 'Cancel' }).click();
 
-        // A template's performance, recorded from its row (the template browser shows the newest).
-        await page.goto(s.url('/admin/catalogue/templates'));
-        await page.getByTestId('admin-resource-panel').first().click();
-        const metrics = page.getByTestId('template-metrics-panel');
-        await metrics.getByLabel('Click-through rate').fill('140');
-        await metrics.getByTestId('template-metrics-record').click();
-        await metrics.getByText('Enter a percentage from 0 to 100.').waitFor();
-        await metrics.getByLabel('Click-through rate').fill('4.5');
-        await metrics.getByLabel('Impressions').fill('1200');
-        await metrics.getByTestId('template-metrics-record').click();
-        await page.getByTestId('template-metrics-saved').waitFor();
-        await metrics.getByTestId('template-metrics-table').getByRole('cell', { name: '4.5%', exact: true }).first().waitFor();
-        await metrics.getByTestId('template-metrics-table').getByRole('cell', { name: '1,200', exact: true }).first().waitFor();
-        await checkPage(page, 'en-admin-template-metrics');
-
         // An email template, rendered by the server with sample values.
         await page.goto(s.url('/admin/emails'));
         await page.getByTestId('admin-email-open-email_verify-en').click();
@@ -154,7 +139,7 @@ if (skipReason || !hasChromium) {
         await page.goto(s.url('/admin/audit'));
         await page.getByTestId('admin-audit').waitFor();
         const actions = await page.getByTestId('admin-audit-action').allTextContents();
-        for (const action of ['user.disabled', 'user.enabled', 'billing.credits.adjust', 'vendor.verified', 'billing.package.update', 'catalog.template.metrics']) expect(actions).toContain(action);
+        for (const action of ['user.disabled', 'user.enabled', 'billing.credits.adjust', 'vendor.verified', 'billing.package.update']) expect(actions).toContain(action);
         expect(s.problems).toEqual([]);
       },
       STEP_TIMEOUT,

@@ -8,7 +8,6 @@ import { useDocumentTitle } from '../ui.tsx';
 import { catalogueApi, GENERATION_TYPES } from './api.ts';
 import { AdminHeader } from './kit.tsx';
 import { resource, ResourceView, type AnyResource, type CatalogueKind } from './resource.tsx';
-import { TemplateMetrics } from './TemplateMetrics.tsx';
 
 
 const RESOURCES: Record<CatalogueKind, AnyResource> = {
@@ -98,7 +97,6 @@ const RESOURCES: Record<CatalogueKind, AnyResource> = {
       { name: 'is_active', kind: 'boolean' },
       { name: 'layout', kind: 'json' },
     ],
-    rowPanel: { label: 'admin.metrics.open', render: (row, close) => <TemplateMetrics key={row.id} templateId={row.id} name={row.name} onClose={close} /> },
   }),
   categories: resource({
     ...catalogueApi.categories,

@@ -60,9 +60,6 @@ export const GENERATION_TYPES = [
 ] as const satisfies readonly NonNullable<GenerationQuery['type']>[];
 
 export const adminApi = {
-  templateMetrics: (templateId: string) => unwrap(client.GET('/api/v1/templates/{id}/metrics', { params: byId(templateId) })),
-  recordTemplateMetrics: (templateId: string, body: Body<'/api/v1/admin/templates/{id}/metrics', 'post'>) =>
-    unwrap(client.POST('/api/v1/admin/templates/{id}/metrics', { params: byId(templateId), body })),
   users: (query: UserQuery) => unwrap(client.GET('/api/v1/admin/users', { params: { query } })),
   user: (id: string) => unwrap(client.GET('/api/v1/admin/users/{id}', { params: byId(id) })),
   patchUser: (id: string, body: UserPatch) => unwrap(client.PATCH('/api/v1/admin/users/{id}', { params: byId(id), body })),

@@ -9,7 +9,7 @@
  */
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
@@ -27,8 +27,6 @@ export interface ResourceSpec<Row extends { id: string }, C, P> {
   remove?: (id: string) => Promise<unknown>;
   columns: Array<Extract<keyof Row, string> & FieldName>;
   fields: Array<FieldSpec<Extract<keyof C | keyof P, string>>>;
-  /** One more thing to do with a row, opened in a panel under the table's buttons (a template's metrics). */
-  rowPanel?: { label: 'admin.metrics.open'; render: (row: Row, close: () => void) => ReactNode };
 }
 
 type AnyRow = { id: string } & Record<string, unknown>;
@@ -202,7 +200,6 @@ export function ResourceView({ kind, spec }: { kind: string; spec: AnyResource }
   const [editing, setEditing] = useState<AnyRow | 'new' | null>(null);
   const [notice, setNotice] = useState('');
   const [confirm, setConfirm] = useState<string | null>(null);
-  const [panelRow, setPanelRow] = useState<AnyRow | null>(null);
   const remove = useMutation({
     mutationFn: (id: string) => spec.remove!(id),
     onSuccess: async () => {
@@ -216,12 +213,11 @@ export function ResourceView({ kind, spec }: { kind: string; spec: AnyResource }
     setEditing(null);
     setNotice('');
     setConfirm(null);
-    setPanelRow(null);
   }, [kind]);
 
   const columns: Column<AnyRow>[] = spec.columns.map((key) => ({ key, header: t(`admin.fields.${key}`), cell: (row: AnyRow) => cell(row, key), numeric: key === 'amount_minor' || key === 'credits' }));
   // The actions come first: on a phone the table scrolls, and they stay in sight.
-  if (spec.update || spec.remove || spec.rowPanel) {
+  if (spec.update || spec.remove) {
     columns.unshift({
       key: 'actions',
       header: t('admin.actions'),
@@ -230,11 +226,6 @@ export function ResourceView({ kind, spec }: { kind: string; spec: AnyResource }
           {spec.update && (
             <button type="button" className="button button-secondary button-small" onClick={() => setEditing(row)} data-testid="admin-resource-edit">
               {t('admin.form.edit')}
-            </button>
-          )}
-          {spec.rowPanel && (
-            <button type="button" className="button button-secondary button-small" onClick={() => setPanelRow(row)} data-testid="admin-resource-panel">
-              {t(spec.rowPanel.label)}
             </button>
           )}
           {spec.remove &&
@@ -256,7 +247,6 @@ export function ResourceView({ kind, spec }: { kind: string; spec: AnyResource }
     <>
       {notice && <Alert kind="success" testId="admin-notice">{notice}</Alert>}
       {remove.error && <Alert>{describeError(remove.error, [], t('common.genericError')).message}</Alert>}
-      {panelRow && spec.rowPanel?.render(panelRow, () => setPanelRow(null))}
       {editing ? (
         <ResourceForm
           key={editing === 'new' ? 'new' : editing.id}
