@@ -1,6 +1,6 @@
 /**
  * Browser end-to-end test of the Studio: upload a source image, start an upscale and watch it reach
- * a final status, then rate, favourite and note the finished generation; ask for more outputs than the balance covers and get the "not enough credits" path.
+ * a final status; ask for more outputs than the balance covers and get the "not enough credits" path.
  *
  * Real: the Atelier server (`node src/main.ts start`: API, pg-boss workers in-process, the built web
  * app) on a fresh embedded database, cookie sessions with CSRF, the generation engine with credit
@@ -113,21 +113,6 @@ if (skipReason || !hasChromium) {
           expect((await sharp(await full.body()).metadata()).width).toBe(192);
           expect(await available()).toBe(before - 1);
           expect(await item.getByTestId('generation-credits').textContent()).toBe('1 credit used');
-          // The owner rates the generation itself, marks it a favourite and notes it; the server keeps each.
-          const rating = item.getByTestId('generation-rating');
-          await rating.getByRole('button', { name: 'Rate 4 of 5' }).click();
-          await expect.poll(() => rating.getByRole('button', { name: 'Rate 4 of 5' }).getAttribute('aria-pressed')).toBe('true');
-          await rating.getByTestId('generation-favourite').click();
-          await expect.poll(() => rating.getByTestId('generation-favourite').getAttribute('aria-pressed')).toBe('true');
-          await rating.getByRole('button', { name: 'Notes on this generation' }).click();
-          await rating.getByLabel('Notes', { exact: true }).fill('Crisp enough for the shop');
-          await rating.getByRole('button', { name: 'Save notes' }).click();
-          await expect.poll(() => textOf(page, 'generation-notes')).toBe('Crisp enough for the shop');
-          expect(await apiGet<{ user_rating: number; is_favorited: boolean; user_notes: string }>(`/generations/${id}`)).toMatchObject({
-            user_rating: 4,
-            is_favorited: true,
-            user_notes: 'Crisp enough for the shop',
-          });
         } else {
           expect(await item.getByTestId('generation-error').textContent()).toBe(g.error!.message);
           expect(await available()).toBe(before);

@@ -4,7 +4,7 @@
  * transport (cookies, CSRF, refresh-and-retry) is `api/client.ts`; the wire types are `api/types.ts`.
  */
 import { API_BASE, ApiError, client, cookieAuth, idempotencyKey, unwrap } from './api/client.ts';
-import type { AssetPatch, CheckoutInput, GenerationInput, GenerationPatch, GenerationStatus, LoginInput, OtpRequest, OtpVerify, RegisterInput } from './api/types.ts';
+import type { AssetPatch, CheckoutInput, GenerationInput, GenerationStatus, LoginInput, OtpRequest, OtpVerify, RegisterInput } from './api/types.ts';
 
 export { ApiError, hasSessionHint, refreshSession, setSessionExpiredHandler } from './api/client.ts';
 export type * from './api/types.ts';
@@ -98,8 +98,6 @@ export const api = {
   generation: (generationId: string) => unwrap(client.GET('/api/v1/generations/{id}', { params: id(generationId) })),
   generate: (body: GenerationInput) => unwrap(client.POST('/api/v1/generations', { body, params: { header: idempotencyKey() } })),
   cancelGeneration: (generationId: string) => unwrap(client.POST('/api/v1/generations/{id}/cancel', { params: id(generationId) })),
-  /** The owner's own marks on a generation: favourite, a rating of 1–5, notes. */
-  rateGeneration: (generationId: string, body: GenerationPatch) => unwrap(client.PATCH('/api/v1/generations/{id}', { params: id(generationId), body })),
 
   requestExport: () => unwrap(client.POST('/api/v1/me/export')),
   getExport: (exportId: string) => unwrap(client.GET('/api/v1/me/exports/{id}', { params: id(exportId) })),

@@ -46,7 +46,6 @@ export type Redeemed = Json<'/api/v1/billing/gift-cards/redeem', 'post'>;
 
 export type Asset = Json<'/api/v1/assets/{id}', 'get'>;
 export type AssetPatch = Body<'/api/v1/assets/{id}', 'patch'>;
-export type GenerationPatch = Body<'/api/v1/generations/{id}', 'patch'>;
 export type AccountExport = Json<'/api/v1/me/exports/{id}', 'get'>;
 
 export type GenerationType = Json<'/api/v1/generation-types', 'get'>[number];

@@ -278,9 +278,6 @@ export const en = {
     cancelling: 'Cancelling…',
     cancel: 'Cancel',
     cancelFailed: 'Could not cancel.',
-    rating: 'Your rating of this generation',
-    editNotes: 'Notes on this generation',
-    rateFailed: 'Could not save that.',
   },
   params: {
     none: 'This type has no settings.',

@@ -279,9 +279,6 @@ export const fa: Messages = {
     cancelling: 'در حال لغو…',
     cancel: 'لغو',
     cancelFailed: 'لغو نشد.',
-    rating: 'امتیاز شما به این تولید',
-    editNotes: 'یادداشت‌های این تولید',
-    rateFailed: 'ذخیره نشد.',
   },
   params: {
     none: 'این نوع تنظیمی ندارد.',

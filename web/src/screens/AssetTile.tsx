@@ -2,13 +2,18 @@
  * One image of the gallery: a box to select it for bulk actions, favourite, a rating of one to five
  * stars, notes, download and delete. Every change is sent at once; the tile shows the server's answer.
  */
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
+import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
 import type { Asset, AssetPatch } from '../api.ts';
-import { NotesForm, Stars } from './Marks.tsx';
 
 /** The API's own links count a download with `download=1`; a bucket's presigned link must not be changed. */
 export const downloadUrl = (url: string) => (url.includes('/api/v1/assets/') ? `${url}${url.includes('?') ? '&' : '?'}download=1` : url);
+
+const NOTES_MAX = 2000;
+const notesSchema = z.object({ notes: z.string().max(NOTES_MAX) });
 
 interface AssetTileProps {
   asset: Asset;
@@ -22,6 +27,11 @@ interface AssetTileProps {
 export function AssetTile({ asset: a, selected, onSelect, onChange, onDelete, sizeText }: AssetTileProps) {
   const { t } = useTranslation();
   const [notesOpen, setNotesOpen] = useState(false);
+  const form = useForm({ resolver: zodResolver(notesSchema), values: { notes: a.notes ?? '' } });
+  const notesId = `notes-${a.id}`;
+  const saveNotes = form.handleSubmit(async ({ notes }) => {
+    if (await onChange({ notes: notes.trim() === '' ? null : notes })) setNotesOpen(false);
+  });
   return (
     <li className={`asset-tile${selected ? ' selected' : ''}`} data-testid="asset-tile">
       <a href={a.url} target="_blank" rel="noreferrer" className="asset-thumb">
@@ -40,13 +50,43 @@ export function AssetTile({ asset: a, selected, onSelect, onChange, onDelete, si
           {sizeText}
         </span>
       </div>
-      <Stars value={a.rating} label={t('gallery.rating')} onRate={(rating) => void onChange({ rating })} testId="asset-rating" />
+      <div className="rating" role="group" aria-label={t('gallery.rating')} data-testid="asset-rating">
+        {[1, 2, 3, 4, 5].map((n) => {
+          const on = (a.rating ?? 0) >= n;
+          return (
+            <button
+              key={n}
+              type="button"
+              className={`star${on ? ' on' : ''}`}
+              aria-pressed={a.rating === n}
+              aria-label={t('gallery.rate', { n })}
+              onClick={() => void onChange({ rating: a.rating === n ? null : n })}
+            >
+              {on ? '★' : '☆'}
+            </button>
+          );
+        })}
+      </div>
       {a.notes && !notesOpen && (
         <p className="asset-notes small" data-testid="asset-notes">
           {a.notes}
         </p>
       )}
-      {notesOpen && <NotesForm id={`notes-${a.id}`} notes={a.notes} onSave={(notes) => onChange({ notes })} onClose={() => setNotesOpen(false)} />}
+      {notesOpen && (
+        <form className="notes-form" onSubmit={(e) => void saveNotes(e)} noValidate>
+          <label htmlFor={notesId}>{t('gallery.notes')}</label>
+          <textarea id={notesId} rows={3} maxLength={NOTES_MAX} {...form.register('notes')} />
+          {form.formState.errors.notes && <p className="field-error">{t('gallery.notesTooLong', { n: NOTES_MAX })}</p>}
+          <div className="verify-actions">
+            <button type="submit" className="button button-secondary" disabled={form.formState.isSubmitting}>
+              {t('gallery.saveNotes')}
+            </button>
+            <button type="button" className="button button-link" onClick={() => setNotesOpen(false)}>
+              {t('gallery.cancel')}
+            </button>
+          </div>
+        </form>
+      )}
       <div className="asset-buttons">
         <button
           type="button"

@@ -8,7 +8,6 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, FINAL_STATUSES, generationEventsUrl, type Generation } from '../api.ts';
 import { useFormat } from '../ui.tsx';
-import { GenerationRating } from './GenerationRating.tsx';
 
 const POLL_MS = 2000;
 /** The stream speaks on status changes only; a waiting one's queue position is re-read this often. */
@@ -189,7 +188,6 @@ function GenerationItem({ generation: g, onUpdate }: { generation: Generation; o
           ))}
         </ul>
       )}
-      {g.status === 'completed' && <GenerationRating generation={g} onUpdate={onUpdate} />}
       {running && (
         <button type="button" className="button button-secondary button-small" onClick={() => void cancel()} disabled={cancelling} data-testid="generation-cancel">
           {cancelling ? t('generations.cancelling') : t('generations.cancel')}
