@@ -24,12 +24,21 @@ export type PasswordResetInput = Body<'/api/v1/auth/password/reset', 'post'>;
 
 const id = (value: string) => ({ path: { id: value } });
 
+/** The most assets one add-to-album request takes (the server's `asset_ids` limit). */
+export const ITEMS_PER_ADD = 100;
+
 export const userApi = {
   collections: () => unwrap(client.GET('/api/v1/collections', { params: { query: { limit: 100 } } })),
   createCollection: (body: CollectionInput) => unwrap(client.POST('/api/v1/collections', { body })),
   deleteCollection: (collectionId: string) => unwrap(client.DELETE('/api/v1/collections/{id}', { params: id(collectionId) })),
   addToCollection: (collectionId: string, assetId: string) =>
     unwrap(client.POST('/api/v1/collections/{id}/items', { params: id(collectionId), body: { asset_id: assetId } })),
+  /**
+   * Adds up to 100 assets in one request, all or nothing; those already in the album are skipped and
+   * left out of `added_asset_ids` (decision 105).
+   */
+  addManyToCollection: (collectionId: string, assetIds: string[]) =>
+    unwrap(client.POST('/api/v1/collections/{id}/items', { params: id(collectionId), body: { asset_ids: assetIds } })),
   removeFromCollection: (collectionId: string, assetId: string) =>
     unwrap(client.DELETE('/api/v1/collections/{id}/items/{asset_id}', { params: { path: { id: collectionId, asset_id: assetId } } })),
   /** One page of the gallery: everything, the favourites or one album, after `cursor`. */

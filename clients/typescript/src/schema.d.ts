@@ -1303,7 +1303,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add one of your assets to the end of a collection */
+        /** Add one of your assets (asset_id) or up to 100 (asset_ids, all or nothing) to the end of a collection */
         post: operations["postCollectionsByIdItems"];
         delete?: never;
         options?: never;
@@ -8664,7 +8664,8 @@ export interface operations {
             content: {
                 "application/json": {
                     /** Format: uuid */
-                    asset_id: string;
+                    asset_id?: string;
+                    asset_ids?: string[];
                 };
             };
         };
@@ -8694,6 +8695,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        added_asset_ids: string[];
                         cover_url: string | null;
                         /** Format: date-time */
                         created_at: string;
