@@ -682,7 +682,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Recorded performance of a template, inactive too */
+        get: operations["getAdminTemplatesByIdMetrics"];
         put?: never;
         /** Record template performance */
         post: operations["postAdminTemplatesByIdMetrics"];
@@ -5920,6 +5921,61 @@ export interface operations {
                         style: string | null;
                         updated_at: string;
                         width: number | null;
+                    };
+                };
+            };
+        };
+    };
+    getAdminTemplatesByIdMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            conversion_rate: number | null;
+                            ctr: number | null;
+                            engagement_rate: number | null;
+                            /** Format: uuid */
+                            id: string;
+                            impressions: number;
+                            performance_data: {
+                                [key: string]: unknown;
+                            };
+                            recorded_at: string;
+                            /** Format: uuid */
+                            template_id: string;
+                        }[];
                     };
                 };
             };
