@@ -21,6 +21,7 @@ export type PreferencesPatch = Body<'/api/v1/me/preferences', 'patch'>;
 export type ProfilePatch = Body<'/api/v1/me', 'patch'>;
 export type Profile = Json<'/api/v1/me', 'patch'>;
 export type PasswordResetInput = Body<'/api/v1/auth/password/reset', 'post'>;
+export type GenerationReview = Body<'/api/v1/generations/{id}', 'patch'>;
 
 const id = (value: string) => ({ path: { id: value } });
 
@@ -41,6 +42,8 @@ export const userApi = {
     unwrap(client.POST('/api/v1/collections/{id}/items', { params: id(collectionId), body: { asset_ids: assetIds } })),
   removeFromCollection: (collectionId: string, assetId: string) =>
     unwrap(client.DELETE('/api/v1/collections/{id}/items/{asset_id}', { params: { path: { id: collectionId, asset_id: assetId } } })),
+  /** The owner's favourite, rating (1–5) and notes on a generation. */
+  reviewGeneration: (generationId: string, body: GenerationReview) => unwrap(client.PATCH('/api/v1/generations/{id}', { params: id(generationId), body })),
   /** One page of the gallery: everything, the favourites or one album, after `cursor`. */
   assetPage: (filter: { favorite?: boolean; collection_id?: string }, cursor: string | null) =>
     unwrap(

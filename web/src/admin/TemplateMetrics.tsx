@@ -54,7 +54,8 @@ export function TemplateMetrics({ id, title, onClose }: { id: string; title: str
   const client = useQueryClient();
   const headingId = useId();
   const heading = useRef<HTMLHeadingElement>(null);
-  const [notice, setNotice] = useState('');
+  // A flag, not the text: the message follows a change of language.
+  const [recorded, setRecorded] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const metrics = useQuery({ queryKey: metricsKey(id), queryFn: () => adminApi.templateMetrics(id) });
   const form = useForm<MetricForm>({ resolver: zodResolver(useMetricSchema()), defaultValues: EMPTY });
@@ -66,11 +67,11 @@ export function TemplateMetrics({ id, title, onClose }: { id: string; title: str
     onSuccess: async () => {
       form.reset(EMPTY);
       setError(null);
-      setNotice(t('admin.metrics.recorded'));
+      setRecorded(true);
       await client.invalidateQueries({ queryKey: metricsKey(id) });
     },
     onError: (err) => {
-      setNotice('');
+      setRecorded(false);
       const described = describeError(err, Object.keys(EMPTY), t('common.genericError'));
       for (const [name, message] of Object.entries(described.fields)) form.setError(name as keyof MetricForm, { message });
       setError([described.message, ...described.other].join(' '));
@@ -124,10 +125,10 @@ export function TemplateMetrics({ id, title, onClose }: { id: string; title: str
       </div>
       <form className="admin-form wide" noValidate aria-label={t('admin.metrics.record')} onSubmit={form.handleSubmit((v) => record.mutate(v))}>
         <h3 className="wide">{t('admin.metrics.record')}</h3>
-        {notice && (
+        {recorded && (
           <div className="wide">
             <Alert kind="success" testId="admin-metrics-notice">
-              {notice}
+              {t('admin.metrics.recorded')}
             </Alert>
           </div>
         )}
