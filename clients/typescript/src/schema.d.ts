@@ -1439,7 +1439,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The generation types offered here, with price, parameter schema and providers */
+        /** The generation types offered here, with price, parameter schema and providers; names, labels and hints in the user’s language (Content-Language) */
         get: operations["getGenerationTypes"];
         put?: never;
         post?: never;
@@ -9236,6 +9236,7 @@ export interface operations {
                     "application/json": {
                         credits_per_output: number;
                         description: string;
+                        name: string;
                         needs: {
                             prompt: boolean;
                             style: boolean;
