@@ -77,6 +77,12 @@ describe('templates and categories', () => {
     expect(metric.statusCode, metric.body).toBe(201);
     expect((await call(t.app, 'POST', `/api/v1/admin/templates/${id}/metrics`, { token: admin, body: { ctr: 2 } })).statusCode).toBe(400);
     expect((await call(t.app, 'POST', `/api/v1/admin/templates/${id}/metrics`, { token: user, body: { ctr: 0.1 } })).statusCode).toBe(403);
+    // The template is inactive: the public read is 404, the console's read shows what was recorded.
+    expect((await call(t.app, 'GET', `/api/v1/templates/${id}/metrics`)).statusCode).toBe(404);
+    const adminRead = await call(t.app, 'GET', `/api/v1/admin/templates/${id}/metrics`, { token: admin });
+    expect(adminRead.statusCode, adminRead.body).toBe(200);
+    expect(adminRead.data.data).toEqual([expect.objectContaining({ template_id: id, ctr: 0.031 })]);
+    expect((await call(t.app, 'GET', `/api/v1/admin/templates/${id}/metrics`, { token: user })).statusCode).toBe(403);
 
     expect((await call(t.app, 'PATCH', `/api/v1/admin/templates/${id}`, { token: admin, body: { is_active: true } })).statusCode).toBe(200);
     const metrics = await get(`/templates/${id}/metrics`);

@@ -1,9 +1,10 @@
 /**
  * Browser test of the admin console: an administrator signs in, finds a user, disables and enables
- * them again, adjusts their credits, verifies a vendor, edits a credit package, previews an email
- * template, reads the analytics charts and finds each of those writes in the audit log; then the
- * console's main screens, in English and in Persian on a 360 px phone, pass axe (nothing serious or
- * critical) without sideways scrolling, and their screenshots are kept.
+ * them again, adjusts their credits, verifies a vendor, edits a credit package, records a template's
+ * metrics (and reads them back from the server), previews an email template, reads the analytics
+ * charts and finds each of those writes in the audit log; then the console's main screens, in
+ * English and in Persian on a 360 px phone, pass axe (nothing serious or critical) without sideways
+ * scrolling, and their screenshots are kept.
  *
  * Real: the Atelier server (`node src/main.ts start`, the built web app) on a fresh embedded
  * database with its administrator made from ATELIER_ADMIN_EMAIL / ATELIER_ADMIN_PASSWORD, as an
@@ -30,6 +31,7 @@ const SCREENS = [
   { name: 'admin-payments', path: '/admin/payments', ready: 'admin-empty' },
   { name: 'admin-generations', path: '/admin/generations', ready: 'admin-empty' },
   { name: 'admin-catalogue', path: '/admin/catalogue/packages', ready: 'admin-resource-table' },
+  { name: 'admin-template-metrics', path: '/admin/catalogue/templates', ready: 'admin-resource-table', open: 'admin-resource-panel', shows: 'admin-metrics-table' },
   { name: 'admin-analytics', path: '/admin/analytics', ready: 'admin-chart-credits' },
   { name: 'admin-emails', path: '/admin/emails', ready: 'admin-email-open-email_verify-en' },
   { name: 'admin-audit', path: '/admin/audit', ready: 'admin-audit' },
@@ -37,9 +39,14 @@ const SCREENS = [
 ] as const;
 
 /** Opens a screen in `lang`, checks it with axe and for sideways scrolling, and keeps its screenshot. */
-async function checkAdminScreen(s: BrowserSession, lang: 'en' | 'fa', screen: { name: string; path: string; ready: string }): Promise<void> {
+async function checkAdminScreen(s: BrowserSession, lang: 'en' | 'fa', screen: { name: string; path: string; ready: string; open?: string; shows?: string }): Promise<void> {
   await s.page.goto(s.url(screen.path));
   await s.page.getByTestId(screen.ready).waitFor();
+  // A screen opened from the list's first row (a template's metrics).
+  if (screen.open && screen.shows) {
+    await s.page.getByTestId(screen.open).first().click();
+    await s.page.getByTestId(screen.shows).waitFor();
+  }
   await s.page.locator(`html[lang="${lang}"]`).waitFor();
   await checkPage(s.page, `${lang}-${screen.name}`);
 }
@@ -121,6 +128,26 @@ if (skipReason || !hasChromium) {
         expect(await page.getByLabel('Description').inputValue()).toBe('Changed from the admin console');
         await page.getByRole('button', { name: 'Cancel' }).click();
 
+        // A template's metrics: a wrong rate is refused in the form, a measurement is recorded and kept.
+        await page.goto(s.url('/admin/catalogue/templates'));
+        await page.getByTestId('admin-resource-panel').first().click();
+        await page.getByTestId('admin-template-metrics').waitFor();
+        await page.getByLabel('Impressions').fill('12000');
+        await page.getByLabel('Click-through rate (%)').fill('150');
+        await page.getByTestId('admin-metrics-save').click();
+        expect(await textOf(page, 'metric-ctr-error')).toBe('Enter a percentage from 0 to 100 with at most two decimals.');
+        await page.getByLabel('Click-through rate (%)').fill('3.25');
+        await page.getByLabel('Conversion rate (%)').fill('1.5');
+        await page.getByTestId('admin-metrics-save').click();
+        expect(await textOf(page, 'admin-metrics-notice')).toBe('Recorded.');
+        await page.getByTestId('admin-metrics-table').getByRole('cell', { name: '3.25%' }).waitFor();
+        const kept = await page.evaluate(async () => {
+          const first = ((await (await fetch('/api/v1/admin/templates')).json()) as { data: Array<{ id: string }> }).data[0]!;
+          return ((await (await fetch(`/api/v1/admin/templates/${first.id}/metrics`)).json()) as { data: unknown[] }).data;
+        });
+        expect(kept).toContainEqual(expect.objectContaining({ impressions: 12000, ctr: 0.0325, conversion_rate: 0.015, engagement_rate: null }));
+        await page.getByRole('button', { name: 'Close', exact: true }).click();
+
         // An email template, rendered by the server with sample values.
         await page.goto(s.url('/admin/emails'));
         await page.getByTestId('admin-email-open-email_verify-en').click();
@@ -139,7 +166,7 @@ if (skipReason || !hasChromium) {
         await page.goto(s.url('/admin/audit'));
         await page.getByTestId('admin-audit').waitFor();
         const actions = await page.getByTestId('admin-audit-action').allTextContents();
-        for (const action of ['user.disabled', 'user.enabled', 'billing.credits.adjust', 'vendor.verified', 'billing.package.update']) expect(actions).toContain(action);
+        for (const action of ['user.disabled', 'user.enabled', 'billing.credits.adjust', 'vendor.verified', 'billing.package.update', 'catalog.template.metrics']) expect(actions).toContain(action);
         expect(s.problems).toEqual([]);
       },
       STEP_TIMEOUT,

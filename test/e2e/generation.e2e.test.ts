@@ -1,6 +1,8 @@
 /**
  * Browser end-to-end test of the Studio: upload a source image, start an upscale and watch it reach
- * a final status; ask for more outputs than the balance covers and get the "not enough credits" path.
+ * a final status; rate the finished generation on its page (favourite, stars by keyboard, notes; axe
+ * in English and in Persian on a phone); ask for more outputs than the balance covers and get the
+ * "not enough credits" path.
  *
  * Real: the Atelier server (`node src/main.ts start`: API, pg-boss workers in-process, the built web
  * app) on a fresh embedded database, cookie sessions with CSRF, the generation engine with credit
@@ -17,6 +19,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPage, PHONE } from './axe.ts';
 import { hasChromium, openBrowserSession, ROOT, signUpInBrowser, skipReason, STEP_TIMEOUT, textOf, type BrowserSession } from './harness.ts';
 
 interface ApiGeneration {
@@ -192,6 +195,58 @@ if (skipReason || !hasChromium) {
         });
         await page.screenshot({ path: path.join(ROOT, 'test-results/studio-narrow.png'), fullPage: true });
         expect(overflow).toBeLessThanOrEqual(0);
+        expect(s.problems).toEqual([]);
+      },
+      STEP_TIMEOUT,
+    );
+
+    it(
+      'rates a finished generation on its page with the keyboard, and the server keeps the favourite, the stars and the notes',
+      async () => {
+        const [g] = (await apiGet<{ data: Array<{ id: string; status: string }> }>('/generations')).data;
+        if (!g) {
+          // No provider could run one here (see the first test): there is nothing finished to rate.
+          expect(upscaleProviders).toEqual([]);
+          return;
+        }
+        await page.goto(url('/studio'));
+        await page.locator(`[data-generation-id="${g.id}"]`).getByTestId('generation-details').click();
+        await page.waitForURL(`**/library/generations/${g.id}`);
+        await page.getByTestId('generation-review').waitFor();
+        await checkPage(page, 'en-generation-detail');
+
+        await page.getByLabel('Favourite').check();
+        // Arrows move between the stars, as in any group of radio buttons.
+        await page.getByRole('radio', { name: '3 stars' }).check();
+        await page.keyboard.press('ArrowRight');
+        expect(await page.getByRole('radio', { name: '4 stars' }).isChecked()).toBe(true);
+        await page.getByLabel('Notes').fill('Crisp edges; keep for the catalogue.');
+        await page.getByTestId('generation-review-save').click();
+        expect(await textOf(page, 'generation-review-saved')).toBe('Review saved.');
+        const kept = await apiGet<{ is_favorited: boolean; user_rating: number | null; user_notes: string | null }>(`/generations/${g.id}`);
+        expect(kept).toMatchObject({ is_favorited: true, user_rating: 4, user_notes: 'Crisp edges; keep for the catalogue.' });
+
+        // A reload shows what the server kept; clearing the rating sends null.
+        await page.reload();
+        expect(await page.getByRole('radio', { name: '4 stars' }).isChecked()).toBe(true);
+        await page.getByRole('radio', { name: 'No rating' }).check();
+        await page.getByTestId('generation-review-save').click();
+        await page.getByTestId('generation-review-saved').waitFor();
+        expect((await apiGet<{ user_rating: number | null }>(`/generations/${g.id}`)).user_rating).toBeNull();
+
+        // The same page in Persian on a phone.
+        await page.setViewportSize(PHONE);
+        await page.getByTestId('menu-button').click();
+        await page.getByTestId('language-switcher').selectOption('fa');
+        await page.locator('html[lang="fa"][dir="rtl"]').waitFor();
+        await page.getByTestId('menu-button').click();
+        await page.getByTestId('generation-review').waitFor();
+        await checkPage(page, 'fa-generation-detail');
+        await page.getByTestId('menu-button').click();
+        await page.getByTestId('language-switcher').selectOption('en');
+        await page.locator('html[lang="en"]').waitFor();
+        await page.getByTestId('menu-button').click();
+        await page.setViewportSize({ width: 1280, height: 900 });
         expect(s.problems).toEqual([]);
       },
       STEP_TIMEOUT,

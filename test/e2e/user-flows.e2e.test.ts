@@ -1,6 +1,6 @@
 /**
  * Browser test of a person's own flows beyond the first steps, on one server: the gallery
- * (rating, notes, albums, bulk select and a zip download), billing (a coupon checked at checkout
+ * (rating, notes, albums, bulk select added to an album in one request, and a zip download), billing (a coupon checked at checkout
  * and paid with its discount, a plan subscribed to and cancelled, a gift card redeemed and one bought
  * for someone, payments listed), the account (profile, preferences, sessions, API keys shown once and
  * revoked, the webhook secret, a password change), and signing in with a one-time code and after a
@@ -133,8 +133,17 @@ if (skipReason || !hasChromium) {
         await page.getByRole('button', { name: 'Select all' }).click();
         expect(await textOf(page, 'selected-count')).toBe('2 selected');
         await page.getByTestId('bulk-album').selectOption({ label: 'Spring' });
+        // The selection goes to the album in one request (decision 105).
+        // The notice counts what the server says it added, so both came in that one request.
+        const adds: string[] = [];
+        const countAdds = (r: { method(): string; url(): string }) => {
+          if (r.method() === 'POST' && /\/collections\/[^/]+\/items$/.test(r.url())) adds.push(r.url());
+        };
+        page.on('request', countAdds);
         await page.getByTestId('bulk-add').click();
         expect(await textOf(page, 'gallery-notice')).toBe('2 images added to Spring.');
+        page.off('request', countAdds);
+        expect(adds).toHaveLength(1);
 
         await page.getByRole('radio', { name: /^Spring/ }).click();
         await expect.poll(() => page.getByTestId('asset-tile').count()).toBe(2);

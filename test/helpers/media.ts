@@ -91,4 +91,11 @@ export async function getBytes(app: FastifyInstance, url: string, headers: Recor
   return res;
 }
 
+/** `n` small PNGs of different widths uploaded by the token's user; their asset ids in order. */
+export async function uploadImages(app: FastifyInstance, token: string, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push((await upload(app, token, { filename: `${i}.png`, data: await makeImage(8 + i, 8, 'png') })).data.id);
+  return ids;
+}
+
 export { call };

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp } from '../helpers/accounts.ts';
 import { call, createTestApp, type TestApp } from '../helpers/app.ts';
-import { getBytes, makeImage, upload } from '../helpers/media.ts';
+import { getBytes, uploadImages } from '../helpers/media.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -15,11 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-async function uploadN(token: string, n: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) ids.push((await upload(t.app, token, { filename: `${i}.png`, data: await makeImage(8 + i, 8, 'png') })).data.id);
-  return ids;
-}
+const uploadN = (token: string, n: number) => uploadImages(t.app, token, n);
 
 describe('/collections', () => {
   it('creates, lists, renames and deletes, keeping the assets', async () => {

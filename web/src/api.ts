@@ -59,6 +59,8 @@ export const api = {
   login: (body: LoginInput) => unwrap(client.POST('/api/v1/auth/login', { body, headers: cookieAuth })),
   logout: () => unwrap(client.POST('/api/v1/auth/logout', { body: {}, headers: cookieAuth })),
   me: () => unwrap(client.GET('/api/v1/me')),
+  /** The account's language: the server writes its words (and sends its emails) in it (decision 104). */
+  setLocale: (locale: string) => unwrap(client.PATCH('/api/v1/me/preferences', { body: { locale } })),
   requestOtp: (body: OtpRequest) => unwrap(client.POST('/api/v1/auth/otp/request', { body })),
   verifyOtp: (body: OtpVerify) => unwrap(client.POST('/api/v1/auth/otp/verify', { body, headers: cookieAuth })),
 

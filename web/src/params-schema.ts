@@ -11,6 +11,8 @@ export interface JsonSchema {
   const?: unknown;
   anyOf?: JsonSchema[];
   default?: unknown;
+  /** The parameter's label in the response's language (decision 104). */
+  title?: string;
   description?: string;
   minimum?: number;
   maximum?: number;

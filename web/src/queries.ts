@@ -19,13 +19,17 @@ export const queryClient = new QueryClient({
 export const keys = {
   config: ['config'] as const,
   me: ['me'] as const,
-  generationTypes: ['generation-types'] as const,
+  /** Per language: the server writes their names, labels and hints in the one asked for (decision 104). */
+  generationTypes: (language: string) => ['generation-types', language] as const,
   assets: (favorite: boolean) => ['assets', { favorite }] as const,
   billing: (audience: 'user' | 'vendor') => ['billing', audience] as const,
 };
 
 /** What this installation offers (GET /config): read once, it does not change while the app runs. */
 export const configQuery = queryOptions({ queryKey: keys.config, queryFn: api.config, staleTime: Infinity });
+
+/** The generation types with their words in the screen's language (the request says it in Accept-Language). */
+export const generationTypesQuery = (language: string) => queryOptions({ queryKey: keys.generationTypes(language), queryFn: api.generationTypes });
 
 /** The signed-in account; read fresh when a screen opens, because balances move. */
 export const meQuery = queryOptions({ queryKey: keys.me, queryFn: api.me, staleTime: 0 });

@@ -37,6 +37,7 @@ export const routes: RouteObject[] = [
           { path: 'dashboard', ...screen(() => import('./screens/Dashboard.tsx').then((m) => m.Dashboard)) },
           { path: 'studio', ...screen(() => import('./screens/Studio.tsx').then((m) => m.Studio)) },
           { path: 'library', ...screen(() => import('./screens/Library.tsx').then((m) => m.Library)) },
+          { path: 'library/generations/:id', ...screen(() => import('./screens/GenerationDetail.tsx').then((m) => m.GenerationDetail)) },
           { path: 'billing', ...screen(() => import('./screens/Billing.tsx').then((m) => m.Billing)) },
           { path: 'account', ...screen(() => import('./screens/Account.tsx').then((m) => m.Account)) },
           { path: 'products', ...screen(() => import('./products/ProductShots.tsx').then((m) => m.ProductCatalog)) },

@@ -7,7 +7,7 @@ import { useEffect, useId, useState, type InputHTMLAttributes, type ReactNode } 
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, type LinkProps } from 'react-router';
 import { formatDate, formatMoney, formatNumber } from './format.ts';
-import { isLanguage, LANGUAGES, offeredLanguages, switchLanguage } from './i18n/index.ts';
+import { isLanguage, LANGUAGES, offeredLanguages, switchLanguage, type Language } from './i18n/index.ts';
 import type { AppPath } from './paths.ts';
 import { configQuery, useConfig } from './queries.ts';
 
@@ -37,8 +37,11 @@ export function Brand() {
   );
 }
 
-/** The installation's languages, when it offers more than one; the choice is kept for next time. */
-export function LanguageSwitcher() {
+/**
+ * The installation's languages, when it offers more than one; the choice is kept for next time, and
+ * `onChosen` lets a signed-in screen keep the account's preference in step.
+ */
+export function LanguageSwitcher({ onChosen }: { onChosen?: (lang: Language) => void } = {}) {
   const { t, i18n } = useTranslation();
   const { locales } = useConfig();
   const id = useId();
@@ -54,7 +57,10 @@ export function LanguageSwitcher() {
         value={i18n.language}
         data-testid="language-switcher"
         onChange={(e) => {
-          if (isLanguage(e.target.value)) void switchLanguage(e.target.value, true);
+          const lang = e.target.value;
+          if (!isLanguage(lang)) return;
+          void switchLanguage(lang, true);
+          onChosen?.(lang);
         }}
       >
         {offered.map((lang) => (

@@ -21,8 +21,12 @@ export type PreferencesPatch = Body<'/api/v1/me/preferences', 'patch'>;
 export type ProfilePatch = Body<'/api/v1/me', 'patch'>;
 export type Profile = Json<'/api/v1/me', 'patch'>;
 export type PasswordResetInput = Body<'/api/v1/auth/password/reset', 'post'>;
+export type GenerationReview = Body<'/api/v1/generations/{id}', 'patch'>;
 
 const id = (value: string) => ({ path: { id: value } });
+
+/** The most assets one add-to-album request takes (the server's `asset_ids` limit). */
+export const ITEMS_PER_ADD = 100;
 
 export const userApi = {
   collections: () => unwrap(client.GET('/api/v1/collections', { params: { query: { limit: 100 } } })),
@@ -30,8 +34,16 @@ export const userApi = {
   deleteCollection: (collectionId: string) => unwrap(client.DELETE('/api/v1/collections/{id}', { params: id(collectionId) })),
   addToCollection: (collectionId: string, assetId: string) =>
     unwrap(client.POST('/api/v1/collections/{id}/items', { params: id(collectionId), body: { asset_id: assetId } })),
+  /**
+   * Adds up to 100 assets in one request, all or nothing; those already in the album are skipped and
+   * left out of `added_asset_ids` (decision 105).
+   */
+  addManyToCollection: (collectionId: string, assetIds: string[]) =>
+    unwrap(client.POST('/api/v1/collections/{id}/items', { params: id(collectionId), body: { asset_ids: assetIds } })),
   removeFromCollection: (collectionId: string, assetId: string) =>
     unwrap(client.DELETE('/api/v1/collections/{id}/items/{asset_id}', { params: { path: { id: collectionId, asset_id: assetId } } })),
+  /** The owner's favourite, rating (1–5) and notes on a generation. */
+  reviewGeneration: (generationId: string, body: GenerationReview) => unwrap(client.PATCH('/api/v1/generations/{id}', { params: id(generationId), body })),
   /** One page of the gallery: everything, the favourites or one album, after `cursor`. */
   assetPage: (filter: { favorite?: boolean; collection_id?: string }, cursor: string | null) =>
     unwrap(

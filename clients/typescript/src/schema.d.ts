@@ -682,7 +682,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Recorded performance of a template, inactive too */
+        get: operations["getAdminTemplatesByIdMetrics"];
         put?: never;
         /** Record template performance */
         post: operations["postAdminTemplatesByIdMetrics"];
@@ -1303,7 +1304,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add one of your assets to the end of a collection */
+        /** Add one of your assets (asset_id) or up to 100 (asset_ids, all or nothing) to the end of a collection */
         post: operations["postCollectionsByIdItems"];
         delete?: never;
         options?: never;
@@ -1438,7 +1439,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The generation types offered here, with price, parameter schema and providers */
+        /** The generation types offered here, with price, parameter schema and providers; names, labels and hints in the user’s language (Content-Language) */
         get: operations["getGenerationTypes"];
         put?: never;
         post?: never;
@@ -5939,6 +5940,61 @@ export interface operations {
             };
         };
     };
+    getAdminTemplatesByIdMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            conversion_rate: number | null;
+                            ctr: number | null;
+                            engagement_rate: number | null;
+                            /** Format: uuid */
+                            id: string;
+                            impressions: number;
+                            performance_data: {
+                                [key: string]: unknown;
+                            };
+                            recorded_at: string;
+                            /** Format: uuid */
+                            template_id: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
     postAdminTemplatesByIdMetrics: {
         parameters: {
             query?: never;
@@ -8700,7 +8756,8 @@ export interface operations {
             content: {
                 "application/json": {
                     /** Format: uuid */
-                    asset_id: string;
+                    asset_id?: string;
+                    asset_ids?: string[];
                 };
             };
         };
@@ -8730,6 +8787,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        added_asset_ids: string[];
                         cover_url: string | null;
                         /** Format: date-time */
                         created_at: string;
@@ -9214,6 +9272,7 @@ export interface operations {
                     "application/json": {
                         credits_per_output: number;
                         description: string;
+                        name: string;
                         needs: {
                             prompt: boolean;
                             style: boolean;

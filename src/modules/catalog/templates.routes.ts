@@ -43,6 +43,9 @@ export async function templatesRoutes(app: FastifyInstance, templates: Templates
     await templates.deleteTemplate(principalOf(request), request.params.id, requestMeta(request));
     return reply.code(204).send(null);
   });
+  r.get('/admin/templates/:id/metrics', { config: admin, schema: { tags: atags, summary: 'Recorded performance of a template, inactive too', params: ZIdParams, response: { 200: list(dto.ZMetric) } } }, async (request) =>
+    templates.metrics(request.params.id, { includeInactive: true }),
+  );
   r.post('/admin/templates/:id/metrics', { config: admin, schema: { tags: atags, summary: 'Record template performance', params: ZIdParams, body: dto.ZCreateMetricBody, response: { 201: dto.ZMetric } } }, async (request, reply) =>
     reply.code(201).send(await templates.addMetric(principalOf(request), request.params.id, request.body, requestMeta(request))),
   );

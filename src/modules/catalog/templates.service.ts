@@ -90,8 +90,9 @@ export function createTemplatesService(deps: { db: Db; clock: Clock; publicUrl?:
     },
     get: async (id: string) => (await views(deps.db, [await findOr404(deps.db, id)]))[0]!,
     categories: async () => ({ data: (await q.listCategories(deps.db)).map(categoryView) }),
-    async metrics(id: string) {
-      await findOr404(deps.db, id);
+    /** Admins read the metrics of an inactive template too (they record them in the console). */
+    async metrics(id: string, opts: { includeInactive?: boolean } = {}) {
+      await findOr404(deps.db, id, opts.includeInactive);
       return { data: (await q.listMetrics(deps.db, id)).map(metricView) };
     },
     createTemplate: (admin: Principal, body: dto.TCreateTemplateBody, meta: AdminMeta) =>

@@ -89,6 +89,9 @@ export const ZGenerationIdParams = z.object({ id: z.uuid() });
 export const ZGenerationTypeInfo = z.object({
   type: ZGenerationType,
   studio: z.string(),
+  /** The type's name in the response's language (Content-Language, decision 104). */
+  name: z.string(),
+  /** In the response's language, like the parameters' `title` and `description` in `params_schema`. */
   description: z.string(),
   credits_per_output: z.number().int(),
   params_schema: z.record(z.string(), z.unknown()),

@@ -1,5 +1,6 @@
 /** /generation-types and /generations/*. */
 import type { FastifyInstance } from 'fastify';
+import type { LanguagePicker } from '../../platform/http/language.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf } from '../../platform/http/auth.ts';
@@ -18,14 +19,23 @@ export async function generationRoutes(
   service: GenerationService,
   streams: ReturnType<typeof createEventStreams>,
   idempotency: Idempotency,
+  language: LanguagePicker,
 ): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['generation'];
 
   r.get(
     '/generation-types',
-    { schema: { tags, summary: 'The generation types offered here, with price, parameter schema and providers', response: { 200: z.array(dto.ZGenerationTypeInfo) } } },
-    async () => service.types(),
+    {
+      // Signed in or not: a signed-in user's language preference decides the words (decision 104).
+      config: { auth: 'optional' },
+      schema: {
+        tags,
+        summary: 'The generation types offered here, with price, parameter schema and providers; names, labels and hints in the user’s language (Content-Language)',
+        response: { 200: z.array(dto.ZGenerationTypeInfo) },
+      },
+    },
+    async (request, reply) => service.types(await language(request, reply)),
   );
 
   r.post(

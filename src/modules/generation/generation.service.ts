@@ -9,6 +9,8 @@ import { listPrices } from './prices.queries.ts';
 import { offeredTypes } from './registry.ts';
 import { createSettlement } from './settle.ts';
 import { createSubmit, paramsJsonSchema } from './submit.ts';
+import { localizedParamsSchema, phrase, typeDescription, typeName } from './type-texts.ts';
+import type { Language } from '../../platform/http/language.ts';
 
 export function createGenerationService(ctx: GenerationContext) {
   const settlement = createSettlement(ctx);
@@ -19,7 +21,8 @@ export function createGenerationService(ctx: GenerationContext) {
     return row;
   }
 
-  async function types() {
+  /** The offered types, their words in `language` (type-texts.ts). */
+  async function types(language: Language = 'en') {
     const prices = new Map((await listPrices(ctx.db)).filter((p) => p.isActive).map((p) => [p.type, p.creditsPerOutput]));
     const offered = offeredTypes(ctx.config.generation.studios).filter((s) => prices.has(s.type));
     // The styles a type accepts are the catalog's active ones of its kind, read now (admins add them).
@@ -29,12 +32,16 @@ export function createGenerationService(ctx: GenerationContext) {
       .map((s) => ({
         type: s.type,
         studio: s.studio,
-        description: s.description,
+        name: typeName(s.type, language),
+        description: typeDescription(s.type, s.description, language),
         credits_per_output: prices.get(s.type)!,
-        params_schema: paramsJsonSchema(s),
+        params_schema: localizedParamsSchema(paramsJsonSchema(s), language),
         providers: ctx.providerChoice.candidates(s.type).map((p) => p.id),
         // Per provider, what it really makes of this type (the local provider's model_shot has no model).
-        provider_details: ctx.providerChoice.candidates(s.type).map((p) => ({ id: p.id, delivers: p.delivers?.(s.type) ?? s.description })),
+        provider_details: ctx.providerChoice.candidates(s.type).map((p) => {
+          const delivers = p.delivers?.(s.type);
+          return { id: p.id, delivers: delivers ? phrase(delivers, language) : typeDescription(s.type, s.description, language) };
+        }),
         ...(s.styleKind ? { styles: styleKeys.get(s.styleKind) ?? [] } : {}),
         sources: { min: s.sources.min, max: s.sources.max },
         needs: { prompt: Boolean(s.needs?.prompt), subject: Boolean(s.needs?.subject), style: Boolean(s.needs?.style) },

@@ -1,6 +1,8 @@
 /** What other modules and the composition root may use of the generation engine. */
 import type { FastifyInstance } from 'fastify';
 import { createIdempotency } from '../../platform/http/idempotency.ts';
+import { createLanguagePicker } from '../../platform/http/language.ts';
+import { findUserById } from '../accounts/index.ts';
 import { generationAdminRoutes } from './admin.routes.ts';
 import { templatePreviewRoutes } from './template-preview.routes.ts';
 import { batchesRoutes } from './batches.routes.ts';
@@ -55,12 +57,18 @@ export function createGenerationModule(deps: GenerationDeps) {
     admin: createGenerationAdminService(context),
     streams: createEventStreams(context),
     idempotency: createIdempotency({ db: context.db, clock: context.clock }),
+    // The language of the type catalogue's words: the user's preference, else Accept-Language (decision 104).
+    language: createLanguagePicker({
+      locales: deps.config.preset.locales,
+      defaultLocale: deps.config.preset.defaultLocale,
+      userLocale: async (userId) => (await findUserById(deps.db, userId))?.locale ?? null,
+    }),
   };
 }
 export type GenerationModule = ReturnType<typeof createGenerationModule>;
 
 export async function generationRoutes(app: FastifyInstance, generation: GenerationModule): Promise<void> {
-  await userRoutes(app, generation.service, generation.streams, generation.idempotency);
+  await userRoutes(app, generation.service, generation.streams, generation.idempotency, generation.language);
   await batchesRoutes(app, generation.batches, generation.idempotency);
   await generationAdminRoutes(app, generation.admin);
   await templatePreviewRoutes(app, generation.context.catalog);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, exists, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, inArray, or, sql } from 'drizzle-orm';
 import { afterCursor } from '../../platform/db/keyset.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import type { Cursor } from '../../platform/http/pagination.ts';
@@ -55,22 +55,31 @@ export async function deleteCollection(db: DbOrTx, ownerId: string, id: string):
   return rows.length > 0;
 }
 
-/** Appends the asset; false when it is already there. Count and cover change in the same statement set. */
-export async function addItem(tx: DbOrTx, collectionId: string, assetId: string, now: Date): Promise<boolean> {
+/**
+ * Appends the assets in the order given, skipping any already there; returns those it added, in that
+ * order. Count and cover change in the same transaction.
+ */
+export async function addItems(tx: DbOrTx, collectionId: string, assetIds: readonly string[], now: Date): Promise<string[]> {
   // Locks the collection row, so concurrent adds get distinct positions and an exact count.
   await tx.update(collections).set({ updatedAt: now }).where(eq(collections.id, collectionId));
-  const nextPosition = sql`(select coalesce(max(${collectionItems.position}), -1) + 1 from ${collectionItems} where ${collectionItems.collectionId} = ${collectionId}::uuid)`;
+  const [last] = await tx
+    .select({ next: sql<number>`coalesce(max(${collectionItems.position}), -1) + 1` })
+    .from(collectionItems)
+    .where(eq(collectionItems.collectionId, collectionId));
+  const first = Number(last?.next ?? 0);
   const inserted = await tx
     .insert(collectionItems)
-    .values({ collectionId, assetId, position: nextPosition, createdAt: now })
+    .values(assetIds.map((assetId, i) => ({ collectionId, assetId, position: first + i, createdAt: now })))
     .onConflictDoNothing()
     .returning({ assetId: collectionItems.assetId });
-  if (inserted.length === 0) return false;
+  const added = new Set(inserted.map((r) => r.assetId));
+  const ordered = assetIds.filter((id) => added.has(id));
+  if (ordered.length === 0) return [];
   await tx
     .update(collections)
-    .set({ itemCount: sql`${collections.itemCount} + 1`, coverAssetId: sql`coalesce(${collections.coverAssetId}, ${assetId}::uuid)` })
+    .set({ itemCount: sql`${collections.itemCount} + ${ordered.length}`, coverAssetId: sql`coalesce(${collections.coverAssetId}, ${ordered[0]}::uuid)` })
     .where(eq(collections.id, collectionId));
-  return true;
+  return ordered;
 }
 
 export async function removeItem(tx: DbOrTx, collectionId: string, assetId: string, now: Date): Promise<boolean> {
@@ -127,14 +136,14 @@ export async function countGalleryImages(db: DbOrTx, ownerId: string): Promise<n
   return Number(row?.n ?? 0);
 }
 
-export async function isInGallery(db: DbOrTx, ownerId: string, assetId: string): Promise<boolean> {
+/** Which of these assets are already in one of the owner's collections (they do not count again). */
+export async function inGallery(db: DbOrTx, ownerId: string, assetIds: readonly string[]): Promise<Set<string>> {
   const rows = await db
-    .select({ one: sql`1` })
+    .selectDistinct({ assetId: collectionItems.assetId })
     .from(collectionItems)
     .innerJoin(collections, eq(collections.id, collectionItems.collectionId))
-    .where(and(eq(collections.ownerId, ownerId), eq(collectionItems.assetId, assetId)))
-    .limit(1);
-  return rows.length > 0;
+    .where(and(eq(collections.ownerId, ownerId), inArray(collectionItems.assetId, [...assetIds])));
+  return new Set(rows.map((r) => r.assetId));
 }
 
 /**

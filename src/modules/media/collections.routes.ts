@@ -38,8 +38,17 @@ export async function collectionsRoutes(app: FastifyInstance, collections: Colle
 
   r.post(
     '/collections/:id/items',
-    { config: user, schema: { tags, summary: 'Add one of your assets to the end of a collection', params: dto.ZIdParams, body: dto.ZAddItemBody, response: { 201: dto.ZCollection } } },
-    async (request, reply) => reply.code(201).send(await collections.addItem(principalOf(request).userId, request.params.id, request.body.asset_id)),
+    {
+      config: user,
+      schema: {
+        tags,
+        summary: 'Add one of your assets (asset_id) or up to 100 (asset_ids, all or nothing) to the end of a collection',
+        params: dto.ZIdParams,
+        body: dto.ZAddItemBody,
+        response: { 201: dto.ZAddItemResponse },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await collections.addItems(principalOf(request).userId, request.params.id, request.body)),
   );
 
   r.delete(

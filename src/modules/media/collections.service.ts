@@ -3,12 +3,16 @@ import { AppError, errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage, type TListQuery } from '../../platform/http/pagination.ts';
 import { findVendorBySlug } from '../accounts/index.ts';
 import { createAssetLinks } from './asset-view.ts';
-import { findAssetById, findOwnedAsset } from './assets.queries.ts';
+import { findAssetById } from './assets.queries.ts';
 import * as cq from './collections.queries.ts';
 import type { MediaDeps } from './context.ts';
-import type { TCollection, TCreateCollectionBody, TPatchCollectionBody } from './media.dto.ts';
+import type { TAddItemBody, TAddItemResponse, TCollection, TCreateCollectionBody, TPatchCollectionBody } from './media.dto.ts';
+import { unownedAssetIds } from './results.ts';
 
 const PUBLIC_ITEMS = 100;
+
+/** What the transaction of an add decided; the refusals are thrown after it ends. */
+type AddOutcome = { refused: 'not_found'; missing: string[] } | { refused: 'quota'; used: number; adding: number } | { added: string[] };
 
 export function createCollectionsService(deps: MediaDeps) {
   const links = createAssetLinks(deps);
@@ -63,20 +67,37 @@ export function createCollectionsService(deps: MediaDeps) {
     if (!(await cq.deleteCollection(deps.db, ownerId, id))) throw errors.notFound('Collection');
   }
 
-  async function addItem(ownerId: string, id: string, assetId: string) {
+  /**
+   * Adds one asset (`asset_id`: already there is 409, as it always was) or a batch (`asset_ids`: all
+   * or nothing, those already there skipped). The vendor album quota counts the images the request
+   * would newly show, under the owner's gallery lock, so parallel requests cannot pass it together.
+   */
+  async function addItems(ownerId: string, id: string, body: TAddItemBody): Promise<TAddItemResponse> {
+    const single = body.asset_ids === undefined;
+    const assetIds = [...new Set(body.asset_ids ?? (body.asset_id ? [body.asset_id] : []))];
     await owned(ownerId, id);
-    if (!(await findOwnedAsset(deps.db, ownerId, assetId))) throw errors.notFound('Asset');
     const limit = await deps.limits.galleryImages(ownerId);
-    const added = await deps.db.transaction(async (tx) => {
+    const outcome = await deps.db.transaction(async (tx): Promise<AddOutcome> => {
+      const missing = await unownedAssetIds(tx, ownerId, assetIds);
+      if (missing.length > 0) return { refused: 'not_found', missing };
       if (limit !== null) {
         await cq.lockGallery(tx, ownerId);
-        if (!(await cq.isInGallery(tx, ownerId, assetId)) && (await cq.countGalleryImages(tx, ownerId)) >= limit) return 'quota' as const;
+        const shown = await cq.inGallery(tx, ownerId, assetIds);
+        const used = await cq.countGalleryImages(tx, ownerId);
+        const adding = assetIds.filter((a) => !shown.has(a)).length;
+        if (used + adding > limit) return { refused: 'quota', used, adding };
       }
-      return cq.addItem(tx, id, assetId, deps.clock.now());
+      return { added: await cq.addItems(tx, id, assetIds, deps.clock.now()) };
     });
-    if (added === 'quota') throw new AppError('quota_exceeded', `Your plan shows up to ${limit} images in albums; remove one or upgrade.`);
-    if (!added) throw errors.conflict('The asset is already in this collection.');
-    return get(ownerId, id);
+    if ('refused' in outcome) {
+      if (outcome.refused === 'not_found') throw errors.notFound(single ? 'Asset' : `Asset ${outcome.missing.join(', ')}`);
+      throw new AppError('quota_exceeded', `Your plan shows up to ${limit} images in albums; this would show ${outcome.used + outcome.adding}. Remove some or upgrade.`, {
+        // The album quota is a standing count, not a period's allowance: it never resets by itself.
+        extensions: { limit, used: outcome.used, requested: outcome.adding, resets_at: null },
+      });
+    }
+    if (single && outcome.added.length === 0) throw errors.conflict('The asset is already in this collection.');
+    return { ...(await get(ownerId, id)), added_asset_ids: outcome.added };
   }
 
   async function removeItem(ownerId: string, id: string, assetId: string) {
@@ -130,6 +151,6 @@ export function createCollectionsService(deps: MediaDeps) {
     };
   }
 
-  return { list, create, get, update, remove, addItem, removeItem, vendorPage, vendorAlbums, publicCollection };
+  return { list, create, get, update, remove, addItems, removeItem, vendorPage, vendorAlbums, publicCollection };
 }
 export type CollectionsService = ReturnType<typeof createCollectionsService>;

@@ -123,7 +123,25 @@ export const ZPatchCollectionBody = z.strictObject({
 export type TCreateCollectionBody = z.infer<typeof ZCreateCollectionBody>;
 export type TPatchCollectionBody = z.infer<typeof ZPatchCollectionBody>;
 
-export const ZAddItemBody = z.strictObject({ asset_id: z.uuid() });
+/** Most images one request adds to a collection (decision 105). */
+export const MAX_ITEMS_PER_ADD = 100;
+/**
+ * One asset (`asset_id`, the original form) or several (`asset_ids`, added all or nothing): the one
+ * object with a rule between its fields, like the zip body, so a bad value is named by its field.
+ */
+export const ZAddItemBody = z
+  .strictObject({
+    asset_id: z.uuid().optional(),
+    asset_ids: z.array(z.uuid()).min(1).max(MAX_ITEMS_PER_ADD).optional(),
+  })
+  .refine((b) => (b.asset_id === undefined) !== (b.asset_ids === undefined), { message: 'give asset_id or asset_ids, not both' });
+export type TAddItemBody = z.infer<typeof ZAddItemBody>;
+/** The collection after the change, and which of the asked-for assets this request put in it. */
+export const ZAddItemResponse = ZCollection.extend({
+  /** In the order asked; an asset already in the collection is left out (a batch skips it, a single add is 409). */
+  added_asset_ids: z.array(z.uuid()),
+});
+export type TAddItemResponse = z.infer<typeof ZAddItemResponse>;
 export const ZItemParams = z.object({ id: z.uuid(), asset_id: z.uuid() });
 
 /** What the public sees of an image in a public album. */

@@ -8,7 +8,7 @@ import { useDocumentTitle } from '../ui.tsx';
 import { catalogueApi, GENERATION_TYPES } from './api.ts';
 import { AdminHeader } from './kit.tsx';
 import { resource, ResourceView, type AnyResource, type CatalogueKind } from './resource.tsx';
-
+import { TemplateMetrics } from './TemplateMetrics.tsx';
 
 const RESOURCES: Record<CatalogueKind, AnyResource> = {
   packages: resource({
@@ -97,6 +97,7 @@ const RESOURCES: Record<CatalogueKind, AnyResource> = {
       { name: 'is_active', kind: 'boolean' },
       { name: 'layout', kind: 'json' },
     ],
+    panel: { label: 'metrics', Panel: TemplateMetrics },
   }),
   categories: resource({
     ...catalogueApi.categories,

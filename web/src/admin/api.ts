@@ -59,7 +59,13 @@ export const GENERATION_TYPES = [
   'ad_creative',
 ] as const satisfies readonly NonNullable<GenerationQuery['type']>[];
 
+export type TemplateMetric = Json<'/api/v1/admin/templates/{id}/metrics', 'get'>['data'][number];
+export type TemplateMetricInput = Body<'/api/v1/admin/templates/{id}/metrics', 'post'>;
+
 export const adminApi = {
+  /** A template's recorded performance, an inactive template's too. */
+  templateMetrics: (id: string) => unwrap(client.GET('/api/v1/admin/templates/{id}/metrics', { params: byId(id) })),
+  recordTemplateMetric: (id: string, body: TemplateMetricInput) => unwrap(client.POST('/api/v1/admin/templates/{id}/metrics', { params: byId(id), body })),
   users: (query: UserQuery) => unwrap(client.GET('/api/v1/admin/users', { params: { query } })),
   user: (id: string) => unwrap(client.GET('/api/v1/admin/users/{id}', { params: byId(id) })),
   patchUser: (id: string, body: UserPatch) => unwrap(client.PATCH('/api/v1/admin/users/{id}', { params: byId(id), body })),

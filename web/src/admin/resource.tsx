@@ -9,7 +9,7 @@
  */
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type ComponentType } from 'react';
 import { useForm, type Resolver } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
@@ -27,7 +27,14 @@ export interface ResourceSpec<Row extends { id: string }, C, P> {
   remove?: (id: string) => Promise<unknown>;
   columns: Array<Extract<keyof Row, string> & FieldName>;
   fields: Array<FieldSpec<Extract<keyof C | keyof P, string>>>;
+  /**
+   * A screen of its own per row beside the form, for what the generic form cannot edit (a template's
+   * metrics, decision 072): the label of its button and the screen, given the row's id and name.
+   */
+  panel?: { label: PanelLabel; Panel: ComponentType<{ id: string; title: string; onClose: () => void }> };
 }
+
+type PanelLabel = keyof (typeof en)['admin']['panels'];
 
 type AnyRow = { id: string } & Record<string, unknown>;
 type Loose = Record<string, unknown>;
@@ -198,6 +205,12 @@ export function ResourceView({ kind, spec }: { kind: string; spec: AnyResource }
   const cell = useCell();
   const list = usePaged(['admin', 'catalogue', kind], (cursor) => spec.list(cursor));
   const [editing, setEditing] = useState<AnyRow | 'new' | null>(null);
+  const [panelFor, setPanelFor] = useState<AnyRow | null>(null);
+  /** One row's form or panel; opening one closes the other. */
+  const open = (row: AnyRow, what: 'form' | 'panel') => {
+    setEditing(what === 'form' ? row : null);
+    setPanelFor(what === 'panel' ? row : null);
+  };
   const [notice, setNotice] = useState('');
   const [confirm, setConfirm] = useState<string | null>(null);
   const remove = useMutation({
@@ -211,21 +224,27 @@ export function ResourceView({ kind, spec }: { kind: string; spec: AnyResource }
 
   useEffect(() => {
     setEditing(null);
+    setPanelFor(null);
     setNotice('');
     setConfirm(null);
   }, [kind]);
 
   const columns: Column<AnyRow>[] = spec.columns.map((key) => ({ key, header: t(`admin.fields.${key}`), cell: (row: AnyRow) => cell(row, key), numeric: key === 'amount_minor' || key === 'credits' }));
   // The actions come first: on a phone the table scrolls, and they stay in sight.
-  if (spec.update || spec.remove) {
+  if (spec.update || spec.remove || spec.panel) {
     columns.unshift({
       key: 'actions',
       header: t('admin.actions'),
       cell: (row) => (
         <span className="admin-actions">
           {spec.update && (
-            <button type="button" className="button button-secondary button-small" onClick={() => setEditing(row)} data-testid="admin-resource-edit">
+            <button type="button" className="button button-secondary button-small" onClick={() => open(row, 'form')} data-testid="admin-resource-edit">
               {t('admin.form.edit')}
+            </button>
+          )}
+          {spec.panel && (
+            <button type="button" className="button button-secondary button-small" onClick={() => open(row, 'panel')} data-testid="admin-resource-panel">
+              {t(`admin.panels.${spec.panel.label}`)}
             </button>
           )}
           {spec.remove &&
@@ -247,6 +266,9 @@ export function ResourceView({ kind, spec }: { kind: string; spec: AnyResource }
     <>
       {notice && <Alert kind="success" testId="admin-notice">{notice}</Alert>}
       {remove.error && <Alert>{describeError(remove.error, [], t('common.genericError')).message}</Alert>}
+      {panelFor && spec.panel && (
+        <spec.panel.Panel key={panelFor.id} id={panelFor.id} title={typeof panelFor.name === 'string' ? panelFor.name : panelFor.id} onClose={() => setPanelFor(null)} />
+      )}
       {editing ? (
         <ResourceForm
           key={editing === 'new' ? 'new' : editing.id}

@@ -56,8 +56,15 @@ export function setSessionExpiredHandler(fn: (() => void) | null): void {
   onSessionExpired = fn;
 }
 
+/** The language on screen; every request asks for the server's words in it (decision 104). */
+let language: string | null = null;
+export function setRequestLanguage(lang: string): void {
+  language = lang;
+}
+
 /** Sends one request with the CSRF cookie as it is now (a refresh may have rotated it). */
 async function send(request: Request): Promise<Response> {
+  if (language) request.headers.set('Accept-Language', language);
   if (STATE_CHANGING.has(request.method)) {
     const csrf = readCookie('atelier_csrf');
     if (csrf) request.headers.set('X-CSRF-Token', csrf);

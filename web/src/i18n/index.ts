@@ -7,6 +7,7 @@
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { setRequestLanguage } from '../api/client.ts';
 import { en } from './en.ts';
 import { fa } from './fa.ts';
 
@@ -66,6 +67,7 @@ export async function switchLanguage(lang: Language, remember = false): Promise<
     }
   }
   applyToDocument(lang);
+  setRequestLanguage(lang);
   if (i18next.language !== lang) await i18next.changeLanguage(lang);
 }
 

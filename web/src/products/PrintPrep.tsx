@@ -222,14 +222,8 @@ function CollectionPanel({ results }: { results: Asset[] }) {
     setAdded(null);
     try {
       const collection = target === 'new' ? await userApi.createCollection({ name: name.trim() }) : list.find((c) => c.id === target)!;
-      for (const asset of results) {
-        try {
-          await userApi.addToCollection(collection.id, asset.id);
-        } catch (err) {
-          // Already in it: nothing to add.
-          if (!(err instanceof ApiError && err.status === 409)) throw err;
-        }
-      }
+      // One request; results already in the album are skipped by the server.
+      await userApi.addManyToCollection(collection.id, results.map((asset) => asset.id));
       setTarget(collection.id);
       setName('');
       setAdded(collection.name);

@@ -5,7 +5,7 @@
 import { useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, describeError, type Asset, type GenerationType } from '../api.ts';
-import { keys, useConfig } from '../queries.ts';
+import { generationTypesQuery, keys, useConfig } from '../queries.ts';
 import { SourcePicker } from '../screens/StudioInputs.tsx';
 import { Alert, Spinner } from '../ui.tsx';
 
@@ -74,9 +74,9 @@ export const useLibrary = () => useQuery({ queryKey: keys.assets(false), queryFn
 /** The generation types of one studio, when this installation offers that studio (else none). */
 export function useStudioTypes(studio: string, keep: (x: GenerationType) => boolean = () => true) {
   const { studios } = useConfig();
+  const { i18n } = useTranslation();
   return useQuery({
-    queryKey: keys.generationTypes,
-    queryFn: api.generationTypes,
+    ...generationTypesQuery(i18n.language),
     select: (list) => list.filter((x) => x.studio === studio && (studios as readonly string[]).includes(studio) && keep(x)),
   });
 }

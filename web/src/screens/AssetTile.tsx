@@ -8,6 +8,7 @@ import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import type { Asset, AssetPatch } from '../api.ts';
+import { Link } from '../ui.tsx';
 
 /** The API's own links count a download with `download=1`; a bucket's presigned link must not be changed. */
 export const downloadUrl = (url: string) => (url.includes('/api/v1/assets/') ? `${url}${url.includes('?') ? '&' : '?'}download=1` : url);
@@ -50,6 +51,12 @@ export function AssetTile({ asset: a, selected, onSelect, onChange, onDelete, si
           {sizeText}
         </span>
       </div>
+      {a.generation_id && (
+        <Link to={`/library/generations/${a.generation_id}`} className="small" data-testid="asset-generation">
+          {t('generationDetail.details')}
+          <span className="visually-hidden"> · {a.filename}</span>
+        </Link>
+      )}
       <div className="rating" role="group" aria-label={t('gallery.rating')} data-testid="asset-rating">
         {[1, 2, 3, 4, 5].map((n) => {
           const on = (a.rating ?? 0) >= n;

@@ -12,7 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { api, describeError, type Asset, type AssetPatch } from '../api.ts';
 import { showServerError } from '../forms.ts';
-import { saveBlob, userApi, type Collection } from '../userApi.ts';
+import { ITEMS_PER_ADD, saveBlob, userApi, type Collection } from '../userApi.ts';
 import { Alert, Field, Spinner, useDocumentTitle } from '../ui.tsx';
 import { AssetTile } from './AssetTile.tsx';
 
@@ -136,10 +136,14 @@ export function Library() {
     bulk('add', async () => {
       const into = albums.data?.find((c) => c.id === target);
       if (!into) return null;
-      for (const a of chosen) await userApi.addToCollection(into.id, a.id);
+      // One request per hundred images (the server's batch limit), each all or nothing.
+      let added = 0;
+      for (let i = 0; i < chosen.length; i += ITEMS_PER_ADD) {
+        added += (await userApi.addManyToCollection(into.id, chosen.slice(i, i + ITEMS_PER_ADD).map((a) => a.id))).added_asset_ids.length;
+      }
       setSelected(new Set());
       await Promise.all([refreshAlbums(), client.invalidateQueries({ queryKey: ['assets'] })]);
-      return t('gallery.added', { count: chosen.length, album: into.name });
+      return t('gallery.added', { count: added, album: into.name });
     });
 
   const removeFromAlbum = (from: Collection) =>

@@ -43,7 +43,9 @@ function ParamField({ name, schema, required, value, onChange, error }: ParamFie
   const id = `param-${name}`;
   const k = kindOf(schema);
   const bare = required || k.kind === 'boolean' || k.kind === 'choice';
-  const label = bare ? paramLabel(name) : t('common.optional', { label: paramLabel(name) });
+  // The server's label in the language asked for; a label made from the name for a schema without one.
+  const named = schema.title ?? paramLabel(name);
+  const label = bare ? named : t('common.optional', { label: named });
   const hint = k.kind === 'list' ? [schema.description, t('params.separate')].filter(Boolean).join(' ') : schema.description;
   const described = describedBy(id, hint, error);
   const messages = <FieldMessages id={id} hint={hint} error={error} />;

@@ -7,14 +7,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, FINAL_STATUSES, generationEventsUrl, type Generation } from '../api.ts';
-import { useFormat } from '../ui.tsx';
+import { Link, useFormat } from '../ui.tsx';
 
 const POLL_MS = 2000;
 /** The stream speaks on status changes only; a waiting one's queue position is re-read this often. */
 const QUEUE_MS = 5000;
 
 /** Each status wears one of the shared badge colours. */
-const STATUS_BADGE: Record<Generation['status'], string> = {
+export const STATUS_BADGE: Record<Generation['status'], string> = {
   pending: 'badge',
   processing: 'badge badge-warning',
   completed: 'badge badge-success',
@@ -187,6 +187,12 @@ function GenerationItem({ generation: g, onUpdate }: { generation: Generation; o
             </li>
           ))}
         </ul>
+      )}
+      {!running && (
+        <Link to={`/library/generations/${g.id}`} className="small" data-testid="generation-details">
+          {t('generationDetail.details')}
+          <span className="visually-hidden"> · {typeName}</span>
+        </Link>
       )}
       {running && (
         <button type="button" className="button button-secondary button-small" onClick={() => void cancel()} disabled={cancelling} data-testid="generation-cancel">

@@ -5,12 +5,14 @@
  * again on every navigation and by Escape), so a 360 px phone sees every item without sideways
  * scrolling. An installation with one studio calls the Studio by that studio's name.
  */
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink, useLocation } from 'react-router';
 import { api, type User } from '../api.ts';
 import type { AppPath } from '../paths.ts';
-import { useConfig } from '../queries.ts';
+import type { Language } from '../i18n/index.ts';
+import { keys, useConfig } from '../queries.ts';
 import { useSessionMoves } from '../session.ts';
 import { Brand, LanguageSwitcher } from '../ui.tsx';
 
@@ -31,6 +33,20 @@ export function Shell({ user, children, testId }: { user: User; children: ReactN
   const [open, setOpen] = useState(false);
   const [signingOut, setSigningOut] = useState(false);
   const menuId = useId();
+
+  const queryClient = useQueryClient();
+  /**
+   * The account's language follows the switcher: the server picks its words by the preference
+   * before Accept-Language (decision 104), so the two must agree. Then the server's words are read
+   * again; a failed save leaves the screen in the chosen language all the same.
+   */
+  const keepLanguage = (lang: Language) => {
+    if (user.locale === lang) return;
+    void api
+      .setLocale(lang)
+      .then(() => Promise.all([queryClient.invalidateQueries({ queryKey: keys.me }), queryClient.invalidateQueries({ queryKey: ['generation-types'] })]))
+      .catch(() => {});
+  };
 
   useEffect(() => setOpen(false), [pathname]);
   useEffect(() => {
@@ -99,7 +115,7 @@ export function Shell({ user, children, testId }: { user: User; children: ReactN
               <span className="topbar-identity" title={who}>
                 <bdi>{who}</bdi>
               </span>
-              <LanguageSwitcher />
+              <LanguageSwitcher onChosen={keepLanguage} />
               <button type="button" className="button button-secondary" onClick={() => void signOut()} disabled={signingOut} data-testid="sign-out">
                 {signingOut ? t('nav.signingOut') : t('nav.signOut')}
               </button>

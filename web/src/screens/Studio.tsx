@@ -8,7 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, describeError, FINAL_STATUSES, type Asset, type Generation, type GenerationType } from '../api.ts';
-import { keys, useConfig } from '../queries.ts';
+import { generationTypesQuery, useConfig } from '../queries.ts';
 import { useSignedIn } from '../session.ts';
 import { Alert, Field, FormErrorAlert, Link, Spinner, useDocumentTitle, type FormError } from '../ui.tsx';
 import { defaultValues, toParams, type ParamValues } from '../params-schema.ts';
@@ -19,7 +19,7 @@ import { SourcePicker, TypePicker } from './StudioInputs.tsx';
 const MAX_OUTPUTS = 8;
 
 export function Studio() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { user, reload } = useSignedIn();
   const config = useConfig();
   const onlyStudio = config.studios.length === 1 ? config.studios[0] : undefined;
@@ -27,8 +27,7 @@ export function Studio() {
   const generic = t('common.genericError');
   // Only the studios this installation offers (a headshots product shows headshots only).
   const offered = useQuery({
-    queryKey: keys.generationTypes,
-    queryFn: api.generationTypes,
+    ...generationTypesQuery(i18n.language),
     select: (list) => list.filter((x) => (config.studios as readonly string[]).includes(x.studio)),
   });
   const types = offered.data ?? null;

@@ -13,6 +13,7 @@ import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useNavigate, useSearchParams } from 'react-router';
 import { z } from 'zod';
 import { api, ApiError, describeError } from '../../api.ts';
+import { generationTypesQuery } from '../../queries.ts';
 import { useSignedIn } from '../../session.ts';
 import { Alert, Field, FieldMessages, Spinner, useDocumentTitle, useFormat } from '../../ui.tsx';
 import { flowsApi, type Subject } from '../flows-api.ts';
@@ -102,7 +103,7 @@ const ZSubjectForm = z.object({
 type SubjectForm = z.infer<typeof ZSubjectForm>;
 
 function SubjectWizard() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { user, reload } = useSignedIn();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -114,7 +115,7 @@ function SubjectWizard() {
   const [photosError, setPhotosError] = useState<string | undefined>();
   const [formError, setFormError] = useState<string | null>(null);
   const [short, setShort] = useState(false);
-  const training = useQuery({ queryKey: ['generation-types'], queryFn: api.generationTypes, select: (list) => list.find((x) => x.type === 'subject_training') });
+  const training = useQuery({ ...generationTypesQuery(i18n.language), select: (list) => list.find((x) => x.type === 'subject_training') });
   const { register, handleSubmit, formState, reset } = useForm<SubjectForm>({ resolver: zodResolver(ZSubjectForm), defaultValues: { name: '', gender: 'female' } });
 
   // Starting again from a failed subject: its name, gender and the photos the check accepted.

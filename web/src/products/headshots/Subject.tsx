@@ -9,7 +9,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link as RouterLink, useParams, useSearchParams } from 'react-router';
-import { api, ApiError, describeError } from '../../api.ts';
+import { ApiError, describeError } from '../../api.ts';
+import { generationTypesQuery } from '../../queries.ts';
 import { useSignedIn } from '../../session.ts';
 import { Alert, Link, Spinner, useDocumentTitle } from '../../ui.tsx';
 import { flowsApi, type BatchInput, type Subject as SubjectView } from '../flows-api.ts';
@@ -133,13 +134,13 @@ function Refused({ subject }: { subject: SubjectView }) {
 }
 
 function BatchBuilder({ subject }: { subject: SubjectView }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { user, reload } = useSignedIn();
   const [params, setParams] = useSearchParams();
   const batchId = params.get('batch');
   const backgrounds = useQuery({ queryKey: ['styles', 'headshots', 'background'], queryFn: () => flowsApi.styles('headshots', 'background') });
   const looks = useQuery({ queryKey: ['styles', 'headshots', 'style'], queryFn: () => flowsApi.styles('headshots', 'style') });
-  const headshot = useQuery({ queryKey: ['generation-types'], queryFn: api.generationTypes, select: (list) => list.find((x) => x.type === 'headshot') });
+  const headshot = useQuery({ ...generationTypesQuery(i18n.language), select: (list) => list.find((x) => x.type === 'headshot') });
   const [refs, setRefs] = useState<string[]>(subject.image_asset_ids.slice(0, 1));
   const [chosenBackgrounds, setBackgrounds] = useState<string[]>([]);
   const [chosenStyles, setStyles] = useState<string[]>([]);
