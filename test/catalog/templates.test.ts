@@ -6,6 +6,7 @@
  * and in-process workers. Stand-ins: the image provider (test/helpers/stand-in-provider.ts); the admin
  * is a signed-up user promoted by SQL.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, sqlRows } from '../helpers/app.ts';
 import { signUp, signUpAdmin } from '../helpers/accounts.ts';
@@ -84,15 +85,30 @@ describe('templates and categories', () => {
     expect(adminRead.data.data).toEqual([expect.objectContaining({ template_id: id, ctr: 0.031 })]);
     expect((await call(t.app, 'GET', `/api/v1/admin/templates/${id}/metrics`, { token: user })).statusCode).toBe(403);
 
+    // A recorded measurement corrected: the fields given change, a rate can be cleared, nothing else moves.
+    const fix = (metricId: string, body: object, token = admin, templateId = id) => call(t.app, 'PATCH', `/api/v1/admin/templates/${templateId}/metrics/${metricId}`, { token, body });
+    const corrected = await fix(metric.data.id, { impressions: 12500, engagement_rate: 0.02 });
+    expect(corrected.statusCode, corrected.body).toBe(200);
+    expect(corrected.data).toMatchObject({ id: metric.data.id, ctr: 0.031, impressions: 12500, engagement_rate: 0.02, performance_data: { clicks: 372 } });
+    expect((await fix(metric.data.id, { engagement_rate: null })).data.engagement_rate).toBeNull();
+    for (const body of [{}, { ctr: 2 }, { impressions: -1 }, { extra: 1 }]) expect((await fix(metric.data.id, body)).statusCode, JSON.stringify(body)).toBe(400);
+    expect((await fix(metric.data.id, { ctr: 0.1 }, user)).statusCode).toBe(403);
+    // Another template's id in the path, or no such measurement: 404, and nothing changed.
+    const [other] = (await get('/templates')).data;
+    expect((await fix(metric.data.id, { ctr: 0.5 }, admin, other.id)).statusCode).toBe(404);
+    expect((await fix(randomUUID(), { ctr: 0.5 })).statusCode).toBe(404);
+    expect((await call(t.app, 'GET', `/api/v1/admin/templates/${id}/metrics`, { token: admin })).data.data[0].ctr).toBe(0.031);
+
     expect((await call(t.app, 'PATCH', `/api/v1/admin/templates/${id}`, { token: admin, body: { is_active: true } })).statusCode).toBe(200);
     const metrics = await get(`/templates/${id}/metrics`);
-    expect(metrics.data).toEqual([expect.objectContaining({ template_id: id, ctr: 0.031, impressions: 12000, performance_data: { clicks: 372 } })]);
+    expect(metrics.data).toEqual([expect.objectContaining({ template_id: id, ctr: 0.031, impressions: 12500, engagement_rate: null, performance_data: { clicks: 372 } })]);
 
     expect((await call(t.app, 'DELETE', `/api/v1/admin/templates/${id}`, { token: admin })).statusCode).toBe(204);
     expect((await call(t.app, 'DELETE', `/api/v1/admin/templates/${id}`, { token: admin })).statusCode).toBe(404);
     expect(await audits('catalog.template.create')).toEqual([{ target_id: id }]);
     expect(await audits('catalog.template.update')).toHaveLength(2);
     expect(await audits('catalog.template.metrics')).toEqual([{ target_id: id }]);
+    expect(await audits('catalog.template.metrics.update')).toHaveLength(2);
     expect(await audits('catalog.template.delete')).toEqual([{ target_id: id }]);
   });
 

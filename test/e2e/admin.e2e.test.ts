@@ -1,10 +1,10 @@
 /**
  * Browser test of the admin console: an administrator signs in, finds a user, disables and enables
  * them again, adjusts their credits, verifies a vendor, edits a credit package, records a template's
- * metrics (and reads them back from the server), previews an email template, reads the analytics
- * charts and finds each of those writes in the audit log; then the console's main screens, in
- * English and in Persian on a 360 px phone, pass axe (nothing serious or critical) without sideways
- * scrolling, and their screenshots are kept.
+ * metrics and corrects them (reading them back from the server), previews an email template, reads
+ * the analytics charts and finds each of those writes in the audit log; then the console's main
+ * screens, in English and in Persian on a 360 px phone, pass axe (nothing serious or critical)
+ * without sideways scrolling, and their screenshots are kept.
  *
  * Real: the Atelier server (`node src/main.ts start`, the built web app) on a fresh embedded
  * database with its administrator made from ATELIER_ADMIN_EMAIL / ATELIER_ADMIN_PASSWORD, as an
@@ -141,11 +141,20 @@ if (skipReason || !hasChromium) {
         await page.getByTestId('admin-metrics-save').click();
         expect(await textOf(page, 'admin-metrics-notice')).toBe('Recorded.');
         await page.getByTestId('admin-metrics-table').getByRole('cell', { name: '3.25%' }).waitFor();
-        const kept = await page.evaluate(async () => {
-          const first = ((await (await fetch('/api/v1/admin/templates')).json()) as { data: Array<{ id: string }> }).data[0]!;
-          return ((await (await fetch(`/api/v1/admin/templates/${first.id}/metrics`)).json()) as { data: unknown[] }).data;
-        });
-        expect(kept).toContainEqual(expect.objectContaining({ impressions: 12000, ctr: 0.0325, conversion_rate: 0.015, engagement_rate: null }));
+        const kept = () =>
+          page.evaluate(async () => {
+            const first = ((await (await fetch('/api/v1/admin/templates')).json()) as { data: Array<{ id: string }> }).data[0]!;
+            return ((await (await fetch(`/api/v1/admin/templates/${first.id}/metrics`)).json()) as { data: unknown[] }).data;
+          });
+        expect(await kept()).toContainEqual(expect.objectContaining({ impressions: 12000, ctr: 0.0325, conversion_rate: 0.015, engagement_rate: null }));
+        // Corrected from its row: the form holds its values; an emptied rate is cleared.
+        await page.getByTestId('admin-metrics-table').getByRole('row').filter({ hasText: '3.25%' }).getByTestId('admin-metrics-correct').click();
+        expect(await page.getByLabel('Impressions').inputValue()).toBe('12000');
+        await page.getByLabel('Impressions').fill('15000');
+        await page.getByLabel('Conversion rate (%)').fill('');
+        await page.getByTestId('admin-metrics-save').click();
+        expect(await textOf(page, 'admin-metrics-notice')).toBe('Saved.');
+        expect(await kept()).toContainEqual(expect.objectContaining({ impressions: 15000, ctr: 0.0325, conversion_rate: null }));
         await page.getByRole('button', { name: 'Close', exact: true }).click();
 
         // An email template, rendered by the server with sample values.
@@ -166,7 +175,7 @@ if (skipReason || !hasChromium) {
         await page.goto(s.url('/admin/audit'));
         await page.getByTestId('admin-audit').waitFor();
         const actions = await page.getByTestId('admin-audit-action').allTextContents();
-        for (const action of ['user.disabled', 'user.enabled', 'billing.credits.adjust', 'vendor.verified', 'billing.package.update', 'catalog.template.metrics']) expect(actions).toContain(action);
+        for (const action of ['user.disabled', 'user.enabled', 'billing.credits.adjust', 'vendor.verified', 'billing.package.update', 'catalog.template.metrics', 'catalog.template.metrics.update']) expect(actions).toContain(action);
         expect(s.problems).toEqual([]);
       },
       STEP_TIMEOUT,

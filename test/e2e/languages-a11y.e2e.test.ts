@@ -2,7 +2,8 @@
  * Browser test of the app's foundations on a 360 px phone: every screen that exists, in English and
  * in Persian (right to left), has no axe-core violation of serious or critical impact and no sideways
  * scrolling; the navigation folds into a menu that opens, leads somewhere and closes; the language
- * switcher turns the page to Persian with Persian digits; and an installation's preset shapes the
+ * switcher turns the page to Persian with Persian digits; a generation's page (after one upscale)
+ * passes the same checks in both languages; and an installation's preset shapes the
  * app (style-studio: Persian first, its product name, its one studio, a phone-only sign-up form).
  * Screenshots of each screen in both languages are written to test-results/screenshots/, or to
  * docs/screenshots/ with UPDATE_SCREENSHOTS=1.
@@ -18,6 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPage, PHONE, seriousViolations, SHOTS } from './axe.ts';
 import { hasChromium, openBrowserSession, signUpInBrowser, skipReason, STEP_TIMEOUT, textOf, type BrowserSession } from './harness.ts';
@@ -132,6 +134,37 @@ if (skipReason || !hasChromium) {
         await page.getByTestId('sign-out').click();
         await page.waitForURL('**/signin');
         for (const screen of SIGNED_OUT_SCREENS) await checkScreen(s, 'fa', screen);
+        expect(s.problems).toEqual([]);
+      },
+      STEP_TIMEOUT,
+    );
+
+    it(
+      'a generation’s page, in Persian and in English, passes axe without sideways scrolling',
+      async () => {
+        // Signed in again through the API (the cookies land in the page's context), with one finished upscale.
+        const login = await page.request.post(s.url('/api/v1/auth/login'), { headers: { 'X-Atelier-Auth': 'cookie' }, data: { email, password: 'correct-horse-42' } });
+        expect(login.status()).toBe(200);
+        const csrf = { 'X-CSRF-Token': (await s.context.cookies()).find((c) => c.name === 'atelier_csrf')!.value };
+        const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 40, g: 120, b: 200 } } }).png().toBuffer();
+        const asset = await page.request.post(s.url('/api/v1/assets'), { headers: csrf, multipart: { file: { name: 'sea.png', mimeType: 'image/png', buffer: png } } });
+        expect(asset.status()).toBe(201);
+        const started = await page.request.post(s.url('/api/v1/generations'), {
+          headers: csrf,
+          data: { type: 'upscale', source_asset_ids: [((await asset.json()) as { id: string }).id], params: { factor: 2 } },
+        });
+        expect(started.status(), await started.text()).toBe(202);
+        const id = ((await started.json()) as { id: string }).id;
+        const status = async () => ((await (await page.request.get(s.url(`/api/v1/generations/${id}`))).json()) as { status: string }).status;
+        await expect.poll(status, { timeout: 60_000 }).toMatch(/^(completed|failed)$/);
+
+        const screen = { name: 'generation', path: `/library/generations/${id}`, ready: 'generation-review' };
+        await checkScreen(s, 'fa', screen);
+        await page.getByTestId('menu-button').click();
+        await page.getByTestId('language-switcher').selectOption('en');
+        await page.locator('html[lang="en"]').waitFor();
+        await page.getByTestId('menu-button').click();
+        await checkScreen(s, 'en', screen);
         expect(s.problems).toEqual([]);
       },
       STEP_TIMEOUT,

@@ -693,6 +693,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/templates/{id}/metrics/{metric_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Correct a recorded measurement of a template */
+        patch: operations["patchAdminTemplatesByIdMetricsByMetricId"];
+        trace?: never;
+    };
     "/api/v1/admin/users": {
         parameters: {
             query?: never;
@@ -6040,6 +6057,74 @@ export interface operations {
             };
             /** @description Default Response */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversion_rate: number | null;
+                        ctr: number | null;
+                        engagement_rate: number | null;
+                        /** Format: uuid */
+                        id: string;
+                        impressions: number;
+                        performance_data: {
+                            [key: string]: unknown;
+                        };
+                        recorded_at: string;
+                        /** Format: uuid */
+                        template_id: string;
+                    };
+                };
+            };
+        };
+    };
+    patchAdminTemplatesByIdMetricsByMetricId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                metric_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    conversion_rate?: number | null;
+                    ctr?: number | null;
+                    engagement_rate?: number | null;
+                    impressions?: number;
+                    performance_data?: {
+                        [key: string]: components["schemas"]["JsonValueInput"];
+                    };
+                    /** Format: date-time */
+                    recorded_at?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Refused: validation_failed (400), unauthorized (401), forbidden (403), not_found (404), conflict (409), rate_limited (429) and the other codes of Problem */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed on our side or at a provider: internal_error (500), payment_provider_error (502), unavailable (503) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -89,6 +89,10 @@ export const ZCreateMetricBody = z.strictObject({
   recorded_at: z.iso.datetime({ offset: true }).optional(),
 });
 export type TCreateMetricBody = z.infer<typeof ZCreateMetricBody>;
+/** A correction of a recorded measurement: the fields given change (`null` clears a rate). */
+export const ZPatchMetricBody = ZCreateMetricBody.refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'give at least one field to change' });
+export type TPatchMetricBody = z.infer<typeof ZPatchMetricBody>;
+export const ZMetricParams = z.object({ id: z.uuid(), metric_id: z.uuid() });
 
 export const ZStyleListQuery = z.object({ studio: ZSlug.optional(), kind: z.enum(styleKinds).optional() });
 export const ZStyle = z.object({

@@ -107,6 +107,16 @@ export async function deleteCategory(db: DbOrTx, id: string): Promise<boolean> {
 export const listMetrics = (db: DbOrTx, templateId: string) =>
   db.select().from(templateMetrics).where(eq(templateMetrics.templateId, templateId)).orderBy(desc(templateMetrics.recordedAt), desc(templateMetrics.id)).limit(500);
 
+/** A measurement of that template; undefined when it is not one. */
+export async function updateMetric(db: DbOrTx, templateId: string, id: string, patch: Partial<NewMetric>): Promise<MetricRow | undefined> {
+  const [row] = await db
+    .update(templateMetrics)
+    .set(patch)
+    .where(and(eq(templateMetrics.id, id), eq(templateMetrics.templateId, templateId)))
+    .returning();
+  return row;
+}
+
 export async function insertMetric(db: DbOrTx, row: NewMetric): Promise<MetricRow> {
   const [created] = await db.insert(templateMetrics).values(row).returning();
   return created!;

@@ -49,6 +49,11 @@ export async function templatesRoutes(app: FastifyInstance, templates: Templates
   r.post('/admin/templates/:id/metrics', { config: admin, schema: { tags: atags, summary: 'Record template performance', params: ZIdParams, body: dto.ZCreateMetricBody, response: { 201: dto.ZMetric } } }, async (request, reply) =>
     reply.code(201).send(await templates.addMetric(principalOf(request), request.params.id, request.body, requestMeta(request))),
   );
+  r.patch(
+    '/admin/templates/:id/metrics/:metric_id',
+    { config: admin, schema: { tags: atags, summary: 'Correct a recorded measurement of a template', params: dto.ZMetricParams, body: dto.ZPatchMetricBody, response: { 200: dto.ZMetric } } },
+    async (request) => templates.updateMetric(principalOf(request), request.params.id, request.params.metric_id, request.body, requestMeta(request)),
+  );
 
   r.get('/admin/categories', { config: admin, schema: { tags: atags, summary: 'All categories', response: { 200: list(dto.ZCategory) } } }, async () => templates.categories());
   r.post('/admin/categories', { config: admin, schema: { tags: atags, summary: 'Create a category', body: dto.ZCreateCategoryBody, response: { 201: dto.ZCategory } } }, async (request, reply) =>

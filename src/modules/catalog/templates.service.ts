@@ -5,7 +5,7 @@ import type { Principal } from '../../platform/http/auth.ts';
 import { errors } from '../../platform/http/errors.ts';
 import { createAdminWrite } from '../../platform/audit/admin-write.ts';
 import type { RequestMeta as AdminMeta } from '../../platform/http/request-meta.ts';
-import { categories, templates } from './catalog.tables.ts';
+import { categories, templateMetrics, templates } from './catalog.tables.ts';
 import type * as dto from './templates.dto.ts';
 import * as q from './templates.queries.ts';
 import { defined } from '../../platform/defined.ts';
@@ -130,6 +130,24 @@ export function createTemplatesService(deps: { db: Db; clock: Clock; publicUrl?:
           createdAt: now,
         });
         return { id, view: metricView(row) };
+      }),
+    updateMetric: (admin: Principal, id: string, metricId: string, body: dto.TPatchMetricBody, meta: AdminMeta) =>
+      write(admin, meta, 'catalog.template.metrics.update', { type: 'template_metric', table: templateMetrics, id: metricId }, body, async (tx) => {
+        const row = await q.updateMetric(
+          tx,
+          id,
+          metricId,
+          defined({
+            ctr: body.ctr,
+            conversionRate: body.conversion_rate,
+            impressions: body.impressions,
+            engagementRate: body.engagement_rate,
+            performanceData: body.performance_data,
+            recordedAt: body.recorded_at ? new Date(body.recorded_at) : undefined,
+          }),
+        );
+        if (!row) throw errors.notFound('Template metric');
+        return { id: metricId, view: metricView(row) };
       }),
 
     createCategory: (admin: Principal, body: dto.TCreateCategoryBody, meta: AdminMeta) =>

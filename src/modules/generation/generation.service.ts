@@ -22,7 +22,7 @@ export function createGenerationService(ctx: GenerationContext) {
   }
 
   /** The offered types, their words in `language` (type-texts.ts). */
-  async function types(language: Language = 'en') {
+  async function types(language: Language) {
     const prices = new Map((await listPrices(ctx.db)).filter((p) => p.isActive).map((p) => [p.type, p.creditsPerOutput]));
     const offered = offeredTypes(ctx.config.generation.studios).filter((s) => prices.has(s.type));
     // The styles a type accepts are the catalog's active ones of its kind, read now (admins add them).

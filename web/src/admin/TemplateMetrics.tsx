@@ -1,7 +1,7 @@
 /**
- * A template's recorded performance in the console: what was recorded, newest first, and a form to
- * record a new measurement (`POST /admin/templates/{id}/metrics`, audited). A record is a
- * measurement at a time, so a correction is a newer record; the ad-creatives screen shows the
+ * A template's recorded performance in the console: what was recorded, newest first, and one form
+ * that records a new measurement (`POST /admin/templates/{id}/metrics`) or corrects one chosen in
+ * the table (`PATCH …/metrics/{metric_id}`), both audited; the ad-creatives screen shows the
  * newest. Rates are typed as percentages, which is how they are read, and sent as the API's
  * fractions (0–1).
  */
@@ -38,13 +38,30 @@ function useMetricSchema() {
 type MetricForm = z.infer<ReturnType<typeof useMetricSchema>>;
 const EMPTY: MetricForm = { recorded_at: '', impressions: '', ctr: '', conversion_rate: '', engagement_rate: '' };
 
-/** The request body of the form's text: empty fields are left out (the server records now, 0 impressions, no rate). */
-function toBody(v: MetricForm) {
-  const rate = (s: string) => (s.trim() === '' ? undefined : Math.round(Number(s.trim()) * 100) / 10_000);
+/**
+ * The request body of the form's text. A new record leaves empty fields out (the server records now,
+ * 0 impressions, no rate); a correction sends an emptied rate as null, so it is cleared.
+ */
+function toBody(v: MetricForm, correcting: boolean) {
+  const rate = (s: string) => (s.trim() === '' ? (correcting ? null : undefined) : Math.round(Number(s.trim()) * 100) / 10_000);
   return {
     ...(v.recorded_at ? { recorded_at: new Date(v.recorded_at).toISOString() } : {}),
     ...(v.impressions.trim() ? { impressions: Number(v.impressions.trim()) } : {}),
     ...Object.fromEntries(RATES.flatMap((r) => (rate(v[r]) === undefined ? [] : [[r, rate(v[r])]]))),
+  };
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+/** A recorded measurement as the form's text: the time in the reader's zone, rates as percentages. */
+function toForm(m: TemplateMetric): MetricForm {
+  const d = new Date(m.recorded_at);
+  const percent = (v: number | null) => (v === null ? '' : String(Math.round(v * 10_000) / 100));
+  return {
+    recorded_at: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`,
+    impressions: String(m.impressions),
+    ctr: percent(m.ctr),
+    conversion_rate: percent(m.conversion_rate),
+    engagement_rate: percent(m.engagement_rate),
   };
 }
 
@@ -55,7 +72,9 @@ export function TemplateMetrics({ id, title, onClose }: { id: string; title: str
   const headingId = useId();
   const heading = useRef<HTMLHeadingElement>(null);
   // A flag, not the text: the message follows a change of language.
-  const [recorded, setRecorded] = useState(false);
+  const [recorded, setRecorded] = useState<false | 'recorded' | 'corrected'>(false);
+  /** The measurement being corrected; null while a new one is recorded. */
+  const [correcting, setCorrecting] = useState<TemplateMetric | null>(null);
   const [error, setError] = useState<string | null>(null);
   const metrics = useQuery({ queryKey: metricsKey(id), queryFn: () => adminApi.templateMetrics(id) });
   const form = useForm<MetricForm>({ resolver: zodResolver(useMetricSchema()), defaultValues: EMPTY });
@@ -63,11 +82,13 @@ export function TemplateMetrics({ id, title, onClose }: { id: string; title: str
   useEffect(() => heading.current?.focus(), []);
 
   const record = useMutation({
-    mutationFn: (values: MetricForm) => adminApi.recordTemplateMetric(id, toBody(values)),
+    mutationFn: (values: MetricForm) =>
+      correcting ? adminApi.correctTemplateMetric(id, correcting.id, toBody(values, true)) : adminApi.recordTemplateMetric(id, toBody(values, false)),
     onSuccess: async () => {
       form.reset(EMPTY);
+      setRecorded(correcting ? 'corrected' : 'recorded');
+      setCorrecting(null);
       setError(null);
-      setRecorded(true);
       await client.invalidateQueries({ queryKey: metricsKey(id) });
     },
     onError: (err) => {
@@ -80,6 +101,24 @@ export function TemplateMetrics({ id, title, onClose }: { id: string; title: str
 
   const pct = (v: number | null) => (v === null ? '—' : t('admin.metrics.percent', { n: Math.round(v * 10_000) / 100 }));
   const columns: Column<TemplateMetric>[] = [
+    {
+      key: 'actions',
+      header: t('admin.actions'),
+      cell: (m) => (
+        <button
+          type="button"
+          className="button button-secondary button-small"
+          onClick={() => {
+            setRecorded(false);
+            setCorrecting(m);
+            form.reset(toForm(m));
+          }}
+          data-testid="admin-metrics-correct"
+        >
+          {t('admin.metrics.correct')}
+        </button>
+      ),
+    },
     { key: 'recorded_at', header: t('admin.metrics.fields.recorded_at'), cell: (m) => format.date(m.recorded_at, { dateStyle: 'medium', timeStyle: 'short' }) },
     { key: 'impressions', header: t('admin.metrics.fields.impressions'), cell: (m) => format.number(m.impressions), numeric: true },
     ...RATES.map((r: Rate): Column<TemplateMetric> => ({ key: r, header: t(`admin.metrics.fields.${r}`), cell: (m) => pct(m[r]), numeric: true })),
@@ -123,12 +162,14 @@ export function TemplateMetrics({ id, title, onClose }: { id: string; title: str
           )}
         </QueryGate>
       </div>
-      <form className="admin-form wide" noValidate aria-label={t('admin.metrics.record')} onSubmit={form.handleSubmit((v) => record.mutate(v))}>
-        <h3 className="wide">{t('admin.metrics.record')}</h3>
+      <form className="admin-form wide" noValidate aria-labelledby={`${headingId}-form`} onSubmit={form.handleSubmit((v) => record.mutate(v))}>
+        <h3 className="wide" id={`${headingId}-form`}>
+          {correcting ? t('admin.metrics.correctTitle', { date: format.date(correcting.recorded_at, { dateStyle: 'medium', timeStyle: 'short' }) }) : t('admin.metrics.record')}
+        </h3>
         {recorded && (
           <div className="wide">
             <Alert kind="success" testId="admin-metrics-notice">
-              {t('admin.metrics.recorded')}
+              {t(recorded === 'corrected' ? 'admin.form.saved' : 'admin.metrics.recorded')}
             </Alert>
           </div>
         )}
@@ -142,8 +183,20 @@ export function TemplateMetrics({ id, title, onClose }: { id: string; title: str
         {RATES.map((r) => field(r, t('admin.metrics.percentHint')))}
         <div className="form-buttons admin-actions wide">
           <button type="submit" className="button button-primary" disabled={record.isPending} data-testid="admin-metrics-save">
-            {record.isPending ? t('admin.form.saving') : t('admin.metrics.save')}
+            {record.isPending ? t('admin.form.saving') : correcting ? t('admin.form.save') : t('admin.metrics.save')}
           </button>
+          {correcting && (
+            <button
+              type="button"
+              className="button button-secondary"
+              onClick={() => {
+                setCorrecting(null);
+                form.reset(EMPTY);
+              }}
+            >
+              {t('admin.metrics.newRecord')}
+            </button>
+          )}
           <button type="button" className="button button-secondary" onClick={onClose}>
             {t('admin.metrics.close')}
           </button>

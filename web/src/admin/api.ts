@@ -66,6 +66,8 @@ export const adminApi = {
   /** A template's recorded performance, an inactive template's too. */
   templateMetrics: (id: string) => unwrap(client.GET('/api/v1/admin/templates/{id}/metrics', { params: byId(id) })),
   recordTemplateMetric: (id: string, body: TemplateMetricInput) => unwrap(client.POST('/api/v1/admin/templates/{id}/metrics', { params: byId(id), body })),
+  correctTemplateMetric: (id: string, metricId: string, body: Body<'/api/v1/admin/templates/{id}/metrics/{metric_id}', 'patch'>) =>
+    unwrap(client.PATCH('/api/v1/admin/templates/{id}/metrics/{metric_id}', { params: { path: { id, metric_id: metricId } }, body })),
   users: (query: UserQuery) => unwrap(client.GET('/api/v1/admin/users', { params: { query } })),
   user: (id: string) => unwrap(client.GET('/api/v1/admin/users/{id}', { params: byId(id) })),
   patchUser: (id: string, body: UserPatch) => unwrap(client.PATCH('/api/v1/admin/users/{id}', { params: byId(id), body })),
