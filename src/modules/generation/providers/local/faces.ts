@@ -5,10 +5,9 @@
  * face's luminance). A model that cannot load is a `provider_error` for the run that needed it; the
  * next run starts a fresh worker.
  */
-import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import { ProviderError } from '../provider.ts';
-import { settleOrAbort } from './common.ts';
+import { createModelWorker } from './model-worker.ts';
 import type { FaceWorkerData, RawFace } from './faces.worker.ts';
 
 /** The detector sees the photo at most this large (longest side): faces of 128 px and up stay well above its floor. */
@@ -72,70 +71,20 @@ async function measure(grey: Buffer, width: number, height: number, box: RawFace
 }
 
 export function createFaceFinder(opts: FaceWorkerData = {}): FaceFinder {
-  let worker: Worker | null = null;
-  let ready: Promise<void> | null = null;
-  let nextId = 1;
-  const pending = new Map<number, { resolve(faces: RawFace[]): void; reject(err: Error): void }>();
-  let queue: Promise<unknown> = Promise.resolve();
+  const worker = createModelWorker<RawFace[]>({
+    url: new URL('./faces.worker.ts', import.meta.url),
+    workerData: opts,
+    errors: {
+      load: (detail) => new ProviderError('provider_error', `the face model failed to load: ${detail}`),
+      run: (detail) => new ProviderError('provider_error', `face detection failed: ${detail ?? 'unknown error'}`),
+      exited: (code) => new ProviderError('provider_error', `the face worker exited (${code})`),
+      closed: () => new ProviderError('provider_error', 'the face finder was closed'),
+    },
+    // The worker answers a list of faces (possibly empty) or an error.
+    resultOf: (reply) => (Array.isArray(reply.faces) ? (reply.faces as RawFace[]) : undefined),
+  });
 
-  function failAll(err: Error): void {
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-  }
-
-  function start(): Promise<void> {
-    if (ready) return ready;
-    const w = new Worker(new URL('./faces.worker.ts', import.meta.url), { workerData: opts });
-    worker = w;
-    ready = new Promise<void>((resolve, reject) => {
-      w.once('message', (msg: { ready: boolean; error?: string }) => {
-        if (msg.ready) resolve();
-        else reject(new ProviderError('provider_error', `the face model failed to load: ${msg.error}`));
-      });
-      w.once('error', (err) => reject(new ProviderError('provider_error', `the face model failed to load: ${err.message}`)));
-    });
-    w.on('message', (msg: { id?: number; faces?: RawFace[]; error?: string }) => {
-      if (msg.id === undefined) return;
-      const p = pending.get(msg.id);
-      if (!p) return;
-      pending.delete(msg.id);
-      if (msg.faces) p.resolve(msg.faces);
-      else p.reject(new ProviderError('provider_error', `face detection failed: ${msg.error ?? 'unknown error'}`));
-    });
-    w.on('error', (err) => failAll(new ProviderError('provider_error', `face detection failed: ${err.message}`)));
-    w.on('exit', (code) => {
-      failAll(new ProviderError('provider_error', `the face worker exited (${code})`));
-      if (worker === w) {
-        worker = null;
-        ready = null;
-      }
-    });
-    // A failed load is reported to the caller; the next call starts a fresh worker.
-    ready.catch(() => void w.terminate());
-    return ready;
-  }
-
-  function detect(rgb: Buffer, width: number, height: number, signal?: AbortSignal): Promise<RawFace[]> {
-    const run = async (): Promise<RawFace[]> => {
-      signal?.throwIfAborted();
-      await start();
-      signal?.throwIfAborted();
-      const id = nextId++;
-      return new Promise<RawFace[]>((resolve, reject) => {
-        const onAbort = (): void => {
-          pending.delete(id);
-          reject(signal!.reason instanceof Error ? signal!.reason : new Error('aborted'));
-        };
-        pending.set(id, settleOrAbort(signal, onAbort, resolve, reject));
-        const copy = new Uint8Array(rgb.length);
-        copy.set(rgb);
-        worker!.postMessage({ id, rgb: copy.buffer, width, height }, [copy.buffer]);
-      });
-    };
-    const result = queue.then(run, run);
-    queue = result.catch(() => undefined);
-    return result;
-  }
+  const detect = (rgb: Buffer, width: number, height: number, signal?: AbortSignal): Promise<RawFace[]> => worker.run(rgb, { width, height }, signal);
 
   return {
     async find(image, signal) {
@@ -155,13 +104,7 @@ export function createFaceFinder(opts: FaceWorkerData = {}): FaceFinder {
       }
       return { width: info.width, height: info.height, faces };
     },
-    warm: () => start(),
-    async close() {
-      failAll(new ProviderError('provider_error', 'the face finder was closed'));
-      const w = worker;
-      worker = null;
-      ready = null;
-      if (w) await w.terminate();
-    },
+    warm: () => worker.warm(),
+    close: () => worker.close(),
   };
 }

@@ -4,9 +4,8 @@
  * kept. Requests are served one at a time: on a small machine two concurrent runs only slow both.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
-import { settleOrAbort } from './common.ts';
+import { createModelWorker } from './model-worker.ts';
 import { joinAlpha } from './layers.ts';
 import type { SegmentationModel } from './segmenter.model.ts';
 import type { SegmenterWorkerData } from './segmenter.worker.ts';
@@ -34,11 +33,6 @@ export interface Segmenter {
   /** Loads the model now instead of on first use. */
   warm(): Promise<void>;
   close(): Promise<void>;
-}
-
-interface Pending {
-  resolve(mask: Uint8Array): void;
-  reject(err: Error): void;
 }
 
 /**
@@ -85,76 +79,23 @@ async function decodeRgb(image: Buffer): Promise<{ rgb: Buffer; width: number; h
 }
 
 export function createSegmenter(opts: SegmenterOptions = {}): Segmenter {
-  let worker: Worker | null = null;
-  let ready: Promise<void> | null = null;
-  let nextId = 1;
-  const pending = new Map<number, Pending>();
-  // Runs are chained so the worker holds one image at a time.
-  let queue: Promise<unknown> = Promise.resolve();
+  const data: SegmenterWorkerData = {
+    model: opts.model ?? 'medium',
+    intraOpThreads: opts.intraOpThreads ?? Math.min(4, availableParallelism()),
+  };
+  const worker = createModelWorker<Uint8Array>({
+    url: new URL('./segmenter.worker.ts', import.meta.url),
+    workerData: data,
+    errors: {
+      load: (detail) => new Error(`background removal model failed to load: ${detail}`),
+      run: (detail) => new Error(detail ?? 'segmentation failed'),
+      exited: (code) => new Error(`segmentation worker exited (${code})`),
+      closed: () => new Error('segmenter closed'),
+    },
+    resultOf: (reply) => (reply.mask instanceof ArrayBuffer ? new Uint8Array(reply.mask) : undefined),
+  });
 
-  function start(): Promise<void> {
-    if (ready) return ready;
-    const data: SegmenterWorkerData = {
-      model: opts.model ?? 'medium',
-      intraOpThreads: opts.intraOpThreads ?? Math.min(4, availableParallelism()),
-    };
-    const w = new Worker(new URL('./segmenter.worker.ts', import.meta.url), { workerData: data });
-    worker = w;
-    ready = new Promise<void>((resolve, reject) => {
-      w.once('message', (msg: { ready: boolean; error?: string }) => {
-        if (msg.ready) resolve();
-        else reject(new Error(`background removal model failed to load: ${msg.error}`));
-      });
-      w.once('error', reject);
-    });
-    w.on('message', (msg: { id?: number; mask?: ArrayBuffer; error?: string }) => {
-      if (msg.id === undefined) return;
-      const p = pending.get(msg.id);
-      if (!p) return;
-      pending.delete(msg.id);
-      if (msg.mask) p.resolve(new Uint8Array(msg.mask));
-      else p.reject(new Error(msg.error ?? 'segmentation failed'));
-    });
-    w.on('error', (err) => failAll(err));
-    w.on('exit', (code) => {
-      failAll(new Error(`segmentation worker exited (${code})`));
-      worker = null;
-      ready = null;
-    });
-    // A failed load is reported to the caller; the next call starts a fresh worker.
-    ready.catch(() => void w.terminate());
-    return ready;
-  }
-
-  function failAll(err: Error): void {
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-  }
-
-  function infer(rgb: Buffer, signal?: AbortSignal): Promise<Uint8Array> {
-    const run = async (): Promise<Uint8Array> => {
-      signal?.throwIfAborted();
-      await start();
-      signal?.throwIfAborted();
-      const id = nextId++;
-      return new Promise<Uint8Array>((resolve, reject) => {
-        // An abort stops waiting at once; the worker's current run (native code) finishes on its
-        // own and its result is dropped.
-        const onAbort = (): void => {
-          pending.delete(id);
-          reject(signal!.reason instanceof Error ? signal!.reason : new Error('aborted'));
-        };
-        pending.set(id, settleOrAbort(signal, onAbort, resolve, reject));
-        // Copy into a buffer of its own so it can be transferred, not cloned.
-        const copy = new Uint8Array(rgb.length);
-        copy.set(rgb);
-        worker!.postMessage({ id, rgb: copy.buffer }, [copy.buffer]);
-      });
-    };
-    const result = queue.then(run, run);
-    queue = result.catch(() => undefined);
-    return result;
-  }
+  const infer = (rgb: Buffer, signal?: AbortSignal): Promise<Uint8Array> => worker.run(rgb, {}, signal);
 
   async function maskOf({ rgb, width, height }: { rgb: Buffer; width: number; height: number }, signal?: AbortSignal): Promise<Mask> {
     const out = await infer(await resample(rgb, width, height, 3, SIDE, SIDE), signal);
@@ -173,13 +114,7 @@ export function createSegmenter(opts: SegmenterOptions = {}): Segmenter {
       const { data: rgba } = await joinAlpha(photo.rgb, m.alpha, m.width, m.height);
       return { rgba, width: m.width, height: m.height };
     },
-    warm: () => start(),
-    async close() {
-      failAll(new Error('segmenter closed'));
-      const w = worker;
-      worker = null;
-      ready = null;
-      if (w) await w.terminate();
-    },
+    warm: () => worker.warm(),
+    close: () => worker.close(),
   };
 }
