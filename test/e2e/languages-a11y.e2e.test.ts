@@ -2,7 +2,7 @@
  * Browser test of the app's foundations on a 360 px phone: every screen that exists, in English and
  * in Persian (right to left), has no axe-core violation of serious or critical impact and no sideways
  * scrolling; the navigation folds into a menu that opens, leads somewhere and closes; the language
- * switcher turns the page to Persian with Persian digits; a generation's page (after one upscale)
+ * switcher turns the page to Persian with Persian digits and the server's labels in Persian; a generation's page (after one upscale)
  * passes the same checks in both languages; and an installation's preset shapes the
  * app (style-studio: Persian first, its product name, its one studio, a phone-only sign-up form).
  * Screenshots of each screen in both languages are written to test-results/screenshots/, or to
@@ -122,6 +122,11 @@ if (skipReason || !hasChromium) {
         expect(await textOf(page, 'credit-balance')).toBe('۲');
         expect(await textOf(page, 'greeting')).toMatch(/^سلام/);
         expect(await page.title()).toBe('پیشخوان · Atelier');
+        // The server's own words follow: the Studio's parameter labels come from GET /generation-types,
+        // asked for in the screen's language (decision 104); "ضریب" is only in the server's Persian.
+        await page.goto(s.url('/studio'));
+        await page.getByTestId('type-upscale').click();
+        await page.getByText('ضریب', { exact: false }).first().waitFor();
       },
       STEP_TIMEOUT,
     );
