@@ -8,7 +8,7 @@
  * they are counted, not paid (style-studio's "2 free conversions").
  */
 import type { Tx } from '../../platform/db/types.ts';
-import { AppError } from '../../platform/http/errors.ts';
+import { errors, type AppError } from '../../platform/http/errors.ts';
 import type { QuotaPlan } from '../billing/index.ts';
 import { lockUserQuota, usedInPeriod } from './generation.queries.ts';
 
@@ -18,8 +18,10 @@ export type QuotaPlanOf = (tx: Tx, userId: string) => Promise<QuotaPlan>;
 export const CONVERSION_TYPE = 'style_conversion';
 
 function exceeded(what: string, limit: number, used: number, resetsAt: Date): AppError {
-  return new AppError('quota_exceeded', `Your plan allows ${limit} ${what} until ${resetsAt.toISOString().slice(0, 10)}; you have used ${used}. Upgrade to go on.`, {
-    extensions: { limit, used, resets_at: resetsAt.toISOString() },
+  return errors.quotaExceeded(`Your plan allows ${limit} ${what} until ${resetsAt.toISOString().slice(0, 10)}; you have used ${used}. Upgrade to go on.`, {
+    limit,
+    used,
+    resets_at: resetsAt.toISOString(),
   });
 }
 

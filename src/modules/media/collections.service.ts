@@ -1,5 +1,5 @@
 /** Collections (albums): a user's named, ordered sets of their own assets; public ones are shown on vendor pages. */
-import { AppError, errors } from '../../platform/http/errors.ts';
+import { errors } from '../../platform/http/errors.ts';
 import { decodeCursor, toPage, type TListQuery } from '../../platform/http/pagination.ts';
 import { findVendorBySlug } from '../accounts/index.ts';
 import { createAssetLinks } from './asset-view.ts';
@@ -12,7 +12,7 @@ import { unownedAssetIds } from './results.ts';
 const PUBLIC_ITEMS = 100;
 
 /** What the transaction of an add decided; the refusals are thrown after it ends. */
-type AddOutcome = { refused: 'not_found'; missing: string[] } | { refused: 'quota'; used: number; adding: number } | { added: string[] };
+type AddOutcome = { refused: 'not_found'; missing: string[] } | { refused: 'quota'; limit: number; used: number; adding: number } | { added: string[] };
 
 export function createCollectionsService(deps: MediaDeps) {
   const links = createAssetLinks(deps);
@@ -85,15 +85,18 @@ export function createCollectionsService(deps: MediaDeps) {
         const shown = await cq.inGallery(tx, ownerId, assetIds);
         const used = await cq.countGalleryImages(tx, ownerId);
         const adding = assetIds.filter((a) => !shown.has(a)).length;
-        if (used + adding > limit) return { refused: 'quota', used, adding };
+        if (used + adding > limit) return { refused: 'quota', limit, used, adding };
       }
       return { added: await cq.addItems(tx, id, assetIds, deps.clock.now()) };
     });
     if ('refused' in outcome) {
       if (outcome.refused === 'not_found') throw errors.notFound(single ? 'Asset' : `Asset ${outcome.missing.join(', ')}`);
-      throw new AppError('quota_exceeded', `Your plan shows up to ${limit} images in albums; this would show ${outcome.used + outcome.adding}. Remove some or upgrade.`, {
-        // The album quota is a standing count, not a period's allowance: it never resets by itself.
-        extensions: { limit, used: outcome.used, requested: outcome.adding, resets_at: null },
+      // The album quota is a standing count, not a period's allowance: it never resets by itself.
+      throw errors.quotaExceeded(`Your plan shows up to ${outcome.limit} images in albums; this would show ${outcome.used + outcome.adding}. Remove some or upgrade.`, {
+        limit: outcome.limit,
+        used: outcome.used,
+        requested: outcome.adding,
+        resets_at: null,
       });
     }
     if (single && outcome.added.length === 0) throw errors.conflict('The asset is already in this collection.');

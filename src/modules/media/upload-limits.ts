@@ -11,7 +11,7 @@
  *   take the last megabytes. Over it, 403 `quota_exceeded` with `limit`, `used` (bytes) and
  *   `resets_at: null`; the files already put are removed by the caller, so nothing is left.
  */
-import { AppError, errors } from '../../platform/http/errors.ts';
+import { errors, type AppError } from '../../platform/http/errors.ts';
 import type { DbOrTx } from '../../platform/db/types.ts';
 import type { UploadAllowance } from './limits.ts';
 import { lockOwnUploads, ownUploadBytes, spendUploadSlot, uploadWindowEnd } from './upload-limits.queries.ts';
@@ -20,9 +20,7 @@ const MIB = 1024 * 1024;
 
 function storageExceeded(limit: number, used: number): AppError {
   const mb = (n: number) => (n / MIB).toFixed(1);
-  return new AppError('quota_exceeded', `Your plan keeps up to ${mb(limit)} MB of uploads; you have ${mb(used)} MB. Delete some or upgrade.`, {
-    extensions: { limit, used, resets_at: null, unit: 'bytes' },
-  });
+  return errors.quotaExceeded(`Your plan keeps up to ${mb(limit)} MB of uploads; you have ${mb(used)} MB. Delete some or upgrade.`, { limit, used, resets_at: null, unit: 'bytes' });
 }
 
 /** Spends an upload of the hour, or refuses with 429 and when to come back. */

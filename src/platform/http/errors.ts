@@ -85,6 +85,12 @@ export const errors = {
       headers: { 'retry-after': String(retryAfterSec) },
       ...(detail.extensions ? { extensions: detail.extensions } : {}),
     }),
+  /**
+   * API.md's quota answer: what the plan allows (`limit`), what is used, and when it resets
+   * (`resets_at`, null for a standing limit such as storage or the album quota); nothing was held.
+   */
+  quotaExceeded: (message: string, quota: { limit: number; used: number; resets_at: string | null } & Record<string, string | number | null>) =>
+    new AppError('quota_exceeded', message, { extensions: quota }),
   payloadTooLarge: (message = 'The request body is too large.') => new AppError('payload_too_large', message),
   unsupportedMediaType: (message = 'This content type is not supported.') => new AppError('unsupported_media_type', message),
   invalidSignature: (message = 'The signature is missing or does not match the body.') => new AppError('invalid_signature', message),
