@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { describeError } from '../api.ts';
 import { Alert, FieldMessages, describedBy, useFormat } from '../ui.tsx';
 import { adminApi, type TemplateMetric } from './api.ts';
+import { localDateTime } from './fields.ts';
 import { DataTable, QueryGate, type Column } from './kit.tsx';
 
 const RATES = ['ctr', 'conversion_rate', 'engagement_rate'] as const;
@@ -51,13 +52,11 @@ function toBody(v: MetricForm, correcting: boolean) {
   };
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
 /** A recorded measurement as the form's text: the time in the reader's zone, rates as percentages. */
 function toForm(m: TemplateMetric): MetricForm {
-  const d = new Date(m.recorded_at);
   const percent = (v: number | null) => (v === null ? '' : String(Math.round(v * 10_000) / 100));
   return {
-    recorded_at: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`,
+    recorded_at: localDateTime(m.recorded_at),
     impressions: String(m.impressions),
     ctr: percent(m.ctr),
     conversion_rate: percent(m.conversion_rate),

@@ -21,7 +21,7 @@ export interface FieldSpec<K extends string> {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 /** An ISO instant as a datetime-local value in the reader's zone. */
-function localDateTime(iso: string): string {
+export function localDateTime(iso: string): string {
   const d = new Date(iso);
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }

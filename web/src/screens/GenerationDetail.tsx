@@ -12,7 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { z } from 'zod';
 import { api, describeError, type Generation } from '../api.ts';
-import { Alert, Link, Spinner, useDocumentTitle, useFormat } from '../ui.tsx';
+import { Alert, describedBy, FieldMessages, Link, Spinner, useDocumentTitle, useFormat } from '../ui.tsx';
 import { userApi } from '../userApi.ts';
 import { STATUS_BADGE } from './RecentGenerations.tsx';
 
@@ -136,14 +136,10 @@ function ReviewForm({ generation: g }: { generation: Generation }) {
           rows={3}
           maxLength={NOTES_MAX}
           aria-invalid={notesError ? true : undefined}
-          aria-describedby={notesError ? 'generation-notes-error' : undefined}
+          aria-describedby={describedBy('generation-notes', null, notesError)}
           {...form.register('notes')}
         />
-        {notesError && (
-          <p id="generation-notes-error" className="field-error">
-            {notesError}
-          </p>
-        )}
+        <FieldMessages id="generation-notes" error={notesError} />
       </div>
       <button type="submit" className="button button-primary" disabled={save.isPending} data-testid="generation-review-save">
         {save.isPending ? t('generationDetail.saving') : t('generationDetail.save')}
