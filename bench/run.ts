@@ -24,6 +24,8 @@
  *   against @imgly/background-removal-node's own removeBackground, with both masks' IoU; upscale
  *   quality (PSNR/SSIM on down-then-up photos) and speed of the learned model against Lanczos.
  * - faces (bench/faces.ts): the local face step on a portrait against the ISNet cut-out of it.
+ * - cut-out (bench/cutout.ts): 20 held-out product photos with shadows, patterned and busy
+ *   backgrounds, thin parts and holes; mean and worst mask IoU and time, local against the library.
  * - analytics (bench/analytics.ts): each admin analytics answer over 100k generations and 1M ledger
  *   rows against `select count(*)` of the table it sums, on PGlite and (with TEST_DATABASE_URL)
  *   PostgreSQL.
@@ -31,6 +33,7 @@
 import { createLedger } from '../src/modules/billing/index.ts';
 import { analyticsBench } from './analytics.ts';
 import { authBench } from './auth.ts';
+import { cutoutBench } from './cutout.ts';
 import { call, createTestApp } from '../test/helpers/app.ts';
 import type { Database } from '../src/platform/db/database.ts';
 import { createTestDatabase, prepareTemplates, testDatabaseUrl } from '../test/helpers/databases.ts';
@@ -66,10 +69,11 @@ async function onEachDatabase(bench: (database: Database) => Promise<{ lines: st
 
 async function main(): Promise<void> {
   await prepareTemplates();
-  const only = (['ledger', 'auth', 'analytics'] as const).find((name) => process.argv.includes(`--${name}`));
+  const only = (['ledger', 'auth', 'analytics', 'cutout'] as const).find((name) => process.argv.includes(`--${name}`));
   if (!only || only === 'ledger') await onEachDatabase(ledgerBench);
   if (!only || only === 'auth') await authOnEachDatabase();
   if (!only || only === 'analytics') await onEachDatabase(async (database) => ({ lines: await analyticsBench(database), ok: true }));
+  if (!only || only === 'cutout') process.stdout.write(`\n${(await cutoutBench()).join('\n')}\n`);
   if (only) return;
   const t = await createTestApp({ realClock: true });
   try {
