@@ -1,6 +1,6 @@
 /**
  * Plan limits of the free plans (seeded by the migrations): uploads expire after 30 days and the
- * sweeper deletes rows and files together; a vendor on Vendor Free may show 10 images in albums
+ * sweeper deletes rows and files together, except what a product still shows; a vendor on Vendor Free may show 10 images in albums
  * (403 quota_exceeded after that). Paid plans: test/media/plan-limits.test.ts.
  * Real: app, database, sharp, local-disk storage, the sweeper the scheduled job runs.
  * Stand-ins: a manual clock moved past the expiry; the retention job's handler is run directly
@@ -100,5 +100,29 @@ describe('vendor gallery quota', () => {
       const id = (await upload(t.app, u.access_token, { filename: `${i}.png`, data: await makeImage(8, 8, 'png') })).data.id;
       expect((await call(t.app, 'POST', `/api/v1/collections/${c.id}/items`, { token: u.access_token, body: { asset_id: id } })).statusCode).toBe(201);
     }
+  });
+
+  it('keeps a plain upload past its 30 days while a product shows it, and sweeps it at the first look after', async () => {
+    const a = await signUp(t.app);
+    const shown = (await upload(t.app, a.access_token, { filename: 'p.png', data: await makeImage(8, 8, 'png') })).data;
+    const loose = (await upload(t.app, a.access_token, { filename: 'l.png', data: await makeImage(8, 8, 'png') })).data;
+    expect(loose.kind).toBe('upload');
+    const product = await call(t.app, 'POST', '/api/v1/products', { token: a.access_token, body: { name: 'Mug', image_asset_ids: [shown.id] } });
+    expect(product.statusCode).toBe(201);
+
+    t.clock.advance(30 * DAY + 1000);
+    await sweep();
+    // The loose upload went on time; the product's photo stays.
+    const left = await sqlRows<{ id: string; expires_at: Date }>(t, `select id, expires_at from assets where owner_id = '${a.user.id}'`);
+    expect(left.map((r) => r.id)).toEqual([shown.id]);
+    // Looked at again a week later (ATELIER_UNUSED_UPLOAD_DAYS).
+    expect(new Date(left[0]!.expires_at).getTime()).toBe(t.clock.now().getTime() + 7 * DAY);
+    const token = (await call(t.app, 'POST', '/api/v1/auth/login', { body: { email: a.email, password: a.password } })).data.access_token;
+    expect((await call(t.app, 'GET', `/api/v1/products/${product.data.id}`, { token })).data.images).toHaveLength(1);
+
+    expect((await call(t.app, 'DELETE', `/api/v1/products/${product.data.id}`, { token })).statusCode).toBe(204);
+    t.clock.advance(7 * DAY + 1000);
+    await sweep();
+    expect(await countRows(t, `select count(*) as n from assets where owner_id = '${a.user.id}'`)).toBe(0);
   });
 });

@@ -4151,7 +4151,7 @@ export interface operations {
                                 /** Format: date-time */
                                 created_at: string;
                                 download_count: number;
-                                /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
+                                /** @description When the file goes (null: kept until deleted) unless a subject, a product or a profile uses it then; one in use is looked at again a week later (`ATELIER_UNUSED_UPLOAD_DAYS`). `training` and `avatar` uploads are kept by use alone: theirs is the first look, a week after upload. */
                                 expires_at: string | null;
                                 filename: string;
                                 generation_id: string | null;
@@ -4262,7 +4262,7 @@ export interface operations {
                             /** Format: date-time */
                             created_at: string;
                             download_count: number;
-                            /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
+                            /** @description When the file goes (null: kept until deleted) unless a subject, a product or a profile uses it then; one in use is looked at again a week later (`ATELIER_UNUSED_UPLOAD_DAYS`). `training` and `avatar` uploads are kept by use alone: theirs is the first look, a week after upload. */
                             expires_at: string | null;
                             filename: string;
                             generation_id: string | null;
@@ -6601,7 +6601,7 @@ export interface operations {
                             /** Format: date-time */
                             created_at: string;
                             download_count: number;
-                            /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
+                            /** @description When the file goes (null: kept until deleted) unless a subject, a product or a profile uses it then; one in use is looked at again a week later (`ATELIER_UNUSED_UPLOAD_DAYS`). `training` and `avatar` uploads are kept by use alone: theirs is the first look, a week after upload. */
                             expires_at: string | null;
                             filename: string;
                             generation_id: string | null;
@@ -6682,7 +6682,7 @@ export interface operations {
                         /** Format: date-time */
                         created_at: string;
                         download_count: number;
-                        /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
+                        /** @description When the file goes (null: kept until deleted) unless a subject, a product or a profile uses it then; one in use is looked at again a week later (`ATELIER_UNUSED_UPLOAD_DAYS`). `training` and `avatar` uploads are kept by use alone: theirs is the first look, a week after upload. */
                         expires_at: string | null;
                         filename: string;
                         generation_id: string | null;
@@ -6747,7 +6747,7 @@ export interface operations {
                         /** Format: date-time */
                         created_at: string;
                         download_count: number;
-                        /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
+                        /** @description When the file goes (null: kept until deleted) unless a subject, a product or a profile uses it then; one in use is looked at again a week later (`ATELIER_UNUSED_UPLOAD_DAYS`). `training` and `avatar` uploads are kept by use alone: theirs is the first look, a week after upload. */
                         expires_at: string | null;
                         filename: string;
                         generation_id: string | null;
@@ -6861,7 +6861,7 @@ export interface operations {
                         /** Format: date-time */
                         created_at: string;
                         download_count: number;
-                        /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
+                        /** @description When the file goes (null: kept until deleted) unless a subject, a product or a profile uses it then; one in use is looked at again a week later (`ATELIER_UNUSED_UPLOAD_DAYS`). `training` and `avatar` uploads are kept by use alone: theirs is the first look, a week after upload. */
                         expires_at: string | null;
                         filename: string;
                         generation_id: string | null;
@@ -9447,7 +9447,7 @@ export interface operations {
                                 /** Format: date-time */
                                 created_at: string;
                                 download_count: number;
-                                /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
+                                /** @description When the file goes (null: kept until deleted) unless a subject, a product or a profile uses it then; one in use is looked at again a week later (`ATELIER_UNUSED_UPLOAD_DAYS`). `training` and `avatar` uploads are kept by use alone: theirs is the first look, a week after upload. */
                                 expires_at: string | null;
                                 filename: string;
                                 generation_id: string | null;
@@ -9585,7 +9585,7 @@ export interface operations {
                             /** Format: date-time */
                             created_at: string;
                             download_count: number;
-                            /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
+                            /** @description When the file goes (null: kept until deleted) unless a subject, a product or a profile uses it then; one in use is looked at again a week later (`ATELIER_UNUSED_UPLOAD_DAYS`). `training` and `avatar` uploads are kept by use alone: theirs is the first look, a week after upload. */
                             expires_at: string | null;
                             filename: string;
                             generation_id: string | null;
@@ -9690,7 +9690,7 @@ export interface operations {
                             /** Format: date-time */
                             created_at: string;
                             download_count: number;
-                            /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
+                            /** @description When the file goes (null: kept until deleted) unless a subject, a product or a profile uses it then; one in use is looked at again a week later (`ATELIER_UNUSED_UPLOAD_DAYS`). `training` and `avatar` uploads are kept by use alone: theirs is the first look, a week after upload. */
                             expires_at: string | null;
                             filename: string;
                             generation_id: string | null;
@@ -9803,7 +9803,7 @@ export interface operations {
                             /** Format: date-time */
                             created_at: string;
                             download_count: number;
-                            /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
+                            /** @description When the file goes (null: kept until deleted) unless a subject, a product or a profile uses it then; one in use is looked at again a week later (`ATELIER_UNUSED_UPLOAD_DAYS`). `training` and `avatar` uploads are kept by use alone: theirs is the first look, a week after upload. */
                             expires_at: string | null;
                             filename: string;
                             generation_id: string | null;
@@ -9908,7 +9908,7 @@ export interface operations {
                             /** Format: date-time */
                             created_at: string;
                             download_count: number;
-                            /** @description When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it. */
+                            /** @description When the file goes (null: kept until deleted) unless a subject, a product or a profile uses it then; one in use is looked at again a week later (`ATELIER_UNUSED_UPLOAD_DAYS`). `training` and `avatar` uploads are kept by use alone: theirs is the first look, a week after upload. */
                             expires_at: string | null;
                             filename: string;
                             generation_id: string | null;

@@ -23,7 +23,7 @@ export const ZAsset = z.object({
   expires_at: z.iso
     .datetime()
     .nullable()
-    .describe('When the file goes (null: kept until deleted). For `training` and `avatar` uploads, when it is looked at again: it goes then unless a subject, a product or a profile uses it.'),
+    .describe('When the file goes (null: kept until deleted) unless a subject, a product or a profile uses it then; one in use is looked at again a week later (`ATELIER_UNUSED_UPLOAD_DAYS`). `training` and `avatar` uploads are kept by use alone: theirs is the first look, a week after upload.'),
   // Added fields (the contract allows additions).
   sha256: z.string(),
   is_selected: z.boolean(),

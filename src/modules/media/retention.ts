@@ -13,6 +13,11 @@
  * the asset row locked, whether a subject, a product or a profile uses it. If one does, it is looked
  * at again `unusedDays` later; if not, it goes. The row lock makes a subject created at that moment
  * wait for the answer (its reference to the asset needs the row), so nothing in use is deleted.
+ *
+ * The same question is asked of every other asset whose plan time is up: a plain upload or a result
+ * that a product shows or a subject was trained from is not taken from under it (the catalog's
+ * references cascade, so deleting it would silently empty the product). It is looked at again
+ * `unusedDays` later, and goes at the first look after nothing uses it.
  */
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, DbOrTx } from '../../platform/db/types.ts';
@@ -41,7 +46,7 @@ export interface RetentionDeps {
   clock: Clock;
   limits: MediaLimits;
   inUse: AssetInUse;
-  /** Days between looks at a training photo or avatar (ATELIER_UNUSED_UPLOAD_DAYS). */
+  /** Days between looks at an expired asset that something uses (ATELIER_UNUSED_UPLOAD_DAYS). */
   unusedDays: number;
 }
 
@@ -63,21 +68,14 @@ export async function sweepExpiredAssets(deps: RetentionDeps & { log: Logger }, 
         await extendExpiredAsset(deps.db, asset.id, now, until);
         continue;
       }
-      const row = await deps.db.transaction(async (tx) => {
-        if (!(await lockExpiredAsset(tx, asset.id, now))) return undefined;
-        await removeAssetFromAll(tx, asset.id, now);
-        return deleteAssetById(tx, asset.id);
-      });
-      if (!row) continue;
-      removed++;
-      for (const err of await deleteAssetFiles(deps.storage, row)) deps.log.warn({ err, assetId: asset.id }, 'media: expired file left behind');
+      if (await sweepIfUnused(deps, asset.id, now)) removed++;
     }
     if (expired.length < BATCH) break;
   }
   return removed;
 }
 
-/** Deletes a training photo or avatar that nothing uses, or looks again `unusedDays` later; true when it went. */
+/** Deletes an expired asset that nothing uses, or looks again `unusedDays` later; true when it went. */
 async function sweepIfUnused(deps: RetentionDeps & { log: Logger }, id: string, now: Date): Promise<boolean> {
   const row = await deps.db.transaction(async (tx) => {
     if (!(await lockExpiredAsset(tx, id, now))) return undefined;
