@@ -11,7 +11,7 @@
  * background, as a product cut-out should leave it. Nothing here is a binary fixture; the busy
  * backgrounds are crops of the photographs @vladmandic/face-api ships in its demo/ folder.
  *
- * Two sets are drawn from disjoint seeds: `development` to look at while changing the cut-out, and
+ * Sets are drawn from disjoint seeds: `development` to look at while changing the cut-out, and
  * `heldOut`, which the bench reports and nothing is tuned on.
  */
 import { join } from 'node:path';
@@ -339,7 +339,10 @@ async function sceneSet(firstSeed: number, count: number): Promise<ProductScene[
   return out;
 }
 
-/** Scenes to look at while working on the cut-out (seeds 1000…). */
-export const developmentScenes = (count = 20): Promise<ProductScene[]> => sceneSet(1000, count);
-/** Scenes the bench reports, from seeds nothing was tuned on (5000…). */
-export const heldOutScenes = (count = 20): Promise<ProductScene[]> => sceneSet(5000, count);
+/**
+ * Scenes to look at while working on the cut-out: seeds 1000…, and 5000…, which were the held-out
+ * set until the second look at the centre was designed with them in view (decision 114).
+ */
+export const developmentScenes = (count = 20, firstSeed: 1000 | 5000 = 1000): Promise<ProductScene[]> => sceneSet(firstSeed, count);
+/** Scenes the bench reports, from seeds nothing was tuned on or looked at before (9000…). */
+export const heldOutScenes = (count = 20): Promise<ProductScene[]> => sceneSet(9000, count);
