@@ -110,17 +110,26 @@ describe('codes sent per day', () => {
   it('sends at most ten codes a day to one phone, however the requests are spread', async () => {
     const phone = uniquePhone();
     await signUp(t.app, { email: undefined, phone }, { verified: false });
+    // Codes are issued by a queued job, at its time, and delivered by another (decision 100). A code
+    // that a newer one replaced before its delivery ran is not sent (it could no longer be used), so
+    // how many of a quick burst reach the phone depends on the jobs' order; what is capped is the
+    // codes issued, and nothing is sent beyond them.
+    const issued = () => countRows(t, `select count(*) as n from otps where destination = '${phone}'`);
     const sent = () => countRows(t, `select count(*) as n from outbox_messages where "to" = '${phone}'`);
     for (let batch = 0; batch < 3; batch++) {
       for (let i = 0; i < 5; i++) expect((await post('/auth/otp/request', { phone, purpose: 'phone_verify' })).statusCode).toBe(202);
-      await codesSent(t.app); // codes are issued by a queued job, at its time (decision 100)
+      await codesSent(t.app);
       t.clock.advance(11 * 60_000); // past the ten-minute window of five
     }
-    expect(await sent()).toBe(10);
+    expect(await issued()).toBe(10);
+    const sentThatDay = await sent();
+    expect(sentThatDay).toBeGreaterThanOrEqual(2); // at least the newest code of each burst that got one
+    expect(sentThatDay).toBeLessThanOrEqual(10);
     t.clock.advance(24 * 3_600_000);
     await post('/auth/otp/request', { phone, purpose: 'phone_verify' });
     await codesSent(t.app);
-    expect(await sent()).toBe(11);
+    expect(await issued()).toBe(11);
+    expect(await sent()).toBe(sentThatDay + 1);
   });
 });
 
