@@ -59,10 +59,7 @@ export async function sweepExpiredAssets(deps: RetentionDeps & { log: Logger }, 
     const byPlan = expired.filter((a) => !KEPT_WHILE_USED.includes(a.kind));
     const keepUntil = await keepUntilByPlan(deps.limits, byPlan);
     for (const asset of expired) {
-      if (KEPT_WHILE_USED.includes(asset.kind)) {
-        if (await sweepIfUnused(deps, asset.id, now)) removed++;
-        continue;
-      }
+      // Only assets kept by plan have an entry: a later plan expiry puts the look off.
       const until = keepUntil.get(asset.id);
       if (until === null || (until !== undefined && until > now)) {
         await extendExpiredAsset(deps.db, asset.id, now, until);
