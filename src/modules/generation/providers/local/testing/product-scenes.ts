@@ -275,18 +275,17 @@ export async function productScene(object: SceneObject, backgroundKind: SceneBac
   const focus = behind ? r() * 4 : 0;
   if (focus > 0.5) bg = await sharp(bg, { raw: { width: size, height: size, channels: 3 } }).blur(focus).raw().toBuffer();
 
-  // The shadow: the silhouette, sheared away from the light and pushed down, blurred; plus a
+  // The shadow: the object's own silhouette, pushed away from the light and down, blurred; plus a
   // contact shadow under the object's lowest part.
-  const dx = -light * size * (0.04 + r() * 0.06);
-  const dy = size * (0.02 + r() * 0.05);
+  const dx = Math.round(-light * size * (0.04 + r() * 0.06));
+  const dy = Math.round(size * (0.02 + r() * 0.05));
   const soft = 4 + r() * 14;
   const strength = 0.35 + r() * 0.35;
-  const shadowSvg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}">
-    <g transform="translate(${dx} ${dy}) translate(${cx} ${cy}) rotate(${tilt.toFixed(1)}) scale(${scale}) translate(-200 -200)">${objects[object](rng(seed * 7919 + 13 + 1), light)}</g></svg>`;
-  const castAlpha = await sharp(await sharp(Buffer.from(shadowSvg)).ensureAlpha().extractChannel(3).raw().toBuffer(), { raw: { width: size, height: size, channels: 1 } })
-    .blur(soft)
-    .raw()
-    .toBuffer();
+  const moved = Buffer.alloc(size * size);
+  for (let y = Math.max(0, dy); y < Math.min(size, size + dy); y++) {
+    for (let x = Math.max(0, dx); x < Math.min(size, size + dx); x++) moved[y * size + x] = truth[(y - dy) * size + (x - dx)]!;
+  }
+  const castAlpha = await sharp(moved, { raw: { width: size, height: size, channels: 1 } }).blur(soft).raw().toBuffer();
   let bottom = 0;
   let left = size;
   let right = 0;
@@ -312,10 +311,11 @@ export async function productScene(object: SceneObject, backgroundKind: SceneBac
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       const i = y * size + x;
-      const shade = (1 - strength * (castAlpha[i]! / 255)) * (1 - 0.5 * (contact[i]! / 255)) * falloff(x, y);
+      const lit = falloff(x, y);
+      const shade = (1 - strength * (castAlpha[i]! / 255)) * (1 - 0.5 * (contact[i]! / 255)) * lit;
       const a = rgba[i * 4 + 3]! / 255;
       for (let c = 0; c < 3; c++) {
-        const obj = Math.min(255, rgba[i * 4 + c]! * (0.85 + (tex[i * 3 + c]! / 255) * 0.3) * (0.9 + 0.2 * falloff(x, y)));
+        const obj = Math.min(255, rgba[i * 4 + c]! * (0.85 + (tex[i * 3 + c]! / 255) * 0.3) * (0.9 + 0.2 * lit));
         const v = a * obj + (1 - a) * bg[i * 3 + c]! * shade + (nr() - 0.5) * 8;
         out[i * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : v;
       }
