@@ -9,14 +9,11 @@
  *
  *   node bench/run.ts --cutout          (also part of npm run bench)
  */
-import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { removeBackground } from '@imgly/background-removal-node';
-import sharp from 'sharp';
 import { createSegmenter } from '../src/modules/generation/providers/local/segmenter.ts';
 import { heldOutScenes } from '../src/modules/generation/providers/local/testing/product-scenes.ts';
 import { maskIoU } from '../src/modules/generation/providers/local/testing/synthetic.ts';
+import { alphaOf, libraryCutout } from './library-cutout.ts';
 
 interface Side {
   ious: number[];
@@ -28,13 +25,8 @@ const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
 export async function cutoutBench(count = Number(process.env.BENCH_CUTOUT_SCENES ?? 20)): Promise<string[]> {
   const scenes = await heldOutScenes(count);
   const segmenter = createSegmenter();
-  const publicPath = `${pathToFileURL(dirname(fileURLToPath(import.meta.resolve('@imgly/background-removal-node')))).href}/`;
-  const config = { model: 'medium' as const, publicPath, output: { format: 'image/png' as const } };
   const ours = async (jpeg: Buffer): Promise<Buffer> => (await segmenter.mask(jpeg)).alpha;
-  const theirs = async (jpeg: Buffer): Promise<Buffer> => {
-    const png = Buffer.from(await (await removeBackground(new Blob([jpeg], { type: 'image/jpeg' }), config)).arrayBuffer());
-    return sharp(png).ensureAlpha().extractChannel(3).raw().toBuffer();
-  };
+  const theirs = async (jpeg: Buffer): Promise<Buffer> => alphaOf(await libraryCutout(jpeg));
   try {
     // Warm both (models loaded, sessions' first runs done) on a scene outside the set.
     for (let i = 0; i < 2; i++) {

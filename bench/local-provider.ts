@@ -23,8 +23,7 @@
  */
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { removeBackground } from '@imgly/background-removal-node';
+import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { createRequire } from 'node:module';
 import { createSegmenter } from '../src/modules/generation/providers/local/segmenter.ts';
@@ -33,6 +32,7 @@ import { edgeEnergy, halvedPair, psnr, ssim, type RgbImage } from '../src/module
 import { maskIoU, productPhoto } from '../src/modules/generation/providers/local/testing/synthetic.ts';
 import { upscale } from '../src/modules/generation/providers/local/upscale.ts';
 import { demo } from '../src/modules/generation/providers/local/testing/portraits.ts';
+import { alphaOf, libraryCutout } from './library-cutout.ts';
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t = performance.now();
@@ -73,14 +73,11 @@ export async function localProviderBench(rounds = Number(process.env.BENCH_ROUND
 
   // Background removal, warm.
   const segmenter = createSegmenter();
-  const publicPath = `${pathToFileURL(dirname(fileURLToPath(import.meta.resolve('@imgly/background-removal-node')))).href}/`;
-  const config = { model: 'medium' as const, publicPath, output: { format: 'image/png' as const } };
   const ours = async (): Promise<Buffer> => {
     const cut = await segmenter.cutout(photo.jpeg);
     return sharp(cut.rgba, { raw: { width: cut.width, height: cut.height, channels: 4 } }).png().toBuffer();
   };
-  const theirs = async (): Promise<Buffer> => Buffer.from(await (await removeBackground(new Blob([photo.jpeg], { type: 'image/jpeg' }), config)).arrayBuffer());
-  const alphaOf = async (png: Buffer): Promise<Buffer> => sharp(png).ensureAlpha().extractChannel(3).raw().toBuffer();
+  const theirs = (): Promise<Buffer> => libraryCutout(photo.jpeg);
   // Warm both: model loaded, sessions created, and two runs each — a fresh onnxruntime session's
   // first runs are slower (its arena and allocation plans settle over them), for both sides.
   await ours();
