@@ -21,11 +21,10 @@
  *   node bench/local-provider.ts            (also part of npm run bench)
  *   BENCH_ROUNDS=5 node bench/local-provider.ts
  */
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
-import { createRequire } from 'node:module';
 import { createSegmenter } from '../src/modules/generation/providers/local/segmenter.ts';
 import { createSuperResolution, type SuperResolution } from '../src/modules/generation/providers/local/super-resolution.ts';
 import { edgeEnergy, halvedPair, psnr, ssim, type RgbImage } from '../src/modules/generation/providers/local/testing/image-quality.ts';
@@ -133,7 +132,6 @@ const CROP = 256;
 
 /** The quality set: six crops of real photographs and one synthetic product photo, RGB bytes. */
 async function qualityPhotos(): Promise<RgbImage[]> {
-  const demo = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo');
   const photos: RgbImage[] = [];
   for (let i = 1; i <= 6; i++) {
     const file = join(demo, `sample${i}.jpg`);
