@@ -21,7 +21,8 @@ import { demo } from './portraits.ts';
 import { noiseImage, type SyntheticPhoto } from './synthetic.ts';
 
 export type SceneObject = 'mug' | 'watch' | 'plant' | 'sunglasses' | 'headphones' | 'chair' | 'bag' | 'sneaker' | 'lamp' | 'bottle';
-export type SceneBackground = 'plaid' | 'wood' | 'marble' | 'knit' | 'photo' | 'clutter' | 'studio';
+const BACKGROUNDS = ['plaid', 'wood', 'marble', 'knit', 'photo', 'clutter', 'studio'] as const;
+export type SceneBackground = (typeof BACKGROUNDS)[number];
 
 export interface ProductScene extends SyntheticPhoto {
   name: string;
@@ -326,7 +327,6 @@ export async function productScene(object: SceneObject, backgroundKind: SceneBac
 }
 
 const ALL_OBJECTS = Object.keys(objects) as SceneObject[];
-const HARD_BACKGROUNDS: SceneBackground[] = ['plaid', 'wood', 'marble', 'knit', 'photo', 'clutter', 'studio'];
 
 /** `count` scenes whose seeds start at `firstSeed`: every object in turn, backgrounds by seed. */
 async function sceneSet(firstSeed: number, count: number): Promise<ProductScene[]> {
@@ -334,7 +334,7 @@ async function sceneSet(firstSeed: number, count: number): Promise<ProductScene[
   for (let k = 0; k < count; k++) {
     const seed = firstSeed + k;
     const r = rng(seed);
-    out.push(await productScene(ALL_OBJECTS[k % ALL_OBJECTS.length]!, pick(r, HARD_BACKGROUNDS), seed));
+    out.push(await productScene(ALL_OBJECTS[k % ALL_OBJECTS.length]!, pick(r, BACKGROUNDS), seed));
   }
   return out;
 }
