@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -14,8 +15,18 @@ const projects = [
   { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 180_000, database: false },
 ];
 
+/**
+ * Test files at a time: at least two. vitest's default (one fewer than the cores) is one on a
+ * 2-core machine, which runs the files in series although most of their time is spent waiting on
+ * something else — a child server, Chromium, PostgreSQL, a queue poll — or importing the app.
+ * Decision 115 has the measurements. `VITEST_MAX_WORKERS=1` runs them in series (the projects
+ * inherit this value, so the `--maxWorkers` flag does not reach them).
+ */
+const maxWorkers = Math.max(2, availableParallelism() - 1);
+
 export default defineConfig({
   test: {
+    maxWorkers,
     globalSetup: ['./test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
