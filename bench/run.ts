@@ -15,8 +15,9 @@
  *   PGlite and (with TEST_DATABASE_URL) PostgreSQL, in alternating slices.
  * - ledger.apply: one credit change (conditional UPDATE + ledger row) in a transaction.
  * - ledger.spend (bench/ledger.ts) with 1, 8 and 32 concurrent callers on one user, as a ratio to
- *   a bare conditional UPDATE of that balance row at the same concurrency; the books are checked
- *   to balance afterwards.
+ *   a bare conditional UPDATE of that balance row at the same concurrency, next to that UPDATE
+ *   alone in a transaction (the ceiling for a spend in one); the books are checked to balance
+ *   afterwards.
  * - media (bench/media.ts): uploads with thumbnails against sharp alone; RSS while uploading 25 MB.
  * - generation (bench/generation.ts): enqueue-to-start latency and no-op jobs/s through the
  *   engine's queue path against pg-boss alone, on PGlite and (with TEST_DATABASE_URL) PostgreSQL.
