@@ -18,6 +18,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../src/platform/db/database.ts';
+import type { DbOrTx } from '../src/platform/db/types.ts';
 import { users } from '../src/schema.ts';
 import { checkCreditInvariants, createLedger } from '../src/modules/billing/index.ts';
 import { pairedOpsPerSec } from './measure.ts';
@@ -29,10 +30,13 @@ export async function ledgerBench(database: Database): Promise<{ lines: string[]
   const userId = user!.id;
   await ledger.grant(db, { userId, type: 'bonus', amount: 100_000_000, idempotencyKey: `bench:stock:${userId}` });
   let seq = 0;
-  const bare = () => db.execute(sql`update credit_balances set updated_at = now() where user_id = ${userId} and available >= 1`);
-  const standalone = () => ledger.spend(db, { userId, amount: 1, idempotencyKey: `bench:spend:${userId}:${++seq}` });
-  const inTransaction = () => db.transaction((tx) => ledger.spend(tx, { userId, amount: 1, idempotencyKey: `bench:spend:${userId}:${++seq}` }));
-  const bareInTransaction = () => db.transaction((tx) => tx.execute(sql`update credit_balances set updated_at = now() where user_id = ${userId} and available >= 1`));
+  // Each is run on the database (its own transaction) or in a caller's transaction.
+  const bareUpdate = (q: DbOrTx) => q.execute(sql`update credit_balances set updated_at = now() where user_id = ${userId} and available >= 1`);
+  const spendOne = (q: DbOrTx) => ledger.spend(q, { userId, amount: 1, idempotencyKey: `bench:spend:${userId}:${++seq}` });
+  const bare = () => bareUpdate(db);
+  const standalone = () => spendOne(db);
+  const inTransaction = () => db.transaction(spendOne);
+  const bareInTransaction = () => db.transaction(bareUpdate);
 
   const lines: string[] = [];
   for (const callers of [1, 8, 32]) {
